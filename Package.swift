@@ -1,0 +1,66 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+  name: "virthost",
+  platforms: [.macOS(.v13)],
+  products: [
+    .executable(name: "virthost", targets: ["virthost"]),
+    .executable(name: "virthost-ksmtuned", targets: ["virthost-ksmtuned"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+  ],
+  targets: [
+    // The C library. Only the Augeas target imports it, never re-exported.
+    .systemLibrary(
+      name: "CAugeas",
+      pkgConfig: "augeas",
+      providers: [.apt(["libaugeas-dev"])]
+    ),
+    // Safe Swift API over libaugeas; knows nothing of GRUB or KSM. Glibc only.
+    .target(name: "Augeas", dependencies: ["CAugeas"]),
+    // One type per file format, on top of Augeas.
+    .target(name: "Editors", dependencies: ["Augeas", "TemplateStore"]),
+    // Read-only readers of /proc, /sys, /boot under a root.
+    .target(name: "HostFacts", dependencies: ["Editors"]),
+    // Desired state → resources → plan → apply.
+    .target(
+      name: "Engine",
+      dependencies: [
+        "Augeas", "Editors", "HostFacts", "KSMTuner", "TemplateStore",
+        .product(name: "Yams", package: "Yams"),
+      ]
+    ),
+    // The KSM tuning decision (pure) and its loop. Glibc only.
+    .target(name: "KSMTuner", dependencies: ["Augeas"]),
+    // The files under Templates/, embedded at build time and rendered with Mustache.
+    .target(
+      name: "TemplateStore",
+      dependencies: [.product(name: "Mustache", package: "swift-mustache")],
+      plugins: ["EmbedTemplates"]
+    ),
+    .executableTarget(name: "embed-templates", path: "Sources/embed-templates"),
+    .plugin(
+      name: "EmbedTemplates",
+      capability: .buildTool(),
+      dependencies: ["embed-templates"]
+    ),
+    // swift-argument-parser commands and the renderers of plans and facts.
+    .target(
+      name: "Commands",
+      dependencies: [
+        "Engine", "HostFacts", "Editors",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
+    .executableTarget(name: "virthost", dependencies: ["Commands"]),
+    .executableTarget(name: "virthost-ksmtuned", dependencies: ["KSMTuner"]),
+
+    .target(name: "TestSupport", path: "Tests/TestSupport"),
+    .testTarget(name: "AugeasTests", dependencies: ["Augeas", "TestSupport"]),
+  ],
+  swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,13 @@
+import ArgumentParser
+
+/// The `virthost` root command: lists the subcommands.
+public struct VirthostCommand: ParsableCommand {
+  public static let configuration = CommandConfiguration(
+    commandName: "virthost",
+    abstract: "Turns a Linux machine into a well-tuned KVM host, declaratively.",
+    version: "0.1.0",
+    subcommands: [Tree.self]
+  )
+
+  public init() {}
+}

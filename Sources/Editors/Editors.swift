@@ -1,0 +1,1 @@
+// The Editors target; see README.md, Architecture.

@@ -1,0 +1,1 @@
+// The Engine target; see README.md, Architecture.

@@ -1,0 +1,1 @@
+// The HostFacts target; see README.md, Architecture.
