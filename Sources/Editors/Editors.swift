@@ -1,1 +1,0 @@
-// The Editors target; see README.md, Architecture.
