@@ -1,3 +1,3 @@
 import Commands
 
-VirthostCommand.main()
+VirthostMain.main()

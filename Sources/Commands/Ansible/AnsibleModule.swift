@@ -1,0 +1,123 @@
+import Engine
+import Foundation
+import HostFacts
+
+/// `virthost` as an Ansible binary module: reads the arguments file Ansible
+/// passes, plans the desired state on the root, applies it unless Ansible runs
+/// in check mode, and prints exactly one JSON result.
+///
+/// Not for people: `virthost plan` and `apply` are the commands for a terminal.
+public enum AnsibleModule {
+  /// Whether the process was started as a module (see ``ModuleArguments/isInvocation(_:)``).
+  public static func isInvocation(_ arguments: [String]) -> Bool {
+    ModuleArguments.isInvocation(arguments)
+  }
+
+  /// Runs the module on the arguments file at `path`; returns the JSON result
+  /// (one line) and the exit status (0, or 1 when `failed`).
+  public static func run(argumentsFile path: String) -> (json: String, status: Int32) {
+    var result: [String: Any]
+    do {
+      result = try run(ModuleArguments(path: path))
+    } catch {
+      result = ["failed": true, "changed": false, "msg": error.message]
+    }
+    let failed = result["failed"] as? Bool ?? false
+    let data = (try? JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])) ?? Data()
+    return (String(decoding: data, as: UTF8.self), failed ? 1 : 0)
+  }
+
+  static func run(_ arguments: ModuleArguments) throws(ModuleFailure) -> [String: Any] {
+    let (specText, specFile) = try spec(arguments.spec)
+    let engine = EngineSetup.engine(root: arguments.root)
+    let plan: Plan
+    do {
+      plan = try engine.plan(specText: specText, specFile: specFile)
+    } catch {
+      throw ModuleFailure("the desired state is invalid: \(error)")
+    }
+    var result = report(plan, arguments: arguments)
+    if plan.hasErrors {
+      let errors = plan.diagnostics.filter { $0.severity == .error }.map(\.summary)
+      result["failed"] = true
+      result["msg"] = "the plan has errors: " + errors.joined(separator: "; ")
+      return result
+    }
+    if plan.hasChanges && !arguments.checkMode {
+      do {
+        _ = try engine.apply(plan)
+      } catch {
+        result["failed"] = true
+        result["msg"] = "apply failed: \(error)"
+        return result
+      }
+    }
+    return result
+  }
+
+  private static func spec(_ source: ModuleArguments.SpecSource) throws(ModuleFailure) -> (String, String) {
+    switch source {
+    case .inline(let text): return (text, "<spec argument>")
+    case .file(let path):
+      guard let data = FileManager.default.contents(atPath: path) else {
+        throw ModuleFailure("cannot read spec_file \(path): no such file or not readable")
+      }
+      return (String(decoding: data, as: UTF8.self), path)
+    }
+  }
+
+  /// The result fields: `changed`, `msg`, the plan, `reboot_required`, the
+  /// facts and, in diff mode, Ansible's `diff` list.
+  static func report(_ plan: Plan, arguments: ModuleArguments) -> [String: Any] {
+    var result: [String: Any] = [
+      "changed": plan.hasChanges,
+      "failed": false,
+      "msg": plan.summary,
+      "reboot_required": plan.rebootRequired,
+      "plan": [
+        "summary": plan.summary,
+        "changes": plan.pendingChanges.map { change in
+          [
+            "address": change.address.description, "actions": change.actions.map(\.rawValue),
+            "reason": change.reason,
+          ] as [String: Any]
+        },
+        "notes": plan.diagnostics.map { "\($0.severity.rawValue): \($0.summary)" },
+      ] as [String: Any],
+    ]
+    let facts = FactsReport(root: arguments.root, facts: HostFacts.gather(root: arguments.root)).json()
+    result["facts"] = (try? JSONSerialization.jsonObject(with: Data(facts.utf8))) ?? [:]
+    if arguments.diff { result["diff"] = diff(plan) }
+    return result
+  }
+
+  /// Ansible's diff list: a before/after pair per file, with `a/` and `b/`
+  /// headers, then one per change that writes no file (a service, a live value).
+  static func diff(_ plan: Plan) -> [[String: String]] {
+    var entries: [[String: String]] = []
+    for change in plan.pendingChanges {
+      for file in change.files {
+        entries.append([
+          "before_header": "a" + file.path, "after_header": "b" + file.path,
+          "before": file.before.map { String(decoding: $0, as: UTF8.self) } ?? "",
+          "after": file.after.map { String(decoding: $0, as: UTF8.self) } ?? "",
+        ])
+      }
+      if change.files.isEmpty {
+        let address = change.address.description
+        entries.append([
+          "before_header": address, "after_header": address,
+          "before": change.before.map { $0 + "\n" } ?? "", "after": change.after.map { $0 + "\n" } ?? "",
+        ])
+      }
+    }
+    return entries
+  }
+}
+
+extension Plan {
+  /// Whether the plan says a reboot is needed for the kernel to see what it configures.
+  var rebootRequired: Bool {
+    diagnostics.contains { $0.summary.hasPrefix("reboot required") }
+  }
+}

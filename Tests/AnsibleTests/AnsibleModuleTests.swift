@@ -1,0 +1,61 @@
+import Foundation
+import Testing
+import TestSupport
+
+@testable import Commands
+
+private let seedSpec = """
+  {"spec_file": "SPEC", "root": "ROOT", "_ansible_check_mode": CHECK, "_ansible_diff": true}
+  """
+
+/// Runs the module on the seed example's copy at `root`, as Ansible would.
+private func runSeed(root: FixtureRoot, check: Bool) throws -> [String: Any] {
+  let spec = FixtureRoot.repository.appendingPathComponent("examples/centos6-amd/host.yaml").path
+  let json = seedSpec.replacingOccurrences(of: "SPEC", with: spec).replacingOccurrences(of: "ROOT", with: root.path)
+    .replacingOccurrences(of: "CHECK", with: check ? "true" : "false")
+  let (output, _) = AnsibleModule.run(argumentsFile: try argumentsFile(json))
+  #expect(!output.contains("\n"), "one JSON line")
+  return try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any])
+}
+
+@Suite struct AnsibleModuleTests {
+  @Test func checkModeReportsTheSeedPlanWithDiffsAndWritesNothing() throws {
+    let root = try FixtureRoot("examples/centos6-amd/root")
+    let before = try root.snapshot()
+    let result = try runSeed(root: root, check: true)
+    #expect(result["failed"] as? Bool == false)
+    #expect(result["changed"] as? Bool == true)
+    #expect(result["reboot_required"] as? Bool == true)
+    let diff = try #require(result["diff"] as? [[String: String]])
+    let grub = try #require(diff.first { $0["after_header"] == "b/boot/grub/grub.conf" })
+    #expect(grub["before_header"] == "a/boot/grub/grub.conf")
+    #expect(grub["after"] == (grub["before"] ?? "").replacingOccurrences(of: "vga=795\n", with: "vga=795 amd_iommu=on\n"))
+    #expect(diff.contains { $0["after_header"] == "b/etc/ksmtuned.conf" })
+    let facts = try #require(result["facts"] as? [String: Any])
+    #expect(facts["schema_version"] as? Int == 1)
+    #expect(try root.snapshot() == before)
+  }
+
+  @Test func aRunAppliesAndASecondRunReportsNoChange() throws {
+    let root = try FixtureRoot("examples/centos6-amd/root")
+    let first = try runSeed(root: root, check: false)
+    #expect(first["failed"] as? Bool == false, "\(first["msg"] ?? "")")
+    #expect(first["changed"] as? Bool == true)
+    #expect(try root.text("/boot/grub/grub.conf").contains("vga=795 amd_iommu=on\n"))
+    let second = try runSeed(root: root, check: false)
+    #expect(second["changed"] as? Bool == false)
+    #expect(second["diff"] as? [[String: String]] == [])
+  }
+
+  @Test func aSpecThatDoesNotParseFailsWithItsPosition() throws {
+    let root = try FixtureRoot("examples/centos6-amd/root")
+    let path = try argumentsFile(#"{"spec": {"iommu": "sideways"}, "root": "\#(root.path)"}"#)
+    let (json, status) = AnsibleModule.run(argumentsFile: path)
+    #expect(status == 1)
+    let result = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+    #expect(result["failed"] as? Bool == true)
+    let message = try #require(result["msg"] as? String)
+    #expect(message.hasPrefix("the desired state is invalid: "))
+    #expect(message.contains("iommu"))
+  }
+}
