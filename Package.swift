@@ -61,6 +61,8 @@ let package = Package(
 
     .target(name: "TestSupport", path: "Tests/TestSupport"),
     .testTarget(name: "AugeasTests", dependencies: ["Augeas", "TestSupport"]),
+    // Golden fixture roots are read from the repository with FixtureRoot (cp -a keeps their symlinks).
+    .testTarget(name: "BootLoaderTests", dependencies: ["Editors", "Augeas", "TestSupport"], exclude: ["Fixtures"]),
   ],
   swiftLanguageModes: [.v6]
 )
