@@ -223,17 +223,25 @@ extension BootLoaderEditor {
     else {
       throw EditorError(message: "\(program) not found in /usr/sbin, /usr/bin, /sbin or /bin: is GRUB 2 installed?")
     }
+    try Self.runMkconfig(executable: executable, outputs: plan.outputs.map(files.host))
+    savedDefaults = false
+  }
+
+  /// Runs `executable` once with no argument, its stdout into each of
+  /// `outputs` (absolute paths) through a temporary file beside it renamed into
+  /// place, keeping the output's mode; stderr goes only into the error.
+  static func runMkconfig(executable: String, outputs: [String]) throws(EditorError) {
     let manager = FileManager.default
-    let first = plan.outputs[0]
-    let directory = (first as NSString).deletingLastPathComponent
-    let temporary = directory + "/.virthost-grub.cfg.\(ProcessInfo.processInfo.processIdentifier)"
-    let errors = NSTemporaryDirectory() + "virthost-mkconfig-\(UUID().uuidString).err"
+    let program = (executable as NSString).lastPathComponent
+    let scratch = NSTemporaryDirectory() + "virthost-mkconfig-\(UUID().uuidString)"
+    let temporary = scratch + ".out"
+    let errors = scratch + ".err"
     var created: [String] = []
     defer { for file in created { try? manager.removeItem(atPath: file) } }
     guard manager.createFile(atPath: temporary, contents: nil), manager.createFile(atPath: errors, contents: nil),
       let out = FileHandle(forWritingAtPath: temporary), let err = FileHandle(forWritingAtPath: errors)
     else {
-      throw EditorError(file: directory, message: "cannot create a temporary file to receive \(program)'s output")
+      throw EditorError(message: "cannot create temporary files in \(NSTemporaryDirectory()) for \(program)'s output")
     }
     created += [temporary, errors]
     let process = Process()
@@ -257,20 +265,23 @@ extension BootLoaderEditor {
     guard let generated = manager.contents(atPath: temporary), !generated.isEmpty else {
       throw EditorError(message: "\(program) printed nothing; no grub.cfg replaced: \(diagnostics)")
     }
-    for output in plan.outputs {
-      let target = files.host(output)
+    // Stage every copy first, then rename them: a failure leaves every output as it was.
+    var staged: [(String, String)] = []
+    for target in outputs {
       let mode = (try? manager.attributesOfItem(atPath: target)[.posixPermissions] as? Int) ?? 0o600
-      let staged = (target as NSString).deletingLastPathComponent + "/.virthost-grub.cfg.new"
-      guard manager.createFile(atPath: staged, contents: generated, attributes: [.posixPermissions: mode]) else {
-        throw EditorError(file: output, message: "cannot write a temporary file beside it")
+      let copy = (target as NSString).deletingLastPathComponent + "/.virthost-grub.cfg.new"
+      guard manager.createFile(atPath: copy, contents: generated, attributes: [.posixPermissions: mode]) else {
+        throw EditorError(file: target, message: "cannot write a temporary file beside it")
       }
-      created.append(staged)
-      guard rename(staged, target) == 0 else {
-        throw EditorError(
-          file: output, message: "cannot rename the new text into place: \(String(cString: strerror(errno)))")
-      }
-      created.removeLast()
+      created.append(copy)
+      staged.append((copy, target))
     }
-    savedDefaults = false
+    for (copy, target) in staged {
+      guard rename(copy, target) == 0 else {
+        throw EditorError(
+          file: target, message: "cannot rename the new text into place: \(String(cString: strerror(errno)))")
+      }
+      created.removeAll { $0 == copy }
+    }
   }
 }
