@@ -123,17 +123,29 @@ import Testing
     #expect(try KsmtunedConfEditor(root: root.path).values()[.logFile]?.inFile == "/var/log/ksm tuned.log")
   }
 
-  @Test func unsetRemovesTheAssignmentAndTheDefaultApplies() throws {
+  @Test func unsetPutsBackTheCommentedDefaultAndTheDefaultApplies() throws {
     let root = try FixtureRoot(seed)
     try root.write("/etc/ksmtuned.conf", try golden("ksmtuned-walkthrough.conf"))
     let editor = try KsmtunedConfEditor(root: root.path)
     try editor.unset([.npagesBoost, .debug])
     try editor.save()
     let text = try root.text("/etc/ksmtuned.conf")
-    #expect(!text.contains("KSM_NPAGES_BOOST"))
-    #expect(text.contains("\nKSM_NPAGES_DECAY=-50\n"))
+    #expect(text.contains("\n\n# KSM_NPAGES_BOOST=300\nKSM_NPAGES_DECAY=-50\n"))
     #expect(
       try KsmtunedConfEditor(root: root.path).values()[.npagesBoost] == KsmtunedValue(inFile: nil, effective: "300"))
+  }
+
+  @Test func setThenUnsetGivesBackTheStockFile() throws {
+    let root = try FixtureRoot(seed)
+    let before = try root.snapshot()
+    let editor = try KsmtunedConfEditor(root: root.path)
+    try editor.set(walkthroughSettings.merging([.logFile: "/var/log/ksm tuned", .debug: "1"]) { $1 })
+    try editor.save()
+    try root.write("/etc/ksmtuned.conf", try root.text("/etc/ksmtuned.conf") + "export DEBUG=yes\n")
+    let again = try KsmtunedConfEditor(root: root.path)
+    try again.unset(KsmtunedSetting.allCases)
+    try again.save()
+    #expect(try root.snapshot() == before)
   }
 
   @Test func aSettingWithoutCommentIsAddedAtTheEnd() throws {

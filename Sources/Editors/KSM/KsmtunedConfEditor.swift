@@ -131,15 +131,37 @@ public final class KsmtunedConfEditor {
 
   /// Removes every assignment of the settings, so that ksmtuned uses its defaults.
   ///
-  /// - Throws: ``EditorError`` when the defaults would put `KSM_NPAGES_MIN`
-  ///   above `KSM_NPAGES_MAX`; nothing changed then.
+  /// The first assignment line of a setting becomes its commented default again, as shipped
+  /// (`# KSM_NPAGES_MAX=1250`, `# LOGFILE=/var/log/ksmtuned`, `# DEBUG=1`), so that unsetting
+  /// what ``set(_:)`` set gives back the file as it was; any other assignment is removed.
+  /// - Throws: ``EditorError`` when the defaults would put `KSM_NPAGES_MIN` above
+  ///   `KSM_NPAGES_MAX`; nothing changed then.
   public func unset(_ settings: [KsmtunedSetting]) throws(EditorError) {
     try checkBounds(setting: [:], unsetting: settings)
-    var removed = 0
-    for setting in settings {
-      removed += try augeas { () throws(AugeasError) in try tree.remove(path(setting)) }
+    var present: [KsmtunedSetting] = []
+    for setting in KsmtunedSetting.allCases where settings.contains(setting) {
+      if try augeas({ () throws(AugeasError) in try tree.count(path(setting)) }) > 0 { present.append(setting) }
     }
-    if removed > 0 { edited = true }
+    guard !present.isEmpty else { return }
+    try transaction { () throws(EditorError) in
+      // On the text for the same reason as uncommenting in set(_:): the blank lines stay.
+      var lines = try render().components(separatedBy: "\n")
+      for setting in present {
+        var commented = false
+        lines = lines.compactMap { line in
+          guard Self.isAssignment(line, of: setting) else { return line }
+          defer { commented = true }
+          return commented ? nil : "# " + setting.rawValue + "=" + Self.shippedValue(setting)
+        }
+      }
+      base = lines.joined(separator: "\n")
+      try parse(base)
+      // Assignments the lines did not show (inside a compound command, say) go through the tree.
+      for setting in present {
+        try augeas { () throws(AugeasError) in _ = try tree.remove(path(setting)) }
+      }
+    }
+    edited = true
   }
 
   /// The change ``save()`` would write: none when the text stays the same, or
@@ -198,6 +220,25 @@ public final class KsmtunedConfEditor {
     let text = line.drop(while: blank)
     guard text.first == "#" else { return false }
     return text.dropFirst().drop(while: blank).hasPrefix(setting.rawValue + "=")
+  }
+
+  /// Whether `line` is a plain assignment of `setting` (`KSM_NPAGES_MAX=2000`, `export DEBUG=1`).
+  static func isAssignment(_ line: String, of setting: KsmtunedSetting) -> Bool {
+    let blank: (Character) -> Bool = { $0 == " " || $0 == "\t" }
+    var text = line.drop(while: blank)
+    if text.hasPrefix("export"), text.dropFirst("export".count).first.map(blank) == true {
+      text = text.dropFirst("export".count).drop(while: blank)
+    }
+    return text.hasPrefix(setting.rawValue + "=")
+  }
+
+  /// The value of the commented line ksmtuned ships for `setting`.
+  static func shippedValue(_ setting: KsmtunedSetting) -> String {
+    switch setting {
+    case .logFile: "/var/log/ksmtuned"
+    case .debug: "1"
+    default: setting.defaultValue ?? ""
+    }
   }
 
   private func parse(_ text: String) throws(EditorError) {
