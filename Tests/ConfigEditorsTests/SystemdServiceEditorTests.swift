@@ -114,6 +114,24 @@ private let wants = "/etc/systemd/system/multi-user.target.wants"
     #expect(try editor.state("ksm").detail == "disabled")
   }
 
+  @Test func absoluteLinksAreFollowedInsideTheRoot() throws {
+    let root = try FixtureRoot(systemdHost)
+    try root.write(
+      "/opt/virthost/units/tuner.service", "[Service]\nExecStart=/bin/true\n[Install]\nWantedBy=kvm.target\n")
+    try FileManager.default.createSymbolicLink(
+      atPath: root.path + "/etc/systemd/system/tuner.service", withDestinationPath: "/opt/virthost/units/tuner.service")
+    let editor = try ServiceEditor(root: root.path)
+    let changes = try editor.enablementChanges("tuner", enabled: true)
+    #expect(
+      changes == [
+        LinkChange(
+          kind: .create, path: "/etc/systemd/system/kvm.target.wants/tuner.service",
+          target: "/etc/systemd/system/tuner.service")
+      ])
+    try editor.apply(changes)
+    #expect(try editor.state("tuner").detail == "enabled (kvm.target.wants)")
+  }
+
   @Test func aUnitWithoutInstallSectionCannotBeEnabled() throws {
     let root = try FixtureRoot(systemdHost)
     try root.write("/lib/systemd/system/ksm-static.service", "[Service]\nExecStart=/bin/true\n")

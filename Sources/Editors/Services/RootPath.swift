@@ -32,9 +32,22 @@ struct RootPath {
   /// The absolute path on this machine of `path` (a path from the root).
   func full(_ path: String) -> String { prefix + path }
 
-  /// The kind of entry at `path` without following a final symlink.
+  /// The kind of entry at `path` without following a final symlink (its folders are resolved inside the root).
   func kind(_ path: String) -> FileAttributeType? {
+    rawKind(physical(path))
+  }
+
+  private func rawKind(_ path: String) -> FileAttributeType? {
     (try? FileManager.default.attributesOfItem(atPath: full(path)))?[.type] as? FileAttributeType
+  }
+
+  /// `path` with its folders resolved inside the root and its last part kept as it is:
+  /// the entry itself, even when it is a symlink.
+  func physical(_ path: String) -> String {
+    var parts = Self.components(path)
+    guard let last = parts.popLast() else { return "/" }
+    let folder = resolve("/" + parts.joined(separator: "/"))
+    return (folder == "/" ? "" : folder) + "/" + last
   }
 
   func isDirectory(_ path: String) -> Bool {
@@ -43,11 +56,14 @@ struct RootPath {
       && isDirectory.boolValue
   }
 
-  func isSymlink(_ path: String) -> Bool { kind(path) == .typeSymbolicLink }
-
-  /// The text of the symlink at `path`, or `nil` when it is not a symlink.
+  /// The text of the symlink at `path` (its folders resolved inside the root), or `nil` when it is not a symlink.
   func linkText(_ path: String) -> String? {
-    guard isSymlink(path) else { return nil }
+    rawLinkText(physical(path))
+  }
+
+  /// The text of the symlink at `path`, whose folders are already resolved.
+  private func rawLinkText(_ path: String) -> String? {
+    guard rawKind(path) == .typeSymbolicLink else { return nil }
     return try? FileManager.default.destinationOfSymbolicLink(atPath: full(path))
   }
 
@@ -65,7 +81,7 @@ struct RootPath {
         continue
       }
       let candidate = "/" + (done + [part]).joined(separator: "/")
-      if let text = linkText(candidate), links < 40 {
+      if let text = rawLinkText(candidate), links < 40 {
         links += 1
         if text.hasPrefix("/") { done = [] }
         pending = Self.components(text) + pending

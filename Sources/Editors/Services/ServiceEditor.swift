@@ -95,7 +95,7 @@ public final class ServiceEditor {
       work.append(change)
     }
     for change in work {
-      let full = paths.full(change.path)
+      let full = paths.full(paths.physical(change.path))
       do {
         switch change.kind {
         case .create:
