@@ -61,6 +61,7 @@ let package = Package(
 
     .target(name: "TestSupport", path: "Tests/TestSupport"),
     .testTarget(name: "AugeasTests", dependencies: ["Augeas", "TestSupport"]),
+    .testTarget(name: "HostFactsTests", dependencies: ["HostFacts", "Commands", "TestSupport"], exclude: ["Fixtures"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -61,8 +61,8 @@ extension HostFacts {
       let module = kvm.module.value ?? "kvm_amd or kvm_intel"
       let hint =
         cpu.hardwareVirtualization.value == false
-        ? "enable \(vendor.biosVirtualization) in the BIOS setup, then load \(module) (modprobe \(module))"
-        : "load the \(module) module (modprobe \(module)) and check the kernel log for kvm errors"
+        ? "enable \(vendor.biosVirtualization) in the BIOS setup, then load the \(module) module: modprobe \(module)"
+        : "load the \(module) module: modprobe \(module); if that fails, the kernel log says why"
       return ReadinessCheck(name: name, level: .fail, message: "/dev/kvm does not exist", hint: hint)
     case nil: return cannotTell(name, kvm.device)
     }
@@ -156,6 +156,8 @@ extension HostFacts {
       return ReadinessCheck(
         name: name, level: .warn, message: "KSM is \(KSMFacts.meaning(ofRun: run)) (run = \(run))",
         hint: "write 1 to \(KSMFacts.folder)/run, or start the ksm service, to run it again")
+    case nil where kernel.config("CONFIG_KSM").value == "n":
+      return ReadinessCheck(name: name, level: .warn, message: "KSM cannot run: the kernel is built without it")
     case nil:
       return cannotTell(name, ksm.run)
     }

@@ -127,7 +127,9 @@ struct RootFiles: Sendable {
     }
   }
 
-  /// The names in the directory at `path`, sorted, without `.` and `..`.
+  /// The names in the directory at `path`, sorted, without those starting with a dot:
+  /// `/proc` and `/sys` have none, and a fixture root keeps an otherwise empty folder in
+  /// git with a `.keep` file.
   func entries(_ path: String) -> Result<[String], Problem> {
     guard let host = hostPath(path) else { return .failure(.tooManyLinks(path)) }
     switch kind(path) {
@@ -136,7 +138,7 @@ struct RootFiles: Sendable {
     default: return .failure(.notDirectory(path))
     }
     do {
-      return .success(try FileManager.default.contentsOfDirectory(atPath: host).sorted())
+      return .success(try FileManager.default.contentsOfDirectory(atPath: host).filter { !$0.hasPrefix(".") }.sorted())
     } catch {
       return .failure(.unreadable(path, "\(error.localizedDescription)"))
     }
