@@ -113,7 +113,8 @@ extension HostFacts {
       } else if let argument = onCommandLine.first {
         hint = "\(argument) is on the kernel command line already: check the BIOS setup and the boot log"
       } else {
-        hint = "add \(vendor.iommuArguments.joined(separator: " or ")) to the kernel arguments in the boot loader and reboot"
+        hint =
+          "add \(vendor.iommuArguments.joined(separator: " or ")) to the kernel arguments in the boot loader and reboot"
       }
       return ReadinessCheck(name: name, level: .warn, message: message, hint: hint)
     case nil: return cannotTell(name, iommu.active)
@@ -187,7 +188,9 @@ private struct VendorTerms {
     case .unknown:
       (virtualization, biosVirtualization) = ("svm or vmx", "SVM (AMD-V) or VT-x")
       (iommu, biosIOMMU, tables) = ("IOMMU", "the IOMMU (AMD-Vi or VT-d)", IOMMUFacts.tables)
-      (iommuOptions, iommuArguments) = (["CONFIG_AMD_IOMMU", "CONFIG_INTEL_IOMMU"], ["amd_iommu=on", "intel_iommu=on"])
+      (iommuOptions, iommuArguments) = (
+        ["CONFIG_AMD_IOMMU", "CONFIG_INTEL_IOMMU"], ["amd_iommu=on", "intel_iommu=on"]
+      )
     }
   }
 }

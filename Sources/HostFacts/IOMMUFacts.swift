@@ -73,7 +73,9 @@ public struct IOMMUFacts: Sendable, Codable, Equatable {
     guard let lines = bootLog.value else {
       return .unknown("\(missing), \(bootLog.unknown ?? "no boot log")", source: "\(classFolder), \(groupsFolder)")
     }
-    let on = ["AMD-Vi: Enabling IOMMU", "AMD-Vi: Initialized for Passthrough", "DMAR: IOMMU enabled", "Intel-IOMMU: enabled"]
+    let on = [
+      "AMD-Vi: Enabling IOMMU", "AMD-Vi: Initialized for Passthrough", "DMAR: IOMMU enabled", "Intel-IOMMU: enabled",
+    ]
     let off = ["AMD-Vi disabled by default", "DMAR: IOMMU disabled", "Intel-IOMMU: disabled"]
     if lines.contains(where: { line in on.contains { line.contains($0) } }) {
       return .known(true, source: bootLogPath)

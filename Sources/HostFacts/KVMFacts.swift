@@ -22,7 +22,8 @@ public struct KVMFacts: Sendable, Codable, Equatable {
   init(_ files: RootFiles, cpu: CPUFacts) {
     switch files.kind(Self.devicePath) {
     case .characterDevice?, .regular?: device = .known(true, source: Self.devicePath)
-    case .directory?, .other?: device = .unknown("\(Self.devicePath) is neither a device nor a file", source: Self.devicePath)
+    case .directory?, .other?:
+      device = .unknown("\(Self.devicePath) is neither a device nor a file", source: Self.devicePath)
     case nil:
       device =
         files.kind("/dev") == .directory

@@ -83,7 +83,9 @@ public struct KernelFacts: Sendable, Codable, Equatable {
         values[String(line.dropFirst(2).dropLast(11))] = "n"
       } else if line.hasPrefix("CONFIG_"), let equals = line.firstIndex(of: "=") {
         var value = String(line[line.index(after: equals)...])
-        if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") { value = String(value.dropFirst().dropLast()) }
+        if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") {
+          value = String(value.dropFirst().dropLast())
+        }
         values[String(line[..<equals])] = value
       }
     }

@@ -121,7 +121,7 @@ let seedBeforeReboot: [String: JSONLeaf] = [
   "facts.kvm.module_loaded.value": nil,
   "facts.memory.free_kib.source": "/proc/meminfo: MemFree + Buffers + Cached",
   "facts.memory.free_kib.unknown": nil,
-  "facts.memory.free_kib.value": 11641800,
+  "facts.memory.free_kib.value": 11_641_800,
   "facts.memory.huge_page_size_kib.source": "/proc/meminfo",
   "facts.memory.huge_page_size_kib.unknown": nil,
   "facts.memory.huge_page_size_kib.value": 2048,
@@ -145,7 +145,7 @@ let seedBeforeReboot: [String: JSONLeaf] = [
   "facts.memory.page_size_bytes.value": 4096,
   "facts.memory.total_kib.source": "/proc/meminfo",
   "facts.memory.total_kib.unknown": nil,
-  "facts.memory.total_kib.value": 15874952,
+  "facts.memory.total_kib.value": 15_874_952,
   "schema_version": 1,
 ]
 
