@@ -65,6 +65,7 @@ let package = Package(
     .testTarget(name: "BootLoaderTests", dependencies: ["Editors", "Augeas", "TestSupport"], exclude: ["Fixtures"]),
     .testTarget(name: "TemplateStoreTests", dependencies: ["TemplateStore", "TestSupport"]),
     .testTarget(name: "ConfigEditorsTests", dependencies: ["Editors", "TestSupport"], exclude: ["Fixtures"]),
+    .testTarget(name: "HostFactsTests", dependencies: ["HostFacts", "Commands", "TestSupport"], exclude: ["Fixtures"]),
   ],
   swiftLanguageModes: [.v6]
 )
