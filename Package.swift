@@ -64,6 +64,7 @@ let package = Package(
     // Golden fixture roots are read from the repository with FixtureRoot (cp -a keeps their symlinks).
     .testTarget(name: "BootLoaderTests", dependencies: ["Editors", "Augeas", "TestSupport"], exclude: ["Fixtures"]),
     .testTarget(name: "TemplateStoreTests", dependencies: ["TemplateStore", "TestSupport"]),
+    .testTarget(name: "AnsibleTests", dependencies: ["Commands", "TestSupport"]),
     .testTarget(name: "ConfigEditorsTests", dependencies: ["Editors", "TestSupport"], exclude: ["Fixtures"]),
     .testTarget(name: "HostFactsTests", dependencies: ["HostFacts", "Commands", "TestSupport"], exclude: ["Fixtures"]),
   ],
