@@ -1,1 +1,0 @@
-// The Engine target; see README.md, Architecture.
