@@ -49,12 +49,6 @@ public struct Diagnostic: Sendable, Equatable, Codable {
     self.keyPath = keyPath
     self.location = location
   }
-
-  enum CodingKeys: String, CodingKey {
-    case severity, address, summary, detail
-    case keyPath = "key_path"
-    case location
-  }
 }
 
 /// A position in a text file: `host.yaml:4:3`.

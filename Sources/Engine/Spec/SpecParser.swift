@@ -22,7 +22,7 @@ public enum SpecParser {
     do {
       root = try Yams.compose(yaml: text)
     } catch {
-      throw SpecError(diagnostics: [reader.syntaxDiagnostic(error)])
+      throw SpecError(diagnostics: [reader.syntaxDiagnostic(error, text: text)])
     }
     guard let root else {
       throw SpecError(diagnostics: [
@@ -54,15 +54,27 @@ public enum SpecParser {
       diagnostics.append(Diagnostic(.error, summary, detail: detail, keyPath: path, location: location(node)))
     }
 
-    func syntaxDiagnostic(_ error: any Error) -> Diagnostic {
-      var mark: Mark?
+    /// Where `key:` starts a line the second time, for a duplicate key Yams reports at its mapping.
+    static func secondOccurrence(of key: String, in text: String) -> (line: Int, column: Int)? {
+      var found = 0
+      for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        let trimmed = line.drop { $0 == " " }
+        guard trimmed.hasPrefix("\(key):") else { continue }
+        found += 1
+        if found == 2 { return (number + 1, line.count - trimmed.count + 1) }
+      }
+      return nil
+    }
+
+    func syntaxDiagnostic(_ error: any Error, text: String) -> Diagnostic {
+      var mark: (line: Int, column: Int)?
       var problem = "\(error)"
       switch error as? YamlError {
       case .scanner(_, let text, let at, _)?, .parser(_, let text, let at, _)?, .composer(_, let text, let at, _)?:
-        mark = at
+        mark = (at.line, at.column)
         problem = text
       case .duplicatedKeysInMapping(let duplicates, let context)?:
-        mark = context.mark
+        mark = Self.secondOccurrence(of: duplicates.first ?? "", in: text) ?? (context.mark.line, context.mark.column)
         problem = "duplicate key \(duplicates.map { "\"\($0)\"" }.joined(separator: ", "))"
       default:
         break
