@@ -132,7 +132,15 @@ public struct Engine: Sendable {
           }
         }
       } else {
-        try step("remove \(file.path)") { try HostFileSystem.remove(root + file.path) }
+        try step("remove \(file.path)") {
+          try HostFileSystem.remove(root + file.path)
+          for folder in file.createdFolders.reversed() {
+            let full = root + folder
+            if (try? FileManager.default.contentsOfDirectory(atPath: full))?.isEmpty == true {
+              try FileManager.default.removeItem(atPath: full)
+            }
+          }
+        }
       }
     }
     for link in manifest.links.reversed() {

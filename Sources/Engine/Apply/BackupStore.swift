@@ -20,6 +20,8 @@ public struct BackupStore {
       public var existed: Bool
       /// Its permission bits before, when it existed.
       public var mode: Int?
+      /// The folders the apply creates for a new file, outermost first; removed on rollback when empty.
+      public var createdFolders: [String] = []
     }
     /// One live value and what it was.
     public struct Live: Codable, Equatable, Sendable {
@@ -87,7 +89,13 @@ public struct BackupStore {
     for path in paths where !files.contains(where: { $0.path == path }) {
       let source = root + path
       guard manager.fileExists(atPath: source) else {
-        files.append(.init(path: path, existed: false, mode: nil))
+        var folders: [String] = []
+        var folder = (path as NSString).deletingLastPathComponent
+        while folder != "/" && !folder.isEmpty && !manager.fileExists(atPath: root + folder) {
+          folders.insert(folder, at: 0)
+          folder = (folder as NSString).deletingLastPathComponent
+        }
+        files.append(.init(path: path, existed: false, mode: nil, createdFolders: folders))
         continue
       }
       let copy = directory(name) + "/files" + path

@@ -210,7 +210,7 @@ public enum SpecParser {
       do {
         return try KernelArgument(parsing: text)
       } catch {
-        self.error(node, path, "\"\(text)\" is not a kernel argument: \(error.message)")
+        self.error(node, path, error.message)
         return nil
       }
     }
