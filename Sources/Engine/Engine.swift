@@ -134,12 +134,7 @@ public struct Engine: Sendable {
       } else {
         try step("remove \(file.path)") {
           try HostFileSystem.remove(root + file.path)
-          for folder in file.createdFolders.reversed() {
-            let full = root + folder
-            if (try? FileManager.default.contentsOfDirectory(atPath: full))?.isEmpty == true {
-              try FileManager.default.removeItem(atPath: full)
-            }
-          }
+          for folder in file.createdFolders.reversed() { try HostFileSystem.removeEmptyFolder(root + folder) }
         }
       }
     }
@@ -153,6 +148,9 @@ public struct Engine: Sendable {
           try FileManager.default.createSymbolicLink(atPath: path, withDestinationPath: link.target)
         }
       }
+    }
+    for folder in manifest.linkFolders.reversed() {
+      try step("remove folder \(folder) when empty") { try HostFileSystem.removeEmptyFolder(root + folder) }
     }
     for live in manifest.live {
       try step("write \(live.value) to \(live.path)") { try HostFileSystem.writeLive(root + live.path, live.value) }

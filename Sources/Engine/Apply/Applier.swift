@@ -98,8 +98,8 @@ struct Applier {
             if let installed = change.enableAfterInstall {
               links = try editor.enablementChanges(installed, enabled: true)
             }
-            try editor.apply(links)
             try store.record(links: links, in: backup)
+            try editor.apply(links)
           })
       }
       for action in change.actions where action == .start || action == .stop {

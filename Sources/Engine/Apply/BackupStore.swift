@@ -46,6 +46,8 @@ public struct BackupStore {
     public var files: [File]
     /// The links, in apply order, filled in as they are applied.
     public var links: [Link]
+    /// Folders the apply created for links, outermost first; removed on rollback when empty.
+    public var linkFolders: [String] = []
     /// The live values, first value first.
     public var live: [Live]
     /// Whether this backup has been rolled back.
@@ -89,13 +91,7 @@ public struct BackupStore {
     for path in paths where !files.contains(where: { $0.path == path }) {
       let source = root + path
       guard manager.fileExists(atPath: source) else {
-        var folders: [String] = []
-        var folder = (path as NSString).deletingLastPathComponent
-        while folder != "/" && !folder.isEmpty && !manager.fileExists(atPath: root + folder) {
-          folders.insert(folder, at: 0)
-          folder = (folder as NSString).deletingLastPathComponent
-        }
-        files.append(.init(path: path, existed: false, mode: nil, createdFolders: folders))
+        files.append(.init(path: path, existed: false, mode: nil, createdFolders: missingFolders(above: path)))
         continue
       }
       let copy = directory(name) + "/files" + path
@@ -106,17 +102,34 @@ public struct BackupStore {
       files.append(.init(path: path, existed: true, mode: mode))
     }
     let manifest = Manifest(
-      specFile: specFile, files: files, links: [], live: live.map { .init(path: $0.path, value: $0.value) },
-      rolledBack: false)
+      specFile: specFile, files: files, links: [], linkFolders: [],
+      live: live.map { .init(path: $0.path, value: $0.value) }, rolledBack: false)
     try write(manifest, name)
     return name
   }
 
-  /// Records `links` as applied in the backup `name`.
+  /// Records `links` as about to be applied in the backup `name`, with the folders
+  /// their creation will add.
   func record(links: [LinkChange], in name: String) throws {
     var manifest = try read(name)
     manifest.links += links.map { .init(kind: $0.kind.rawValue, path: $0.path, target: $0.target) }
+    for link in links where link.kind == .create {
+      for folder in missingFolders(above: link.path) where !manifest.linkFolders.contains(folder) {
+        manifest.linkFolders.append(folder)
+      }
+    }
     try write(manifest, name)
+  }
+
+  /// The folders above `path` (from the root) that do not exist, outermost first.
+  func missingFolders(above path: String) -> [String] {
+    var folders: [String] = []
+    var folder = (path as NSString).deletingLastPathComponent
+    while folder != "/" && !folder.isEmpty && !FileManager.default.fileExists(atPath: root + folder) {
+      folders.insert(folder, at: 0)
+      folder = (folder as NSString).deletingLastPathComponent
+    }
+    return folders
   }
 
   /// The manifest of the backup `name`.

@@ -29,6 +29,12 @@ enum HostFileSystem {
     if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
   }
 
+  /// Removes the folder `path` when it exists and is empty.
+  static func removeEmptyFolder(_ path: String) throws {
+    guard (try? FileManager.default.contentsOfDirectory(atPath: path))?.isEmpty == true else { return }
+    try FileManager.default.removeItem(atPath: path)
+  }
+
   /// Writes `value` and a newline to `path` in place, as `echo value > path` does:
   /// the way `/sys` and `/proc/sys` files take values.
   static func writeLive(_ path: String, _ value: String) throws {
