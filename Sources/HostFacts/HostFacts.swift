@@ -1,1 +1,31 @@
-// The HostFacts target; see README.md, Architecture.
+/// Everything virthost reads about a host before it changes anything, each value with
+/// its source.
+///
+/// `gather(root:)` reads `/proc`, `/sys`, `/boot` and `/var/log/dmesg` under a root
+/// (the live `/`, an offline image or a fixture tree), read-only. It never throws and
+/// never guesses: a source that is missing or unreadable makes its facts unknown, with
+/// the reason. It is not a monitor: it reads once, and reads no live kernel log.
+public struct HostFacts: Sendable, Codable, Equatable {
+  /// The processors.
+  public var cpu: CPUFacts
+  /// The running kernel.
+  public var kernel: KernelFacts
+  /// The IOMMU.
+  public var iommu: IOMMUFacts
+  /// Kernel Samepage Merging.
+  public var ksm: KSMFacts
+  /// Memory.
+  public var memory: MemoryFacts
+  /// KVM's device and module.
+  public var kvm: KVMFacts
+
+  /// Reads the facts of the host whose root directory is `root` (`/` for this machine).
+  public static func gather(root: String) -> HostFacts {
+    let files = RootFiles(root: root)
+    let cpu = CPUFacts(files)
+    let memory = MemoryFacts(files, cpu: cpu)
+    return HostFacts(
+      cpu: cpu, kernel: KernelFacts(files), iommu: IOMMUFacts(files),
+      ksm: KSMFacts(files, pageSize: memory.pageSizeBytes), memory: memory, kvm: KVMFacts(files, cpu: cpu))
+  }
+}

@@ -14,7 +14,8 @@ for path in arguments.dropFirst() {
   let text = try String(contentsOf: url, encoding: .utf8)
   let delimiter = String(repeating: "#", count: 4)
   source += "  \(String(reflecting: url.lastPathComponent)): \(delimiter)\"\"\"\n"
-  source += text + (text.hasSuffix("\n") ? "" : "\n")
+  // The closing delimiter takes the last line break with it: one more keeps the text exact.
+  source += text + "\n"
   source += "\"\"\"\(delimiter),\n"
 }
 source += "]\n"

@@ -1,0 +1,67 @@
+import ArgumentParser
+import Foundation
+import HostFacts
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// `virthost facts`: what the host is and whether it is ready for KVM, read-only.
+///
+/// Exits with status 1 exactly when a FAIL-level readiness check fails, 0 otherwise
+/// (WARN included); a root that is not a directory is a usage error.
+struct Facts: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Show the host's facts (CPU, kernel, IOMMU, KSM, memory, KVM) and readiness checks.",
+    discussion: """
+      Reads /proc, /sys, /boot and /var/log/dmesg under the root, never writes. \
+      Exits with status 1 when a FAIL-level check fails, else 0. \
+      The JSON schema is documented in docs/facts.md.
+      """)
+
+  /// The two renderings of one `FactsReport`.
+  enum Format: String, ExpressibleByArgument, CaseIterable {
+    /// Grouped and aligned, for people.
+    case text
+    /// The documented JSON schema, for scripts.
+    case json
+  }
+
+  @OptionGroup var options: RootOptions
+
+  @Option(help: "text for people, json for scripts.")
+  var format: Format = .text
+
+  func validate() throws {
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: options.root, isDirectory: &isDirectory), isDirectory.boolValue else {
+      throw ValidationError("--root \(options.root) is not a directory")
+    }
+  }
+
+  func run() throws {
+    let output = render(environment: ProcessInfo.processInfo.environment, isTerminal: isatty(STDOUT_FILENO) == 1)
+    print(output.text, terminator: "")
+    if output.failed { throw ExitCode(1) }
+  }
+
+  /// The command's output and whether a FAIL-level check failed, for the given
+  /// environment and whether standard output is a terminal.
+  func render(environment: [String: String], isTerminal: Bool) -> (text: String, failed: Bool) {
+    let report = FactsReport(root: options.root, facts: HostFacts.gather(root: options.root))
+    switch format {
+    case .json: return (report.json(), report.hasFailure)
+    case .text:
+      let colour = Self.usesColour(environment: environment, isTerminal: isTerminal)
+      return (report.text(colour: colour), report.hasFailure)
+    }
+  }
+
+  /// Colour only on a terminal, never with `NO_COLOR` set (to anything, even empty)
+  /// nor on a `dumb` terminal.
+  static func usesColour(environment: [String: String], isTerminal: Bool) -> Bool {
+    isTerminal && environment["NO_COLOR"] == nil && environment["TERM"] != "dumb"
+  }
+}

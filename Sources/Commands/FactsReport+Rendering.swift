@@ -1,0 +1,231 @@
+import Foundation
+import HostFacts
+
+extension FactsReport {
+  /// The report as the JSON document documented in docs/facts.md: keys sorted, indented
+  /// by two spaces, ending with a newline.
+  func json() -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    // Encoding plain values into JSON cannot fail.
+    let data = try! encoder.encode(self)
+    return String(decoding: data, as: UTF8.self) + "\n"
+  }
+
+  /// The report for people: the facts grouped and aligned, each with its source, then
+  /// the checks with their hints and a count of each level. ANSI colour only when
+  /// `colour` is true.
+  func text(colour: Bool) -> String {
+    let style = TextStyle(enabled: colour)
+    let groups = factGroups
+    let labelWidth = groups.flatMap(\.rows).map(\.label.count).max() ?? 0
+    let valueWidth = max(groups.flatMap(\.rows).map(\.value.count).filter { $0 <= 48 }.max() ?? 0, 40)
+    var lines = ["Facts of \(root)"]
+    for group in groups {
+      lines.append("")
+      lines.append(style.bold(group.title))
+      for row in group.rows {
+        let label = "  " + row.label.padding(toLength: labelWidth, withPad: " ", startingAt: 0) + "  "
+        let values = row.wraps ? Self.wrap(row.value, width: valueWidth) : [row.value]
+        let first = values.first ?? ""
+        if row.isUnknown {
+          lines.append(label + style.yellow(first))
+        } else if let source = row.source {
+          let gap = String(repeating: " ", count: max(valueWidth - first.count, 0) + 2)
+          lines.append(label + first + gap + style.dim(source))
+        } else {
+          lines.append(label + first)
+        }
+        let indent = String(repeating: " ", count: label.count)
+        lines += values.dropFirst().map { indent + $0 }
+      }
+    }
+    lines.append("")
+    lines.append(style.bold("Checks"))
+    let nameWidth = checks.map(\.name.count).max() ?? 0
+    for check in checks {
+      let name = check.name.padding(toLength: nameWidth, withPad: " ", startingAt: 0)
+      let level = style.level(check.level)
+      lines.append("  \(level)  \(name)  \(check.message)")
+      if let hint = check.hint {
+        lines.append("  " + String(repeating: " ", count: 4 + 2 + nameWidth + 2) + style.dim("hint: \(hint)"))
+      }
+    }
+    let counts = [ReadinessCheck.Level.pass, .warn, .fail].map { level in
+      "\(checks.count { $0.level == level }) \(level.rawValue)"
+    }
+    lines.append("")
+    lines.append(counts.joined(separator: ", "))
+    return lines.joined(separator: "\n") + "\n"
+  }
+
+  private var factGroups: [FactGroup] {
+    let cpu = facts.cpu
+    let kernel = facts.kernel
+    let iommu = facts.iommu
+    let ksm = facts.ksm
+    let memory = facts.memory
+    let kvm = facts.kvm
+    var kernelRows = [FactRow("release", kernel.release) { $0 }]
+    for option in KernelFacts.configOptions {
+      kernelRows.append(FactRow(option, kernel.config(option), describe: Self.configValue))
+    }
+    kernelRows.append(FactRow("command line", kernel.cmdline, wraps: true) { $0.joined(separator: " ") })
+    var iommuRows = [
+      FactRow("firmware tables", iommu.firmwareTables) { $0.isEmpty ? "none" : $0.joined(separator: ", ") },
+      FactRow("active", iommu.active, describe: Self.yesNo),
+      FactRow("passthrough", iommu.passthrough, describe: Self.yesNo),
+    ]
+    if let lines = iommu.bootLog.value, !lines.isEmpty {
+      for (index, line) in lines.enumerated() {
+        iommuRows.append(
+          FactRow(
+            label: index == 0 ? "boot log" : "", value: line, source: index == 0 ? iommu.bootLog.source : nil,
+            isUnknown: false))
+      }
+    } else {
+      iommuRows.append(FactRow("boot log", iommu.bootLog) { _ in "no lines about the IOMMU" })
+    }
+    return [
+      FactGroup(
+        title: "CPU",
+        rows: [
+          FactRow("vendor", cpu.vendor) { vendor in
+            let id = cpu.vendorID.value.map { $0.isEmpty ? "no vendor_id" : $0 } ?? ""
+            return "\(Self.vendorName(vendor)) (\(id))"
+          },
+          FactRow("model", cpu.model) { $0.isEmpty ? "no model name" : $0 },
+          FactRow("hardware virtualization", cpu.hardwareVirtualization, describe: Self.yesNo),
+          FactRow("64-bit (lm)", cpu.longMode, describe: Self.yesNo),
+          FactRow("processors", cpu.count) { "\($0)" },
+          FactRow("NUMA nodes", cpu.numaNodes) { "\($0)" },
+        ]),
+      FactGroup(title: "Kernel", rows: kernelRows),
+      FactGroup(title: "IOMMU", rows: iommuRows),
+      FactGroup(
+        title: "KSM",
+        rows: [
+          FactRow("run", ksm.run) { "\($0) (\(KSMFacts.meaning(ofRun: $0)))" },
+          FactRow("pages_shared", ksm.pagesShared) { "\($0)" },
+          FactRow("pages_sharing", ksm.pagesSharing) { "\($0)" },
+          FactRow("pages_unshared", ksm.pagesUnshared) { "\($0)" },
+          FactRow("pages_volatile", ksm.pagesVolatile) { "\($0)" },
+          FactRow("pages_to_scan", ksm.pagesToScan) { "\($0)" },
+          FactRow("sleep_millisecs", ksm.sleepMillisecs) { "\($0)" },
+          FactRow("full_scans", ksm.fullScans) { "\($0)" },
+          FactRow("merge_across_nodes", ksm.mergeAcrossNodes) { "\($0)" },
+          FactRow("saved", ksm.savedBytes) { ByteCount.human($0) },
+        ]),
+      FactGroup(
+        title: "Memory",
+        rows: [
+          FactRow("MemTotal", memory.totalKiB, describe: Self.kibibytes),
+          FactRow("free", memory.freeKiB, describe: Self.kibibytes),
+          FactRow("HugePages_Total", memory.hugePagesTotal) { "\($0)" },
+          FactRow("HugePages_Free", memory.hugePagesFree) { "\($0)" },
+          FactRow("HugePages_Rsvd", memory.hugePagesReserved) { "\($0)" },
+          FactRow("HugePages_Surp", memory.hugePagesSurplus) { "\($0)" },
+          FactRow("Hugepagesize", memory.hugePageSizeKiB, describe: Self.kibibytes),
+          FactRow("page size", memory.pageSizeBytes) { "\($0) B" },
+          FactRow("numa_balancing", memory.numaBalancing) { "\($0)" },
+        ]),
+      FactGroup(
+        title: "KVM",
+        rows: [
+          FactRow("/dev/kvm", kvm.device) { $0 ? "present" : "absent" },
+          FactRow("module", kvm.module) { $0 },
+          FactRow("module loaded", kvm.moduleLoaded, describe: Self.yesNo),
+        ]),
+    ]
+  }
+
+  /// `text` cut at blanks into lines of at most `width` characters (a longer word stays whole).
+  private static func wrap(_ text: String, width: Int) -> [String] {
+    var lines: [String] = []
+    var line = ""
+    for word in text.split(separator: " ") {
+      if !line.isEmpty, line.count + 1 + word.count > width {
+        lines.append(line)
+        line = ""
+      }
+      line += line.isEmpty ? String(word) : " " + word
+    }
+    return lines + [line]
+  }
+
+  private static func yesNo(_ value: Bool) -> String { value ? "yes" : "no" }
+
+  private static func kibibytes(_ value: Int) -> String { "\(value) kB (\(ByteCount.human(value * 1024)))" }
+
+  private static func vendorName(_ vendor: CPUFacts.Vendor) -> String {
+    switch vendor {
+    case .amd: "AMD"
+    case .intel: "Intel"
+    case .unknown: "other"
+    }
+  }
+
+  private static func configValue(_ value: String) -> String {
+    switch value {
+    case "y": "y (built in)"
+    case "m": "m (module)"
+    case "n": "n (not set)"
+    default: value
+    }
+  }
+}
+
+/// A titled block of the text rendering.
+private struct FactGroup {
+  let title: String
+  let rows: [FactRow]
+}
+
+/// One line of a fact group: a label, the value in words, and where it came from.
+private struct FactRow {
+  let label: String
+  let value: String
+  let source: String?
+  let isUnknown: Bool
+  /// Whether a long value is cut at blanks into lines as wide as the value column.
+  var wraps = false
+
+  init(label: String, value: String, source: String?, isUnknown: Bool, wraps: Bool = false) {
+    self.label = label
+    self.value = value
+    self.source = source
+    self.isUnknown = isUnknown
+    self.wraps = wraps
+  }
+
+  /// A row for `fact`: its value in words, or `unknown: reason` with no source column
+  /// (the reason names the source).
+  init<Value>(_ label: String, _ fact: Fact<Value>, wraps: Bool = false, describe: (Value) -> String) {
+    if let value = fact.value {
+      self.init(label: label, value: describe(value), source: fact.source, isUnknown: false, wraps: wraps)
+    } else {
+      self.init(label: label, value: "unknown: \(fact.unknown ?? "")", source: nil, isUnknown: true)
+    }
+  }
+}
+
+/// ANSI styles, or plain text when disabled.
+private struct TextStyle {
+  let enabled: Bool
+
+  func bold(_ text: String) -> String { wrap(text, "1") }
+  func dim(_ text: String) -> String { wrap(text, "2") }
+  func yellow(_ text: String) -> String { wrap(text, "33") }
+
+  func level(_ level: ReadinessCheck.Level) -> String {
+    switch level {
+    case .pass: wrap(level.rawValue, "32")
+    case .warn: wrap(level.rawValue, "33")
+    case .fail: wrap(level.rawValue, "1;31")
+    }
+  }
+
+  private func wrap(_ text: String, _ code: String) -> String {
+    enabled ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
+  }
+}

@@ -1,0 +1,140 @@
+import Foundation
+
+/// SysV init scripts and their `rcN.d` links, as chkconfig manages them.
+struct SysVServices {
+  /// What a script's header says about its runlevels and priorities.
+  struct Header: Equatable {
+    /// The levels `chkconfig NAME on` starts it in.
+    var levels: [Int]
+    /// The start priority (`S84ksm`).
+    var start: Int
+    /// The stop priority (`K16ksm`).
+    var stop: Int
+  }
+
+  let paths: RootPath
+  /// The folder of the init scripts, from the root.
+  let initDirectory: String
+
+  init(paths: RootPath) throws(EditorError) {
+    self.paths = paths
+    guard let directory = Self.initDirectory(paths) else {
+      throw EditorError(message: "no SysV init script folder (/etc/rc.d/init.d or /etc/init.d) under \(paths.prefix)")
+    }
+    initDirectory = directory
+  }
+
+  /// `/etc/rc.d/init.d` when it is a folder, else `/etc/init.d`, else `nil`.
+  static func initDirectory(_ paths: RootPath) -> String? {
+    ["/etc/rc.d/init.d", "/etc/init.d"].first { paths.isDirectory($0) }
+  }
+
+  /// The existing `rcN.d` folder of `level`, `/etc/rc.d/rcN.d` first, symlinks resolved.
+  static func levelDirectory(_ paths: RootPath, _ level: Int) -> String? {
+    ["/etc/rc.d/rc\(level).d", "/etc/rc\(level).d"].first { paths.isDirectory($0) }.map(paths.resolve)
+  }
+
+  /// The `rcN.d` folder of `level`, where a new one would go when it is missing.
+  func levelDirectory(_ level: Int) -> String {
+    Self.levelDirectory(paths, level)
+      ?? (initDirectory.hasPrefix("/etc/rc.d/") ? "/etc/rc.d/rc\(level).d" : "/etc/rc\(level).d")
+  }
+
+  func scriptPath(_ name: String) -> String { initDirectory + "/" + name }
+
+  /// The link text chkconfig and update-rc.d write: `../init.d/NAME`.
+  func linkText(_ name: String) -> String { "../init.d/" + name }
+
+  /// The header of the script `name`, or `nil` when there is no such script.
+  func header(_ name: String) -> Header? {
+    guard paths.kind(paths.resolve(scriptPath(name))) == .typeRegular, let text = paths.read(scriptPath(name)) else {
+      return nil
+    }
+    return Self.header(of: text)
+  }
+
+  /// Reads `# chkconfig: <levels> <start> <stop>` (`-` for no levels of its own), else the LSB
+  /// `Default-Start:`; levels default to 2345 and priorities (without a chkconfig line) to 50.
+  static func header(of text: String) -> Header {
+    var chkconfig: (levels: String, start: Int, stop: Int)?
+    var lsbLevels: [Int]?
+    var inLSB = false
+    for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+      guard line.hasPrefix("#") else { continue }
+      let body = line.dropFirst().trimmingCharacters(in: .whitespaces)
+      if body.hasPrefix("## BEGIN INIT INFO") { inLSB = true }
+      if body.hasPrefix("## END INIT INFO") { inLSB = false }
+      if chkconfig == nil, body.hasPrefix("chkconfig:") {
+        let fields = body.dropFirst("chkconfig:".count).split(whereSeparator: { $0 == " " || $0 == "\t" })
+        if fields.count == 3, let start = Int(fields[1]), let stop = Int(fields[2]) {
+          chkconfig = (String(fields[0]), start, stop)
+        }
+      }
+      if inLSB, body.hasPrefix("Default-Start:") {
+        lsbLevels = body.dropFirst("Default-Start:".count).split(separator: " ").compactMap { Int($0) }
+          .filter { (0...6).contains($0) }
+      }
+    }
+    let defaultLevels = [2, 3, 4, 5]
+    guard let chkconfig else { return Header(levels: lsbLevels ?? defaultLevels, start: 50, stop: 50) }
+    let own = chkconfig.levels.compactMap { $0.wholeNumberValue }.filter { (0...6).contains($0) }
+    let levels = chkconfig.levels == "-" || own.isEmpty ? (lsbLevels ?? defaultLevels) : own
+    return Header(levels: Array(Set(levels)).sorted(), start: chkconfig.start, stop: chkconfig.stop)
+  }
+
+  /// The links of `name` in the folder of `level` (`S84ksm`, `K16ksm`): file name and link text.
+  func links(_ name: String, level: Int) -> [(name: String, text: String)] {
+    let directory = levelDirectory(level)
+    return paths.list(directory).compactMap { entry in
+      guard let first = entry.first, first == "S" || first == "K" else { return nil }
+      let rest = entry.dropFirst()
+      let digits = rest.prefix(while: \.isNumber)
+      guard !digits.isEmpty, rest.dropFirst(digits.count) == name[...],
+        let text = paths.linkText(directory + "/" + entry)
+      else { return nil }
+      return (entry, text)
+    }
+  }
+
+  func state(_ name: String) -> ServiceState {
+    guard let header = header(name) else {
+      return ServiceState(name: name, exists: false, enabled: false, masked: false, detail: "\(name) not found")
+    }
+    var on: Set<Int> = []
+    for level in 0...6 where links(name, level: level).contains(where: { $0.name.hasPrefix("S") }) {
+      on.insert(level)
+    }
+    let detail = ([name] + (0...6).map { "\($0):\(on.contains($0) ? "on" : "off")" }).joined(separator: " ")
+    return ServiceState(
+      name: name, exists: true, enabled: header.levels.allSatisfy(on.contains), masked: false, detail: detail)
+  }
+
+  /// The links `chkconfig NAME on|off` leaves: `S<start>NAME` in the script's levels (on),
+  /// `K<stop>NAME` in every other level (and in all of them for off).
+  func changes(_ name: String, enabled: Bool) throws(EditorError) -> [LinkChange] {
+    guard let header = header(name) else {
+      throw EditorError(message: "unknown service \(name): no init script \(scriptPath(name))")
+    }
+    let script = paths.resolve(scriptPath(name))
+    var changes: [LinkChange] = []
+    for level in 0...6 {
+      let directory = levelDirectory(level)
+      let wanted =
+        enabled && header.levels.contains(level)
+        ? "S" + Self.priority(header.start) + name : "K" + Self.priority(header.stop) + name
+      var present = false
+      for link in links(name, level: level) {
+        if link.name == wanted, paths.resolve(directory + "/" + link.name) == script {
+          present = true
+        } else {
+          changes.append(LinkChange(kind: .remove, path: directory + "/" + link.name, target: link.text))
+        }
+      }
+      if !present { changes.append(LinkChange(kind: .create, path: directory + "/" + wanted, target: linkText(name))) }
+    }
+    return changes
+  }
+
+  /// A priority as chkconfig writes it: two digits at least (`S05`).
+  static func priority(_ value: Int) -> String { value < 10 && value >= 0 ? "0\(value)" : "\(value)" }
+}

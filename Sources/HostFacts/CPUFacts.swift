@@ -1,0 +1,107 @@
+import Foundation
+
+/// What the processors say about themselves in `/proc/cpuinfo`, and the NUMA nodes
+/// in `/sys/devices/system/node`.
+public struct CPUFacts: Sendable, Codable, Equatable {
+  /// The processor makers virthost tells apart: their virtualization flag, IOMMU
+  /// argument and KVM module differ.
+  public enum Vendor: String, Sendable, Codable, Equatable {
+    /// `AuthenticAMD` (and `HygonGenuine`, AMD's licensed design, which uses `kvm_amd` and AMD-Vi).
+    case amd
+    /// `GenuineIntel`.
+    case intel
+    /// Any other `vendor_id`, or none (for example on ARM).
+    case unknown
+  }
+
+  /// The maker, from the first processor's `vendor_id`.
+  public var vendor: Fact<Vendor>
+  /// The `vendor_id` as written (`AuthenticAMD`); known as `""` when the file has none.
+  public var vendorID: Fact<String>
+  /// The first processor's `model name`; known as `""` when the file has none.
+  public var model: Fact<String>
+  /// Whether the CPU offers hardware virtualization: the `svm` (AMD-V) or `vmx` (VT-x) flag.
+  /// Absent means unsupported or switched off in the BIOS. Unknown when there is no `flags` line.
+  public var hardwareVirtualization: Fact<Bool>
+  /// Whether the CPU runs 64-bit code: the `lm` (long mode) flag.
+  public var longMode: Fact<Bool>
+  /// The number of logical processors (`processor` entries).
+  public var count: Fact<Int>
+  /// The number of NUMA nodes (`node<N>` folders in `/sys/devices/system/node`).
+  public var numaNodes: Fact<Int>
+
+  private enum CodingKeys: String, CodingKey {
+    case vendor
+    case vendorID = "vendor_id"
+    case model
+    case hardwareVirtualization = "hardware_virtualization"
+    case longMode = "long_mode"
+    case count
+    case numaNodes = "numa_nodes"
+  }
+
+  static let cpuinfo = "/proc/cpuinfo"
+  static let nodes = "/sys/devices/system/node"
+
+  init(_ files: RootFiles) {
+    switch files.read(Self.cpuinfo) {
+    case .failure(let problem):
+      let reason = problem.description
+      vendor = .unknown(reason, source: Self.cpuinfo)
+      vendorID = .unknown(reason, source: Self.cpuinfo)
+      model = .unknown(reason, source: Self.cpuinfo)
+      hardwareVirtualization = .unknown(reason, source: Self.cpuinfo)
+      longMode = .unknown(reason, source: Self.cpuinfo)
+      count = .unknown(reason, source: Self.cpuinfo)
+    case .success(let text):
+      let fields = CPUInfo(text)
+      let id = fields.first("vendor_id") ?? ""
+      vendorID = .known(id, source: Self.cpuinfo)
+      vendor = .known(Self.vendor(of: id), source: Self.cpuinfo)
+      model = .known(fields.first("model name") ?? "", source: Self.cpuinfo)
+      if let flags = fields.first("flags").map({ Set($0.split(separator: " ").map(String.init)) }) {
+        hardwareVirtualization = .known(flags.contains("svm") || flags.contains("vmx"), source: Self.cpuinfo)
+        longMode = .known(flags.contains("lm"), source: Self.cpuinfo)
+      } else {
+        let reason = "\(Self.cpuinfo) has no flags line"
+        hardwareVirtualization = .unknown(reason, source: Self.cpuinfo)
+        longMode = .unknown(reason, source: Self.cpuinfo)
+      }
+      count = .known(fields.count("processor"), source: Self.cpuinfo)
+    }
+    switch files.entries(Self.nodes) {
+    case .failure(let problem):
+      numaNodes = .unknown(problem.description, source: Self.nodes)
+    case .success(let names):
+      let nodes = names.filter { $0.hasPrefix("node") && $0.dropFirst(4).allSatisfy(\.isNumber) && $0.count > 4 }
+      numaNodes = .known(nodes.count, source: Self.nodes)
+    }
+  }
+
+  static func vendor(of id: String) -> Vendor {
+    switch id {
+    case "AuthenticAMD", "HygonGenuine": .amd
+    case "GenuineIntel": .intel
+    default: .unknown
+    }
+  }
+}
+
+/// The `key : value` lines of `/proc/cpuinfo`.
+private struct CPUInfo {
+  let pairs: [(key: String, value: String)]
+
+  init(_ text: String) {
+    pairs = text.split(separator: "\n").compactMap { line in
+      guard let colon = line.firstIndex(of: ":") else { return nil }
+      return (
+        String(line[..<colon]).trimmingCharacters(in: .whitespaces),
+        String(line[line.index(after: colon)...]).trimmingCharacters(in: .whitespaces)
+      )
+    }
+  }
+
+  func first(_ key: String) -> String? { pairs.first { $0.key == key }?.value }
+
+  func count(_ key: String) -> Int { pairs.count { $0.key == key } }
+}

@@ -1,0 +1,196 @@
+extension HostFacts {
+  /// The readiness checks of these facts, always the same names in the same order:
+  /// `hardware virtualization`, `64-bit CPU`, `/dev/kvm`, `IOMMU in firmware`,
+  /// `IOMMU in kernel build`, `IOMMU enabled by kernel`, `KSM in kernel build`, `KSM running`.
+  ///
+  /// Only a host that cannot run KVM guests fails (no hardware virtualization, no
+  /// `/dev/kvm`); what KVM can do without (IOMMU, KSM) warns; a fact that is unknown
+  /// warns with the reason and no hint.
+  public var checks: [ReadinessCheck] {
+    [
+      hardwareVirtualizationCheck, longModeCheck, deviceCheck, firmwareIOMMUCheck, kernelIOMMUBuildCheck,
+      kernelIOMMUCheck, ksmBuildCheck, ksmRunningCheck,
+    ]
+  }
+
+  private var vendor: VendorTerms { VendorTerms(cpu.vendor.value ?? .unknown) }
+
+  private func cannotTell<T>(_ name: String, _ fact: Fact<T>) -> ReadinessCheck {
+    ReadinessCheck(name: name, level: .warn, message: "cannot tell: \(fact.unknown ?? "unknown")")
+  }
+
+  private var hardwareVirtualizationCheck: ReadinessCheck {
+    let name = "hardware virtualization"
+    switch cpu.hardwareVirtualization.value {
+    case true?:
+      return ReadinessCheck(name: name, level: .pass, message: "the CPU has \(vendor.virtualization)")
+    case false? where kvm.device.value == true:
+      return ReadinessCheck(
+        name: name, level: .warn,
+        message: "the CPU shows neither svm nor vmx, yet /dev/kvm exists: KVM is provided another way "
+          + "(nested or paravirtualized)",
+        hint: "on bare metal, enable \(vendor.biosVirtualization) in the BIOS setup; in a virtual machine, "
+          + "ask for nested virtualization")
+    case false?:
+      return ReadinessCheck(
+        name: name, level: .fail,
+        message: "the CPU does not show \(vendor.virtualization): switched off in the BIOS or not supported",
+        hint: "enable \(vendor.biosVirtualization) in the BIOS setup")
+    case nil:
+      return cannotTell(name, cpu.hardwareVirtualization)
+    }
+  }
+
+  private var longModeCheck: ReadinessCheck {
+    let name = "64-bit CPU"
+    switch cpu.longMode.value {
+    case true?: return ReadinessCheck(name: name, level: .pass, message: "the CPU runs 64-bit code (lm)")
+    case false?:
+      return ReadinessCheck(
+        name: name, level: .warn, message: "the CPU has no lm flag: it runs 32-bit code only",
+        hint: "use a 64-bit CPU to run 64-bit guests")
+    case nil: return cannotTell(name, cpu.longMode)
+    }
+  }
+
+  private var deviceCheck: ReadinessCheck {
+    let name = "/dev/kvm"
+    switch kvm.device.value {
+    case true?: return ReadinessCheck(name: name, level: .pass, message: "/dev/kvm exists")
+    case false?:
+      let module = kvm.module.value ?? "kvm_amd or kvm_intel"
+      let hint =
+        cpu.hardwareVirtualization.value == false
+        ? "enable \(vendor.biosVirtualization) in the BIOS setup, then load the \(module) module: modprobe \(module)"
+        : "load the \(module) module: modprobe \(module); if that fails, the kernel log says why"
+      return ReadinessCheck(name: name, level: .fail, message: "/dev/kvm does not exist", hint: hint)
+    case nil: return cannotTell(name, kvm.device)
+    }
+  }
+
+  private var firmwareIOMMUCheck: ReadinessCheck {
+    let name = "IOMMU in firmware"
+    guard let tables = iommu.firmwareTables.value else { return cannotTell(name, iommu.firmwareTables) }
+    let found = tables.filter { vendor.tables.contains($0) }
+    if let table = found.first {
+      return ReadinessCheck(
+        name: name, level: .pass, message: "the firmware announces \(vendor.iommu) (ACPI table \(table))")
+    }
+    return ReadinessCheck(
+      name: name, level: .warn,
+      message: "the firmware announces no \(vendor.iommu) (no ACPI \(vendor.tables.joined(separator: " or ")) table)",
+      hint: "enable \(vendor.biosIOMMU) in the BIOS setup if guests need PCI passthrough")
+  }
+
+  private var kernelIOMMUBuildCheck: ReadinessCheck {
+    let name = "IOMMU in kernel build"
+    let facts = vendor.iommuOptions.map { kernel.config($0) }
+    if let built = zip(vendor.iommuOptions, facts).first(where: { $0.1.value == "y" }) {
+      return ReadinessCheck(name: name, level: .pass, message: "the kernel is built with \(built.0)=y")
+    }
+    if let unknown = facts.first(where: { $0.value == nil }) { return cannotTell(name, unknown) }
+    let found = zip(vendor.iommuOptions, facts).map { "\($0.0)=\($0.1.value ?? "")" }.joined(separator: ", ")
+    return ReadinessCheck(
+      name: name, level: .warn, message: "the kernel is built without \(vendor.iommu) support (\(found))",
+      hint: "install a kernel built with \(vendor.iommuOptions.map { "\($0)=y" }.joined(separator: " or "))")
+  }
+
+  private var kernelIOMMUCheck: ReadinessCheck {
+    let name = "IOMMU enabled by kernel"
+    switch iommu.active.value {
+    case true?:
+      let mode = iommu.passthrough.value == true ? " in passthrough mode" : ""
+      return ReadinessCheck(name: name, level: .pass, message: "the kernel runs the IOMMU\(mode)")
+    case false?:
+      var message = "the kernel does not run the IOMMU"
+      if iommu.active.source == IOMMUFacts.bootLogPath, let words = iommu.bootLog.value?.first(where: isIOMMUOffLine) {
+        message += ": the boot log says \"\(words)\""
+      }
+      let onCommandLine = vendor.iommuArguments.filter { kernel.cmdline.value?.contains($0) == true }
+      let hint: String
+      if iommu.firmwareTables.value.map({ $0.allSatisfy { !vendor.tables.contains($0) } }) == true {
+        hint = "enable \(vendor.biosIOMMU) in the BIOS setup first"
+      } else if let argument = onCommandLine.first {
+        hint = "\(argument) is on the kernel command line already: check the BIOS setup and the boot log"
+      } else {
+        hint =
+          "add \(vendor.iommuArguments.joined(separator: " or ")) to the kernel arguments in the boot loader and reboot"
+      }
+      return ReadinessCheck(name: name, level: .warn, message: message, hint: hint)
+    case nil: return cannotTell(name, iommu.active)
+    }
+  }
+
+  private func isIOMMUOffLine(_ line: String) -> Bool {
+    line.contains("disabled") || line.contains("not enabled")
+  }
+
+  private var ksmBuildCheck: ReadinessCheck {
+    let name = "KSM in kernel build"
+    let option = kernel.config("CONFIG_KSM")
+    switch option.value {
+    case "y"?: return ReadinessCheck(name: name, level: .pass, message: "the kernel is built with CONFIG_KSM=y")
+    case let value?:
+      return ReadinessCheck(
+        name: name, level: .warn, message: "the kernel is built without KSM (CONFIG_KSM=\(value))",
+        hint: "install a kernel built with CONFIG_KSM=y to share identical guest memory")
+    case nil:
+      if ksm.run.value != nil {
+        return ReadinessCheck(name: name, level: .pass, message: "the kernel has KSM (\(KSMFacts.folder) exists)")
+      }
+      return cannotTell(name, option)
+    }
+  }
+
+  private var ksmRunningCheck: ReadinessCheck {
+    let name = "KSM running"
+    switch ksm.run.value {
+    case 1?:
+      let saved = ksm.savedBytes.value.map { ": it saves \(ByteCount.human($0))" } ?? ""
+      return ReadinessCheck(name: name, level: .pass, message: "KSM is running\(saved)")
+    case 0?:
+      return ReadinessCheck(
+        name: name, level: .warn, message: "KSM is stopped (run = 0)",
+        hint: "start the ksm and ksmtuned services and enable them at boot; ksmtuned starts KSM "
+          + "when free memory runs short")
+    case let run?:
+      return ReadinessCheck(
+        name: name, level: .warn, message: "KSM is \(KSMFacts.meaning(ofRun: run)) (run = \(run))",
+        hint: "write 1 to \(KSMFacts.folder)/run, or start the ksm service, to run it again")
+    case nil where kernel.config("CONFIG_KSM").value == "n":
+      return ReadinessCheck(name: name, level: .warn, message: "KSM cannot run: the kernel is built without it")
+    case nil:
+      return cannotTell(name, ksm.run)
+    }
+  }
+}
+
+/// The names a vendor gives to the same things: flag, IOMMU, ACPI table, kernel argument.
+private struct VendorTerms {
+  let virtualization: String
+  let biosVirtualization: String
+  let iommu: String
+  let biosIOMMU: String
+  let tables: [String]
+  let iommuOptions: [String]
+  let iommuArguments: [String]
+
+  init(_ vendor: CPUFacts.Vendor) {
+    switch vendor {
+    case .amd:
+      (virtualization, biosVirtualization) = ("svm (AMD-V)", "SVM (AMD-V)")
+      (iommu, biosIOMMU, tables) = ("AMD-Vi", "the IOMMU (AMD-Vi)", ["IVRS"])
+      (iommuOptions, iommuArguments) = (["CONFIG_AMD_IOMMU"], ["amd_iommu=on"])
+    case .intel:
+      (virtualization, biosVirtualization) = ("vmx (VT-x)", "VT-x")
+      (iommu, biosIOMMU, tables) = ("VT-d", "VT-d", ["DMAR"])
+      (iommuOptions, iommuArguments) = (["CONFIG_INTEL_IOMMU"], ["intel_iommu=on"])
+    case .unknown:
+      (virtualization, biosVirtualization) = ("svm or vmx", "SVM (AMD-V) or VT-x")
+      (iommu, biosIOMMU, tables) = ("IOMMU", "the IOMMU (AMD-Vi or VT-d)", IOMMUFacts.tables)
+      (iommuOptions, iommuArguments) = (
+        ["CONFIG_AMD_IOMMU", "CONFIG_INTEL_IOMMU"], ["amd_iommu=on", "intel_iommu=on"]
+      )
+    }
+  }
+}

@@ -1,0 +1,126 @@
+import Editors
+import Foundation
+import TestSupport
+import Testing
+
+let fixtures = "Tests/BootLoaderTests/Fixtures"
+let seed = "examples/centos6-amd/root"
+
+func args(_ texts: String...) throws -> [KernelArgument] {
+  try texts.map { (text) throws(EditorError) in try KernelArgument(parsing: text) }
+}
+
+/// One golden case: a fixture root, a request, and the files it must change
+/// (under `Fixtures/expected/<name>/`, paths from the root).
+struct GoldenCase: CustomTestStringConvertible, Sendable {
+  var name: String
+  var root: String
+  var kind: BootLoaderKind?
+  var request: KernelArgsRequest
+  var testDescription: String { name }
+}
+
+let goldenCases: [GoldenCase] = {
+  func request(_ entries: EntrySelection, _ present: [String], _ absent: [String] = []) -> KernelArgsRequest {
+    KernelArgsRequest(
+      entries: entries, present: try! present.map { try KernelArgument(parsing: $0) },
+      absent: try! absent.map { try KernelArgument(parsing: $0) })
+  }
+  let legacy = fixtures + "/legacy-multi/root"
+  let debian = fixtures + "/grub2-debian/root"
+  let rhel7 = fixtures + "/grub2-rhel7/root"
+  let bls = fixtures + "/bls-rhel9/root"
+  return [
+    GoldenCase(name: "seed-amd-iommu", root: seed, request: request(.all, ["amd_iommu=on"])),
+    GoldenCase(name: "seed-default-amd-iommu", root: seed, request: request(.default, ["amd_iommu=on"])),
+    GoldenCase(name: "legacy-all-iommu", root: legacy, request: request(.all, ["amd_iommu=on", "iommu=pt"])),
+    GoldenCase(name: "legacy-default-intel-iommu", root: legacy, request: request(.default, ["intel_iommu=on"])),
+    GoldenCase(name: "legacy-replace-root", root: legacy, request: request(.all, ["root=/dev/mapper/vg_new-lv_root"])),
+    GoldenCase(name: "legacy-remove-other-value", root: legacy, request: request(.all, [], ["console=ttyS1,115200"])),
+    GoldenCase(
+      name: "legacy-remove-value", root: legacy, request: request(.all, [], ["console=ttyS0,115200", "rhgb"])),
+    GoldenCase(
+      name: "legacy-console-multi", root: legacy, request: request(.all, ["console=tty0", "console=ttyS1,115200"])),
+    GoldenCase(
+      name: "legacy-flag-and-single", root: legacy, request: request(.default, ["single", "quiet"], ["LANG"])),
+    GoldenCase(name: "debian-default-iommu", root: debian, request: request(.default, ["amd_iommu=on", "iommu=pt"])),
+    GoldenCase(
+      name: "debian-all-console", root: debian,
+      request: request(.all, ["console=tty0", "console=ttyS0,115200n8"], ["quiet"])),
+    GoldenCase(name: "rhel7-all-iommu", root: rhel7, request: request(.all, ["intel_iommu=on", "iommu=pt"], ["rhgb"])),
+    GoldenCase(name: "rhel7-default-creates-variable", root: rhel7, request: request(.default, ["amd_iommu=on"])),
+    GoldenCase(name: "bls-all-iommu", root: bls, request: request(.all, ["amd_iommu=on", "iommu=pt"], ["rhgb"])),
+    GoldenCase(name: "bls-default-iommu", root: bls, request: request(.default, ["intel_iommu=on"])),
+  ]
+}()
+
+/// Set VIRTHOST_UPDATE_GOLDEN=1 to rewrite the expected files (then review the diff).
+let updateGolden = ProcessInfo.processInfo.environment["VIRTHOST_UPDATE_GOLDEN"] == "1"
+
+@Suite struct GoldenTests {
+  @Test(arguments: goldenCases)
+  func editGivesTheGoldenFilesAndNothingElse(_ golden: GoldenCase) throws {
+    let root = try FixtureRoot(golden.root)
+    let before = try root.snapshot()
+    let expectedDirectory = FixtureRoot.repository.appendingPathComponent("\(fixtures)/expected/\(golden.name)").path
+
+    let editor = try BootLoaderEditor(root: root.path, kind: golden.kind)
+    try editor.ensure(golden.request)
+    let changes = try editor.pendingChanges()
+    #expect(try root.snapshot() == before, "pendingChanges wrote nothing")
+    // Ensuring twice on the same editor is the same as once.
+    try editor.ensure(golden.request)
+    #expect(try editor.pendingChanges() == changes)
+
+    let written = try editor.save()
+    #expect(Set(written) == Set(changes.map(\.path)))
+    #expect(try editor.save() == [], "a second save writes nothing")
+
+    if updateGolden {
+      try? FileManager.default.removeItem(atPath: expectedDirectory)
+      for change in changes {
+        let target = expectedDirectory + change.path
+        try FileManager.default.createDirectory(
+          atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try Data((change.after ?? "").utf8).write(to: URL(fileURLWithPath: target))
+      }
+      if changes.isEmpty {
+        try FileManager.default.createDirectory(atPath: expectedDirectory, withIntermediateDirectories: true)
+        try Data().write(to: URL(fileURLWithPath: expectedDirectory + "/.unchanged"))
+      }
+    }
+
+    let expectedFiles = expectedFileList(expectedDirectory)
+    #expect(written.sorted() == expectedFiles, "the files written")
+    for file in expectedFiles {
+      let expected = try String(contentsOfFile: expectedDirectory + file, encoding: .utf8)
+      #expect(try root.text(file) == expected, "\(file) matches its golden copy")
+      #expect(changes.first { $0.path == file }?.after == expected)
+    }
+    // Every other path (links, modes, other files) is byte-identical.
+    let after = try root.snapshot()
+    let touched = Set(expectedFiles.map { String($0.dropFirst()) })
+    #expect(after.keys.sorted() == before.keys.sorted())
+    for (path, value) in before where !touched.contains(path) {
+      #expect(after[path] == value, "\(path) unchanged")
+    }
+
+    // Applied again on the result, from a fresh editor: nothing to do.
+    let again = try BootLoaderEditor(root: root.path, kind: golden.kind)
+    try again.ensure(golden.request)
+    #expect(try again.pendingChanges() == [])
+    #expect(try again.save() == [])
+    #expect(try root.snapshot() == after)
+  }
+
+  func expectedFileList(_ directory: String) -> [String] {
+    guard let walker = FileManager.default.enumerator(atPath: directory) else { return [] }
+    var files: [String] = []
+    for case let relative as String in walker {
+      var isDirectory: ObjCBool = false
+      _ = FileManager.default.fileExists(atPath: directory + "/" + relative, isDirectory: &isDirectory)
+      if !isDirectory.boolValue && relative != ".unchanged" { files.append("/" + relative) }
+    }
+    return files.sorted()
+  }
+}

@@ -1,0 +1,30 @@
+import Editors
+import Foundation
+import TestSupport
+
+/// The seed host, a CentOS 6 SysV machine.
+let seed = "examples/centos6-amd/root"
+/// A Debian-like systemd host with the vendor ksm and ksmtuned units, both disabled.
+let systemdHost = "Tests/ConfigEditorsTests/Fixtures/debian-systemd/root"
+
+/// The text of a golden file under `Tests/ConfigEditorsTests/Fixtures/golden/`.
+func golden(_ name: String) throws -> String {
+  let url = FixtureRoot.repository.appendingPathComponent("Tests/ConfigEditorsTests/Fixtures/golden/" + name)
+  return try String(contentsOf: url, encoding: .utf8)
+}
+
+/// The eight settings of the seed walkthrough: ksmtuned's defaults, written out.
+let walkthroughSettings: [KsmtunedSetting: String] = [
+  .monitorInterval: "60", .sleepMsec: "10", .npagesBoost: "300", .npagesDecay: "-50",
+  .npagesMin: "64", .npagesMax: "1250", .thresCoef: "20", .thresConst: "2048",
+]
+
+/// The error `body` throws, or `nil`.
+func editorError(_ body: () throws(EditorError) -> Void) -> EditorError? {
+  do {
+    try body()
+    return nil
+  } catch {
+    return error
+  }
+}

@@ -1,0 +1,132 @@
+import Editors
+import Foundation
+import TestSupport
+import Testing
+
+/// CentOS 6's stock /etc/sysctl.conf, shortened.
+private let centosSysctl = """
+  # Kernel sysctl configuration file for Red Hat Linux
+  #
+  # For binary values, 0 is disabled, 1 is enabled.  See sysctl(8) and
+  # sysctl.conf(5) for more details.
+
+  # Controls IP packet forwarding
+  net.ipv4.ip_forward = 0
+
+  # Controls whether core dumps will append the PID to the core filename.
+  # Useful for debugging multi-threaded applications.
+  kernel.core_uses_pid = 1
+
+  """
+
+@Suite struct SysctlEditorTests {
+  @Test func aNewSettingGoesToTheVirthostDropIn() throws {
+    let root = try FixtureRoot(seed)
+    try root.write("/etc/sysctl.conf", centosSysctl)
+    let editor = try SysctlEditor(root: root.path)
+    #expect(try editor.persistentValue("kernel.numa_balancing") == nil)
+    try editor.set("kernel.numa_balancing", "1")
+    try editor.set("vm.nr_hugepages", "512")
+    let expected =
+      "# Kernel settings written by virthost (sysctl.d(5)); the last assignment of a key wins.\n"
+      + "kernel.numa_balancing = 1\nvm.nr_hugepages = 512\n"
+    #expect(
+      try editor.pendingChanges() == [FileChange(path: "/etc/sysctl.d/90-virthost.conf", before: nil, after: expected)])
+    #expect(try editor.save() == ["/etc/sysctl.d/90-virthost.conf"])
+    #expect(try root.text("/etc/sysctl.d/90-virthost.conf") == expected)
+    #expect(try root.text("/etc/sysctl.conf") == centosSysctl)
+    let reread = try SysctlEditor(root: root.path)
+    #expect(try reread.persistentValue("kernel.numa_balancing") == "1")
+    #expect(try reread.persistentValue("vm/nr_hugepages") == "512")
+  }
+
+  @Test func theLastFileReadWinsAndIsEditedInPlace() throws {
+    let root = try FixtureRoot(seed)
+    try root.write("/etc/sysctl.conf", centosSysctl + "vm.nr_hugepages = 128\n")
+    try root.write("/usr/lib/sysctl.d/10-hugepages.conf", "vm.nr_hugepages = 64\n")
+    try root.write("/etc/sysctl.d/10-hugepages.conf", "vm.nr_hugepages = 32\n")
+    let editor = try SysctlEditor(root: root.path)
+    #expect(
+      editor.files == ["/etc/sysctl.d/10-hugepages.conf", "/etc/sysctl.d/90-virthost.conf", "/etc/sysctl.conf"])
+    #expect(try editor.persistentValue("vm.nr_hugepages") == "128")
+    try editor.set("vm.nr_hugepages", "256")
+    #expect(try editor.save() == ["/etc/sysctl.conf"])
+    #expect(try root.text("/etc/sysctl.conf") == centosSysctl + "vm.nr_hugepages = 256\n")
+    #expect(try root.text("/etc/sysctl.d/10-hugepages.conf") == "vm.nr_hugepages = 32\n")
+  }
+
+  @Test func sysctlConfCanBeTheEditedFile() throws {
+    let root = try FixtureRoot(seed)
+    try root.write("/etc/sysctl.conf", centosSysctl)
+    let editor = try SysctlEditor(root: root.path, file: "/etc/sysctl.conf")
+    try editor.set("net.ipv4.ip_forward", "1")
+    try editor.set("kernel.numa_balancing", "0")
+    try editor.save()
+    #expect(
+      try root.text("/etc/sysctl.conf")
+        == centosSysctl.replacingOccurrences(of: "ip_forward = 0", with: "ip_forward = 1")
+        + "kernel.numa_balancing = 0\n")
+  }
+
+  @Test func aValueAlreadyPersistentWritesNothing() throws {
+    let root = try FixtureRoot(seed)
+    try root.write("/etc/sysctl.conf", centosSysctl)
+    let before = try root.snapshot()
+    let editor = try SysctlEditor(root: root.path)
+    try editor.set("kernel.core_uses_pid", "1")
+    #expect(try editor.pendingChanges() == [])
+    #expect(try editor.save() == [])
+    #expect(try root.snapshot() == before)
+  }
+
+  @Test func settingTwiceGivesTheSameTreeAsOnce() throws {
+    let once = try FixtureRoot(seed)
+    let twice = try FixtureRoot(seed)
+    try {
+      let e = try SysctlEditor(root: once.path)
+      try e.set("kernel.numa_balancing", "1")
+      try e.save()
+    }()
+    for _ in 0..<2 {
+      let editor = try SysctlEditor(root: twice.path)
+      try editor.set("kernel.numa_balancing", "1")
+      try editor.save()
+    }
+    #expect(try once.snapshot() == twice.snapshot())
+  }
+
+  @Test func readsTheLiveValueUnderProcSys() throws {
+    let root = try FixtureRoot(seed)
+    try root.write("/proc/sys/kernel/numa_balancing", "1\n")
+    try root.write("/proc/sys/net/ipv4/ip_local_port_range", "32768\t60999\n")
+    let editor = try SysctlEditor(root: root.path)
+    #expect(editor.liveValue("kernel.numa_balancing") == "1")
+    #expect(editor.liveValue("net.ipv4.ip_local_port_range") == "32768\t60999")
+    #expect(editor.liveValue("vm.nr_hugepages") == nil)
+    #expect(editor.liveValue("../../etc/passwd") == nil)
+  }
+
+  @Test func badKeysValuesAndFilesAreRefused() throws {
+    let root = try FixtureRoot(seed)
+    let editor = try SysctlEditor(root: root.path)
+    let key = editorError { () throws(EditorError) in try editor.set("../etc", "1") }
+    #expect(key?.message == "invalid sysctl key \"../etc\": expected dotted names such as kernel.numa_balancing")
+    let value = editorError { () throws(EditorError) in try editor.set("kernel.numa_balancing", "1\nvm.x = 2") }
+    #expect(value?.message == "invalid value \"1\\nvm.x = 2\" for kernel.numa_balancing: it contains a newline")
+    let file = editorError { () throws(EditorError) in _ = try SysctlEditor(root: root.path, file: "/etc/virthost.conf")
+    }
+    #expect(
+      file?.description
+        == "/etc/virthost.conf: is not read by sysctl --system: use /etc/sysctl.conf or a *.conf file in "
+        + "/etc/sysctl.d, /run/sysctl.d, /usr/local/lib/sysctl.d, /usr/lib/sysctl.d, /lib/sysctl.d")
+    #expect(try editor.pendingChanges() == [])
+  }
+
+  @Test func aFileThatCannotBeParsedIsReportedWithItsLine() throws {
+    let root = try FixtureRoot(seed)
+    try root.write("/etc/sysctl.conf", "kernel.core_uses_pid = 1\n= 5\n")
+    let error = editorError { () throws(EditorError) in _ = try SysctlEditor(root: root.path) }
+    #expect(error?.file == "/etc/sysctl.conf")
+    #expect(error?.line == 2)
+  }
+}

@@ -1,0 +1,192 @@
+import Foundation
+import HostFacts
+import TestSupport
+import Testing
+
+@testable import Commands
+
+/// The seed host before the reboot: every leaf of its JSON (`root` and `checks` apart).
+let seedBeforeReboot: [String: JSONLeaf] = [
+  "facts.cpu.count.source": "/proc/cpuinfo",
+  "facts.cpu.count.unknown": nil,
+  "facts.cpu.count.value": 6,
+  "facts.cpu.hardware_virtualization.source": "/proc/cpuinfo",
+  "facts.cpu.hardware_virtualization.unknown": nil,
+  "facts.cpu.hardware_virtualization.value": true,
+  "facts.cpu.long_mode.source": "/proc/cpuinfo",
+  "facts.cpu.long_mode.unknown": nil,
+  "facts.cpu.long_mode.value": true,
+  "facts.cpu.model.source": "/proc/cpuinfo",
+  "facts.cpu.model.unknown": nil,
+  "facts.cpu.model.value": "AMD Opteron(tm) Processor 4170 HE",
+  "facts.cpu.numa_nodes.source": "/sys/devices/system/node",
+  "facts.cpu.numa_nodes.unknown": nil,
+  "facts.cpu.numa_nodes.value": 1,
+  "facts.cpu.vendor.source": "/proc/cpuinfo",
+  "facts.cpu.vendor.unknown": nil,
+  "facts.cpu.vendor.value": "amd",
+  "facts.cpu.vendor_id.source": "/proc/cpuinfo",
+  "facts.cpu.vendor_id.unknown": nil,
+  "facts.cpu.vendor_id.value": "AuthenticAMD",
+  "facts.iommu.active.source": "/var/log/dmesg",
+  "facts.iommu.active.unknown": nil,
+  "facts.iommu.active.value": false,
+  "facts.iommu.boot_log.source": "/var/log/dmesg",
+  "facts.iommu.boot_log.unknown": nil,
+  "facts.iommu.boot_log.value[0]": "AMD-Vi disabled by default: pass amd_iommu=on to enable",
+  "facts.iommu.boot_log.value[1]": "PCI-DMA: using GART IOMMU.",
+  "facts.iommu.firmware_tables.source": "/sys/firmware/acpi/tables",
+  "facts.iommu.firmware_tables.unknown": nil,
+  "facts.iommu.firmware_tables.value[0]": "IVRS",
+  "facts.iommu.passthrough.source": "/var/log/dmesg",
+  "facts.iommu.passthrough.unknown": nil,
+  "facts.iommu.passthrough.value": false,
+  "facts.kernel.cmdline.source": "/proc/cmdline",
+  "facts.kernel.cmdline.unknown": nil,
+  "facts.kernel.cmdline.value[0]": "ro",
+  "facts.kernel.cmdline.value[1]": "root=/dev/mapper/vg_mnss-lv_root",
+  "facts.kernel.cmdline.value[2]": "rd_DM_UUID=ddf1_raid1",
+  "facts.kernel.cmdline.value[3]": "rd_LVM_LV=vg_mnss/lv_root",
+  "facts.kernel.cmdline.value[4]": "rd_LVM_LV=vg_mnss/lv_swap",
+  "facts.kernel.cmdline.value[5]": "rd_NO_LUKS",
+  "facts.kernel.cmdline.value[6]": "rd_NO_MD",
+  "facts.kernel.cmdline.value[7]": "LANG=en_US.UTF-8",
+  "facts.kernel.cmdline.value[8]": "SYSFONT=latarcyrheb-sun16",
+  "facts.kernel.cmdline.value[9]": "KEYBOARDTYPE=pc",
+  "facts.kernel.cmdline.value[10]": "KEYTABLE=de-latin1-nodeadkeys",
+  "facts.kernel.cmdline.value[11]": "crashkernel=512M",
+  "facts.kernel.cmdline.value[12]": "vga=795",
+  "facts.kernel.config.CONFIG_AMD_IOMMU.source": "/boot/config-2.6.32-71.29.1.el6.x86_64",
+  "facts.kernel.config.CONFIG_AMD_IOMMU.unknown": nil,
+  "facts.kernel.config.CONFIG_AMD_IOMMU.value": "y",
+  "facts.kernel.config.CONFIG_INTEL_IOMMU.source": "/boot/config-2.6.32-71.29.1.el6.x86_64",
+  "facts.kernel.config.CONFIG_INTEL_IOMMU.unknown": nil,
+  "facts.kernel.config.CONFIG_INTEL_IOMMU.value": "y",
+  "facts.kernel.config.CONFIG_KSM.source": "/boot/config-2.6.32-71.29.1.el6.x86_64",
+  "facts.kernel.config.CONFIG_KSM.unknown": nil,
+  "facts.kernel.config.CONFIG_KSM.value": "y",
+  "facts.kernel.config.CONFIG_KVM.source": "/boot/config-2.6.32-71.29.1.el6.x86_64",
+  "facts.kernel.config.CONFIG_KVM.unknown": nil,
+  "facts.kernel.config.CONFIG_KVM.value": "m",
+  "facts.kernel.config.CONFIG_KVM_AMD.source": "/boot/config-2.6.32-71.29.1.el6.x86_64",
+  "facts.kernel.config.CONFIG_KVM_AMD.unknown": nil,
+  "facts.kernel.config.CONFIG_KVM_AMD.value": "m",
+  "facts.kernel.config.CONFIG_KVM_INTEL.source": "/boot/config-2.6.32-71.29.1.el6.x86_64",
+  "facts.kernel.config.CONFIG_KVM_INTEL.unknown": nil,
+  "facts.kernel.config.CONFIG_KVM_INTEL.value": "m",
+  "facts.kernel.release.source": "/proc/sys/kernel/osrelease",
+  "facts.kernel.release.unknown": nil,
+  "facts.kernel.release.value": "2.6.32-71.29.1.el6.x86_64",
+  "facts.ksm.full_scans.source": "/sys/kernel/mm/ksm/full_scans",
+  "facts.ksm.full_scans.unknown": nil,
+  "facts.ksm.full_scans.value": 0,
+  "facts.ksm.merge_across_nodes.source": "/sys/kernel/mm/ksm/merge_across_nodes",
+  "facts.ksm.merge_across_nodes.unknown": "/sys/kernel/mm/ksm/merge_across_nodes not found",
+  "facts.ksm.merge_across_nodes.value": nil,
+  "facts.ksm.pages_shared.source": "/sys/kernel/mm/ksm/pages_shared",
+  "facts.ksm.pages_shared.unknown": nil,
+  "facts.ksm.pages_shared.value": 0,
+  "facts.ksm.pages_sharing.source": "/sys/kernel/mm/ksm/pages_sharing",
+  "facts.ksm.pages_sharing.unknown": nil,
+  "facts.ksm.pages_sharing.value": 0,
+  "facts.ksm.pages_to_scan.source": "/sys/kernel/mm/ksm/pages_to_scan",
+  "facts.ksm.pages_to_scan.unknown": nil,
+  "facts.ksm.pages_to_scan.value": 100,
+  "facts.ksm.pages_unshared.source": "/sys/kernel/mm/ksm/pages_unshared",
+  "facts.ksm.pages_unshared.unknown": nil,
+  "facts.ksm.pages_unshared.value": 0,
+  "facts.ksm.pages_volatile.source": "/sys/kernel/mm/ksm/pages_volatile",
+  "facts.ksm.pages_volatile.unknown": nil,
+  "facts.ksm.pages_volatile.value": 0,
+  "facts.ksm.run.source": "/sys/kernel/mm/ksm/run",
+  "facts.ksm.run.unknown": nil,
+  "facts.ksm.run.value": 0,
+  "facts.ksm.run_meaning.source": "/sys/kernel/mm/ksm/run",
+  "facts.ksm.run_meaning.unknown": nil,
+  "facts.ksm.run_meaning.value": "stopped",
+  "facts.ksm.saved_bytes.source": "/sys/kernel/mm/ksm/pages_sharing × page size",
+  "facts.ksm.saved_bytes.unknown": nil,
+  "facts.ksm.saved_bytes.value": 0,
+  "facts.ksm.sleep_millisecs.source": "/sys/kernel/mm/ksm/sleep_millisecs",
+  "facts.ksm.sleep_millisecs.unknown": nil,
+  "facts.ksm.sleep_millisecs.value": 20,
+  "facts.kvm.device.source": "/dev/kvm",
+  "facts.kvm.device.unknown": "/dev not found (an offline image has no devices)",
+  "facts.kvm.device.value": nil,
+  "facts.kvm.module.source": "/proc/cpuinfo",
+  "facts.kvm.module.unknown": nil,
+  "facts.kvm.module.value": "kvm_amd",
+  "facts.kvm.module_loaded.source": "/proc/modules",
+  "facts.kvm.module_loaded.unknown": "/proc/modules not found and /sys/module/kvm_amd not found",
+  "facts.kvm.module_loaded.value": nil,
+  "facts.memory.free_kib.source": "/proc/meminfo: MemFree + Buffers + Cached",
+  "facts.memory.free_kib.unknown": nil,
+  "facts.memory.free_kib.value": 11_641_800,
+  "facts.memory.huge_page_size_kib.source": "/proc/meminfo",
+  "facts.memory.huge_page_size_kib.unknown": nil,
+  "facts.memory.huge_page_size_kib.value": 2048,
+  "facts.memory.huge_pages_free.source": "/proc/meminfo",
+  "facts.memory.huge_pages_free.unknown": nil,
+  "facts.memory.huge_pages_free.value": 0,
+  "facts.memory.huge_pages_rsvd.source": "/proc/meminfo",
+  "facts.memory.huge_pages_rsvd.unknown": nil,
+  "facts.memory.huge_pages_rsvd.value": 0,
+  "facts.memory.huge_pages_surp.source": "/proc/meminfo",
+  "facts.memory.huge_pages_surp.unknown": nil,
+  "facts.memory.huge_pages_surp.value": 0,
+  "facts.memory.huge_pages_total.source": "/proc/meminfo",
+  "facts.memory.huge_pages_total.unknown": nil,
+  "facts.memory.huge_pages_total.value": 0,
+  "facts.memory.numa_balancing.source": "/proc/sys/kernel/numa_balancing",
+  "facts.memory.numa_balancing.unknown": "/proc/sys/kernel/numa_balancing not found",
+  "facts.memory.numa_balancing.value": nil,
+  "facts.memory.page_size_bytes.source": "/proc/cpuinfo (x86 base pages are 4 KiB)",
+  "facts.memory.page_size_bytes.unknown": nil,
+  "facts.memory.page_size_bytes.value": 4096,
+  "facts.memory.total_kib.source": "/proc/meminfo",
+  "facts.memory.total_kib.unknown": nil,
+  "facts.memory.total_kib.value": 15_874_952,
+  "schema_version": 1,
+]
+
+/// What `virthost facts --format json --root <a copy of fixture>` prints, as leaves, with the
+/// copy's path and whether the command reports a FAIL-level check.
+struct FactsRun {
+  let leaves: [String: JSONLeaf]
+  let root: String
+  let failed: Bool
+
+  init(_ fixture: String) throws {
+    let copy = try FixtureRoot(fixture)
+    let output = try Facts.parse(["--root", copy.path, "--format", "json"]).render(environment: [:], isTerminal: false)
+    leaves = try jsonLeaves(output.text)
+    root = copy.path
+    failed = output.failed
+  }
+
+  /// The leaves of the facts and the schema version: everything but `root` and `checks`.
+  var facts: [String: JSONLeaf] { leaves.filter { $0.key != "root" && !$0.key.hasPrefix("checks[") } }
+
+  /// The checks as `LEVEL name: message` lines, with `(hint: …)` when there is one.
+  var checks: [String] {
+    var lines: [String] = []
+    while case .string(let level)? = leaves["checks[\(lines.count)].level"] {
+      let field = { (name: String) -> String in
+        if case .string(let text)? = leaves["checks[\(lines.count)].\(name)"] { return text }
+        return ""
+      }
+      let hint = field("hint")
+      lines.append("\(level) \(field("name")): \(field("message"))" + (hint.isEmpty ? "" : " (hint: \(hint))"))
+    }
+    return lines
+  }
+}
+
+/// Expects every leaf to be as expected, naming each one that differs, missing or extra.
+func expectLeaves(
+  _ actual: [String: JSONLeaf], _ expected: [String: JSONLeaf], sourceLocation: SourceLocation = #_sourceLocation
+) {
+  for key in Set(actual.keys).union(expected.keys).sorted() {
+    #expect(actual[key] == expected[key], "\(key)", sourceLocation: sourceLocation)
+  }
+}

@@ -1,0 +1,215 @@
+import Foundation
+import HostFacts
+import TestSupport
+import Testing
+
+@testable import Commands
+
+private let fixtures = "Tests/HostFactsTests/Fixtures"
+
+/// The JSON of each fixture root, decoded and checked leaf by leaf: every fact's value,
+/// source and reason, the schema version, the checks, and the exit status.
+@Suite struct FactsJSONTests {
+  @Test func seedHostBeforeRebootHasIOMMUOffAndKSMStopped() throws {
+    let run = try FactsRun("examples/centos6-amd/root")
+    #expect(run.leaves["root"] == .string(run.root))
+    expectLeaves(run.facts, seedBeforeReboot)
+    #expect(
+      run.checks == [
+        "PASS hardware virtualization: the CPU has svm (AMD-V)",
+        "PASS 64-bit CPU: the CPU runs 64-bit code (lm)",
+        "WARN /dev/kvm: cannot tell: /dev not found (an offline image has no devices)",
+        "PASS IOMMU in firmware: the firmware announces AMD-Vi (ACPI table IVRS)",
+        "PASS IOMMU in kernel build: the kernel is built with CONFIG_AMD_IOMMU=y",
+        "WARN IOMMU enabled by kernel: the kernel does not run the IOMMU: the boot log says \"AMD-Vi disabled by "
+          + "default: pass amd_iommu=on to enable\" (hint: add amd_iommu=on to the kernel arguments in the boot "
+          + "loader and reboot)",
+        "PASS KSM in kernel build: the kernel is built with CONFIG_KSM=y",
+        "WARN KSM running: KSM is stopped (run = 0) (hint: start the ksm and ksmtuned services and enable them at "
+          + "boot; ksmtuned starts KSM when free memory runs short)",
+      ])
+    #expect(!run.failed)
+  }
+
+  @Test func seedHostAfterRebootRunsTheIOMMUInPassthroughAndKSM() throws {
+    let run = try FactsRun("\(fixtures)/centos6-amd-rebooted/root")
+    let expected = seedBeforeReboot.changing([
+      "facts.iommu.active.value": true,
+      "facts.iommu.passthrough.value": true,
+      "facts.kernel.cmdline.value[13]": "amd_iommu=on",
+      "facts.ksm.run.value": 1,
+      "facts.ksm.run_meaning.value": "running",
+      "facts.ksm.pages_shared.value": 51234,
+      "facts.ksm.pages_sharing.value": 187456,
+      "facts.ksm.pages_unshared.value": 402311,
+      "facts.ksm.pages_volatile.value": 10523,
+      "facts.ksm.pages_to_scan.value": 64,
+      "facts.ksm.sleep_millisecs.value": 10,
+      "facts.ksm.full_scans.value": 12,
+      "facts.ksm.saved_bytes.value": 767_819_776,
+      "facts.kvm.device.value": true,
+      "facts.kvm.device.unknown": nil,
+      "facts.kvm.module_loaded.value": true,
+      "facts.kvm.module_loaded.unknown": nil,
+    ]).replacing(
+      array: "facts.iommu.boot_log.value",
+      with: ["AMD-Vi: Enabling IOMMU at 0000:00:00.2 cap 0x40", "AMD-Vi: Initialized for Passthrough Mode"])
+    expectLeaves(run.facts, expected)
+    #expect(
+      run.checks == [
+        "PASS hardware virtualization: the CPU has svm (AMD-V)",
+        "PASS 64-bit CPU: the CPU runs 64-bit code (lm)",
+        "PASS /dev/kvm: /dev/kvm exists",
+        "PASS IOMMU in firmware: the firmware announces AMD-Vi (ACPI table IVRS)",
+        "PASS IOMMU in kernel build: the kernel is built with CONFIG_AMD_IOMMU=y",
+        "PASS IOMMU enabled by kernel: the kernel runs the IOMMU in passthrough mode",
+        "PASS KSM in kernel build: the kernel is built with CONFIG_KSM=y",
+        "PASS KSM running: KSM is running: it saves 732.3 MiB",
+      ])
+    #expect(!run.failed)
+  }
+
+  @Test func intelHostWithVMXAndDMARPassesEveryCheck() throws {
+    let run = try FactsRun("\(fixtures)/intel-vmx-dmar/root")
+    let config = "/boot/config-3.10.0-1160.el7.x86_64"
+    let expected = seedBeforeReboot.changing([
+      "facts.cpu.count.value": 8,
+      "facts.cpu.model.value": "Intel(R) Xeon(R) CPU E5-2623 v3 @ 3.00GHz",
+      "facts.cpu.numa_nodes.value": 2,
+      "facts.cpu.vendor.value": "intel",
+      "facts.cpu.vendor_id.value": "GenuineIntel",
+      "facts.iommu.active.source": "/sys/class/iommu, /sys/kernel/iommu_groups",
+      "facts.iommu.active.value": true,
+      "facts.iommu.firmware_tables.value[0]": "DMAR",
+      "facts.kernel.config.CONFIG_AMD_IOMMU.source": .string(config),
+      "facts.kernel.config.CONFIG_INTEL_IOMMU.source": .string(config),
+      "facts.kernel.config.CONFIG_KSM.source": .string(config),
+      "facts.kernel.config.CONFIG_KVM.source": .string(config),
+      "facts.kernel.config.CONFIG_KVM_AMD.source": .string(config),
+      "facts.kernel.config.CONFIG_KVM_INTEL.source": .string(config),
+      "facts.kernel.release.value": "3.10.0-1160.el7.x86_64",
+      "facts.ksm.run.value": 1,
+      "facts.ksm.run_meaning.value": "running",
+      "facts.ksm.full_scans.value": 41,
+      "facts.ksm.merge_across_nodes.unknown": nil,
+      "facts.ksm.merge_across_nodes.value": 0,
+      "facts.ksm.pages_shared.value": 212_873,
+      "facts.ksm.pages_sharing.value": 1_843_117,
+      "facts.ksm.pages_to_scan.value": 1250,
+      "facts.ksm.pages_unshared.value": 918_262,
+      "facts.ksm.pages_volatile.value": 23410,
+      "facts.ksm.saved_bytes.value": 7_549_407_232,
+      "facts.kvm.device.unknown": nil,
+      "facts.kvm.device.value": true,
+      "facts.kvm.module.value": "kvm_intel",
+      "facts.kvm.module_loaded.unknown": nil,
+      "facts.kvm.module_loaded.value": true,
+      "facts.memory.free_kib.value": 19_596_264,
+      "facts.memory.huge_pages_free.value": 1024,
+      "facts.memory.huge_pages_total.value": 8192,
+      "facts.memory.numa_balancing.unknown": nil,
+      "facts.memory.numa_balancing.value": 1,
+      "facts.memory.total_kib.value": 65_759_064,
+    ]).replacing(
+      array: "facts.kernel.cmdline.value",
+      with: [
+        "BOOT_IMAGE=/vmlinuz-3.10.0-1160.el7.x86_64", "root=/dev/mapper/centos-root", "ro", "crashkernel=auto",
+        "rd.lvm.lv=centos/root", "rd.lvm.lv=centos/swap", "rhgb", "quiet", "intel_iommu=on", "LANG=en_US.UTF-8",
+      ]
+    ).replacing(
+      array: "facts.iommu.boot_log.value",
+      with: [
+        "[    0.000000] ACPI: DMAR 000000007b7e7000 000E8 (v01 INTEL  S2600WT  00000001 INTL 20091013)",
+        "[    0.000000] DMAR: IOMMU enabled",
+        "[    0.159042] DMAR: Host address width 46",
+        "[    0.159044] DMAR: DRHD base: 0x000000fbffc000 flags: 0x0",
+        "[    0.159052] DMAR: dmar0: reg_base_addr fbffc000 ver 1:0 cap d2078c106f0466 ecap f020df",
+        "[    0.159053] DMAR: DRHD base: 0x000000c7ffc000 flags: 0x1",
+        "[    0.159058] DMAR: dmar1: reg_base_addr c7ffc000 ver 1:0 cap d2078c106f0466 ecap f020df",
+        "[    1.902515] DMAR: Intel(R) Virtualization Technology for Directed I/O",
+      ])
+    expectLeaves(run.facts, expected)
+    #expect(
+      run.checks == [
+        "PASS hardware virtualization: the CPU has vmx (VT-x)",
+        "PASS 64-bit CPU: the CPU runs 64-bit code (lm)",
+        "PASS /dev/kvm: /dev/kvm exists",
+        "PASS IOMMU in firmware: the firmware announces VT-d (ACPI table DMAR)",
+        "PASS IOMMU in kernel build: the kernel is built with CONFIG_INTEL_IOMMU=y",
+        "PASS IOMMU enabled by kernel: the kernel runs the IOMMU",
+        "PASS KSM in kernel build: the kernel is built with CONFIG_KSM=y",
+        "PASS KSM running: KSM is running: it saves 7.0 GiB",
+      ])
+    #expect(!run.failed)
+  }
+
+  @Test func hostWithoutHardwareVirtualizationFailsAndExitsNonZero() throws {
+    let run = try FactsRun("\(fixtures)/no-virtualization/root")
+    let config = "/boot/config-4.9.0-atom"
+    let ksm = [
+      "run", "run_meaning", "pages_shared", "pages_sharing", "pages_unshared", "pages_volatile", "pages_to_scan",
+      "sleep_millisecs", "full_scans", "merge_across_nodes",
+    ].map { "facts.ksm.\($0)" }
+    let expected = seedBeforeReboot.changing([
+      "facts.cpu.count.value": 4,
+      "facts.cpu.hardware_virtualization.value": false,
+      "facts.cpu.model.value": "Intel(R) Atom(TM) CPU D525   @ 1.80GHz",
+      "facts.cpu.vendor.value": "intel",
+      "facts.cpu.vendor_id.value": "GenuineIntel",
+      "facts.iommu.active.source": "/sys/class/iommu, /sys/kernel/iommu_groups",
+      "facts.kernel.config.CONFIG_AMD_IOMMU.source": .string(config),
+      "facts.kernel.config.CONFIG_AMD_IOMMU.value": "n",
+      "facts.kernel.config.CONFIG_INTEL_IOMMU.source": .string(config),
+      "facts.kernel.config.CONFIG_INTEL_IOMMU.value": "n",
+      "facts.kernel.config.CONFIG_KSM.source": .string(config),
+      "facts.kernel.config.CONFIG_KSM.value": "n",
+      "facts.kernel.config.CONFIG_KVM.source": .string(config),
+      "facts.kernel.config.CONFIG_KVM_AMD.source": .string(config),
+      "facts.kernel.config.CONFIG_KVM_AMD.value": "n",
+      "facts.kernel.config.CONFIG_KVM_INTEL.source": .string(config),
+      "facts.kernel.release.value": "4.9.0-atom",
+      "facts.ksm.saved_bytes.unknown": "/sys/kernel/mm/ksm/pages_sharing not found",
+      "facts.ksm.saved_bytes.value": nil,
+      "facts.kvm.device.unknown": nil,
+      "facts.kvm.device.value": false,
+      "facts.kvm.module.value": "kvm_intel",
+      "facts.kvm.module_loaded.unknown": nil,
+      "facts.kvm.module_loaded.value": false,
+      "facts.memory.free_kib.value": 3_582_636,
+      "facts.memory.total_kib.value": 4_037_280,
+    ]).replacing(
+      array: "facts.kernel.cmdline.value",
+      with: ["BOOT_IMAGE=/boot/vmlinuz-4.9.0-atom", "root=UUID=6c1f3a52-8a8e-4f7e-9d61-2f0b7f0f5d1e", "ro", "quiet"]
+    ).replacing(array: "facts.iommu.firmware_tables.value", with: [])
+      .unknown(["facts.iommu.boot_log", "facts.iommu.passthrough"]) { _ in "/var/log/dmesg not found" }
+      .unknown(ksm) { path in
+        "/sys/kernel/mm/ksm/\(path == "facts.ksm.run_meaning" ? "run" : path.dropFirst(10)) not found"
+      }
+    expectLeaves(run.facts, expected)
+    #expect(
+      run.checks == [
+        "FAIL hardware virtualization: the CPU does not show vmx (VT-x): switched off in the BIOS or not supported "
+          + "(hint: enable VT-x in the BIOS setup)",
+        "PASS 64-bit CPU: the CPU runs 64-bit code (lm)",
+        "FAIL /dev/kvm: /dev/kvm does not exist (hint: enable VT-x in the BIOS setup, then load the kvm_intel "
+          + "module: modprobe kvm_intel)",
+        "WARN IOMMU in firmware: the firmware announces no VT-d (no ACPI DMAR table) (hint: enable VT-d in the "
+          + "BIOS setup if guests need PCI passthrough)",
+        "WARN IOMMU in kernel build: the kernel is built without VT-d support (CONFIG_INTEL_IOMMU=n) (hint: "
+          + "install a kernel built with CONFIG_INTEL_IOMMU=y)",
+        "WARN IOMMU enabled by kernel: the kernel does not run the IOMMU (hint: enable VT-d in the BIOS setup first)",
+        "WARN KSM in kernel build: the kernel is built without KSM (CONFIG_KSM=n) (hint: install a kernel built "
+          + "with CONFIG_KSM=y to share identical guest memory)",
+        "WARN KSM running: KSM cannot run: the kernel is built without it",
+      ])
+    #expect(run.failed)
+  }
+
+  @Test func jsonDecodesBackIntoTheSameReport() throws {
+    let root = try FixtureRoot("\(fixtures)/intel-vmx-dmar/root")
+    let report = FactsReport(root: root.path, facts: HostFacts.gather(root: root.path))
+    let decoded = try JSONDecoder().decode(FactsReport.self, from: Data(report.json().utf8))
+    #expect(decoded == report)
+    #expect(decoded.schemaVersion == 1)
+  }
+}
