@@ -1,1 +1,166 @@
-// The Engine target; see README.md, Architecture.
+import Foundation
+
+/// The engine's entry point: plans a desired state, applies a plan or a saved
+/// plan under the root's lock, and rolls the last apply back.
+///
+/// Checking and applying share one path: apply plans again under the lock and
+/// carries out exactly the operations of that plan, which must equal the plan
+/// shown (or saved); afterwards it plans once more and requires no changes.
+public struct Engine: Sendable {
+  /// Makes the plans.
+  public var planner: Planner
+  /// How long a second apply waits for the lock before giving up.
+  public var lockWait: Duration
+  /// Whether commands run on the host (boot-loader regeneration, service start
+  /// and stop); by default only when the root is `/`.
+  public var runsCommands: Bool
+
+  /// An engine for `planner`'s root.
+  public init(planner: Planner, lockWait: Duration = .seconds(3), runsCommands: Bool? = nil) {
+    self.planner = planner
+    self.lockWait = lockWait
+    self.runsCommands = runsCommands ?? (planner.root.trimmingSuffix("/").isEmpty)
+  }
+
+  private var root: String { planner.root.trimmingSuffix("/") }
+
+  /// Plans the desired state in `specText`.
+  public func plan(specText: String, specFile: String) throws(SpecError) -> Plan {
+    try planner.plan(specText: specText, specFile: specFile)
+  }
+
+  /// Applies `shown`, the plan the user saw: under the lock, plans again, refuses
+  /// when anything differs, backs up, applies step by step and confirms that a new
+  /// plan is empty. A plan without changes writes nothing at all.
+  public func apply(_ shown: Plan, progress: (ApplyEvent) -> Void = { _ in }) throws(EngineError) -> ApplyReport {
+    if shown.hasErrors { throw .planHasErrors(shown.diagnostics) }
+    guard shown.hasChanges else { return ApplyReport(plan: shown, applied: [], skipped: [], backup: nil) }
+    let lock = try ApplyLock(root: planner.root, wait: lockWait)
+    defer { withExtendedLifetime(lock) {} }
+    let fresh = replan(shown)
+    let differences = Self.differences(saved: PlanDocument(shown), current: PlanDocument(fresh))
+    if !differences.isEmpty { throw .stale(differences) }
+    let report = try Applier(root: root, runsCommands: runsCommands).apply(fresh, progress: progress)
+    let after = replan(shown)
+    if after.hasChanges { throw .notConverged(after) }
+    return report
+  }
+
+  /// Applies a saved plan: refuses it when anything it read has changed (saying
+  /// what), otherwise applies it as ``apply(_:progress:)`` does.
+  public func apply(saved document: PlanDocument, progress: (ApplyEvent) -> Void = { _ in }) throws(EngineError)
+    -> ApplyReport
+  {
+    let current: Plan
+    do {
+      current = try planner.plan(specText: document.spec.text, specFile: document.spec.file)
+    } catch {
+      throw .spec(error)
+    }
+    let differences = Self.differences(saved: document, current: PlanDocument(current))
+    if !differences.isEmpty { throw .stale(differences) }
+    return try apply(current, progress: progress)
+  }
+
+  private func replan(_ plan: Plan) -> Plan {
+    (try? planner.plan(specText: plan.specText, specFile: plan.specFile))
+      ?? Plan(
+        root: plan.root, specFile: plan.specFile, specText: plan.specText, changes: [],
+        diagnostics: [Diagnostic(.error, "the desired state no longer parses")], observations: [], regeneration: nil)
+  }
+
+  /// What differs between a saved plan and one made now, one sentence each; empty when the saved plan is fresh.
+  public static func differences(saved: PlanDocument, current: PlanDocument) -> [String] {
+    var result: [String] = []
+    if saved.root != current.root { result.append("the plan was made for root \(saved.root), not \(current.root)") }
+    let before = Dictionary(saved.reads.map { ($0.source, $0.digest) }, uniquingKeysWith: { a, _ in a })
+    let now = Dictionary(current.reads.map { ($0.source, $0.digest) }, uniquingKeysWith: { a, _ in a })
+    for source in Set(before.keys).union(now.keys).sorted() where before[source] != now[source] {
+      let what = source == "facts" ? "the host's facts (CPU, NUMA nodes, kernel)" : source
+      switch (before[source], now[source]) {
+      case (nil, _): result.append("\(what) is read now but was not then")
+      case (_, nil): result.append("\(what) is no longer read")
+      case ("absent", _): result.append("\(what) was created")
+      case (_, "absent"): result.append("\(what) was removed")
+      default: result.append("\(what) changed")
+      }
+    }
+    if result.isEmpty, saved.changes.map(\.operations) != current.changes.map(\.operations) {
+      let addresses = zip(saved.changes, current.changes).filter { $0.operations != $1.operations }.map(\.0.address)
+      result.append(
+        "the operations planned now differ"
+          + (addresses.isEmpty ? "" : " for \(addresses.map(\.description).joined(separator: ", "))"))
+    }
+    return result
+  }
+
+  /// Restores the last apply's backup: its files byte for byte (files it created
+  /// are removed), its enablement links and live values; marks it rolled back.
+  public func rollback(progress: (ApplyEvent) -> Void = { _ in }) throws(EngineError) -> RollbackReport {
+    let lock = try ApplyLock(root: planner.root, wait: lockWait)
+    defer { withExtendedLifetime(lock) {} }
+    let store = BackupStore(root: root)
+    guard let name = store.names().last else {
+      throw .rollback("nothing to roll back: no backups under \(root + BackupStore.folder)")
+    }
+    var manifest: BackupStore.Manifest
+    do {
+      manifest = try store.read(name)
+    } catch {
+      throw .rollback("backup \(name) cannot be read: \(error)")
+    }
+    if manifest.rolledBack { throw .rollback("the last apply (backup \(name)) has been rolled back already") }
+    var restored: [String] = []
+    func step(_ description: String, _ body: () throws -> Void) throws(EngineError) {
+      progress(ApplyEvent(step: description, outcome: .started))
+      do {
+        try body()
+      } catch {
+        progress(ApplyEvent(step: description, outcome: .failed("\(error)")))
+        throw .rollback("rollback of \(name) failed at \(description): \(error); restored so far: \(restored)")
+      }
+      progress(ApplyEvent(step: description, outcome: .done))
+      restored.append(description)
+    }
+    for file in manifest.files.reversed() {
+      if file.existed {
+        try step("restore \(file.path)") {
+          try HostFileSystem.replace(
+            root + file.path, with: try store.backedUpBytes(file.path, in: name), mode: file.mode ?? 0o644)
+          if let mode = file.mode {
+            try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: root + file.path)
+          }
+        }
+      } else {
+        try step("remove \(file.path)") {
+          try HostFileSystem.remove(root + file.path)
+          for folder in file.createdFolders.reversed() { try HostFileSystem.removeEmptyFolder(root + folder) }
+        }
+      }
+    }
+    for link in manifest.links.reversed() {
+      let path = root + link.path
+      if link.kind == "create" {
+        try step("remove link \(link.path)") { try HostFileSystem.remove(path) }
+      } else {
+        try step("restore link \(link.path) -> \(link.target)") {
+          try? HostFileSystem.remove(path)
+          try FileManager.default.createSymbolicLink(atPath: path, withDestinationPath: link.target)
+        }
+      }
+    }
+    for folder in manifest.linkFolders.reversed() {
+      try step("remove folder \(folder) when empty") { try HostFileSystem.removeEmptyFolder(root + folder) }
+    }
+    for live in manifest.live {
+      try step("write \(live.value) to \(live.path)") { try HostFileSystem.writeLive(root + live.path, live.value) }
+    }
+    manifest.rolledBack = true
+    do {
+      try store.write(manifest, name)
+    } catch {
+      throw .io("cannot mark backup \(name) as rolled back: \(error)")
+    }
+    return RollbackReport(backup: name, restored: restored)
+  }
+}

@@ -1,0 +1,55 @@
+import ArgumentParser
+import Engine
+import Foundation
+
+/// `virthost apply`: brings the host to the desired state, from a desired-state
+/// file or a saved plan.
+struct ApplyCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "apply",
+    abstract: "Apply a desired-state file or a saved plan to the host.",
+    discussion: """
+      With a desired-state file, plans and applies in one go. With a plan saved by \
+      `virthost plan --out`, applies it to the root it was made for, and refuses it \
+      when anything it read has changed since.
+      """)
+
+  @OptionGroup var options: RootOptions
+
+  @Argument(help: "A desired-state file (host.yaml) or a saved plan.")
+  var input: String = "host.yaml"
+
+  func run() throws {
+    let text = try EngineSetup.readSpec(input)
+    let progress = ProgressPrinter()
+    let report: ApplyReport
+    do {
+      if text.hasPrefix("{") {
+        let document = try PlanDocument.decode(Data(text.utf8), file: input)
+        let root = options.root == "/" ? document.root : options.root
+        report = try EngineSetup.engine(root: root).apply(saved: document, progress: progress.show)
+      } else {
+        let engine = EngineSetup.engine(root: options.root)
+        let plan = try engine.plan(specText: text, specFile: input)
+        print(PlanTextRenderer().render(plan), terminator: "")
+        if plan.hasErrors { throw ExitCode.failure }
+        report = try engine.apply(plan, progress: progress.show)
+      }
+    } catch let error as SpecError {
+      EngineSetup.printError(error.description)
+      throw ExitCode.failure
+    } catch let error as PlanFileError {
+      EngineSetup.printError(error.description)
+      throw ExitCode.failure
+    } catch let error as EngineError {
+      EngineSetup.printError(error.description)
+      throw ExitCode.failure
+    }
+    if report.applied.isEmpty && report.skipped.isEmpty {
+      print("No changes. The host matches the desired state.")
+      return
+    }
+    print("Apply complete: \(report.applied.count) steps done" + (report.backup.map { "; backup \($0)" } ?? "") + ".")
+    print("Planned again: no changes. The host matches the desired state.")
+  }
+}

@@ -1,0 +1,63 @@
+import Engine
+
+/// Renders a plan for a terminal: one block per changing resource with its
+/// symbol, the diagnostics, then the summary line; with `diff`, the unified
+/// diff of every file after the blocks.
+struct PlanTextRenderer {
+  var diff = false
+
+  func render(_ plan: Plan) -> String {
+    var output = ""
+    for change in plan.pendingChanges {
+      output += block(change) + "\n"
+    }
+    if diff {
+      let text = UnifiedDiff.of(plan.fileOperations)
+      if !text.isEmpty { output += text + "\n" }
+    }
+    let diagnostics = Self.diagnostics(plan.diagnostics)
+    if !diagnostics.isEmpty { output += diagnostics + "\n" }
+    output += (plan.hasErrors ? "The plan has errors; it cannot be applied." : plan.summary) + "\n"
+    return output
+  }
+
+  /// One resource's block.
+  func block(_ change: ResourceChange) -> String {
+    let verbs = change.actions.map(\.participle)
+    var lines = ["\(change.symbol) \(change.address) will be \(verbs.joined(separator: " and "))"]
+    func field(_ name: String, _ value: String?) {
+      guard let value, !value.isEmpty else { return }
+      lines.append("    \(name.padding(toLength: 8, withPad: " ", startingAt: 0)) \(value)")
+    }
+    field("from:", change.origin)
+    field("why:", change.reason)
+    field("before:", change.before)
+    field("after:", change.after)
+    for (index, file) in change.files.enumerated() {
+      field(index == 0 ? "files:" : "", "\(file.action.rawValue) \(file.path)")
+    }
+    for (index, link) in change.links.enumerated() {
+      let sign = link.kind.rawValue == "create" ? "+" : "-"
+      field(index == 0 ? "links:" : "", "\(sign) \(link.path) -> \(link.target)")
+    }
+    if let installed = change.enableAfterInstall {
+      field("links:", "computed once \(installed) is installed")
+    }
+    for (index, write) in change.liveWrites.enumerated() {
+      field(index == 0 ? "writes:" : "", "\(write.value) > \(write.path)" + (write.purpose.map { "  (\($0))" } ?? ""))
+    }
+    return lines.joined(separator: "\n") + "\n"
+  }
+
+  /// Diagnostics, most serious first: `Warning: …` with the resource or key and the detail below.
+  static func diagnostics(_ diagnostics: [Diagnostic]) -> String {
+    diagnostics.map { diagnostic in
+      var lines = ["\(diagnostic.severity.rawValue.capitalized): \(diagnostic.summary)"]
+      let place = [diagnostic.address?.description, diagnostic.keyPath.map { "from \($0)" }].compactMap { $0 }
+      if let location = diagnostic.location { lines[0] = "\(location): " + lines[0] }
+      if !place.isEmpty { lines.append("  " + place.joined(separator: ", ")) }
+      if let detail = diagnostic.detail { lines.append("  " + detail) }
+      return lines.joined(separator: "\n") + "\n"
+    }.joined()
+  }
+}

@@ -1,0 +1,20 @@
+import ArgumentParser
+import Engine
+
+/// `virthost rollback`: restores the files, links and live values of the last apply.
+struct RollbackCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "rollback", abstract: "Restore what the last apply changed, from its backup.")
+
+  @OptionGroup var options: RootOptions
+
+  func run() throws {
+    do {
+      let report = try EngineSetup.engine(root: options.root).rollback(progress: ProgressPrinter().show)
+      print("Rolled back the apply of backup \(report.backup): \(report.restored.count) steps.")
+    } catch {
+      EngineSetup.printError(error.description)
+      throw ExitCode.failure
+    }
+  }
+}

@@ -1,0 +1,45 @@
+/// Progress of an apply or rollback, one step at a time, for the command line to show.
+public struct ApplyEvent: Sendable, Equatable {
+  /// What became of a step.
+  public enum Outcome: Sendable, Equatable {
+    /// The step begins.
+    case started
+    /// The step is done.
+    case done
+    /// The step was not run, and why (`the root is not /`).
+    case skipped(String)
+    /// The step failed, and why; nothing after it runs.
+    case failed(String)
+  }
+
+  /// The step, in words: `write /etc/ksmtuned.conf`, `enable service ksm`.
+  public var step: String
+  /// What became of it.
+  public var outcome: Outcome
+
+  /// Creates an event.
+  public init(step: String, outcome: Outcome) {
+    self.step = step
+    self.outcome = outcome
+  }
+}
+
+/// What an apply did.
+public struct ApplyReport: Sendable {
+  /// The plan applied (planned again under the lock).
+  public var plan: Plan
+  /// The steps done, in order.
+  public var applied: [String]
+  /// Steps not run, with why (a regeneration on a root that is not `/`).
+  public var skipped: [String]
+  /// The backup made, `nil` when nothing changed.
+  public var backup: String?
+}
+
+/// What a rollback did.
+public struct RollbackReport: Sendable {
+  /// The backup restored.
+  public var backup: String
+  /// The steps done, in order.
+  public var restored: [String]
+}

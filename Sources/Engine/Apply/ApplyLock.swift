@@ -1,0 +1,60 @@
+import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// The exclusive lock one apply or rollback holds on a root:
+/// `ROOT/var/lib/virthost/lock`, locked with `flock`, released when the value goes.
+///
+/// A second apply on the same root waits up to a short time, then gives up with
+/// an ``EngineError/locked(_:)``. The lock file is created once and never written.
+public final class ApplyLock {
+  /// The lock file, as a path from the root.
+  public static let path = "/var/lib/virthost/lock"
+
+  private let descriptor: Int32
+
+  /// Takes the lock on `root`, retrying every 50 ms for up to `wait`.
+  public init(root: String, wait: Duration = .seconds(3)) throws(EngineError) {
+    let file = root.trimmingSuffix("/") + Self.path
+    do {
+      try FileManager.default.createDirectory(
+        atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+    } catch {
+      throw .io("cannot create the folder of \(file): \(error.localizedDescription)")
+    }
+    descriptor = open(file, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+    guard descriptor >= 0 else { throw .io("cannot open \(file): \(String(cString: strerror(errno)))") }
+    let clock = ContinuousClock()
+    let deadline = clock.now + wait
+    while flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
+      guard errno == EWOULDBLOCK || errno == EINTR, clock.now < deadline else {
+        close(descriptor)
+        throw .locked(
+          "another virthost apply or rollback holds the lock on \(root) (\(file)); waited \(wait.seconds) seconds. "
+            + "Try again when it has finished.")
+      }
+      usleep(50_000)
+    }
+  }
+
+  deinit {
+    flock(descriptor, LOCK_UN)
+    close(descriptor)
+  }
+}
+
+extension Duration {
+  /// Whole seconds, for messages.
+  var seconds: Int64 { components.seconds }
+}
+
+extension String {
+  /// The string without trailing `suffix` characters (`/`), or `/` itself kept as empty.
+  func trimmingSuffix(_ suffix: Character) -> String {
+    var text = self
+    while text.last == suffix { text.removeLast() }
+    return text
+  }
+}

@@ -1,0 +1,195 @@
+import Editors
+
+/// How the high-level keys of a desired state (`iommu`, `ksm`, `services`,
+/// `sysctl`) expand into providers of concrete resources on one host.
+///
+/// Every resource that comes out names its origin key, so the expansion shows in the plan.
+struct Expansion {
+  let spec: HostSpec
+  let profile: HostProfile
+  var diagnostics: [Diagnostic] = []
+
+  init(spec: HostSpec, profile: HostProfile) {
+    self.spec = spec
+    self.profile = profile
+  }
+
+  /// The providers in apply order: files, then services, then live values.
+  mutating func providers() -> [any ResourceProvider] {
+    checkPreconditions()
+    var result: [any ResourceProvider] = []
+    let wants = kernelWants()
+    if !wants.isEmpty { result.append(KernelArgsProvider(entries: spec.kernel?.entries ?? .all, wants: wants)) }
+    if let ksm = spec.ksm, !ksm.settings.isEmpty { result.append(KsmtunedConfProvider(settings: ksm.settings)) }
+    if spec.ksm?.enabled == true, spec.ksm?.tuner == .bundled { result.append(BundledTunerProvider()) }
+    if !spec.sysctl.isEmpty { result.append(SysctlFileProvider(settings: spec.sysctl)) }
+    let intents = ksmServices() + spec.services.map(serviceIntent)
+    if !intents.isEmpty { result.append(ServiceProvider(intents: intents)) }
+    let live = liveWants()
+    if !live.isEmpty { result.append(LiveValueProvider(wants: live)) }
+    return result
+  }
+
+  private var enablesKVM: Bool { spec.iommu == .on || spec.ksm?.enabled == true }
+
+  private mutating func checkPreconditions() {
+    let severity: Diagnostic.Severity = enablesKVM ? .error : .warning
+    if !profile.hardwareVirtualization {
+      diagnostics.append(
+        Diagnostic(
+          severity, "the CPU has no hardware virtualization (no svm or vmx flag)",
+          detail: "KVM guests cannot run here. Turn on SVM or VT-x in the firmware setup if the CPU has it."))
+    }
+    if profile.kernelLacks("CONFIG_KVM") {
+      diagnostics.append(
+        Diagnostic(
+          severity, "the kernel is built without KVM (CONFIG_KVM is not set)", detail: "Boot a kernel with KVM."))
+    }
+    if spec.ksm?.enabled == true, profile.kernelLacks("CONFIG_KSM") {
+      diagnostics.append(
+        Diagnostic(
+          .error, "ksm.enabled: true, but the kernel is built without KSM (CONFIG_KSM is not set)",
+          keyPath: "ksm.enabled"))
+    }
+    if spec.iommu == .on, let key = profile.iommuKey {
+      let option = key == "amd_iommu" ? "CONFIG_AMD_IOMMU" : "CONFIG_INTEL_IOMMU"
+      if profile.kernelLacks(option) {
+        diagnostics.append(
+          Diagnostic(
+            .warning, "the kernel is built without \(option): \(key)=on will have no effect",
+            detail: "The argument is added anyway; it takes effect with a kernel that has \(option).",
+            keyPath: "iommu"))
+      }
+    }
+  }
+
+  private mutating func kernelWants() -> [KernelArgsProvider.Want] {
+    var wants: [KernelArgsProvider.Want] = []
+    let address = ResourceAddress(.kernelArgs, (spec.kernel?.entries ?? .all).rawValue)
+    if spec.iommu != .unmanaged {
+      if let key = profile.iommuKey {
+        let vendor = profile.vendor == .amd ? "AMD" : "Intel"
+        wants.append(
+          .init(
+            argument: KernelArgument(key: key, value: spec.iommu.rawValue), present: true, origin: "iommu",
+            reason: "iommu: \(spec.iommu.rawValue) on an \(vendor) CPU"))
+      } else {
+        diagnostics.append(
+          Diagnostic(
+            .error, "iommu: \(spec.iommu.rawValue) needs an AMD or Intel CPU, and this CPU's vendor is unknown",
+            detail: "Leave iommu unmanaged and add the argument under kernel.args.present instead.", address: address,
+            keyPath: "iommu"))
+      }
+    }
+    if let passthrough = spec.iommuPassthrough {
+      wants.append(
+        .init(
+          argument: KernelArgument(key: "iommu", value: "pt"), present: passthrough, origin: "iommu_passthrough",
+          reason: "iommu_passthrough: \(passthrough)"))
+    }
+    for text in spec.kernel?.present ?? [] {
+      guard let argument = try? KernelArgument(parsing: text) else { continue }
+      wants.append(
+        .init(argument: argument, present: true, origin: "kernel.args.present", reason: "kernel.args.present"))
+    }
+    for text in spec.kernel?.absent ?? [] {
+      guard let argument = try? KernelArgument(parsing: text) else { continue }
+      if let clash = wants.first(where: { $0.present && KernelArgsProvider.matches($0.argument, argument) }) {
+        diagnostics.append(
+          Diagnostic(
+            .error, "kernel.args.absent removes \(argument), which \(clash.origin) adds", address: address,
+            keyPath: "kernel.args.absent"))
+        continue
+      }
+      wants.append(
+        .init(argument: argument, present: false, origin: "kernel.args.absent", reason: "kernel.args.absent"))
+    }
+    return wants
+  }
+
+  private func ksmServices() -> [ServiceProvider.Intent] {
+    guard let ksm = spec.ksm, let enabled = ksm.enabled else { return [] }
+    let bundled = BundledTunerProvider.service
+    guard enabled else {
+      return ["ksm", "ksmtuned", bundled].map { name in
+        .init(
+          name: name, enabled: false, running: false, origin: "ksm.enabled",
+          reason: "ksm.enabled: false turns KSM and its tuner off", required: false)
+      }
+    }
+    var intents: [ServiceProvider.Intent] = [
+      .init(
+        name: "ksm", enabled: true, running: true, origin: "ksm.enabled",
+        reason: "ksm.enabled: true starts KSM at boot", required: ksm.tuner != .bundled)
+    ]
+    switch ksm.tuner {
+    case .system:
+      intents.append(
+        .init(
+          name: "ksmtuned", enabled: true, running: true, origin: "ksm.tuner",
+          reason: "ksm.tuner: system runs the distribution's ksmtuned", required: true))
+      intents.append(off(bundled, "ksm.tuner: system replaces virthost-ksmtuned"))
+    case .bundled:
+      intents.append(
+        .init(
+          name: bundled, enabled: true, running: true, origin: "ksm.tuner",
+          reason: "ksm.tuner: bundled runs virthost-ksmtuned", required: true, installedByPlan: true))
+      intents.append(off("ksmtuned", "ksm.tuner: bundled replaces the distribution's ksmtuned"))
+    case .none:
+      intents.append(off("ksmtuned", "ksm.tuner: none runs KSM without a tuner"))
+      intents.append(off(bundled, "ksm.tuner: none runs KSM without a tuner"))
+    }
+    return intents
+  }
+
+  private func off(_ name: String, _ reason: String) -> ServiceProvider.Intent {
+    .init(name: name, enabled: false, running: false, origin: "ksm.tuner", reason: reason, required: false)
+  }
+
+  private func serviceIntent(_ service: (name: String, state: HostSpec.ServiceState)) -> ServiceProvider.Intent {
+    let enabled = service.state == .enabled || service.state == .running
+    let running: Bool? =
+      switch service.state {
+      case .running: true
+      case .stopped: false
+      case .enabled, .disabled: nil
+      }
+    return .init(
+      name: service.name, enabled: enabled, running: running, origin: "services.\(service.name)",
+      reason: "services.\(service.name): \(service.state.rawValue)", required: true)
+  }
+
+  private mutating func liveWants() -> [LiveValueProvider.Want] {
+    var wants: [LiveValueProvider.Want] = []
+    if let merge = spec.ksm?.mergeAcrossNodes {
+      let address = ResourceAddress(.sysfs, LiveValueProvider.mergeAcrossNodes)
+      if profile.numaNodes <= 1 {
+        diagnostics.append(
+          Diagnostic(
+            .note, "ksm.merge_across_nodes skipped: this host has one NUMA node", address: address,
+            keyPath: "ksm.merge_across_nodes"))
+      } else {
+        wants.append(
+          .init(
+            address: address, path: LiveValueProvider.mergeAcrossNodes, value: merge ? "1" : "0",
+            origin: "ksm.merge_across_nodes",
+            reason: "ksm.merge_across_nodes: \(merge) on a host with \(profile.numaNodes) NUMA nodes"))
+      }
+    }
+    if let ksm = spec.ksm, let enabled = ksm.enabled, !enabled || ksm.tuner == .none {
+      wants.append(
+        .init(
+          address: ResourceAddress(.sysfs, LiveValueProvider.ksmRun), path: LiveValueProvider.ksmRun,
+          value: enabled ? "1" : "0", origin: "ksm.enabled",
+          reason: enabled ? "ksm.enabled: true with no tuner runs KSM now" : "ksm.enabled: false stops KSM now"))
+    }
+    for setting in spec.sysctl {
+      wants.append(
+        .init(
+          address: ResourceAddress(.sysctl, setting.name), path: SysctlValue.procPath(setting.name),
+          value: setting.value, origin: "sysctl.\(setting.name)",
+          reason: "sysctl.\(setting.name) sets the running kernel's value"))
+    }
+    return wants
+  }
+}

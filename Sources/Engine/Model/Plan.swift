@@ -1,0 +1,65 @@
+import Editors
+
+/// What it takes to bring one host to a desired state: every resource the desired
+/// state expands into, in apply order, with the diagnostics found on the way and
+/// everything read to make it.
+///
+/// A plain value: renderers show it, ``PlanDocument`` saves it, ``Applier`` carries it out.
+public struct Plan: Sendable, Equatable {
+  /// The version of the plan's saved and JSON form; raised on any incompatible change.
+  public static let formatVersion = 1
+
+  /// The host's root directory.
+  public var root: String
+  /// The desired-state file as the user named it.
+  public var specFile: String
+  /// The desired-state file's text.
+  public var specText: String
+  /// Every resource, unchanged ones included, in apply order: files, then services, then live values.
+  public var changes: [ResourceChange]
+  /// Errors, warnings and notes, errors first.
+  public var diagnostics: [Diagnostic]
+  /// What was read from the host, sorted by source.
+  public var observations: [Observation]
+  /// The boot-loader regeneration run once after the files, when kernel arguments change.
+  public var regeneration: Regeneration?
+
+  /// Creates a plan.
+  public init(
+    root: String, specFile: String, specText: String, changes: [ResourceChange], diagnostics: [Diagnostic],
+    observations: [Observation], regeneration: Regeneration?
+  ) {
+    self.root = root
+    self.specFile = specFile
+    self.specText = specText
+    self.changes = changes
+    self.diagnostics = diagnostics.sorted { $0.severity < $1.severity }
+    self.observations = observations.sorted { $0.source < $1.source }
+    self.regeneration = regeneration
+  }
+
+  /// The resources that change.
+  public var pendingChanges: [ResourceChange] { changes.filter(\.isChange) }
+  /// Whether anything would change.
+  public var hasChanges: Bool { changes.contains(where: \.isChange) }
+  /// Whether an error stops the plan from being applied.
+  public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+
+  /// How many changes carry each action, in ``Action``'s order, zero counts left out.
+  public var actionCounts: [(action: Action, count: Int)] {
+    Action.allCases.dropFirst().compactMap { action in
+      let count = changes.filter { $0.actions.contains(action) }.count
+      return count > 0 ? (action, count) : nil
+    }
+  }
+
+  /// `Plan: 3 to change, 2 to enable.`, or the no-change sentence.
+  public var summary: String {
+    guard hasChanges else { return "No changes. The host matches the desired state." }
+    return "Plan: " + actionCounts.map { "\($0.count) to \($0.action.summaryVerb)" }.joined(separator: ", ") + "."
+  }
+
+  /// Every file operation of the plan, in apply order.
+  public var fileOperations: [FileOperation] { changes.flatMap(\.files) }
+
+}

@@ -1,0 +1,191 @@
+import Editors
+import Foundation
+
+/// The JSON form of a ``Plan``: what `virthost plan --format json` prints and
+/// `virthost plan --out FILE` saves, one stable, versioned schema (docs/engine.md).
+///
+/// It keeps digests, not file contents: `virthost apply FILE` plans again from
+/// the saved desired state and applies only when everything read and every
+/// operation is the same (see ``Engine/verify(_:against:)``). Fields marked
+/// "display only" are for readers and are not checked.
+public struct PlanDocument: Codable, Equatable, Sendable {
+  /// ``Plan/formatVersion`` at the time of writing.
+  public var formatVersion: Int
+  /// The root directory the plan was made for.
+  public var root: String
+  /// The desired state the plan was made from.
+  public var spec: Spec
+  /// Display only: the summary line and counts.
+  public var summary: Summary
+  /// Every resource, in apply order.
+  public var changes: [Change]
+  /// The boot-loader regeneration that follows the files, when there is one.
+  public var regeneration: RegenerationStep?
+  /// Errors, warnings and notes.
+  public var diagnostics: [Diagnostic]
+  /// Everything read from the host, with digests.
+  public var reads: [Observation]
+  /// Display only: the unified diff of every file.
+  public var diff: String
+
+  /// The desired-state file.
+  public struct Spec: Codable, Equatable, Sendable {
+    /// Its name as given.
+    public var file: String
+    /// Its whole text.
+    public var text: String
+  }
+
+  /// Display only: `Plan: 3 to change.` and the count of each action.
+  public struct Summary: Codable, Equatable, Sendable {
+    /// The summary sentence.
+    public var text: String
+    /// How many resources carry each action, by action name.
+    public var counts: [String: Int]
+  }
+
+  /// One resource.
+  public struct Change: Codable, Equatable, Sendable {
+    /// The canonical address.
+    public var address: ResourceAddress
+    /// The actions, `["no-op"]` for an unchanged resource.
+    public var actions: [Action]
+    /// The desired key it comes from.
+    public var origin: String
+    /// Display only: why.
+    public var reason: String
+    /// Display only: the current value in words.
+    public var before: String?
+    /// Display only: the desired value in words.
+    public var after: String?
+    /// Files written.
+    public var files: [File]
+    /// Links created or removed for service enablement.
+    public var links: [Link]
+    /// The service enabled once the plan has installed it, when so.
+    public var enableAfterInstall: String?
+    /// The service started or stopped, when so.
+    public var service: String?
+    /// Live values written, in order.
+    public var liveWrites: [LiveWrite]
+    /// Whether the boot-loader output is regenerated after these files.
+    public var regeneratesBootLoader: Bool
+  }
+
+  /// One file written.
+  public struct File: Codable, Equatable, Sendable {
+    /// The path from the root.
+    public var path: String
+    /// `create`, `update` or `delete`.
+    public var action: Action
+    /// `sha256:…` of the current bytes, or `absent`.
+    public var beforeDigest: String
+    /// `sha256:…` of the bytes to write, or `absent`.
+    public var afterDigest: String
+    /// The permission bits of a created file.
+    public var mode: Int
+  }
+
+  /// One enablement link.
+  public struct Link: Codable, Equatable, Sendable {
+    /// `create` or `remove`.
+    public var kind: String
+    /// The link, as a path from the root.
+    public var path: String
+    /// What it points to.
+    public var target: String
+  }
+
+  /// The boot-loader regeneration command.
+  public struct RegenerationStep: Codable, Equatable, Sendable {
+    /// The command and its arguments.
+    public var command: [String]
+    /// The files it writes.
+    public var outputs: [String]
+  }
+
+  /// The document of `plan`.
+  public init(_ plan: Plan) {
+    formatVersion = Plan.formatVersion
+    root = plan.root
+    spec = Spec(file: plan.specFile, text: plan.specText)
+    var counts: [String: Int] = [:]
+    for (action, count) in plan.actionCounts { counts[action.rawValue] = count }
+    summary = Summary(text: plan.summary, counts: counts)
+    changes = plan.changes.map(Change.init)
+    regeneration = plan.regeneration.map { RegenerationStep(command: $0.command, outputs: $0.outputs) }
+    diagnostics = plan.diagnostics
+    reads = plan.observations
+    diff = UnifiedDiff.of(plan.fileOperations)
+  }
+
+  /// The document's JSON: pretty-printed, keys sorted, slashes unescaped, a final newline.
+  public func json() -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    encoder.keyEncodingStrategy = .convertToSnakeCase
+    let data = (try? encoder.encode(self)) ?? Data()
+    return String(decoding: data, as: UTF8.self) + "\n"
+  }
+
+  /// Reads a document from its JSON.
+  ///
+  /// - Throws: ``PlanFileError`` when the text is not a plan or its format version is not this engine's.
+  public static func decode(_ data: Data, file: String) throws(PlanFileError) -> PlanDocument {
+    let decoder = JSONDecoder()
+    decoder.keyDecodingStrategy = .convertFromSnakeCase
+    struct Version: Decodable { var formatVersion: Int? }
+    guard let version = try? decoder.decode(Version.self, from: data).formatVersion else {
+      throw PlanFileError(file: file, message: "is not a saved virthost plan (no format_version)")
+    }
+    guard version == Plan.formatVersion else {
+      throw PlanFileError(
+        file: file, message: "has plan format version \(version); this virthost reads version \(Plan.formatVersion)")
+    }
+    do {
+      return try decoder.decode(PlanDocument.self, from: data)
+    } catch {
+      throw PlanFileError(file: file, message: "is not a valid saved plan: \(error)")
+    }
+  }
+}
+
+extension PlanDocument.Change {
+  init(_ change: ResourceChange) {
+    address = change.address
+    actions = change.actions
+    origin = change.origin
+    reason = change.reason
+    before = change.before
+    after = change.after
+    files = change.files.map {
+      PlanDocument.File(
+        path: $0.path, action: $0.action, beforeDigest: $0.beforeDigest, afterDigest: $0.afterDigest, mode: $0.mode)
+    }
+    links = change.links.map { PlanDocument.Link(kind: $0.kind.rawValue, path: $0.path, target: $0.target) }
+    enableAfterInstall = change.enableAfterInstall
+    service = change.service
+    liveWrites = change.liveWrites
+    regeneratesBootLoader = change.regeneratesBootLoader
+  }
+
+  /// The change without its display-only fields, for comparing a saved plan with a new one.
+  var operations: PlanDocument.Change {
+    var copy = self
+    copy.reason = ""
+    copy.before = nil
+    copy.after = nil
+    return copy
+  }
+}
+
+/// A saved plan file that cannot be read.
+public struct PlanFileError: Error, Sendable, Equatable, CustomStringConvertible {
+  /// The plan file.
+  public var file: String
+  /// What is wrong with it.
+  public var message: String
+
+  /// `file: message`.
+  public var description: String { "\(file): \(message)" }
+}

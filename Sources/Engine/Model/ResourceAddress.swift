@@ -1,0 +1,86 @@
+/// The name of one resource in a plan, with one canonical string form:
+/// `kernel_args["all"]`, `file["/etc/ksmtuned.conf"]`, `service["ksmtuned"]`,
+/// `sysctl["kernel.numa_balancing"]`, `sysfs["/sys/kernel/mm/ksm/run"]`.
+///
+/// Two addresses are equal exactly when their canonical forms are equal.
+public struct ResourceAddress: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
+  /// The kinds of resource the engine manages.
+  public enum Kind: String, Sendable, Codable, CaseIterable {
+    /// The arguments of the boot loader's kernel lines; the name is an entry selection (`all`, `default`).
+    case kernelArgs = "kernel_args"
+    /// A whole file; the name is its path from the root.
+    case file
+    /// A service's enablement at boot and, on a live host, its running state; the name is the service.
+    case service
+    /// A persistent sysctl setting; the name is the key (`vm.swappiness`).
+    case sysctl
+    /// A live value under `/sys` or `/proc/sys`, written as a plain file; the name is its path.
+    case sysfs
+  }
+
+  /// The kind of resource.
+  public var kind: Kind
+  /// Which one of that kind.
+  public var name: String
+
+  /// Creates the address `kind["name"]`.
+  public init(_ kind: Kind, _ name: String) {
+    self.kind = kind
+    self.name = name
+  }
+
+  /// Parses a canonical form such as `service["ksm"]`; `nil` when `text` is not one.
+  public init?(parsing text: String) {
+    guard let open = text.firstIndex(of: "["), text.hasSuffix("\"]"),
+      let kind = Kind(rawValue: String(text[..<open]))
+    else { return nil }
+    let quoted = text[text.index(after: open)..<text.index(text.endIndex, offsetBy: -1)]
+    guard quoted.count >= 2, quoted.first == "\"" else { return nil }
+    var name = ""
+    var escaped = false
+    for character in quoted.dropFirst().dropLast() {
+      if escaped {
+        name.append(character)
+        escaped = false
+      } else if character == "\\" {
+        escaped = true
+      } else if character == "\"" {
+        return nil
+      } else {
+        name.append(character)
+      }
+    }
+    if escaped { return nil }
+    self.init(kind, name)
+  }
+
+  /// The canonical form: the kind, then the name in double quotes and brackets,
+  /// with `"` and `\` in the name escaped by a backslash.
+  public var description: String {
+    var quoted = ""
+    for character in name {
+      if character == "\"" || character == "\\" { quoted.append("\\") }
+      quoted.append(character)
+    }
+    return "\(kind.rawValue)[\"\(quoted)\"]"
+  }
+
+  /// Orders by canonical form.
+  public static func < (lhs: Self, rhs: Self) -> Bool { lhs.description < rhs.description }
+
+  /// Decodes the canonical string form.
+  public init(from decoder: any Decoder) throws {
+    let text = try decoder.singleValueContainer().decode(String.self)
+    guard let address = Self(parsing: text) else {
+      throw DecodingError.dataCorrupted(
+        .init(codingPath: decoder.codingPath, debugDescription: "'\(text)' is not a resource address"))
+    }
+    self = address
+  }
+
+  /// Encodes the canonical string form.
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.singleValueContainer()
+    try container.encode(description)
+  }
+}

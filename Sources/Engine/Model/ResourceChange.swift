@@ -1,0 +1,55 @@
+import Editors
+
+/// One resource in a plan: its current and desired value, what will be done to
+/// it and why, and the concrete operations that do it.
+///
+/// The same value is the dry run and the work list: ``Applier`` carries out
+/// exactly these operations, in the plan's order.
+public struct ResourceChange: Sendable, Equatable {
+  /// The resource.
+  public var address: ResourceAddress
+  /// What will be done; `[.noop]` when the host already matches.
+  public var actions: [Action]
+  /// The current value in words, for display (`absent`, `KSM_NPAGES_MAX=1250 (commented out)`).
+  public var before: String?
+  /// The desired value in words, for display.
+  public var after: String?
+  /// Why: which desired key asks for this and what it means on this host.
+  public var reason: String
+  /// The desired-state key this resource was expanded from (`iommu`, `ksm.enabled`).
+  public var origin: String
+  /// Files written, in order.
+  public var files: [FileOperation] = []
+  /// Service enablement links created or removed.
+  public var links: [LinkChange] = []
+  /// The service whose links are computed at apply time, because the plan itself
+  /// installs its unit or init script; `nil` otherwise.
+  public var enableAfterInstall: String?
+  /// The service started or stopped (with ``Action/start`` or ``Action/stop``).
+  public var service: String?
+  /// Live values written in place, in order.
+  public var liveWrites: [LiveWrite] = []
+  /// Whether these files are boot-loader sources whose output must be regenerated.
+  public var regeneratesBootLoader = false
+
+  /// Creates a change.
+  public init(
+    _ address: ResourceAddress, actions: [Action], before: String?, after: String?, reason: String, origin: String
+  ) {
+    self.address = address
+    self.actions = actions.isEmpty ? [.noop] : actions
+    self.before = before
+    self.after = after
+    self.reason = reason
+    self.origin = origin
+  }
+
+  /// Whether anything is done to the resource.
+  public var isChange: Bool { actions != [.noop] }
+
+  /// The one symbol shown for the change: the actions' common symbol, or `~` when they differ.
+  public var symbol: String {
+    let symbols = Set(actions.map(\.symbol))
+    return symbols.count == 1 ? symbols.first! : "~"
+  }
+}

@@ -1,0 +1,64 @@
+import Editors
+import Foundation
+
+/// Makes a ``Plan``: reads the host through the providers the desired state
+/// expands into and collects their changes, reads and diagnostics.
+///
+/// Reads only: nothing under the root is written while planning.
+public struct Planner: Sendable {
+  /// The host's root directory.
+  public var root: String
+  /// The `virthost-ksmtuned` program that `tuner: bundled` installs, when there is one.
+  public var bundledTuner: String?
+  /// Reads what the engine needs to know of the host at a root.
+  public var profile: @Sendable (String) -> HostProfile
+
+  /// A planner for the host at `root`.
+  public init(
+    root: String, bundledTuner: String? = nil,
+    profile: @escaping @Sendable (String) -> HostProfile = HostProfile.read(root:)
+  ) {
+    self.root = root
+    self.bundledTuner = bundledTuner
+    self.profile = profile
+  }
+
+  /// Plans the desired state in `specText` (read from `specFile`, named in positions).
+  ///
+  /// - Throws: ``SpecError`` when the desired state is invalid; nothing is read from the host then.
+  public func plan(specText: String, specFile: String) throws(SpecError) -> Plan {
+    let spec = try SpecParser.parse(specText, file: specFile)
+    return plan(spec, specText: specText, specFile: specFile)
+  }
+
+  /// Plans an already-parsed desired state.
+  public func plan(_ spec: HostSpec, specText: String, specFile: String) -> Plan {
+    let profile = profile(root)
+    let context = PlanContext(root: root, profile: profile, bundledTuner: bundledTuner)
+    context.observe("facts", Self.digestText(of: profile))
+    var expansion = Expansion(spec: spec, profile: profile)
+    let providers = expansion.providers()
+    var changes: [ResourceChange] = []
+    for provider in providers {
+      do {
+        changes += try provider.changes(in: context)
+      } catch {
+        context.report(Diagnostic(.error, error.description, keyPath: provider.origin))
+      }
+    }
+    var regeneration: Regeneration?
+    if changes.contains(where: \.regeneratesBootLoader) {
+      regeneration = try? BootLoaderEditor(root: root).regeneration()
+    }
+    return Plan(
+      root: root, specFile: specFile, specText: specText, changes: changes,
+      diagnostics: expansion.diagnostics + context.diagnostics, observations: context.sortedObservations,
+      regeneration: regeneration)
+  }
+
+  private static func digestText(of profile: HostProfile) -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys]
+    return String(decoding: (try? encoder.encode(profile)) ?? Data(), as: UTF8.self)
+  }
+}

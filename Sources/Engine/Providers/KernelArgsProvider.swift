@@ -1,0 +1,98 @@
+import Editors
+
+/// The `kernel_args["all"]` or `kernel_args["default"]` resource: the arguments of
+/// the boot loader's kernel lines, through ``BootLoaderEditor``.
+struct KernelArgsProvider: ResourceProvider {
+  /// One argument the desired state asks for, and why.
+  struct Want {
+    /// The argument.
+    var argument: KernelArgument
+    /// `true`: must be on the lines; `false`: must not.
+    var present: Bool
+    /// The desired key that asks for it.
+    var origin: String
+    /// Why, in words (`iommu: on on an AMD CPU`).
+    var reason: String
+  }
+
+  var entries: HostSpec.Entries
+  var wants: [Want]
+
+  var origin: String { Array(Set(wants.map(\.origin))).sorted().joined(separator: ", ") }
+
+  /// Whether an argument on a line satisfies (or, for an absent one, matches) `wanted`:
+  /// a wanted argument without a value matches the key with any value.
+  static func matches(_ argument: KernelArgument, _ wanted: KernelArgument) -> Bool {
+    argument.key == wanted.key && (wanted.value == nil || argument.value == wanted.value)
+  }
+
+  func changes(in context: PlanContext) throws(EditorError) -> [ResourceChange] {
+    let address = ResourceAddress(.kernelArgs, entries.rawValue)
+    let editor = try BootLoaderEditor(root: context.rootPath)
+    let selection = EntrySelection(rawValue: entries.rawValue) ?? .all
+    let selected = try editor.entries().filter { selection == .all || $0.isDefault }
+    for file in editor.sourceFiles { _ = context.readFile(file) }
+
+    var missing: [Want] = []
+    for want in wants {
+      let onEvery = selected.allSatisfy { entry in entry.arguments.contains { Self.exactly($0, want.argument) } }
+      let onAny = selected.contains { entry in entry.arguments.contains { Self.matches($0, want.argument) } }
+      if want.present ? !onEvery : onAny { missing.append(want) }
+    }
+    try editor.ensure(
+      KernelArgsRequest(
+        entries: selection, present: wants.filter(\.present).map(\.argument),
+        absent: wants.filter { !$0.present }.map(\.argument)))
+    let files = try editor.pendingChanges().map { FileOperation($0) }
+
+    let keys = Set(wants.map(\.argument.key))
+    var current: [String] = []
+    for entry in selected {
+      for argument in entry.arguments where keys.contains(argument.key) && !current.contains(argument.description) {
+        current.append(argument.description)
+      }
+    }
+    var after = wants.filter(\.present).map(\.argument.description)
+    let without = wants.filter { !$0.present }.map(\.argument.description)
+    if !without.isEmpty { after.append("without " + without.joined(separator: ", ")) }
+
+    let changing = !files.isEmpty
+    let reasons = (changing ? missing : wants).map { want in
+      "\(want.reason) \(want.present ? "needs" : "rules out") \(want.argument)"
+    }
+    var change = ResourceChange(
+      address, actions: changing ? [.update] : [], before: current.isEmpty ? "none" : current.joined(separator: " "),
+      after: after.joined(separator: " "),
+      reason: reasons.joined(separator: "; ") + " on the \(entries == .all ? "kernel lines" : "default kernel line")",
+      origin: origin)
+    change.files = files
+    change.regeneratesBootLoader = changing && editor.regeneration() != nil
+    rebootNotes(address, context)
+    return [change]
+  }
+
+  /// Whether `argument` is exactly `wanted`, value included.
+  private static func exactly(_ argument: KernelArgument, _ wanted: KernelArgument) -> Bool {
+    argument.key == wanted.key && argument.value == wanted.value
+  }
+
+  /// Notes for each argument the running kernel does not have (or has) as desired.
+  private func rebootNotes(_ address: ResourceAddress, _ context: PlanContext) {
+    guard let commandLine = context.profile.runningCommandLine else { return }
+    var running: [KernelArgument] = []
+    for word in commandLine.split(whereSeparator: \.isWhitespace) {
+      if let argument = try? KernelArgument(parsing: String(word)) { running.append(argument) }
+    }
+    for want in wants {
+      let has =
+        want.present
+        ? running.contains { Self.exactly($0, want.argument) } : running.contains { Self.matches($0, want.argument) }
+      guard has != want.present else { continue }
+      let what = want.present ? "lacks \(want.argument)" : "still has \(want.argument)"
+      context.report(
+        Diagnostic(
+          .note, "reboot required: the running kernel \(what)",
+          detail: "Kernel arguments take effect at the next boot.", address: address, keyPath: want.origin))
+    }
+  }
+}

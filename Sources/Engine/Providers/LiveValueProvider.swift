@@ -1,0 +1,68 @@
+/// The `sysfs[...]` and live `sysctl[...]` resources: values of a running kernel,
+/// written in place under `/sys` or `/proc/sys`.
+///
+/// A value whose file does not exist under the root is not live there (an offline
+/// image) and is left out, with a warning on the live root.
+struct LiveValueProvider: ResourceProvider {
+  /// One live value the desired state asks for.
+  struct Want {
+    /// The resource (`sysfs["/sys/kernel/mm/ksm/run"]` or `sysctl["vm.swappiness"]`).
+    var address: ResourceAddress
+    /// Its file, as a path from the root.
+    var path: String
+    /// The desired value.
+    var value: String
+    /// The desired key that asks for it.
+    var origin: String
+    /// Why, in words.
+    var reason: String
+  }
+
+  var wants: [Want]
+
+  var origin: String { "live values" }
+
+  static let ksmRun = "/sys/kernel/mm/ksm/run"
+  static let mergeAcrossNodes = "/sys/kernel/mm/ksm/merge_across_nodes"
+  static let pagesShared = "/sys/kernel/mm/ksm/pages_shared"
+
+  func changes(in context: PlanContext) -> [ResourceChange] {
+    var result: [ResourceChange] = []
+    for want in wants {
+      guard let current = context.readLive(want.path) else {
+        if context.isLive {
+          context.report(
+            Diagnostic(
+              .warning, "\(want.path) does not exist on this kernel; \(want.origin) is not applied now",
+              address: want.address, keyPath: want.origin))
+        }
+        continue
+      }
+      let same = SysctlValue.normalized(current) == SysctlValue.normalized(want.value)
+      var change = ResourceChange(
+        want.address, actions: same ? [] : [.update], before: current, after: want.value, reason: want.reason,
+        origin: want.origin)
+      if !same { change.liveWrites = writes(for: want, context) }
+      result.append(change)
+    }
+    return result
+  }
+
+  /// The writes that set `want`; `merge_across_nodes` is set with KSM unmerged
+  /// (`run` = 2) when pages are shared or KSM runs, and `run` restored after.
+  private func writes(for want: Want, _ context: PlanContext) -> [LiveWrite] {
+    let set = LiveWrite(path: want.path, value: want.value)
+    guard want.path == Self.mergeAcrossNodes else { return [set] }
+    let run = context.readLive(Self.ksmRun) ?? "0"
+    let shared = Int(context.readLive(Self.pagesShared) ?? "0") ?? 0
+    guard run == "1" || shared > 0 else { return [set] }
+    let restore = wants.first { $0.path == Self.ksmRun }?.value ?? run
+    return [
+      LiveWrite(
+        path: Self.ksmRun, value: "2",
+        purpose: "unmerge all shared pages: the kernel refuses the change while pages are shared"),
+      set,
+      LiveWrite(path: Self.ksmRun, value: restore, purpose: "restore KSM"),
+    ]
+  }
+}

@@ -1,0 +1,121 @@
+/// The desired state of a KVM host, as read from its `host.yaml`.
+///
+/// A key left out of the file leaves that part of the host unmanaged: the engine
+/// neither reads nor changes it. Built by ``SpecParser``; plain values only.
+public struct HostSpec: Sendable, Equatable {
+  /// What `iommu:` asks for.
+  public enum IOMMU: String, Sendable, CaseIterable {
+    /// `amd_iommu=on` or `intel_iommu=on`, by CPU vendor.
+    case on
+    /// `amd_iommu=off` or `intel_iommu=off`, by CPU vendor.
+    case off
+    /// The kernel lines' IOMMU arguments are left as they are.
+    case unmanaged
+  }
+
+  /// Which boot entries `kernel.args` applies to.
+  public enum Entries: String, Sendable, CaseIterable {
+    /// Every kernel line.
+    case all
+    /// Only the default entry.
+    case `default`
+  }
+
+  /// Which tuner runs with KSM.
+  public enum Tuner: String, Sendable, CaseIterable {
+    /// The project's `virthost-ksmtuned` daemon, installed by the plan.
+    case bundled
+    /// The distribution's `ksmtuned` service.
+    case system
+    /// No tuner: KSM alone runs with the kernel's settings.
+    case none
+  }
+
+  /// What `services:` asks of one service.
+  public enum ServiceState: String, Sendable, CaseIterable {
+    /// Started at boot; its running state is left alone.
+    case enabled
+    /// Not started at boot; its running state is left alone.
+    case disabled
+    /// Started at boot and, on a live host, running now.
+    case running
+    /// Not started at boot and, on a live host, stopped now.
+    case stopped
+  }
+
+  /// The `kernel:` block.
+  public struct Kernel: Sendable, Equatable {
+    /// The entries whose kernel lines are edited.
+    public var entries: Entries = .all
+    /// Arguments every selected kernel line must have (`key` or `key=value`).
+    public var present: [String] = []
+    /// Arguments no selected kernel line may have.
+    public var absent: [String] = []
+
+    /// Creates a kernel block.
+    public init(entries: Entries = .all, present: [String] = [], absent: [String] = []) {
+      self.entries = entries
+      self.present = present
+      self.absent = absent
+    }
+  }
+
+  /// The `ksm:` block.
+  public struct KSM: Sendable, Equatable {
+    /// `true`: KSM and its tuner enabled at boot (and running on a live host);
+    /// `false`: both off and disabled; `nil`: unmanaged.
+    public var enabled: Bool?
+    /// The tuner that goes with KSM.
+    public var tuner: Tuner = .system
+    /// The desired `/sys/kernel/mm/ksm/merge_across_nodes`, or `nil` when unmanaged.
+    public var mergeAcrossNodes: Bool?
+    /// `/etc/ksmtuned.conf` settings, in file order, by their names there (`KSM_NPAGES_MAX`).
+    public var settings: [Setting] = []
+
+    /// Creates a KSM block.
+    public init(enabled: Bool? = nil, tuner: Tuner = .system, mergeAcrossNodes: Bool? = nil, settings: [Setting] = []) {
+      self.enabled = enabled
+      self.tuner = tuner
+      self.mergeAcrossNodes = mergeAcrossNodes
+      self.settings = settings
+    }
+  }
+
+  /// One `name: value` pair of an ordered map (`ksm.settings`, `sysctl`, `services`).
+  public struct Setting: Sendable, Equatable {
+    /// The key as written.
+    public var name: String
+    /// The value as written, as text.
+    public var value: String
+
+    /// Creates a pair.
+    public init(_ name: String, _ value: String) {
+      self.name = name
+      self.value = value
+    }
+  }
+
+  /// `iommu:`.
+  public var iommu: IOMMU = .unmanaged
+  /// `iommu_passthrough:`: `true` adds `iommu=pt`, `false` removes it, `nil` leaves it.
+  public var iommuPassthrough: Bool?
+  /// `kernel:`, or `nil` when absent.
+  public var kernel: Kernel?
+  /// `ksm:`, or `nil` when absent.
+  public var ksm: KSM?
+  /// `services:`, in file order: the service name and its state.
+  public var services: [(name: String, state: ServiceState)] = []
+  /// `sysctl:`, in file order.
+  public var sysctl: [Setting] = []
+
+  /// An empty desired state: nothing managed.
+  public init() {}
+
+  /// Compares every key; `services` pairwise.
+  public static func == (lhs: Self, rhs: Self) -> Bool {
+    lhs.iommu == rhs.iommu && lhs.iommuPassthrough == rhs.iommuPassthrough && lhs.kernel == rhs.kernel
+      && lhs.ksm == rhs.ksm && lhs.sysctl == rhs.sysctl
+      && lhs.services.map(\.name) == rhs.services.map(\.name)
+      && lhs.services.map(\.state) == rhs.services.map(\.state)
+  }
+}

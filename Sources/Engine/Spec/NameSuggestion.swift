@@ -1,0 +1,33 @@
+/// The "did you mean" of spec diagnostics: the known name nearest a misspelt one.
+enum NameSuggestion {
+  /// The candidate nearest `word` by edit distance (case-insensitive), when it is
+  /// close enough to be a likely typo: at most a third of the longer word's length, and at most 3.
+  static func nearest(_ word: String, in candidates: [String]) -> String? {
+    let lowered = Array(word.lowercased())
+    var best: (name: String, distance: Int)?
+    for candidate in candidates {
+      let distance = editDistance(lowered, Array(candidate.lowercased()))
+      let limit = min(3, max(1, max(lowered.count, candidate.count) / 3))
+      if distance <= limit, distance < (best?.distance ?? Int.max) { best = (candidate, distance) }
+    }
+    return best?.name
+  }
+
+  /// Levenshtein distance, with a swap of two neighbours counting as one edit.
+  static func editDistance(_ a: [Character], _ b: [Character]) -> Int {
+    if a.isEmpty { return b.count }
+    if b.isEmpty { return a.count }
+    var table = Array(repeating: Array(repeating: 0, count: b.count + 1), count: a.count + 1)
+    for i in 0...a.count { table[i][0] = i }
+    for j in 0...b.count { table[0][j] = j }
+    for i in 1...a.count {
+      for j in 1...b.count {
+        let cost = a[i - 1] == b[j - 1] ? 0 : 1
+        var value = min(table[i - 1][j] + 1, table[i][j - 1] + 1, table[i - 1][j - 1] + cost)
+        if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] { value = min(value, table[i - 2][j - 2] + 1) }
+        table[i][j] = value
+      }
+    }
+    return table[a.count][b.count]
+  }
+}

@@ -1,0 +1,281 @@
+import Editors
+import Yams
+
+/// Reads a `host.yaml` into a ``HostSpec``, checking every key and value and
+/// reporting all problems at once with their positions.
+///
+/// Not a general YAML reader: it knows the keys of the desired-state format
+/// (documented in docs/engine.md) and nothing else.
+public enum SpecParser {
+  /// The top-level keys.
+  static let topKeys = ["iommu", "iommu_passthrough", "kernel", "ksm", "services", "sysctl"]
+  static let kernelKeys = ["entries", "args"]
+  static let argsKeys = ["present", "absent"]
+  static let ksmKeys = ["enabled", "tuner", "merge_across_nodes", "settings"]
+
+  /// Parses `text`, the contents of the desired-state file `file` (used in positions only).
+  ///
+  /// - Throws: ``SpecError`` with every problem found, in file order.
+  public static func parse(_ text: String, file: String) throws(SpecError) -> HostSpec {
+    var reader = Reader(file: file)
+    let root: Node?
+    do {
+      root = try Yams.compose(yaml: text)
+    } catch {
+      throw SpecError(diagnostics: [reader.syntaxDiagnostic(error, text: text)])
+    }
+    guard let root else {
+      throw SpecError(diagnostics: [
+        Diagnostic(
+          .error, "the file holds no desired state", detail: "Write one with `virthost init`.",
+          location: SourceLocation(file: file, line: 1, column: 1))
+      ])
+    }
+    let spec = reader.spec(root)
+    let errors = reader.diagnostics.sorted {
+      ($0.location?.line ?? 0, $0.location?.column ?? 0) < ($1.location?.line ?? 0, $1.location?.column ?? 0)
+    }
+    if !errors.isEmpty { throw SpecError(diagnostics: errors) }
+    return spec
+  }
+
+  /// Walks the YAML nodes, collecting problems instead of stopping at the first.
+  private struct Reader {
+    let file: String
+    var diagnostics: [Diagnostic] = []
+
+    init(file: String) { self.file = file }
+
+    func location(_ node: Node) -> SourceLocation {
+      SourceLocation(file: file, line: node.mark?.line ?? 1, column: node.mark?.column ?? 1)
+    }
+
+    mutating func error(_ node: Node, _ path: String, _ summary: String, detail: String? = nil) {
+      diagnostics.append(Diagnostic(.error, summary, detail: detail, keyPath: path, location: location(node)))
+    }
+
+    /// Where `key:` starts a line the second time, for a duplicate key Yams reports at its mapping.
+    static func secondOccurrence(of key: String, in text: String) -> (line: Int, column: Int)? {
+      var found = 0
+      for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        let trimmed = line.drop { $0 == " " }
+        guard trimmed.hasPrefix("\(key):") else { continue }
+        found += 1
+        if found == 2 { return (number + 1, line.count - trimmed.count + 1) }
+      }
+      return nil
+    }
+
+    func syntaxDiagnostic(_ error: any Error, text: String) -> Diagnostic {
+      var mark: (line: Int, column: Int)?
+      var problem = "\(error)"
+      switch error as? YamlError {
+      case .scanner(_, let text, let at, _)?, .parser(_, let text, let at, _)?, .composer(_, let text, let at, _)?:
+        mark = (at.line, at.column)
+        problem = text
+      case .duplicatedKeysInMapping(let duplicates, let context)?:
+        mark = Self.secondOccurrence(of: duplicates.first ?? "", in: text) ?? (context.mark.line, context.mark.column)
+        problem = "duplicate key \(duplicates.map { "\"\($0)\"" }.joined(separator: ", "))"
+      default:
+        break
+      }
+      return Diagnostic(
+        .error, "not valid YAML: \(problem)",
+        location: SourceLocation(file: file, line: mark?.line ?? 1, column: mark?.column ?? 1))
+    }
+
+    /// The pairs of a mapping node, with unknown keys reported against `known`.
+    mutating func entries(_ node: Node, _ path: String, known: [String]?) -> [(key: String, keyNode: Node, value: Node)]
+    {
+      guard let mapping = node.mapping else {
+        error(node, path, "must be a mapping of keys to values")
+        return []
+      }
+      var result: [(key: String, keyNode: Node, value: Node)] = []
+      var seen: Set<String> = []
+      for (keyNode, value) in mapping {
+        guard let key = keyNode.scalar?.string else {
+          error(keyNode, path, "a key must be plain text")
+          continue
+        }
+        let keyPath = path.isEmpty ? key : "\(path).\(key)"
+        if let known, !known.contains(key) {
+          let hint = NameSuggestion.nearest(key, in: known).map { "; did you mean \"\($0)\"?" } ?? ""
+          error(keyNode, keyPath, "unknown key\(hint)", detail: "Known keys here: \(known.joined(separator: ", ")).")
+          continue
+        }
+        if !seen.insert(key).inserted {
+          error(keyNode, keyPath, "duplicate key")
+          continue
+        }
+        result.append((key, keyNode, value))
+      }
+      return result
+    }
+
+    /// The text of a scalar node; reports and returns `nil` for anything else or an empty value.
+    mutating func scalar(_ node: Node, _ path: String) -> String? {
+      guard let scalar = node.scalar else {
+        error(node, path, "must be a single value, not a \(node.mapping != nil ? "mapping" : "list")")
+        return nil
+      }
+      if scalar.style == .plain, ["", "~", "null", "Null", "NULL"].contains(scalar.string) {
+        error(node, path, "needs a value")
+        return nil
+      }
+      return scalar.string
+    }
+
+    mutating func choice<T: RawRepresentable & CaseIterable>(_ node: Node, _ path: String, _: T.Type) -> T?
+    where T.RawValue == String {
+      guard let text = scalar(node, path) else { return nil }
+      let names = T.allCases.map(\.rawValue)
+      // YAML 1.1 readers take on/off for booleans; accept their spellings for on/off choices.
+      let aliases = ["true": "on", "yes": "on", "false": "off", "no": "off"]
+      if let value = T(rawValue: text) ?? aliases[text.lowercased()].flatMap(T.init(rawValue:)) { return value }
+      let hint = NameSuggestion.nearest(text, in: names).map { "; did you mean \"\($0)\"?" } ?? ""
+      error(node, path, "must be one of \(names.joined(separator: ", ")), not \"\(text)\"\(hint)")
+      return nil
+    }
+
+    mutating func bool(_ node: Node, _ path: String) -> Bool? {
+      guard let text = scalar(node, path) else { return nil }
+      switch text.lowercased() {
+      case "true", "yes", "on": return true
+      case "false", "no", "off": return false
+      default:
+        error(node, path, "must be true or false, not \"\(text)\"")
+        return nil
+      }
+    }
+
+    mutating func list(_ node: Node, _ path: String) -> [(String, Node)] {
+      guard let sequence = node.sequence else {
+        error(node, path, "must be a list, for example [\(node.scalar?.string ?? "key=value")]")
+        return []
+      }
+      var result: [(String, Node)] = []
+      for item in sequence {
+        if let text = scalar(item, path) { result.append((text, item)) }
+      }
+      return result
+    }
+
+    mutating func spec(_ root: Node) -> HostSpec {
+      var spec = HostSpec()
+      for (key, _, value) in entries(root, "", known: SpecParser.topKeys) {
+        switch key {
+        case "iommu": spec.iommu = choice(value, key, HostSpec.IOMMU.self) ?? .unmanaged
+        case "iommu_passthrough": spec.iommuPassthrough = bool(value, key)
+        case "kernel": spec.kernel = kernel(value)
+        case "ksm": spec.ksm = ksm(value)
+        case "services": spec.services = services(value)
+        case "sysctl": spec.sysctl = sysctl(value)
+        default: break
+        }
+      }
+      checkConflicts(spec, root)
+      return spec
+    }
+
+    mutating func kernel(_ node: Node) -> HostSpec.Kernel {
+      var kernel = HostSpec.Kernel()
+      for (key, _, value) in entries(node, "kernel", known: SpecParser.kernelKeys) {
+        if key == "entries" {
+          kernel.entries = choice(value, "kernel.entries", HostSpec.Entries.self) ?? .all
+          continue
+        }
+        var seen: [String: String] = [:]
+        for (list, _, items) in entries(value, "kernel.args", known: SpecParser.argsKeys) {
+          let path = "kernel.args.\(list)"
+          for (text, item) in self.list(items, path) {
+            guard let argument = kernelArgument(text, item, path) else { continue }
+            if let other = seen[argument.description] {
+              error(item, path, "\"\(text)\" is also in kernel.args.\(other)")
+              continue
+            }
+            seen[argument.description] = list
+            if list == "present" {
+              kernel.present.append(argument.description)
+            } else {
+              kernel.absent.append(argument.description)
+            }
+          }
+        }
+      }
+      return kernel
+    }
+
+    mutating func kernelArgument(_ text: String, _ node: Node, _ path: String) -> KernelArgument? {
+      do {
+        return try KernelArgument(parsing: text)
+      } catch {
+        self.error(node, path, error.message)
+        return nil
+      }
+    }
+
+    mutating func ksm(_ node: Node) -> HostSpec.KSM {
+      var ksm = HostSpec.KSM()
+      for (key, _, value) in entries(node, "ksm", known: SpecParser.ksmKeys) {
+        let path = "ksm.\(key)"
+        switch key {
+        case "enabled": ksm.enabled = bool(value, path)
+        case "tuner": ksm.tuner = choice(value, path, HostSpec.Tuner.self) ?? .system
+        case "merge_across_nodes": ksm.mergeAcrossNodes = bool(value, path)
+        default:
+          let names = KsmtunedSetting.allCases.map(\.rawValue)
+          for (name, _, settingValue) in entries(value, path, known: names) {
+            guard let text = scalar(settingValue, "\(path).\(name)") else { continue }
+            if name.hasPrefix("KSM_"), Int(text) == nil {
+              error(settingValue, "\(path).\(name)", "must be a whole number, not \"\(text)\"")
+            } else if text.contains(where: { $0.isWhitespace || $0 == "\"" || $0 == "'" || $0 == "$" }) {
+              error(settingValue, "\(path).\(name)", "must not contain spaces, quotes or $")
+            } else {
+              ksm.settings.append(.init(name, text))
+            }
+          }
+        }
+      }
+      return ksm
+    }
+
+    mutating func services(_ node: Node) -> [(name: String, state: HostSpec.ServiceState)] {
+      var result: [(name: String, state: HostSpec.ServiceState)] = []
+      for (name, keyNode, value) in entries(node, "services", known: nil) {
+        let path = "services.\(name)"
+        guard name.allSatisfy({ $0.isLetter || $0.isNumber || "@._:-".contains($0) }), !name.isEmpty else {
+          error(keyNode, path, "\"\(name)\" is not a service name")
+          continue
+        }
+        if let state = choice(value, path, HostSpec.ServiceState.self) { result.append((name, state)) }
+      }
+      return result
+    }
+
+    mutating func sysctl(_ node: Node) -> [HostSpec.Setting] {
+      var result: [HostSpec.Setting] = []
+      for (key, keyNode, value) in entries(node, "sysctl", known: nil) {
+        let path = "sysctl.\(key)"
+        guard key.contains("."), key.allSatisfy({ $0.isLetter || $0.isNumber || "._-".contains($0) }) else {
+          error(keyNode, path, "\"\(key)\" is not a sysctl key such as vm.swappiness")
+          continue
+        }
+        if let text = scalar(value, path) { result.append(.init(key, text)) }
+      }
+      return result
+    }
+
+    /// Keys that would fight over the same resource.
+    mutating func checkConflicts(_ spec: HostSpec, _ root: Node) {
+      guard spec.ksm?.enabled != nil, let services = root.mapping?["services"]?.mapping else { return }
+      let owned = ["ksm", "ksmtuned", BundledTunerProvider.service]
+      for (keyNode, _) in services {
+        guard let name = keyNode.scalar?.string, owned.contains(name) else { continue }
+        error(
+          keyNode, "services.\(name)", "is already managed by ksm.enabled",
+          detail: "Remove services.\(name), or leave ksm.enabled out to manage the service yourself.")
+      }
+    }
+  }
+}

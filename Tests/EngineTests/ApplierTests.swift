@@ -1,0 +1,110 @@
+import Foundation
+import TestSupport
+import Testing
+
+@testable import Engine
+
+/// The apply machinery on hand-made plans: lock, backups, order, failure report, rollback.
+@Suite struct ApplierTests {
+  static let seed = "examples/centos6-amd/root"
+
+  static func plan(_ root: FixtureRoot, _ changes: [ResourceChange]) -> Plan {
+    Plan(
+      root: root.path, specFile: "host.yaml", specText: "", changes: changes, diagnostics: [], observations: [],
+      regeneration: nil)
+  }
+
+  static func fileChange(_ root: FixtureRoot, _ path: String, _ after: String?) throws -> ResourceChange {
+    var change = ResourceChange(.init(.file, path), actions: [.update], before: nil, after: nil, reason: "", origin: "")
+    let before = FileManager.default.contents(atPath: root.path + path)
+    change.files = [FileOperation(path: path, before: before, after: after.map { Data($0.utf8) })]
+    return change
+  }
+
+  static func liveChange(_ path: String, _ value: String) -> ResourceChange {
+    var change = ResourceChange(
+      .init(.sysfs, path), actions: [.update], before: nil, after: nil, reason: "", origin: "")
+    change.liveWrites = [LiveWrite(path: path, value: value)]
+    return change
+  }
+
+  @Test func appliesFilesThenLiveValuesAndRollbackRestoresTheTreeByteForByte() throws {
+    let root = try FixtureRoot(Self.seed)
+    let before = try root.snapshot()
+    let plan = Self.plan(
+      root,
+      [
+        try Self.fileChange(root, "/etc/ksmtuned.conf", "KSM_NPAGES_MAX=2000\n"),
+        try Self.fileChange(root, "/etc/sysctl.d/90-virthost.conf", "vm.swappiness = 10\n"),
+        Self.liveChange("/sys/kernel/mm/ksm/run", "1"),
+      ])
+    var events: [ApplyEvent] = []
+    let report = try Applier(root: root.path, runsCommands: false).apply(plan) { events.append($0) }
+    #expect(
+      report.applied == [
+        "write /etc/ksmtuned.conf", "create /etc/sysctl.d/90-virthost.conf", "write 1 to /sys/kernel/mm/ksm/run",
+      ])
+    #expect(events.filter { $0.outcome == .done }.map(\.step) == report.applied)
+    #expect(try root.text("/etc/ksmtuned.conf") == "KSM_NPAGES_MAX=2000\n")
+    #expect(try root.text("/sys/kernel/mm/ksm/run") == "1\n")
+    let backup = try #require(report.backup)
+    let manifest = try BackupStore(root: root.path).read(backup)
+    #expect(manifest.files.map(\.path) == ["/etc/ksmtuned.conf", "/etc/sysctl.d/90-virthost.conf"])
+    #expect(manifest.files.map(\.existed) == [true, false])
+    #expect(manifest.live == [.init(path: "/sys/kernel/mm/ksm/run", value: "0")])
+
+    let engine = Engine(planner: Planner(root: root.path))
+    let rollback = try engine.rollback()
+    #expect(rollback.backup == backup)
+    #expect(try Snapshots.differences(before, root.snapshot()) == [])
+    #expect(try BackupStore(root: root.path).read(backup).rolledBack)
+    let again = #expect(throws: EngineError.self) { try engine.rollback() }
+    #expect(again?.description == "the last apply (backup \(backup)) has been rolled back already")
+  }
+
+  @Test func stopsAtTheFirstFailureAndSaysWhatWasAndWasNotApplied() throws {
+    let root = try FixtureRoot(Self.seed)
+    var stale = try Self.fileChange(root, "/etc/ksmtuned.conf", "x\n")
+    stale.files[0].before = Data("not what is on disk\n".utf8)
+    let plan = Self.plan(
+      root,
+      [
+        try Self.fileChange(root, "/etc/sysctl.conf", "vm.swappiness = 10\n"), stale,
+        Self.liveChange("/sys/kernel/mm/ksm/run", "1"),
+      ])
+    let error = #expect(throws: EngineError.self) {
+      try Applier(root: root.path, runsCommands: false).apply(plan) { _ in }
+    }
+    guard case .failed(let failure) = error else {
+      Issue.record("expected a failure, got \(String(describing: error))")
+      return
+    }
+    #expect(failure.step == "write /etc/ksmtuned.conf")
+    #expect(failure.message == "/etc/ksmtuned.conf: changed since it was planned; nothing written to it")
+    #expect(failure.applied == ["create /etc/sysctl.conf"])
+    #expect(failure.notApplied == ["write 1 to /sys/kernel/mm/ksm/run"])
+    #expect(try root.text("/sys/kernel/mm/ksm/run") == "0\n")
+  }
+
+  @Test func aSecondLockOnTheSameRootWaitsThenFailsWithAClearMessage() throws {
+    let root = try FixtureRoot(Self.seed)
+    let first = try ApplyLock(root: root.path, wait: .milliseconds(100))
+    let clock = ContinuousClock()
+    let start = clock.now
+    let error = #expect(throws: EngineError.self) { _ = try ApplyLock(root: root.path, wait: .milliseconds(300)) }
+    #expect(clock.now - start >= .milliseconds(300))
+    #expect(
+      error?.description
+        == "another virthost apply or rollback holds the lock on \(root.path) (\(root.path)/var/lib/virthost/lock); "
+        + "waited 0 seconds. Try again when it has finished.")
+    withExtendedLifetime(first) {}
+    _ = consume first
+    _ = try ApplyLock(root: root.path, wait: .milliseconds(100))
+  }
+
+  @Test func rollbackWithoutBackupsSaysThereIsNothingToRollBack() throws {
+    let root = try FixtureRoot(Self.seed)
+    let error = #expect(throws: EngineError.self) { try Engine(planner: Planner(root: root.path)).rollback() }
+    #expect(error?.description == "nothing to roll back: no backups under \(root.path)/var/lib/virthost/backups")
+  }
+}

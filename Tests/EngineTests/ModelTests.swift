@@ -1,0 +1,51 @@
+import Foundation
+import Testing
+
+@testable import Engine
+
+@Suite struct ModelTests {
+  @Test func anAddressHasOneCanonicalFormThatParsesBack() throws {
+    let addresses = [
+      ResourceAddress(.kernelArgs, "all"), ResourceAddress(.file, "/etc/ksmtuned.conf"),
+      ResourceAddress(.service, "ksmtuned"), ResourceAddress(.sysfs, "/sys/kernel/mm/ksm/run"),
+      ResourceAddress(.sysctl, "kernel.numa_balancing"), ResourceAddress(.file, "/odd/\"quoted\"\\name"),
+    ]
+    #expect(
+      addresses.map(\.description) == [
+        #"kernel_args["all"]"#, #"file["/etc/ksmtuned.conf"]"#, #"service["ksmtuned"]"#,
+        #"sysfs["/sys/kernel/mm/ksm/run"]"#, #"sysctl["kernel.numa_balancing"]"#, #"file["/odd/\"quoted\"\\name"]"#,
+      ])
+    for address in addresses { #expect(ResourceAddress(parsing: address.description) == address) }
+    #expect(ResourceAddress(parsing: #"disk["x"]"#) == nil)
+    #expect(ResourceAddress(parsing: #"file["a"b"]"#) == nil)
+    let json = try JSONEncoder().encode(addresses[0])
+    #expect(String(decoding: json, as: UTF8.self) == #""kernel_args[\"all\"]""#)
+    #expect(try JSONDecoder().decode(ResourceAddress.self, from: json) == addresses[0])
+  }
+
+  @Test func digestsAreSHA256OfTheBytes() {
+    #expect(Digest.of(Data("abc".utf8)) == "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+    #expect(Digest.of(Data()) == "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+    let long = Data(String(repeating: "a", count: 1000).utf8)
+    #expect(Digest.of(long) == "sha256:41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3")
+    #expect(Digest.of(nil as Data?) == "absent")
+  }
+
+  @Test func theSummaryCountsEachActionAndSaysWhenNothingChanges() {
+    func change(_ name: String, _ actions: [Action]) -> ResourceChange {
+      ResourceChange(.init(.service, name), actions: actions, before: nil, after: nil, reason: "", origin: "")
+    }
+    var plan = Plan(
+      root: "/", specFile: "h", specText: "",
+      changes: [
+        change("a", [.enable, .start]), change("b", [.enable]), change("c", []),
+        ResourceChange(.init(.file, "/x"), actions: [.update], before: nil, after: nil, reason: "", origin: ""),
+      ], diagnostics: [], observations: [], regeneration: nil)
+    #expect(plan.summary == "Plan: 1 to change, 2 to enable, 1 to start.")
+    #expect(plan.pendingChanges.count == 3)
+    #expect(plan.changes[0].symbol == "+")
+    plan.changes = [change("c", [])]
+    #expect(plan.summary == "No changes. The host matches the desired state.")
+    #expect(!plan.hasChanges)
+  }
+}
