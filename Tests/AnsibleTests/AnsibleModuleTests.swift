@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @testable import Commands
 
@@ -29,7 +29,8 @@ private func runSeed(root: FixtureRoot, check: Bool) throws -> [String: Any] {
     let diff = try #require(result["diff"] as? [[String: String]])
     let grub = try #require(diff.first { $0["after_header"] == "b/boot/grub/grub.conf" })
     #expect(grub["before_header"] == "a/boot/grub/grub.conf")
-    #expect(grub["after"] == (grub["before"] ?? "").replacingOccurrences(of: "vga=795\n", with: "vga=795 amd_iommu=on\n"))
+    #expect(
+      grub["after"] == (grub["before"] ?? "").replacingOccurrences(of: "vga=795\n", with: "vga=795 amd_iommu=on\n"))
     #expect(diff.contains { $0["after_header"] == "b/etc/ksmtuned.conf" })
     let facts = try #require(result["facts"] as? [String: Any])
     #expect(facts["schema_version"] as? Int == 1)

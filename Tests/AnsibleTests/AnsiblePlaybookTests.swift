@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The result of one `ansible-playbook` run.
 private struct PlaybookRun {
@@ -37,7 +37,11 @@ private struct PlaybookRun {
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     let examples = FixtureRoot.repository.appendingPathComponent("examples/ansible").path
     process.arguments =
-      ["ansible-playbook", "-i", examples + "/inventory.ini", examples + "/site.yml", "-e", "fleet_dir=\(fleet)"] + extra
+      [
+        "ansible-playbook", "-i", examples + "/inventory.ini", examples + "/site.yml", "-e", "fleet_dir=\(fleet)",
+        "-e",
+        "virthost_ksmtuned=" + FixtureRoot.repository.appendingPathComponent(".build/debug/virthost-ksmtuned").path,
+      ] + extra
     var environment = ProcessInfo.processInfo.environment
     environment["ANSIBLE_LIBRARY"] = work.appendingPathComponent("library").path
     environment["ANSIBLE_LOCAL_TEMP"] = work.appendingPathComponent("tmp").path

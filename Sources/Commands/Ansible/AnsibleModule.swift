@@ -29,7 +29,8 @@ public enum AnsibleModule {
 
   static func run(_ arguments: ModuleArguments) throws(ModuleFailure) -> [String: Any] {
     let (specText, specFile) = try spec(arguments.spec)
-    let engine = EngineSetup.engine(root: arguments.root)
+    let engine = Engine(
+      planner: Planner(root: arguments.root, bundledTuner: arguments.tunerBinary ?? EngineSetup.bundledTuner))
     let plan: Plan
     do {
       plan = try engine.plan(specText: specText, specFile: specFile)

@@ -14,10 +14,13 @@ struct ModuleArguments: Equatable {
   }
 
   /// The options a task may give; anything else is refused by name.
-  static let options = ["spec", "spec_file", "root"]
+  static let options = ["spec", "spec_file", "root", "ksmtuned_binary"]
 
   var spec: SpecSource
   var root: String
+  /// Where `virthost-ksmtuned` stands on the managed host, for `ksm.tuner: bundled`
+  /// (a module runs alone from Ansible's temporary folder, without its sibling).
+  var tunerBinary: String?
   var checkMode: Bool
   var diff: Bool
 
@@ -68,6 +71,11 @@ struct ModuleArguments: Equatable {
     case nil, is NSNull: root = "/"
     case let value as String where value.hasPrefix("/"): root = value
     default: throw ModuleFailure("root must be an absolute path, for example / or /srv/images/host1")
+    }
+    switch object["ksmtuned_binary"] {
+    case nil, is NSNull: tunerBinary = nil
+    case let value as String where value.hasPrefix("/"): tunerBinary = value
+    default: throw ModuleFailure("ksmtuned_binary must be an absolute path on the managed host")
     }
     checkMode = object["_ansible_check_mode"] as? Bool ?? false
     diff = object["_ansible_diff"] as? Bool ?? false
