@@ -2,8 +2,8 @@
 /// its source.
 ///
 /// `gather(root:)` reads `/proc`, `/sys`, `/boot`, `/var/log/dmesg`, the boot loader's
-/// configuration and the services' enablement under a root
-/// (the live `/`, an offline image or a fixture tree), read-only. It never throws and
+/// configuration and the services' enablement under a root (the live `/`, an offline
+/// image or a fixture tree), read-only. It never throws and
 /// never guesses: a source that is missing or unreadable makes its facts unknown, with
 /// the reason. It is not a monitor: it reads once, and reads no live kernel log.
 public struct HostFacts: Sendable, Codable, Equatable {
