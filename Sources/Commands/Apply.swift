@@ -46,7 +46,8 @@ struct ApplyCommand: ParsableCommand {
       throw ExitCode.failure
     }
     if report.applied.isEmpty && report.skipped.isEmpty {
-      print("No changes. The host matches the desired state.")
+      // A plan from a desired-state file has said so already.
+      if text.hasPrefix("{") { print("No changes. The host matches the desired state.") }
       return
     }
     print("Apply complete: \(report.applied.count) steps done" + (report.backup.map { "; backup \($0)" } ?? "") + ".")
