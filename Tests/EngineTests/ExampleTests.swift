@@ -14,11 +14,11 @@ import Testing
     #expect(text == (try host.golden("plan.txt", text)))
   }
 
-  @Test(arguments: ExampleHost.all) func planJSONIsTheGoldenDocument(_ name: String) throws {
+  // The bundled tuner's unit in the Intel example comes from the daemon's template, so
+  // its digest is not pinned here; its text is checked against DaemonFiles below.
+  @Test(arguments: ["centos6-amd", "converged", "ksm-off"]) func planJSONIsTheGoldenDocument(_ name: String) throws {
     let host = try ExampleHost(name)
     let json = host.normalized(PlanDocument(try host.plan()).json())
-    // The bundled tuner's unit comes from the daemon's template: its digest is checked by its own test.
-    guard name != "intel-grub2-systemd" else { return }
     #expect(json == (try host.golden("plan.json", json)))
   }
 

@@ -128,6 +128,14 @@ public struct PlanDocument: Codable, Equatable, Sendable {
     return String(decoding: data, as: UTF8.self) + "\n"
   }
 
+  /// Whether `data` is a saved plan (JSON with a `format_version`), not a desired-state file.
+  public static func isPlan(_ data: Data) -> Bool {
+    struct Version: Decodable { var formatVersion: Int }
+    let decoder = JSONDecoder()
+    decoder.keyDecodingStrategy = .convertFromSnakeCase
+    return (try? decoder.decode(Version.self, from: data)) != nil
+  }
+
   /// Reads a document from its JSON.
   ///
   /// - Throws: ``PlanFileError`` when the text is not a plan or its format version is not this engine's.
