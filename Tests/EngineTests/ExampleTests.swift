@@ -158,6 +158,28 @@ import Testing
     #expect(try host.root.text("/sys/kernel/mm/ksm/run") == "1\n")
   }
 
+  @Test func onSysVTheBundledTunerGetsItsInitScriptAndTheLinksOfItsChkconfigHeader() throws {
+    let host = try ExampleHost("centos6-amd")
+    let spec = "ksm:\n  enabled: true\n  tuner: bundled\n"
+    let plan = try host.plan(spec)
+    #expect(
+      plan.pendingChanges.map(\.address.description) == [
+        #"file["/usr/local/sbin/virthost-ksmtuned"]"#, #"file["/etc/rc.d/init.d/virthost-ksmtuned"]"#,
+        #"service["ksm"]"#, #"service["virthost-ksmtuned"]"#,
+      ])
+    #expect(plan.summary == "Plan: 2 to create, 2 to enable.")
+    _ = try host.engine.apply(plan)
+    let script = "/etc/rc.d/init.d/virthost-ksmtuned"
+    #expect(try host.root.text(script) == DaemonFiles.sysvInitScript(binaryPath: DaemonFiles.binaryPath))
+    let attributes = try FileManager.default.attributesOfItem(atPath: host.root.path + script)
+    #expect(attributes[.posixPermissions] as? Int == 0o755)
+    for level in 3...5 {
+      let link = host.root.path + "/etc/rc.d/rc\(level).d/S85virthost-ksmtuned"
+      #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link) == "../init.d/virthost-ksmtuned")
+    }
+    #expect(!(try host.plan(spec).hasChanges))
+  }
+
   @Test func mergeAcrossNodesIsChangedWithKSMUnmergedFirstAndRestoredAfter() throws {
     let host = try ExampleHost("intel-grub2-systemd")
     let change = try #require(
