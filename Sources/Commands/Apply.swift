@@ -24,7 +24,7 @@ struct ApplyCommand: ParsableCommand {
     let progress = ProgressPrinter()
     let report: ApplyReport
     do {
-      if text.hasPrefix("{") {
+      if PlanDocument.isPlan(Data(text.utf8)) {
         let document = try PlanDocument.decode(Data(text.utf8), file: input)
         let root = options.root == "/" ? document.root : options.root
         report = try EngineSetup.engine(root: root).apply(saved: document, progress: progress.show)
@@ -46,7 +46,8 @@ struct ApplyCommand: ParsableCommand {
       throw ExitCode.failure
     }
     if report.applied.isEmpty && report.skipped.isEmpty {
-      print("No changes. The host matches the desired state.")
+      // A plan from a desired-state file has said so already.
+      if PlanDocument.isPlan(Data(text.utf8)) { print("No changes. The host matches the desired state.") }
       return
     }
     print("Apply complete: \(report.applied.count) steps done" + (report.backup.map { "; backup \($0)" } ?? "") + ".")

@@ -14,9 +14,10 @@ import HostFacts
 /// (WARN included); a root that is not a directory is a usage error.
 struct Facts: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Show the host's facts (CPU, kernel, IOMMU, KSM, memory, KVM) and readiness checks.",
+    abstract: "Show what the host is (CPU, kernel, IOMMU, KSM, memory, boot, services) and its readiness for KVM.",
     discussion: """
-      Reads /proc, /sys, /boot and /var/log/dmesg under the root, never writes. \
+      Reads /proc, /sys, /boot, /var/log/dmesg, the boot loader configuration and the \
+      services' enablement under the root, never writes. \
       Exits with status 1 when a FAIL-level check fails, else 0. \
       The JSON schema is documented in docs/facts.md.
       """)

@@ -66,6 +66,7 @@ extension FactsReport {
     let ksm = facts.ksm
     let memory = facts.memory
     let kvm = facts.kvm
+    let boot = facts.boot
     var kernelRows = [FactRow("release", kernel.release) { $0 }]
     for option in KernelFacts.configOptions {
       kernelRows.append(FactRow(option, kernel.config(option), describe: Self.configValue))
@@ -136,7 +137,33 @@ extension FactsReport {
           FactRow("module", kvm.module) { $0 },
           FactRow("module loaded", kvm.moduleLoaded, describe: Self.yesNo),
         ]),
+      FactGroup(
+        title: "Boot loader",
+        rows: [
+          FactRow("loader", boot.loader) { $0 },
+          FactRow("configured arguments", boot.configuredArguments, wraps: true) { $0.joined(separator: " ") },
+          FactRow("pending arguments", boot.pendingArguments) { $0.isEmpty ? "none" : $0.joined(separator: " ") },
+          FactRow("reboot pending", boot.rebootPending, describe: Self.yesNo),
+        ]),
+      FactGroup(title: "Services", rows: serviceRows),
     ]
+  }
+
+  /// Per service, its enablement at boot and whether it runs.
+  private var serviceRows: [FactRow] {
+    let services = facts.services
+    var rows = [FactRow("init system", services.initSystem) { $0 }]
+    for (name, service) in [("ksm", services.ksm)] + services.tuners {
+      rows.append(
+        FactRow("\(name) at boot", service.enabled) { enabled in
+          guard service.exists.value == true else { return "not installed" }
+          let state = service.masked.value == true ? "masked" : enabled ? "enabled" : "disabled"
+          let detail = service.detail.value ?? ""
+          return detail.hasPrefix(state) ? detail : "\(state) (\(detail))"
+        })
+      rows.append(FactRow("\(name) running", service.running, describe: Self.yesNo))
+    }
+    return rows
   }
 
   /// `text` cut at blanks into lines of at most `width` characters (a longer word stays whole).

@@ -34,7 +34,13 @@ struct Expansion {
 
   private mutating func checkPreconditions() {
     let severity: Diagnostic.Severity = enablesKVM ? .error : .warning
-    if !profile.hardwareVirtualization {
+    if profile.hardwareVirtualization == nil {
+      diagnostics.append(
+        Diagnostic(
+          .warning, "cannot tell whether the CPU has hardware virtualization",
+          detail: "/proc/cpuinfo under the root has no flags line."))
+    }
+    if profile.hardwareVirtualization == false {
       diagnostics.append(
         Diagnostic(
           severity, "the CPU has no hardware virtualization (no svm or vmx flag)",

@@ -16,8 +16,9 @@ public struct HostProfile: Sendable, Equatable, Codable {
 
   /// The CPU maker.
   public var vendor: Vendor
-  /// Whether the CPU offers hardware virtualization (the `svm` or `vmx` flag).
-  public var hardwareVirtualization: Bool
+  /// Whether the CPU offers hardware virtualization (the `svm` or `vmx` flag);
+  /// `nil` when `/proc/cpuinfo` does not tell.
+  public var hardwareVirtualization: Bool?
   /// The number of NUMA nodes (1 when the host shows none).
   public var numaNodes: Int
   /// The kernel configuration values the engine checks (`CONFIG_KSM` → `y`), or
@@ -28,7 +29,7 @@ public struct HostProfile: Sendable, Equatable, Codable {
 
   /// Creates a profile.
   public init(
-    vendor: Vendor, hardwareVirtualization: Bool, numaNodes: Int, kernelConfig: [String: String]?,
+    vendor: Vendor, hardwareVirtualization: Bool?, numaNodes: Int, kernelConfig: [String: String]?,
     runningCommandLine: String?
   ) {
     self.vendor = vendor

@@ -1,7 +1,8 @@
 extension HostFacts {
   /// The readiness checks of these facts, always the same names in the same order:
   /// `hardware virtualization`, `64-bit CPU`, `/dev/kvm`, `IOMMU in firmware`,
-  /// `IOMMU in kernel build`, `IOMMU enabled by kernel`, `KSM in kernel build`, `KSM running`.
+  /// `IOMMU in kernel build`, `IOMMU enabled by kernel`, `reboot pending`,
+  /// `KSM in kernel build`, `KSM running`, `KSM services at boot`.
   ///
   /// Only a host that cannot run KVM guests fails (no hardware virtualization, no
   /// `/dev/kvm`); what KVM can do without (IOMMU, KSM) warns; a fact that is unknown
@@ -9,7 +10,7 @@ extension HostFacts {
   public var checks: [ReadinessCheck] {
     [
       hardwareVirtualizationCheck, longModeCheck, deviceCheck, firmwareIOMMUCheck, kernelIOMMUBuildCheck,
-      kernelIOMMUCheck, ksmBuildCheck, ksmRunningCheck,
+      kernelIOMMUCheck, rebootCheck, ksmBuildCheck, ksmRunningCheck, ksmServicesCheck,
     ]
   }
 
@@ -107,8 +108,12 @@ extension HostFacts {
         message += ": the boot log says \"\(words)\""
       }
       let onCommandLine = vendor.iommuArguments.filter { kernel.cmdline.value?.contains($0) == true }
+      let pending = vendor.iommuArguments.filter { boot.pendingArguments.value?.contains($0) == true }
       let hint: String
-      if iommu.firmwareTables.value.map({ $0.allSatisfy { !vendor.tables.contains($0) } }) == true {
+      if let argument = pending.first {
+        message += "; \(argument) is configured, reboot pending"
+        hint = "reboot to start the kernel with \(argument)"
+      } else if iommu.firmwareTables.value.map({ $0.allSatisfy { !vendor.tables.contains($0) } }) == true {
         hint = "enable \(vendor.biosIOMMU) in the BIOS setup first"
       } else if let argument = onCommandLine.first {
         hint = "\(argument) is on the kernel command line already: check the BIOS setup and the boot log"
@@ -119,6 +124,59 @@ extension HostFacts {
       return ReadinessCheck(name: name, level: .warn, message: message, hint: hint)
     case nil: return cannotTell(name, iommu.active)
     }
+  }
+
+  private var rebootCheck: ReadinessCheck {
+    let name = "reboot pending"
+    guard let pending = boot.pendingArguments.value else { return cannotTell(name, boot.pendingArguments) }
+    if pending.isEmpty {
+      return ReadinessCheck(
+        name: name, level: .pass,
+        message: "the running kernel has every argument of the boot loader's default entry")
+    }
+    return ReadinessCheck(
+      name: name, level: .warn,
+      message: "configured, reboot pending: \(pending.joined(separator: " ")) in \(boot.configuredArguments.source) "
+        + "not on \(kernel.cmdline.source)",
+      hint: "reboot to start the kernel with \(pending.count == 1 ? "it" : "them")")
+  }
+
+  /// The first KSM tuner (`ksmtuned`, `virthost-ksmtuned`) known to run now.
+  private var runningTuner: String? {
+    services.tuners.first { $0.facts.running.value == true }?.name
+  }
+
+  private var ksmServicesCheck: ReadinessCheck {
+    let name = "KSM services at boot"
+    let all = [("ksm", services.ksm)] + services.tuners
+    if let unknown = all.flatMap({ [$0.1.exists, $0.1.enabled] }).first(where: { $0.value == nil }) {
+      return cannotTell(name, unknown)
+    }
+    let tuners = services.tuners.filter { $0.facts.exists.value == true }
+    guard !tuners.isEmpty else {
+      return ReadinessCheck(
+        name: name, level: .warn, message: "no KSM tuner (ksmtuned, virthost-ksmtuned) is installed",
+        hint: "install ksmtuned, or let virthost install virthost-ksmtuned")
+    }
+    // Where a ksm service exists (CentOS, RHEL), it starts KSM at boot; elsewhere the tuner does.
+    let needed = (services.ksm.exists.value == true ? [("ksm", services.ksm)] : []) + tuners
+    let enabled = needed.filter { $0.1.enabled.value == true }.map(\.0)
+    let tunerEnabled = tuners.contains { $0.facts.enabled.value == true }
+    let off =
+      (services.ksm.exists.value == true && services.ksm.enabled.value != true ? ["ksm"] : [])
+      + (tunerEnabled ? [] : tuners.prefix(1).map(\.name))
+    if off.isEmpty {
+      return ReadinessCheck(
+        name: name, level: .pass,
+        message: "\(enabled.joined(separator: " and ")) start\(enabled.count == 1 ? "s" : "") at boot")
+    }
+    let hint =
+      services.initSystem.value == "systemd"
+      ? "systemctl enable \(off.joined(separator: " "))"
+      : off.map { "chkconfig \($0) on" }.joined(separator: "; ")
+    return ReadinessCheck(
+      name: name, level: .warn,
+      message: "\(off.joined(separator: " and ")) \(off.count == 1 ? "does" : "do") not start at boot", hint: hint)
   }
 
   private func isIOMMUOffLine(_ line: String) -> Bool {
@@ -148,6 +206,10 @@ extension HostFacts {
     case 1?:
       let saved = ksm.savedBytes.value.map { ": it saves \(ByteCount.human($0))" } ?? ""
       return ReadinessCheck(name: name, level: .pass, message: "KSM is running\(saved)")
+    case 0? where runningTuner != nil:
+      return ReadinessCheck(
+        name: name, level: .pass,
+        message: "KSM is stopped (run = 0); \(runningTuner ?? "") runs and starts it when free memory runs short")
     case 0?:
       return ReadinessCheck(
         name: name, level: .warn, message: "KSM is stopped (run = 0)",

@@ -1,8 +1,9 @@
 /// Everything virthost reads about a host before it changes anything, each value with
 /// its source.
 ///
-/// `gather(root:)` reads `/proc`, `/sys`, `/boot` and `/var/log/dmesg` under a root
-/// (the live `/`, an offline image or a fixture tree), read-only. It never throws and
+/// `gather(root:)` reads `/proc`, `/sys`, `/boot`, `/var/log/dmesg`, the boot loader's
+/// configuration and the services' enablement under a root (the live `/`, an offline
+/// image or a fixture tree), read-only. It never throws and
 /// never guesses: a source that is missing or unreadable makes its facts unknown, with
 /// the reason. It is not a monitor: it reads once, and reads no live kernel log.
 public struct HostFacts: Sendable, Codable, Equatable {
@@ -18,14 +19,20 @@ public struct HostFacts: Sendable, Codable, Equatable {
   public var memory: MemoryFacts
   /// KVM's device and module.
   public var kvm: KVMFacts
+  /// The kernel arguments configured in the boot loader against those running.
+  public var boot: BootFacts
+  /// The KSM services.
+  public var services: ServicesFacts
 
   /// Reads the facts of the host whose root directory is `root` (`/` for this machine).
   public static func gather(root: String) -> HostFacts {
     let files = RootFiles(root: root)
     let cpu = CPUFacts(files)
     let memory = MemoryFacts(files, cpu: cpu)
+    let kernel = KernelFacts(files)
     return HostFacts(
-      cpu: cpu, kernel: KernelFacts(files), iommu: IOMMUFacts(files),
-      ksm: KSMFacts(files, pageSize: memory.pageSizeBytes), memory: memory, kvm: KVMFacts(files, cpu: cpu))
+      cpu: cpu, kernel: kernel, iommu: IOMMUFacts(files), ksm: KSMFacts(files, pageSize: memory.pageSizeBytes),
+      memory: memory, kvm: KVMFacts(files, cpu: cpu), boot: BootFacts(root: root, cmdline: kernel.cmdline),
+      services: ServicesFacts(root: root, isLive: files.isLive))
   }
 }

@@ -96,7 +96,7 @@ import Testing
     #expect(
       error?.description
         == "another virthost apply or rollback holds the lock on \(root.path) (\(root.path)/var/lib/virthost/lock); "
-        + "waited 0 seconds. Try again when it has finished.")
+        + "waited 0.3 seconds. Try again when it has finished.")
     withExtendedLifetime(first) {}
     _ = consume first
     _ = try ApplyLock(root: root.path, wait: .milliseconds(100))

@@ -7,6 +7,78 @@ import Testing
 
 /// The seed host before the reboot: every leaf of its JSON (`root` and `checks` apart).
 let seedBeforeReboot: [String: JSONLeaf] = [
+  "facts.boot.configured_arguments.source": "/boot/grub/grub.conf",
+  "facts.boot.configured_arguments.unknown": nil,
+  "facts.boot.configured_arguments.value[0]": "ro",
+  "facts.boot.configured_arguments.value[1]": "root=/dev/mapper/vg_mnss-lv_root",
+  "facts.boot.configured_arguments.value[2]": "rd_DM_UUID=ddf1_raid1",
+  "facts.boot.configured_arguments.value[3]": "rd_LVM_LV=vg_mnss/lv_root",
+  "facts.boot.configured_arguments.value[4]": "rd_LVM_LV=vg_mnss/lv_swap",
+  "facts.boot.configured_arguments.value[5]": "rd_NO_LUKS",
+  "facts.boot.configured_arguments.value[6]": "rd_NO_MD",
+  "facts.boot.configured_arguments.value[7]": "LANG=en_US.UTF-8",
+  "facts.boot.configured_arguments.value[8]": "SYSFONT=latarcyrheb-sun16",
+  "facts.boot.configured_arguments.value[9]": "KEYBOARDTYPE=pc",
+  "facts.boot.configured_arguments.value[10]": "KEYTABLE=de-latin1-nodeadkeys",
+  "facts.boot.configured_arguments.value[11]": "crashkernel=512M",
+  "facts.boot.configured_arguments.value[12]": "vga=795",
+  "facts.boot.loader.source": "/boot/grub/grub.conf",
+  "facts.boot.loader.unknown": nil,
+  "facts.boot.loader.value": "grub-legacy",
+  "facts.boot.pending_arguments.source": "/boot/grub/grub.conf against /proc/cmdline",
+  "facts.boot.pending_arguments.unknown": nil,
+  "facts.boot.pending_arguments.value": [],
+  "facts.boot.reboot_pending.source": "/boot/grub/grub.conf against /proc/cmdline",
+  "facts.boot.reboot_pending.unknown": nil,
+  "facts.boot.reboot_pending.value": false,
+  "facts.services.init_system.source": "/run/systemd/system, /sbin/init, /etc/systemd/system, rcN.d folders",
+  "facts.services.init_system.unknown": nil,
+  "facts.services.init_system.value": "sysv",
+  "facts.services.ksm.detail.source": "SysV rcN.d links of ksm",
+  "facts.services.ksm.detail.unknown": nil,
+  "facts.services.ksm.detail.value": "ksm 0:off 1:off 2:off 3:off 4:off 5:off 6:off",
+  "facts.services.ksm.enabled.source": "SysV rcN.d links of ksm",
+  "facts.services.ksm.enabled.unknown": nil,
+  "facts.services.ksm.enabled.value": false,
+  "facts.services.ksm.exists.source": "SysV rcN.d links of ksm",
+  "facts.services.ksm.exists.unknown": nil,
+  "facts.services.ksm.exists.value": true,
+  "facts.services.ksm.masked.source": "SysV rcN.d links of ksm",
+  "facts.services.ksm.masked.unknown": nil,
+  "facts.services.ksm.masked.value": false,
+  "facts.services.ksm.running.source": "service ksm status",
+  "facts.services.ksm.running.unknown": "not the live root: whether it runs can only be asked on /",
+  "facts.services.ksm.running.value": nil,
+  "facts.services.ksmtuned.detail.source": "SysV rcN.d links of ksmtuned",
+  "facts.services.ksmtuned.detail.unknown": nil,
+  "facts.services.ksmtuned.detail.value": "ksmtuned 0:off 1:off 2:off 3:off 4:off 5:off 6:off",
+  "facts.services.ksmtuned.enabled.source": "SysV rcN.d links of ksmtuned",
+  "facts.services.ksmtuned.enabled.unknown": nil,
+  "facts.services.ksmtuned.enabled.value": false,
+  "facts.services.ksmtuned.exists.source": "SysV rcN.d links of ksmtuned",
+  "facts.services.ksmtuned.exists.unknown": nil,
+  "facts.services.ksmtuned.exists.value": true,
+  "facts.services.ksmtuned.masked.source": "SysV rcN.d links of ksmtuned",
+  "facts.services.ksmtuned.masked.unknown": nil,
+  "facts.services.ksmtuned.masked.value": false,
+  "facts.services.ksmtuned.running.source": "service ksmtuned status",
+  "facts.services.ksmtuned.running.unknown": "not the live root: whether it runs can only be asked on /",
+  "facts.services.ksmtuned.running.value": nil,
+  "facts.services.virthost_ksmtuned.detail.source": "SysV rcN.d links of virthost-ksmtuned",
+  "facts.services.virthost_ksmtuned.detail.unknown": nil,
+  "facts.services.virthost_ksmtuned.detail.value": "virthost-ksmtuned not found",
+  "facts.services.virthost_ksmtuned.enabled.source": "SysV rcN.d links of virthost-ksmtuned",
+  "facts.services.virthost_ksmtuned.enabled.unknown": nil,
+  "facts.services.virthost_ksmtuned.enabled.value": false,
+  "facts.services.virthost_ksmtuned.exists.source": "SysV rcN.d links of virthost-ksmtuned",
+  "facts.services.virthost_ksmtuned.exists.unknown": nil,
+  "facts.services.virthost_ksmtuned.exists.value": false,
+  "facts.services.virthost_ksmtuned.masked.source": "SysV rcN.d links of virthost-ksmtuned",
+  "facts.services.virthost_ksmtuned.masked.unknown": nil,
+  "facts.services.virthost_ksmtuned.masked.value": false,
+  "facts.services.virthost_ksmtuned.running.source": "SysV rcN.d links of virthost-ksmtuned",
+  "facts.services.virthost_ksmtuned.running.unknown": nil,
+  "facts.services.virthost_ksmtuned.running.value": false,
   "facts.cpu.count.source": "/proc/cpuinfo",
   "facts.cpu.count.unknown": nil,
   "facts.cpu.count.value": 6,
@@ -188,5 +260,30 @@ func expectLeaves(
 ) {
   for key in Set(actual.keys).union(expected.keys).sorted() {
     #expect(actual[key] == expected[key], "\(key)", sourceLocation: sourceLocation)
+  }
+}
+
+extension Dictionary where Key == String, Value == JSONLeaf {
+  /// These leaves with the `source` of each fact in `fields` under `prefix` set to `source`.
+  func sourced(_ prefix: String, _ fields: [String], _ source: String) -> Self {
+    var result = self
+    for field in fields { result["\(prefix).\(field).source"] = .string(source) }
+    return result
+  }
+
+  /// These leaves with every service of a systemd host (`init_system`, the enablement facts'
+  /// sources, the running facts' sources) as the service editor reports them.
+  func systemdServices() -> Self {
+    var result = changing(["facts.services.init_system.value": "systemd"])
+    for (key, unit) in [("ksm", "ksm"), ("ksmtuned", "ksmtuned"), ("virthost_ksmtuned", "virthost-ksmtuned")] {
+      result = result.sourced(
+        "facts.services.\(key)", ["detail", "enabled", "exists", "masked"], "systemd links of \(unit).service")
+      if result["facts.services.\(key).running.unknown"] != .null {
+        result["facts.services.\(key).running.source"] = .string("systemctl is-active \(unit)")
+      } else {
+        result["facts.services.\(key).running.source"] = .string("systemd links of \(unit).service")
+      }
+    }
+    return result
   }
 }

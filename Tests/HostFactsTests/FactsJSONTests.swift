@@ -24,9 +24,12 @@ private let fixtures = "Tests/HostFactsTests/Fixtures"
         "WARN IOMMU enabled by kernel: the kernel does not run the IOMMU: the boot log says \"AMD-Vi disabled by "
           + "default: pass amd_iommu=on to enable\" (hint: add amd_iommu=on to the kernel arguments in the boot "
           + "loader and reboot)",
+        "PASS reboot pending: the running kernel has every argument of the boot loader's default entry",
         "PASS KSM in kernel build: the kernel is built with CONFIG_KSM=y",
         "WARN KSM running: KSM is stopped (run = 0) (hint: start the ksm and ksmtuned services and enable them at "
           + "boot; ksmtuned starts KSM when free memory runs short)",
+        "WARN KSM services at boot: ksm and ksmtuned do not start at boot (hint: chkconfig ksm on; chkconfig "
+          + "ksmtuned on)",
       ])
     #expect(!run.failed)
   }
@@ -51,6 +54,11 @@ private let fixtures = "Tests/HostFactsTests/Fixtures"
       "facts.kvm.device.unknown": nil,
       "facts.kvm.module_loaded.value": true,
       "facts.kvm.module_loaded.unknown": nil,
+      "facts.boot.configured_arguments.value[13]": "amd_iommu=on",
+      "facts.services.ksm.detail.value": "ksm 0:off 1:off 2:on 3:on 4:on 5:on 6:off",
+      "facts.services.ksm.enabled.value": true,
+      "facts.services.ksmtuned.detail.value": "ksmtuned 0:off 1:off 2:on 3:on 4:on 5:on 6:off",
+      "facts.services.ksmtuned.enabled.value": true,
     ]).replacing(
       array: "facts.iommu.boot_log.value",
       with: ["AMD-Vi: Enabling IOMMU at 0000:00:00.2 cap 0x40", "AMD-Vi: Initialized for Passthrough Mode"])
@@ -63,8 +71,10 @@ private let fixtures = "Tests/HostFactsTests/Fixtures"
         "PASS IOMMU in firmware: the firmware announces AMD-Vi (ACPI table IVRS)",
         "PASS IOMMU in kernel build: the kernel is built with CONFIG_AMD_IOMMU=y",
         "PASS IOMMU enabled by kernel: the kernel runs the IOMMU in passthrough mode",
+        "PASS reboot pending: the running kernel has every argument of the boot loader's default entry",
         "PASS KSM in kernel build: the kernel is built with CONFIG_KSM=y",
         "PASS KSM running: KSM is running: it saves 732.3 MiB",
+        "PASS KSM services at boot: ksm and ksmtuned start at boot",
       ])
     #expect(!run.failed)
   }
@@ -110,24 +120,36 @@ private let fixtures = "Tests/HostFactsTests/Fixtures"
       "facts.memory.numa_balancing.unknown": nil,
       "facts.memory.numa_balancing.value": 1,
       "facts.memory.total_kib.value": 65_759_064,
-    ]).replacing(
-      array: "facts.kernel.cmdline.value",
-      with: [
-        "BOOT_IMAGE=/vmlinuz-3.10.0-1160.el7.x86_64", "root=/dev/mapper/centos-root", "ro", "crashkernel=auto",
-        "rd.lvm.lv=centos/root", "rd.lvm.lv=centos/swap", "rhgb", "quiet", "intel_iommu=on", "LANG=en_US.UTF-8",
-      ]
-    ).replacing(
-      array: "facts.iommu.boot_log.value",
-      with: [
-        "[    0.000000] ACPI: DMAR 000000007b7e7000 000E8 (v01 INTEL  S2600WT  00000001 INTL 20091013)",
-        "[    0.000000] DMAR: IOMMU enabled",
-        "[    0.159042] DMAR: Host address width 46",
-        "[    0.159044] DMAR: DRHD base: 0x000000fbffc000 flags: 0x0",
-        "[    0.159052] DMAR: dmar0: reg_base_addr fbffc000 ver 1:0 cap d2078c106f0466 ecap f020df",
-        "[    0.159053] DMAR: DRHD base: 0x000000c7ffc000 flags: 0x1",
-        "[    0.159058] DMAR: dmar1: reg_base_addr c7ffc000 ver 1:0 cap d2078c106f0466 ecap f020df",
-        "[    1.902515] DMAR: Intel(R) Virtualization Technology for Directed I/O",
-      ])
+      "facts.boot.loader.value": "grub2",
+      "facts.services.ksm.detail.value": "enabled (multi-user.target.wants)",
+      "facts.services.ksm.enabled.value": true,
+      "facts.services.ksmtuned.detail.value": "enabled (multi-user.target.wants)",
+      "facts.services.ksmtuned.enabled.value": true,
+      "facts.services.virthost_ksmtuned.detail.value": "not found",
+    ]).systemdServices()
+      .sourced("facts.boot", ["loader", "configured_arguments"], "/etc/default/grub")
+      .sourced("facts.boot", ["pending_arguments", "reboot_pending"], "/etc/default/grub against /proc/cmdline")
+      .replacing(
+        array: "facts.boot.configured_arguments.value",
+        with: ["crashkernel=auto", "rd.lvm.lv=centos/root", "rd.lvm.lv=centos/swap", "rhgb", "quiet", "intel_iommu=on"]
+      ).replacing(
+        array: "facts.kernel.cmdline.value",
+        with: [
+          "BOOT_IMAGE=/vmlinuz-3.10.0-1160.el7.x86_64", "root=/dev/mapper/centos-root", "ro", "crashkernel=auto",
+          "rd.lvm.lv=centos/root", "rd.lvm.lv=centos/swap", "rhgb", "quiet", "intel_iommu=on", "LANG=en_US.UTF-8",
+        ]
+      ).replacing(
+        array: "facts.iommu.boot_log.value",
+        with: [
+          "[    0.000000] ACPI: DMAR 000000007b7e7000 000E8 (v01 INTEL  S2600WT  00000001 INTL 20091013)",
+          "[    0.000000] DMAR: IOMMU enabled",
+          "[    0.159042] DMAR: Host address width 46",
+          "[    0.159044] DMAR: DRHD base: 0x000000fbffc000 flags: 0x0",
+          "[    0.159052] DMAR: dmar0: reg_base_addr fbffc000 ver 1:0 cap d2078c106f0466 ecap f020df",
+          "[    0.159053] DMAR: DRHD base: 0x000000c7ffc000 flags: 0x1",
+          "[    0.159058] DMAR: dmar1: reg_base_addr c7ffc000 ver 1:0 cap d2078c106f0466 ecap f020df",
+          "[    1.902515] DMAR: Intel(R) Virtualization Technology for Directed I/O",
+        ])
     expectLeaves(run.facts, expected)
     #expect(
       run.checks == [
@@ -137,8 +159,10 @@ private let fixtures = "Tests/HostFactsTests/Fixtures"
         "PASS IOMMU in firmware: the firmware announces VT-d (ACPI table DMAR)",
         "PASS IOMMU in kernel build: the kernel is built with CONFIG_INTEL_IOMMU=y",
         "PASS IOMMU enabled by kernel: the kernel runs the IOMMU",
+        "PASS reboot pending: the running kernel has every argument of the boot loader's default entry",
         "PASS KSM in kernel build: the kernel is built with CONFIG_KSM=y",
         "PASS KSM running: KSM is running: it saves 7.0 GiB",
+        "PASS KSM services at boot: ksm and ksmtuned start at boot",
       ])
     #expect(!run.failed)
   }
@@ -177,10 +201,24 @@ private let fixtures = "Tests/HostFactsTests/Fixtures"
       "facts.kvm.module_loaded.value": false,
       "facts.memory.free_kib.value": 3_582_636,
       "facts.memory.total_kib.value": 4_037_280,
-    ]).replacing(
-      array: "facts.kernel.cmdline.value",
-      with: ["BOOT_IMAGE=/boot/vmlinuz-4.9.0-atom", "root=UUID=6c1f3a52-8a8e-4f7e-9d61-2f0b7f0f5d1e", "ro", "quiet"]
-    ).replacing(array: "facts.iommu.firmware_tables.value", with: [])
+      "facts.boot.loader.value": "grub2",
+      "facts.services.ksm.detail.value": "not found",
+      "facts.services.ksm.exists.value": false,
+      "facts.services.ksm.running.value": false,
+      "facts.services.ksm.running.unknown": nil,
+      "facts.services.ksmtuned.detail.value": "not found",
+      "facts.services.ksmtuned.exists.value": false,
+      "facts.services.ksmtuned.running.value": false,
+      "facts.services.ksmtuned.running.unknown": nil,
+      "facts.services.virthost_ksmtuned.detail.value": "not found",
+    ]).systemdServices()
+      .sourced("facts.boot", ["loader", "configured_arguments"], "/etc/default/grub")
+      .sourced("facts.boot", ["pending_arguments", "reboot_pending"], "/etc/default/grub against /proc/cmdline")
+      .replacing(array: "facts.boot.configured_arguments.value", with: ["quiet"])
+      .replacing(
+        array: "facts.kernel.cmdline.value",
+        with: ["BOOT_IMAGE=/boot/vmlinuz-4.9.0-atom", "root=UUID=6c1f3a52-8a8e-4f7e-9d61-2f0b7f0f5d1e", "ro", "quiet"]
+      ).replacing(array: "facts.iommu.firmware_tables.value", with: [])
       .unknown(["facts.iommu.boot_log", "facts.iommu.passthrough"]) { _ in "/var/log/dmesg not found" }
       .unknown(ksm) { path in
         "/sys/kernel/mm/ksm/\(path == "facts.ksm.run_meaning" ? "run" : path.dropFirst(10)) not found"
@@ -198,9 +236,12 @@ private let fixtures = "Tests/HostFactsTests/Fixtures"
         "WARN IOMMU in kernel build: the kernel is built without VT-d support (CONFIG_INTEL_IOMMU=n) (hint: "
           + "install a kernel built with CONFIG_INTEL_IOMMU=y)",
         "WARN IOMMU enabled by kernel: the kernel does not run the IOMMU (hint: enable VT-d in the BIOS setup first)",
+        "PASS reboot pending: the running kernel has every argument of the boot loader's default entry",
         "WARN KSM in kernel build: the kernel is built without KSM (CONFIG_KSM=n) (hint: install a kernel built "
           + "with CONFIG_KSM=y to share identical guest memory)",
         "WARN KSM running: KSM cannot run: the kernel is built without it",
+        "WARN KSM services at boot: no KSM tuner (ksmtuned, virthost-ksmtuned) is installed (hint: install "
+          + "ksmtuned, or let virthost install virthost-ksmtuned)",
       ])
     #expect(run.failed)
   }

@@ -34,7 +34,7 @@ private let executable = FixtureRoot.repository.appendingPathComponent(".build/d
         let report = try JSONDecoder().decode(FactsReport.self, from: Data(output.text.utf8))
         #expect(report.schemaVersion == 1)
         #expect(report.root == "/")
-        #expect(report.checks.count == 8)
+        #expect(report.checks.count == 10)
       }
     }
   }

@@ -32,7 +32,7 @@ public final class ApplyLock {
       guard errno == EWOULDBLOCK || errno == EINTR, clock.now < deadline else {
         close(descriptor)
         throw .locked(
-          "another virthost apply or rollback holds the lock on \(root) (\(file)); waited \(wait.seconds) seconds. "
+          "another virthost apply or rollback holds the lock on \(root) (\(file)); waited \(wait). "
             + "Try again when it has finished.")
       }
       usleep(50_000)
@@ -43,11 +43,6 @@ public final class ApplyLock {
     flock(descriptor, LOCK_UN)
     close(descriptor)
   }
-}
-
-extension Duration {
-  /// Whole seconds, for messages.
-  var seconds: Int64 { components.seconds }
 }
 
 extension String {

@@ -24,9 +24,10 @@ enum HostFileSystem {
     }
   }
 
-  /// Removes `path` when it exists.
+  /// Removes `path` when it exists, a symlink whose target is missing included.
   static func remove(_ path: String) throws {
-    if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
+    guard (try? FileManager.default.attributesOfItem(atPath: path)) != nil else { return }
+    try FileManager.default.removeItem(atPath: path)
   }
 
   /// Removes the folder `path` when it exists and is empty.

@@ -82,8 +82,8 @@ public struct PlanDocument: Codable, Equatable, Sendable {
     public var beforeDigest: String
     /// `sha256:…` of the bytes to write, or `absent`.
     public var afterDigest: String
-    /// The permission bits of a created file.
-    public var mode: Int
+    /// The permission bits of a created file, in octal (`0644`).
+    public var mode: String
   }
 
   /// One enablement link.
@@ -128,6 +128,14 @@ public struct PlanDocument: Codable, Equatable, Sendable {
     return String(decoding: data, as: UTF8.self) + "\n"
   }
 
+  /// Whether `data` is a saved plan (JSON with a `format_version`), not a desired-state file.
+  public static func isPlan(_ data: Data) -> Bool {
+    struct Version: Decodable { var formatVersion: Int }
+    let decoder = JSONDecoder()
+    decoder.keyDecodingStrategy = .convertFromSnakeCase
+    return (try? decoder.decode(Version.self, from: data)) != nil
+  }
+
   /// Reads a document from its JSON.
   ///
   /// - Throws: ``PlanFileError`` when the text is not a plan or its format version is not this engine's.
@@ -160,7 +168,8 @@ extension PlanDocument.Change {
     after = change.after
     files = change.files.map {
       PlanDocument.File(
-        path: $0.path, action: $0.action, beforeDigest: $0.beforeDigest, afterDigest: $0.afterDigest, mode: $0.mode)
+        path: $0.path, action: $0.action, beforeDigest: $0.beforeDigest, afterDigest: $0.afterDigest,
+        mode: "0" + String($0.mode, radix: 8))
     }
     links = change.links.map { PlanDocument.Link(kind: $0.kind.rawValue, path: $0.path, target: $0.target) }
     enableAfterInstall = change.enableAfterInstall

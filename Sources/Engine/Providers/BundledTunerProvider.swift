@@ -1,6 +1,5 @@
 import Editors
 import Foundation
-import KSMTuner
 
 /// The files of `ksm.tuner: bundled`: the `virthost-ksmtuned` program under
 /// `/usr/local/sbin`, and its systemd unit or SysV init script from ``DaemonFiles``.
@@ -58,8 +57,7 @@ struct BundledTunerProvider: ResourceProvider {
     let same = current == wanted
     var change = ResourceChange(
       ResourceAddress(.file, path), actions: same ? [] : [operation.action],
-      before: current.map { "\($0.count) bytes, \(Digest.of($0).prefix(19))" } ?? "absent",
-      after: "\(wanted.count) bytes, \(Digest.of(wanted).prefix(19))",
+      before: current == nil ? "absent" : same ? "installed" : "a different version", after: "installed",
       reason: same ? "\(what) is installed" : "ksm.tuner: bundled installs \(what)", origin: origin)
     if !same { change.files = [operation] }
     return change

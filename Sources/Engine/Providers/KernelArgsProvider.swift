@@ -76,23 +76,27 @@ struct KernelArgsProvider: ResourceProvider {
     argument.key == wanted.key && argument.value == wanted.value
   }
 
-  /// Notes for each argument the running kernel does not have (or has) as desired.
+  /// One note naming the arguments the running kernel lacks or still has.
   private func rebootNotes(_ address: ResourceAddress, _ context: PlanContext) {
     guard let commandLine = context.profile.runningCommandLine else { return }
     var running: [KernelArgument] = []
     for word in commandLine.split(whereSeparator: \.isWhitespace) {
       if let argument = try? KernelArgument(parsing: String(word)) { running.append(argument) }
     }
+    var lacks: [Want] = []
+    var stillHas: [Want] = []
     for want in wants {
-      let has =
-        want.present
-        ? running.contains { Self.exactly($0, want.argument) } : running.contains { Self.matches($0, want.argument) }
-      guard has != want.present else { continue }
-      let what = want.present ? "lacks \(want.argument)" : "still has \(want.argument)"
-      context.report(
-        Diagnostic(
-          .note, "reboot required: the running kernel \(what)",
-          detail: "Kernel arguments take effect at the next boot.", address: address, keyPath: want.origin))
+      if want.present, !running.contains(where: { Self.exactly($0, want.argument) }) { lacks.append(want) }
+      if !want.present, running.contains(where: { Self.matches($0, want.argument) }) { stillHas.append(want) }
     }
+    guard !lacks.isEmpty || !stillHas.isEmpty else { return }
+    var parts: [String] = []
+    if !lacks.isEmpty { parts.append("lacks " + lacks.map(\.argument.description).joined(separator: " ")) }
+    if !stillHas.isEmpty { parts.append("still has " + stillHas.map(\.argument.description).joined(separator: " ")) }
+    let origins = Array(Set((lacks + stillHas).map(\.origin))).sorted().joined(separator: ", ")
+    context.report(
+      Diagnostic(
+        .note, "reboot required: the running kernel " + parts.joined(separator: " and "),
+        detail: "Kernel arguments take effect at the next boot.", address: address, keyPath: origins))
   }
 }

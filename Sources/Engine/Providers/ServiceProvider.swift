@@ -60,13 +60,21 @@ struct ServiceProvider: ResourceProvider {
         links = try editor.enablementChanges(intent.name, enabled: intent.enabled)
         if !links.isEmpty { actions.append(intent.enabled ? .enable : .disable) }
       }
-      let isRunning = state.exists && context.isLive ? try editor.isRunning(intent.name) : nil
+      var isRunning: Bool?
+      var unknown: String?
+      if state.exists && context.isLive && intent.running != nil {
+        do {
+          isRunning = try editor.isRunning(intent.name)
+        } catch {
+          unknown = error.message
+        }
+      }
       if let running = intent.running, context.isLive {
         if isRunning == nil && state.exists {
           context.report(
             Diagnostic(
-              .note, "cannot tell whether \(intent.name) runs; its running state is left alone", address: address,
-              keyPath: intent.origin))
+              .warning, "cannot tell whether \(intent.name) runs; its running state is left alone",
+              detail: unknown, address: address, keyPath: intent.origin))
         } else if isRunning != running {
           actions.append(running ? .start : .stop)
         }

@@ -11,7 +11,7 @@ struct SysctlFileProvider: ResourceProvider {
 
   func changes(in context: PlanContext) throws(EditorError) -> [ResourceChange] {
     let editor = try SysctlEditor(root: context.rootPath)
-    _ = context.readFile(SysctlEditor.defaultFile)
+    for file in Set(editor.files + [editor.file]).sorted() { _ = context.readFile(file) }
     var before: [String] = []
     var differing: [String] = []
     for setting in settings {
@@ -21,7 +21,7 @@ struct SysctlFileProvider: ResourceProvider {
       try editor.set(setting.name, setting.value)
     }
     let files = try editor.pendingChanges().map { FileOperation($0) }
-    for file in files where file.path != SysctlEditor.defaultFile { _ = context.readFile(file.path) }
+    for file in files where !editor.files.contains(file.path) { _ = context.readFile(file.path) }
     var change = ResourceChange(
       ResourceAddress(.file, files.first?.path ?? SysctlEditor.defaultFile), actions: files.map(\.action),
       before: before.joined(separator: " "), after: settings.map { "\($0.name)=\($0.value)" }.joined(separator: " "),

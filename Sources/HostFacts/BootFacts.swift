@@ -1,0 +1,61 @@
+import Editors
+
+/// The kernel arguments the boot loader is configured to boot with, against those the
+/// running kernel was booted with: an argument configured but not yet on
+/// `/proc/cmdline` takes effect only after a reboot.
+///
+/// Read with the boot-loader editor (`BootLoaderEditor`: GRUB legacy, GRUB 2's
+/// `/etc/default/grub`, BLS entries), which parses the files with Augeas.
+public struct BootFacts: Sendable, Codable, Equatable {
+  /// The boot loader configuration found: `grub-legacy`, `grub2` or `bls`.
+  public var loader: Fact<String>
+  /// The kernel arguments of the entry the boot loader starts by default, as configured
+  /// (`key=value` or a flag). For GRUB 2, those of `/etc/default/grub`
+  /// (`GRUB_CMDLINE_LINUX` then `GRUB_CMDLINE_LINUX_DEFAULT`), to which grub.cfg adds
+  /// `BOOT_IMAGE`, `root` and `ro` at boot.
+  public var configuredArguments: Fact<[String]>
+  /// The configured arguments that `/proc/cmdline` lacks (before any `--`, after which
+  /// arguments go to init): what the next boot adds. `[]` when none.
+  public var pendingArguments: Fact<[String]>
+  /// Whether the configured arguments wait for a reboot: `pendingArguments` is not empty.
+  /// Arguments removed from the configuration but still running are not counted: the
+  /// boot loader adds arguments of its own that the configuration never lists.
+  public var rebootPending: Fact<Bool>
+
+  private enum CodingKeys: String, CodingKey {
+    case loader
+    case configuredArguments = "configured_arguments"
+    case pendingArguments = "pending_arguments"
+    case rebootPending = "reboot_pending"
+  }
+
+  init(root: String, cmdline: Fact<[String]>) {
+    let configured: Fact<[String]>
+    do {
+      let editor = try BootLoaderEditor(root: root)
+      let files = editor.sourceFiles.joined(separator: ", ")
+      loader = .known(editor.kind.rawValue, source: files)
+      let entries = try editor.entries()
+      if let entry = entries.first(where: \.isDefault) {
+        configured = .known(entry.arguments.map(\.description), source: entry.file)
+      } else {
+        configured = .unknown("no default boot entry in \(files)", source: files)
+      }
+    } catch {
+      loader = .unknown(error.description, source: "boot loader configuration")
+      configured = .unknown(error.description, source: "boot loader configuration")
+    }
+    configuredArguments = configured
+    let source = "\(configured.source) against \(cmdline.source)"
+    if let arguments = configured.value, let running = cmdline.value {
+      let active = Set(running.prefix { $0 != "--" })
+      let pending = arguments.filter { !active.contains($0) }
+      pendingArguments = .known(pending, source: source)
+      rebootPending = .known(!pending.isEmpty, source: source)
+    } else {
+      let reason = configured.unknown ?? cmdline.unknown ?? ""
+      pendingArguments = .unknown(reason, source: source)
+      rebootPending = .unknown(reason, source: source)
+    }
+  }
+}
