@@ -36,6 +36,8 @@ let package = Package(
     ),
     // The KSM tuning decision (pure) and its loop. Glibc only.
     .target(name: "KSMTuner", dependencies: ["Augeas"]),
+    // The daemon's service files, rendered from Templates/; apart from KSMTuner so the daemon stays Foundation-free.
+    .target(name: "DaemonFiles", dependencies: ["TemplateStore"]),
     // The files under Templates/, embedded at build time and rendered with Mustache.
     .target(
       name: "TemplateStore",
@@ -61,6 +63,8 @@ let package = Package(
 
     .target(name: "TestSupport", path: "Tests/TestSupport"),
     .testTarget(name: "AugeasTests", dependencies: ["Augeas", "TestSupport"]),
+    .testTarget(
+      name: "KSMTunerTests", dependencies: ["KSMTuner", "DaemonFiles", "TestSupport"], exclude: ["Fixtures"]),
   ],
   swiftLanguageModes: [.v6]
 )
