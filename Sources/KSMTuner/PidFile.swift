@@ -12,12 +12,19 @@ final class PidFile {
     self.path = path
   }
 
-  /// The pid the file at `path` names when that process is alive (and is not us).
+  /// The pid the file at `path` names when that process is alive (and is not
+  /// us). A zombie (exited, not yet reaped) is not alive.
   static func livePid(at path: String) -> pid_t? {
     guard let bytes = HostRoot.readFile(path, limit: 64) else { return nil }
     let text = String(decoding: bytes, as: UTF8.self).split(whereSeparator: { $0 == "\n" || $0 == " " }).first
     guard let text, let pid = pid_t(text), pid > 0, pid != getpid() else { return nil }
-    return kill(pid, 0) == 0 || errno == EPERM ? pid : nil
+    guard kill(pid, 0) == 0 || errno == EPERM else { return nil }
+    if let status = HostRoot.readFile("/proc/\(pid)/status", limit: 4096),
+      String(decoding: status, as: UTF8.self).contains("\nState:\tZ")
+    {
+      return nil
+    }
+    return pid
   }
 
   /// Creates the pidfile holding our pid, replacing a stale one.
