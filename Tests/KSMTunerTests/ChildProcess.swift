@@ -35,8 +35,7 @@ final class ChildProcess {
     var cArguments = arguments.map { strdup($0) } + [nil]
     var cEnvironment = env.map { strdup($0) } + [nil]
     defer {
-      cArguments.forEach { free($0) }
-      cEnvironment.forEach { free($0) }
+      for pointer in cArguments + cEnvironment { free(pointer) }
     }
     var pid = pid_t()
     let result = posix_spawn(&pid, program, &actions, &attributes, &cArguments, &cEnvironment)
