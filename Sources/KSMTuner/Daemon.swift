@@ -120,7 +120,8 @@ final class Daemon {
   }
 
   /// Leaves the terminal and its session without forking: a new session when
-  /// possible, `/` as working directory, stdio on /dev/null, problems to syslog.
+  /// possible, `/` as working directory, stdio on /dev/null, no descriptor
+  /// inherited from the launcher (one would keep it waiting), problems to syslog.
   private func detach() {
     _ = setsid()
     _ = chdir("/")
@@ -129,6 +130,17 @@ final class Daemon {
       for fd: Int32 in 0...2 { dup2(null, fd) }
       if null > 2 { close(null) }
     }
+    var inherited: [Int32] = []
+    if let directory = opendir("/proc/self/fd") {
+      while let entry = readdir(directory) {
+        let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+          String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+        }
+        if let fd = Int32(name), fd > 2, fd != dirfd(directory) { inherited.append(fd) }
+      }
+      closedir(directory)
+    }
+    for fd in inherited { close(fd) }
     log.detach()
   }
 

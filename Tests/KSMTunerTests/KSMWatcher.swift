@@ -38,6 +38,18 @@ final class KSMWatcher {
     return result
   }
 
+  /// Collects writes until there are `count` of them or `timeout` seconds pass.
+  func writes(count: Int, timeout: Double) -> [String] {
+    let deadline = Date().addingTimeInterval(timeout)
+    var result: [String] = []
+    while result.count < count {
+      let left = deadline.timeIntervalSinceNow
+      if left <= 0 { break }
+      result += writes(waiting: left)
+    }
+    return result
+  }
+
   /// The writes since the last call as `file=value`, reading each file's
   /// content now (each file is written at most once per cycle).
   func writes(waiting timeout: Double = 0) -> [String] {
