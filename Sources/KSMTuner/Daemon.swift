@@ -84,7 +84,9 @@ final class Daemon {
     do {
       (settings, problems) = try KSMSettings.read(root: root)
     } catch {
-      problems = ["\(root.path(KSMSettings.file)): \(error); keeping the settings in use"]
+      // A file problem's description starts with its path from the root.
+      let place = error.file == nil ? root.path(KSMSettings.file) + ": " : root.prefix
+      problems = [place + "\(error); keeping the settings in use"]
     }
     log.enabled = settings.debug
     log.file = settings.logFile.map { root.path($0) }

@@ -107,6 +107,31 @@ private func logMessages(_ path: String) -> [String] {
     #expect(try service(script, "status", environment) == (3, "virthost-ksmtuned is stopped\n"))
   }
 
+  /// `--once` on the seed host: one cycle, ksmtuned's debug lines on stdout in
+  /// the local time zone, a value that is not a number reported, exit 0.
+  @Test func onceRunsOneCycleWithKsmtunedsDebugLinesAndReportsBadValues() throws {
+    let root = try seedHost(conf: "DEBUG=1\nKSM_NPAGES_BOOST=lots\n")
+    let output = root.path + "/once.out"
+    let watcher = try KSMWatcher(root.path + "/sys/kernel/mm/ksm")
+    let once = try ChildProcess(
+      daemonBinary, ["virthost-ksmtuned", "--root", root.path, "--once"], environment: ["TZ": "Europe/Berlin"],
+      output: output)
+    #expect(once.wait(timeout: 10) == 0)
+    #expect(watcher.writes(count: 3, timeout: 1) == ["pages_to_scan=64", "sleep_millisecs=10", "run=1"])
+    let lines = contents(output).split(separator: "\n").map(String.init)
+    #expect(
+      lines.first
+        == "virthost-ksmtuned: \(root.path)/etc/ksmtuned.conf: KSM_NPAGES_BOOST=lots is not a number; "
+        + "using the default 300")
+    let debug = lines.dropFirst()
+    #expect(debug.allSatisfy { $0.contains(#/^[A-Z][a-z]{2} [A-Z][a-z]{2} [ 1-3][0-9] \d\d:\d\d:\d\d CES?T \d{4}: /#) })
+    #expect(
+      debug.map { String($0[$0.range(of: ": ")!.upperBound...]) } == [
+        "total 15874952", "sleep 10", "thres 3174990", "committed 14446180 free 11641800",
+        "17621170 > 15874952, start ksm", "11641800 > 3174990, decay", "KSMCTL start 64 10",
+      ])
+  }
+
   /// A KSM file that cannot be written is reported, the other writes go on,
   /// the daemon keeps running, and the next cycle writes it.
   @Test func aFailedSysfsWriteIsReportedAndRetriedNextCycle() throws {
