@@ -30,12 +30,14 @@ let package = Package(
     .target(
       name: "Engine",
       dependencies: [
-        "Augeas", "Editors", "HostFacts", "KSMTuner", "TemplateStore",
+        "Augeas", "Editors", "HostFacts", "DaemonFiles", "TemplateStore",
         .product(name: "Yams", package: "Yams"),
       ]
     ),
     // The KSM tuning decision (pure) and its loop. Glibc only.
     .target(name: "KSMTuner", dependencies: ["Augeas"]),
+    // The daemon's service files, rendered from Templates/; apart from KSMTuner so the daemon stays Foundation-free.
+    .target(name: "DaemonFiles", dependencies: ["TemplateStore"]),
     // The files under Templates/, embedded at build time and rendered with Mustache.
     .target(
       name: "TemplateStore",
@@ -61,13 +63,15 @@ let package = Package(
 
     .target(name: "TestSupport", path: "Tests/TestSupport"),
     .testTarget(name: "AugeasTests", dependencies: ["Augeas", "TestSupport"]),
-    .testTarget(name: "EngineTests", dependencies: ["Engine", "Commands", "Editors", "TestSupport"], exclude: ["Fixtures"]),
+    .testTarget(name: "EngineTests", dependencies: ["Engine", "Commands", "Editors", "DaemonFiles", "TestSupport"], exclude: ["Fixtures"]),
     // Golden fixture roots are read from the repository with FixtureRoot (cp -a keeps their symlinks).
     .testTarget(name: "BootLoaderTests", dependencies: ["Editors", "Augeas", "TestSupport"], exclude: ["Fixtures"]),
     .testTarget(name: "TemplateStoreTests", dependencies: ["TemplateStore", "TestSupport"]),
     .testTarget(name: "AnsibleTests", dependencies: ["Commands", "TestSupport"]),
     .testTarget(name: "ConfigEditorsTests", dependencies: ["Editors", "TestSupport"], exclude: ["Fixtures"]),
     .testTarget(name: "HostFactsTests", dependencies: ["HostFacts", "Commands", "TestSupport"], exclude: ["Fixtures"]),
+    .testTarget(
+      name: "KSMTunerTests", dependencies: ["KSMTuner", "DaemonFiles", "TestSupport"], exclude: ["Fixtures"]),
   ],
   swiftLanguageModes: [.v6]
 )

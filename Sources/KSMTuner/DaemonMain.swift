@@ -9,24 +9,36 @@ public enum DaemonMain {
     USAGE: virthost-ksmtuned [--root DIR] [--foreground] [--once] [--pidfile FILE]
 
     Decides whether, and how hard, KSM scans memory, as ksmtuned does, without forking.
+    Reads /etc/ksmtuned.conf; SIGUSR1 retunes at once, SIGHUP re-reads the settings.
 
     OPTIONS:
       --root DIR        Read and write every host path under DIR (default: /).
-      --foreground      Stay in the foreground instead of detaching.
+      --foreground      Keep the terminal, the session and stdio (for systemd).
       --once            Run one tuning cycle and exit.
-      --pidfile FILE    Write the daemon's pid to FILE.
+      --pidfile FILE    The pidfile (default: /var/run/virthost-ksmtuned.pid under the root).
       -h, --help        Show this help.
 
     """
 
-  /// Runs the daemon with `arguments` (the first is the program name).
+  /// Runs the daemon with `arguments` (the first is the program name): 0 on a
+  /// clean exit, 1 when it cannot run (another instance, no MemTotal), 2 for a
+  /// bad command line.
   public static func run(_ arguments: [String]) -> Int32 {
-    if arguments.dropFirst().contains(where: { $0 == "--help" || $0 == "-h" }) {
-      print(usage, terminator: "")
+    let options: DaemonOptions
+    do {
+      options = try DaemonOptions(parsing: arguments.dropFirst())
+    } catch {
+      DebugLog.writeAll(2, "virthost-ksmtuned: \(error)\n" + usage)
+      return 2
+    }
+    if options.help {
+      DebugLog.writeAll(1, usage)
       return 0
     }
-    let message = "virthost-ksmtuned: the tuning loop is not built yet\n"
-    _ = message.withCString { write(2, $0, strlen($0)) }
-    return 1
+    guard let root = HostRoot(options.root) else {
+      DebugLog.writeAll(2, "virthost-ksmtuned: --root \(options.root) is not a directory\n")
+      return 1
+    }
+    return Daemon(root: root, options: options).run()
   }
 }

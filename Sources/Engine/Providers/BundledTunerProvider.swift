@@ -1,3 +1,4 @@
+import DaemonFiles
 import Editors
 import Foundation
 

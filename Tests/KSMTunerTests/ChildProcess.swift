@@ -1,0 +1,127 @@
+import Foundation
+
+/// A process the test starts with `posix_spawn`, with full control of `argv[0]`
+/// (so a decoy can be named `qemu-system-x86_64`), of its session and of its
+/// stdio, and that the test reaps itself.
+final class ChildProcess {
+  let pid: pid_t
+  private var reaped = false
+  private(set) var exitStatus: Int32?
+
+  /// Starts `program` with `arguments` (`arguments[0]` is the name it sees).
+  init(
+    _ program: String, _ arguments: [String], environment: [String: String]? = nil, newSession: Bool = false,
+    output: String = "/dev/null"
+  ) throws {
+    var attributes = posix_spawnattr_t()
+    posix_spawnattr_init(&attributes)
+    defer { posix_spawnattr_destroy(&attributes) }
+    var flags = Int32(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF)
+    if newSession { flags |= 0x80 }  // POSIX_SPAWN_SETSID (glibc 2.26), not exported to Swift
+    posix_spawnattr_setflags(&attributes, Int16(flags))
+    var empty = sigset_t()
+    sigemptyset(&empty)
+    posix_spawnattr_setsigmask(&attributes, &empty)
+    var defaults = sigset_t()
+    sigfillset(&defaults)
+    posix_spawnattr_setsigdefault(&attributes, &defaults)
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+    posix_spawn_file_actions_adddup2(&actions, 1, 2)
+    let env = (environment ?? ProcessInfo.processInfo.environment).map { "\($0.key)=\($0.value)" }
+    var cArguments = arguments.map { strdup($0) } + [nil]
+    var cEnvironment = env.map { strdup($0) } + [nil]
+    defer {
+      for pointer in cArguments + cEnvironment { free(pointer) }
+    }
+    var pid = pid_t()
+    let result = posix_spawn(&pid, program, &actions, &attributes, &cArguments, &cEnvironment)
+    guard result == 0 else { throw CocoaError(.executableLoad, userInfo: [NSFilePathErrorKey: program]) }
+    self.pid = pid
+  }
+
+  /// Waits up to `timeout` seconds for the process to end; its exit status, or nil.
+  @discardableResult
+  func wait(timeout: Double) -> Int32? {
+    let deadline = Date().addingTimeInterval(timeout)
+    while !reaped {
+      var status: Int32 = 0
+      let result = waitpid(pid, &status, WNOHANG)
+      if result == pid {
+        reaped = true
+        exitStatus = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        break
+      }
+      if result < 0 { break }
+      if Date() > deadline { return nil }
+      usleep(2_000)
+    }
+    return exitStatus
+  }
+
+  /// Ends the process (and its group, when it leads one) and reaps it.
+  func stop(group: Bool = false) {
+    if !reaped {
+      kill(group ? -pid : pid, SIGKILL)
+      wait(timeout: 5)
+    }
+  }
+
+  deinit { stop() }
+}
+
+/// Polls `condition` every 2 ms until it holds or `timeout` seconds pass.
+@discardableResult
+func eventually(timeout: Double = 10, _ condition: () throws -> Bool) rethrows -> Bool {
+  let deadline = Date().addingTimeInterval(timeout)
+  while Date() < deadline {
+    if try condition() { return true }
+    usleep(2_000)
+  }
+  return try condition()
+}
+
+/// The built `virthost-ksmtuned`, beside the test bundle.
+let daemonBinary: String = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+  .deletingLastPathComponent().appendingPathComponent("virthost-ksmtuned").path
+
+/// The text of a file, or "" when it cannot be read.
+func contents(_ path: String) -> String {
+  (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+}
+
+/// Overwrites `path` in place (same inode, so a bind mount of it sees the change).
+func overwrite(_ path: String, _ text: String) throws {
+  let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+  try handle.truncate(atOffset: 0)
+  try handle.write(contentsOf: Data(text.utf8))
+  try handle.close()
+}
+
+/// The first field of `/proc/<pid>/syscall`: the system call the process is blocked in.
+func blockedSyscall(_ pid: pid_t) -> String {
+  String(contents("/proc/\(pid)/syscall").split(separator: " ").first ?? "")
+}
+
+/// `/proc/<pid>/status` VmRSS in kB.
+func residentKilobytes(_ pid: pid_t) -> Int {
+  let line = contents("/proc/\(pid)/status").split(separator: "\n").first { $0.hasPrefix("VmRSS:") }
+  return line.flatMap { Int($0.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") }
+    ?? 0
+}
+
+/// A minimal seed-host meminfo with the given fields (kB).
+func meminfoText(total: Int, free: Int, buffers: Int = 0, cached: Int = 0) -> String {
+  """
+  MemTotal:       \(total) kB
+  MemFree:        \(free) kB
+  Buffers:        \(buffers) kB
+  Cached:         \(cached) kB
+  SwapCached:     999999 kB
+  Active:         1000 kB
+
+  """
+}

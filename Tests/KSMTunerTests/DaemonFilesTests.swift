@@ -1,0 +1,48 @@
+import DaemonFiles
+import Foundation
+import Testing
+
+@Suite struct DaemonFilesTests {
+  @Test func theSystemdUnitRunsTheBinaryInTheForegroundAndConflictsWithKsmtuned() throws {
+    let unit = try DaemonFiles.systemdUnit(binaryPath: DaemonFiles.binaryPath)
+    let lines = unit.split(separator: "\n").map(String.init)
+    #expect(
+      lines.contains("ExecStart=/usr/local/sbin/virthost-ksmtuned --foreground --pidfile /run/virthost-ksmtuned.pid"))
+    #expect(lines.contains("ExecReload=/bin/kill -HUP $MAINPID"))
+    #expect(lines.contains("Conflicts=ksmtuned.service"))
+    #expect(lines.contains("Type=simple"))
+    #expect(lines.contains("WantedBy=multi-user.target"))
+  }
+
+  @Test func theInitScriptHasAChkconfigHeaderAnLSBBlockAndEveryAction() throws {
+    let script = try DaemonFiles.sysvInitScript(binaryPath: "/opt/virthost/sbin/virthost-ksmtuned")
+    let lines = script.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    #expect(lines.first == "#!/bin/sh")
+    #expect(lines.contains("# chkconfig: 345 85 15"))
+    #expect(lines.contains("### BEGIN INIT INFO") && lines.contains("### END INIT INFO"))
+    #expect(lines.contains("# Provides: virthost-ksmtuned"))
+    #expect(lines.contains("exec=/opt/virthost/sbin/virthost-ksmtuned"))
+    for action in [
+      "start) start ;;", "stop) stop ;;", "status) status ;;", "restart|force-reload) stop && start ;;",
+      "reload) signal HUP ;;", "retune) signal USR1 ;;",
+    ] {
+      #expect(lines.contains("    " + action), "\(action)")
+    }
+    // The shell accepts it.
+    let path = NSTemporaryDirectory() + "virthost-init-\(UUID().uuidString)"
+    try script.write(toFile: path, atomically: false, encoding: .utf8)
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let shell = Process()
+    shell.executableURL = URL(fileURLWithPath: "/bin/sh")
+    shell.arguments = ["-n", path]
+    try shell.run()
+    shell.waitUntilExit()
+    #expect(shell.terminationStatus == 0)
+  }
+
+  @Test(arguments: ["virthost-ksmtuned", "/usr/local/sbin/virt host", "/usr/sbin/$(reboot)", "/", ""])
+  func aPathThatWouldNeedQuotingIsRefused(_ path: String) {
+    #expect(throws: DaemonFiles.UnusablePath.self) { try DaemonFiles.systemdUnit(binaryPath: path) }
+    #expect(throws: DaemonFiles.UnusablePath.self) { try DaemonFiles.sysvInitScript(binaryPath: path) }
+  }
+}
