@@ -63,7 +63,9 @@ let package = Package(
 
     .target(name: "TestSupport", path: "Tests/TestSupport"),
     .testTarget(name: "AugeasTests", dependencies: ["Augeas", "TestSupport"]),
-    .testTarget(name: "EngineTests", dependencies: ["Engine", "Commands", "Editors", "DaemonFiles", "TestSupport"], exclude: ["Fixtures"]),
+    .testTarget(
+      name: "EngineTests", dependencies: ["Engine", "Commands", "Editors", "DaemonFiles", "TestSupport"],
+      exclude: ["Fixtures"]),
     // Golden fixture roots are read from the repository with FixtureRoot (cp -a keeps their symlinks).
     .testTarget(name: "BootLoaderTests", dependencies: ["Editors", "Augeas", "TestSupport"], exclude: ["Fixtures"]),
     .testTarget(name: "TemplateStoreTests", dependencies: ["TemplateStore", "TestSupport"]),
