@@ -89,7 +89,7 @@ final class Daemon {
       problems = [place + "\(error); keeping the settings in use"]
     }
     log.enabled = settings.debug
-    log.file = settings.logFile.map { root.path($0) }
+    log.file = settings.logFile.map { root.path($0.hasPrefix("/") ? $0 : "/" + $0) }
     for problem in problems { log.problem(problem) }
     guard let total = MemInfo.read(root: root)?.total, total > 0 else {
       log.problem("cannot read MemTotal from \(root.path("/proc/meminfo"))")
