@@ -70,9 +70,10 @@ final class Daemon {
     }
   }
 
-  /// `KSM_MONITOR_INTERVAL` in nanoseconds.
+  /// `KSM_MONITOR_INTERVAL` in nanoseconds (at most 2³² s, so the deadline cannot overflow).
   private var interval: Int64 {
-    Int64(tuning?.settings.monitorInterval ?? KSMSettings().monitorInterval) * 1_000_000_000
+    let seconds = tuning?.settings.monitorInterval ?? KSMSettings().monitorInterval
+    return Int64(min(seconds, 1 << 32)) * 1_000_000_000
   }
 
   /// Reads the settings (keeping the current ones when the file does not
