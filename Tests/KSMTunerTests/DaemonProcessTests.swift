@@ -134,6 +134,32 @@ private func logMessages(_ path: String) -> [String] {
       ])
   }
 
+  /// A bad command line exits 2 with the usage; a missing root exits 1; a
+  /// pidfile left by a dead process is replaced.
+  @Test func commandLineErrorsAndAStalePidfile() throws {
+    let root = try seedHost(conf: "KSM_MONITOR_INTERVAL=3600\n")
+    let output = root.path + "/cli.out"
+    let bogus = try ChildProcess(daemonBinary, ["virthost-ksmtuned", "--bogus"], output: output)
+    #expect(bogus.wait(timeout: 5) == 2)
+    #expect(contents(output).hasPrefix("virthost-ksmtuned: unknown argument '--bogus'\nUSAGE: virthost-ksmtuned "))
+    try overwrite(output, "")
+    let noRoot = try ChildProcess(
+      daemonBinary, ["virthost-ksmtuned", "--root", root.path + "/nowhere"], output: output)
+    #expect(noRoot.wait(timeout: 5) == 1)
+    #expect(contents(output) == "virthost-ksmtuned: --root \(root.path)/nowhere is not a directory\n")
+
+    let pidfile = root.path + "/var/run/virthost-ksmtuned.pid"
+    let dead = try ChildProcess("/bin/true", ["true"])
+    #expect(dead.wait(timeout: 5) == 0)
+    try "\(dead.pid)\n".write(toFile: pidfile, atomically: false, encoding: .utf8)
+    let daemon = try ChildProcess(daemonBinary, ["virthost-ksmtuned", "--root=\(root.path)", "--foreground"])
+    defer { daemon.stop() }
+    #expect(eventually { contents(pidfile) == "\(daemon.pid)\n" })
+    kill(daemon.pid, SIGTERM)
+    #expect(daemon.wait(timeout: 5) == 0)
+    #expect(!FileManager.default.fileExists(atPath: pidfile))
+  }
+
   /// A KSM file that cannot be written is reported, the other writes go on,
   /// the daemon keeps running, and the next cycle writes it.
   @Test func aFailedSysfsWriteIsReportedAndRetriedNextCycle() throws {
