@@ -70,9 +70,10 @@ final class Daemon {
     }
   }
 
-  /// `KSM_MONITOR_INTERVAL` in nanoseconds.
+  /// `KSM_MONITOR_INTERVAL` in nanoseconds (at most 2³² s, so the deadline cannot overflow).
   private var interval: Int64 {
-    Int64(tuning?.settings.monitorInterval ?? KSMSettings().monitorInterval) * 1_000_000_000
+    let seconds = tuning?.settings.monitorInterval ?? KSMSettings().monitorInterval
+    return Int64(min(seconds, 1 << 32)) * 1_000_000_000
   }
 
   /// Reads the settings (keeping the current ones when the file does not
@@ -89,7 +90,7 @@ final class Daemon {
       problems = [place + "\(error); keeping the settings in use"]
     }
     log.enabled = settings.debug
-    log.file = settings.logFile.map { root.path($0) }
+    log.file = settings.logFile.map { root.path($0.hasPrefix("/") ? $0 : "/" + $0) }
     for problem in problems { log.problem(problem) }
     guard let total = MemInfo.read(root: root)?.total, total > 0 else {
       log.problem("cannot read MemTotal from \(root.path("/proc/meminfo"))")

@@ -67,14 +67,13 @@ final class DebugLog {
   }
 
   static func writeAll(_ fd: Int32, _ text: String) {
-    var bytes = Array(text.utf8)
+    let bytes = Array(text.utf8)
     var offset = 0
     while offset < bytes.count {
-      let count = bytes[offset...].withUnsafeMutableBytes { write(fd, $0.baseAddress, $0.count) }
+      let count = bytes[offset...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
       if count < 0 && errno == EINTR { continue }
       if count <= 0 { return }
       offset += count
     }
-    bytes.removeAll()
   }
 }

@@ -62,10 +62,12 @@ final class ChildProcess {
     return exitStatus
   }
 
-  /// Ends the process (and its group, when it leads one) and reaps it.
+  /// Ends the process and reaps it; with `group`, also every process left in
+  /// the group it leads, even after it has exited itself (a daemon's loop).
   func stop(group: Bool = false) {
+    if group { kill(-pid, SIGKILL) }
     if !reaped {
-      kill(group ? -pid : pid, SIGKILL)
+      kill(pid, SIGKILL)
       wait(timeout: 5)
     }
   }
