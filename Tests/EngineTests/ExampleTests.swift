@@ -181,6 +181,25 @@ import Testing
     #expect(!(try host.plan(spec).hasChanges))
   }
 
+  @Test func grub2IsRegeneratedOnceAfterTheFilesAndOnlyOnTheLiveRoot() throws {
+    let host = try ExampleHost("intel-grub2-systemd")
+    let plan = try host.plan()
+    let command = ["grub2-mkconfig", "-o", "/boot/grub2/grub.cfg"]
+    #expect(plan.regeneration?.command == command)
+    #expect(plan.changes.filter(\.regeneratesBootLoader).map(\.address) == [.init(.kernelArgs, "all")])
+    var events: [ApplyEvent] = []
+    let report = try host.engine.apply(plan) { events.append($0) }
+    let step = "regenerate the boot loader (grub2-mkconfig -o /boot/grub2/grub.cfg)"
+    #expect(
+      report.skipped == ["\(step): the root is not /; run `grub2-mkconfig -o /boot/grub2/grub.cfg` on the host itself"])
+    let order = events.filter { $0.outcome != .started }.map(\.step)
+    let position = try #require(order.firstIndex(of: step))
+    #expect(order[..<position].allSatisfy { $0.hasPrefix("write ") || $0.hasPrefix("create ") })
+    #expect(order[(position + 1)...].allSatisfy { !$0.hasPrefix("write /etc") && !$0.hasPrefix("create ") })
+    let manifest = try BackupStore(root: host.root.path).read(try #require(report.backup))
+    #expect(manifest.files.map(\.path).contains("/boot/grub2/grub.cfg"))
+  }
+
   @Test func mergeAcrossNodesIsChangedWithKSMUnmergedFirstAndRestoredAfter() throws {
     let host = try ExampleHost("intel-grub2-systemd")
     let change = try #require(
