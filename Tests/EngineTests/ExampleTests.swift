@@ -249,6 +249,22 @@ import Testing
         == "warning: the CPU has no hardware virtualization (no svm or vmx flag)")
   }
 
+  @Test func aKernelWithoutKSMIsAnErrorForKSMOnAndAKernelWithoutItsIOMMUDriverAWarning() throws {
+    let host = try ExampleHost("centos6-amd")
+    let config = "/boot/config-2.6.32-71.29.1.el6.x86_64"
+    try host.root.write(
+      config,
+      try host.root.text(config).replacingOccurrences(of: "CONFIG_KSM=y", with: "# CONFIG_KSM is not set")
+        .replacingOccurrences(of: "CONFIG_AMD_IOMMU=y", with: "# CONFIG_AMD_IOMMU is not set"))
+    let plan = try host.plan()
+    #expect(
+      plan.diagnostics.filter { $0.severity != .note }.map { "\($0.severity): \($0.summary)" } == [
+        "error: ksm.enabled: true, but the kernel is built without KSM (CONFIG_KSM is not set)",
+        "warning: the kernel is built without CONFIG_AMD_IOMMU: amd_iommu=on will have no effect",
+      ])
+    #expect(plan.hasErrors)
+  }
+
   @Test func aSecondApplyWaitsForTheLockThenFailsClearly() throws {
     let host = try ExampleHost("ksm-off")
     let held = try ApplyLock(root: host.root.path)
