@@ -15,6 +15,10 @@ struct PlanMarkdownRenderer {
           "| `\(change.symbol)` | `\(change.address)` | \(actions) | `\(change.origin)` | \(cell(change.reason)) |\n"
       }
     }
+    if let regeneration = plan.regeneration {
+      output +=
+        "\nThe boot loader is regenerated once, after the files: `\(regeneration.command.joined(separator: " "))`.\n"
+    }
     for diagnostic in plan.diagnostics {
       let place = diagnostic.address.map { " (`\($0)`)" } ?? diagnostic.keyPath.map { " (`\($0)`)" } ?? ""
       output += "\n> **\(diagnostic.severity.rawValue.capitalized):** \(diagnostic.summary)\(place)\n"

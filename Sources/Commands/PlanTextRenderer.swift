@@ -9,7 +9,7 @@ struct PlanTextRenderer {
   func render(_ plan: Plan) -> String {
     var output = ""
     for change in plan.pendingChanges {
-      output += block(change) + "\n"
+      output += block(change, regeneration: plan.regeneration?.command) + "\n"
     }
     if diff {
       let text = UnifiedDiff.of(plan.fileOperations)
@@ -21,8 +21,8 @@ struct PlanTextRenderer {
     return output
   }
 
-  /// One resource's block.
-  func block(_ change: ResourceChange) -> String {
+  /// One resource's block; `regeneration` is the boot loader's regeneration command, when the plan has one.
+  func block(_ change: ResourceChange, regeneration: [String]? = nil) -> String {
     let verbs = change.actions.map(\.participle)
     var lines = ["\(change.symbol) \(change.address) will be \(verbs.joined(separator: " and "))"]
     func field(_ name: String, _ value: String?) {
@@ -35,6 +35,9 @@ struct PlanTextRenderer {
     field("after:", change.after)
     for (index, file) in change.files.enumerated() {
       field(index == 0 ? "files:" : "", "\(file.action.rawValue) \(file.path)")
+    }
+    if change.regeneratesBootLoader, let regeneration {
+      field("then:", regeneration.joined(separator: " ") + "  (once, after every file)")
     }
     for (index, link) in change.links.enumerated() {
       let sign = link.kind.rawValue == "create" ? "+" : "-"

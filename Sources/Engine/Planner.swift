@@ -48,7 +48,7 @@ public struct Planner: Sendable {
     }
     var regeneration: Regeneration?
     if changes.contains(where: \.regeneratesBootLoader) {
-      regeneration = try? BootLoaderEditor(root: root).regeneration()
+      regeneration = try? BootLoaderEditor(root: root).regenerationCommand()
     }
     return Plan(
       root: root, specFile: specFile, specText: specText, changes: changes,

@@ -181,6 +181,25 @@ import Testing
     #expect(!(try host.plan(spec).hasChanges))
   }
 
+  @Test func grub2IsRegeneratedOnceAfterTheFilesAndOnlyOnTheLiveRoot() throws {
+    let host = try ExampleHost("intel-grub2-systemd")
+    let plan = try host.plan()
+    let command = ["grub2-mkconfig", "-o", "/boot/grub2/grub.cfg"]
+    #expect(plan.regeneration?.command == command)
+    #expect(plan.changes.filter(\.regeneratesBootLoader).map(\.address) == [.init(.kernelArgs, "all")])
+    var events: [ApplyEvent] = []
+    let report = try host.engine.apply(plan) { events.append($0) }
+    let step = "regenerate the boot loader (grub2-mkconfig -o /boot/grub2/grub.cfg)"
+    #expect(
+      report.skipped == ["\(step): the root is not /; run `grub2-mkconfig -o /boot/grub2/grub.cfg` on the host itself"])
+    let order = events.filter { $0.outcome != .started }.map(\.step)
+    let position = try #require(order.firstIndex(of: step))
+    #expect(order[..<position].allSatisfy { $0.hasPrefix("write ") || $0.hasPrefix("create ") })
+    #expect(order[(position + 1)...].allSatisfy { !$0.hasPrefix("write /etc") && !$0.hasPrefix("create ") })
+    let manifest = try BackupStore(root: host.root.path).read(try #require(report.backup))
+    #expect(manifest.files.map(\.path).contains("/boot/grub2/grub.cfg"))
+  }
+
   @Test func mergeAcrossNodesIsChangedWithKSMUnmergedFirstAndRestoredAfter() throws {
     let host = try ExampleHost("intel-grub2-systemd")
     let change = try #require(
@@ -228,6 +247,22 @@ import Testing
     #expect(
       try off.plan().diagnostics.first.map { "\($0.severity): \($0.summary)" }
         == "warning: the CPU has no hardware virtualization (no svm or vmx flag)")
+  }
+
+  @Test func aKernelWithoutKSMIsAnErrorForKSMOnAndAKernelWithoutItsIOMMUDriverAWarning() throws {
+    let host = try ExampleHost("centos6-amd")
+    let config = "/boot/config-2.6.32-71.29.1.el6.x86_64"
+    try host.root.write(
+      config,
+      try host.root.text(config).replacingOccurrences(of: "CONFIG_KSM=y", with: "# CONFIG_KSM is not set")
+        .replacingOccurrences(of: "CONFIG_AMD_IOMMU=y", with: "# CONFIG_AMD_IOMMU is not set"))
+    let plan = try host.plan()
+    #expect(
+      plan.diagnostics.filter { $0.severity != .note }.map { "\($0.severity): \($0.summary)" } == [
+        "error: ksm.enabled: true, but the kernel is built without KSM (CONFIG_KSM is not set)",
+        "warning: the kernel is built without CONFIG_AMD_IOMMU: amd_iommu=on will have no effect",
+      ])
+    #expect(plan.hasErrors)
   }
 
   @Test func aSecondApplyWaitsForTheLockThenFailsClearly() throws {
