@@ -98,11 +98,14 @@ public enum AnsibleModule {
     var entries: [[String: String]] = []
     for change in plan.pendingChanges {
       for file in change.files {
-        entries.append([
-          "before_header": "a" + file.path, "after_header": "b" + file.path,
-          "before": file.before.map { String(decoding: $0, as: UTF8.self) } ?? "",
-          "after": file.after.map { String(decoding: $0, as: UTF8.self) } ?? "",
-        ])
+        var entry = ["before_header": "a" + file.path, "after_header": "b" + file.path]
+        if let before = UnifiedDiff.text(file.before), let after = UnifiedDiff.text(file.after) {
+          entry["before"] = before
+          entry["after"] = after
+        } else {
+          entry["dst_binary"] = "true"  // Ansible then prints "diff skipped: … binary".
+        }
+        entries.append(entry)
       }
       if change.files.isEmpty {
         let address = change.address.description

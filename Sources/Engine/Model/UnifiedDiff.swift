@@ -22,7 +22,9 @@ public enum UnifiedDiff {
     operations.map { of($0) }.joined()
   }
 
-  private static func text(_ data: Data?) -> String? {
+  /// `data` as text: `""` for no file, `nil` when it is not UTF-8 or holds a NUL byte
+  /// (a program, say), which a diff shows as binary.
+  public static func text(_ data: Data?) -> String? {
     guard let data else { return "" }
     guard let text = String(data: data, encoding: .utf8), !text.contains("\0") else { return nil }
     return text
