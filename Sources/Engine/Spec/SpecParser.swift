@@ -244,7 +244,9 @@ public enum SpecParser {
       var result: [(name: String, state: HostSpec.ServiceState)] = []
       for (name, keyNode, value) in entries(node, "services", known: nil) {
         let path = "services.\(name)"
-        guard name.allSatisfy({ $0.isLetter || $0.isNumber || "@._:-".contains($0) }), !name.isEmpty else {
+        guard name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "@._:-".contains($0)) }),
+          !name.isEmpty, name != ".", name != "..", !name.hasPrefix("-")
+        else {
           error(keyNode, path, "\"\(name)\" is not a service name")
           continue
         }
