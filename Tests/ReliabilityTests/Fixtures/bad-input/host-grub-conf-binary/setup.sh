@@ -1,0 +1,1 @@
+head -c 2048 /dev/urandom > "$ROOT/boot/grub/grub.conf"
