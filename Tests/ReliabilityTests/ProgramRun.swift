@@ -28,8 +28,8 @@ struct ProgramRun {
     process.executableURL = URL(fileURLWithPath: program)
     process.arguments = arguments
     if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-    FileManager.default.createFile(atPath: capture + ".out", contents: nil)
-    FileManager.default.createFile(atPath: capture + ".err", contents: nil)
+    _ = FileManager.default.createFile(atPath: capture + ".out", contents: nil)
+    _ = FileManager.default.createFile(atPath: capture + ".err", contents: nil)
     process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: capture + ".out"))
     process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: capture + ".err"))
     process.standardInput = FileHandle.nullDevice
@@ -52,10 +52,24 @@ struct ProgramRun {
 
   /// Runs `virthost` with `arguments` in `directory` to its end.
   static func virthost(_ arguments: [String], in directory: String? = nil) throws -> ProgramRun {
-    let capture = NSTemporaryDirectory() + "virthost-run-\(UUID().uuidString)"
-    return finish(try start(virthost, arguments, in: directory, capture: capture), capture: capture)
+    try RunningProgram(virthost, arguments, in: directory).finish()
   }
 
   /// Output and error together, for messages in failed assertions.
   var transcript: String { "status \(status)\n--- stdout\n\(output)--- stderr\n\(error)" }
+}
+
+/// A program started with its output captured to temporary files, to be killed or awaited.
+final class RunningProgram {
+  /// The running process.
+  let process: Process
+  private let capture = NSTemporaryDirectory() + "virthost-run-\(UUID().uuidString)"
+
+  /// Starts `program` with `arguments`, optionally in `directory`.
+  init(_ program: String, _ arguments: [String], in directory: String? = nil) throws {
+    process = try ProgramRun.start(program, arguments, in: directory, capture: capture)
+  }
+
+  /// Waits for the end and returns what it printed.
+  func finish() -> ProgramRun { ProgramRun.finish(process, capture: capture) }
 }
