@@ -14,7 +14,7 @@ final class ApplyKillTests: XCTestCase {
     var random = SeededGenerator(label: "ApplyKillTests")
     let base = try FixtureRoot("examples/centos6-amd/root")
     let work = URL(fileURLWithPath: base.path).deletingLastPathComponent().path
-    let spec = FixtureRoot.repository.appendingPathComponent("examples/centos6-amd/host.yaml").path
+    let spec = TreeCopy.seedSpec
     let planned = try PlannedFiles(spec: spec, root: base.path)
     XCTAssertEqual(planned.files.map(\.path), ["/boot/grub/grub.conf", "/etc/ksmtuned.conf"])
     let pristine = try base.snapshot()
@@ -25,7 +25,7 @@ final class ApplyKillTests: XCTestCase {
     var whole = Duration.zero
     var writing = Duration.zero
     for round in 0..<2 {
-      let roots = try (0..<width).map { try copy(base.path, to: "\(work)/full\(round)-\($0)") }
+      let roots = try (0..<width).map { try TreeCopy.copy(base.path, to: "\(work)/full\(round)-\($0)") }
       let runs = try roots.map { try startApply($0, spec, work) }
       let timings = watch(runs, roots: roots, planned: planned, kills: nil)
       for (run, timing) in zip(runs, timings) {
@@ -41,7 +41,7 @@ final class ApplyKillTests: XCTestCase {
     var trial = 0
     while trial < trials {
       let count = min(width, trials - trial)
-      let roots = try (0..<count).map { try copy(base.path, to: "\(work)/trial\(trial + $0)") }
+      let roots = try (0..<count).map { try TreeCopy.copy(base.path, to: "\(work)/trial\(trial + $0)") }
       // Even trials are killed anywhere in the run; odd ones in the write phase.
       let kills = (0..<count).map { index in
         (trial + index).isMultiple(of: 2)
@@ -143,17 +143,6 @@ final class ApplyKillTests: XCTestCase {
       usleep(100)
     }
     return timings
-  }
-
-  /// A copy of the root `source` at `folder/root`.
-  private func copy(_ source: String, to folder: String) throws -> String {
-    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/bin/cp")
-    process.arguments = ["-a", source, folder + "/root"]
-    try process.run()
-    process.waitUntilExit()
-    return folder + "/root"
   }
 
   private func snapshot(_ root: String) throws -> [String: String] { try FixtureRoot.snapshot(of: root) }
