@@ -86,6 +86,7 @@ public struct BackupStore {
       name = formatter.string(from: now) + "-\(suffix)"
       suffix += 1
     }
+    removeLeftovers()
     do {
       try copy(paths, specFile: specFile, live: live, to: name)
     } catch {
@@ -94,6 +95,20 @@ public struct BackupStore {
       throw error
     }
     return name
+  }
+
+  /// Removes what an apply killed while backing up left: a backup folder without its
+  /// manifest (never listed, never restored) and a manifest's temporary copy.
+  /// Called under the root's lock, so no other backup is being made.
+  private func removeLeftovers() {
+    let manager = FileManager.default
+    for name in (try? manager.contentsOfDirectory(atPath: root + Self.folder)) ?? [] {
+      if !manager.fileExists(atPath: directory(name) + "/manifest.json") {
+        try? manager.removeItem(atPath: directory(name))
+      } else {
+        try? manager.removeItem(atPath: directory(name) + "/.manifest.json.virthost-new")
+      }
+    }
   }
 
   /// Copies the files `paths` into the new backup `name` and writes its manifest last.
