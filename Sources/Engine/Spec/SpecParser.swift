@@ -66,6 +66,16 @@ public enum SpecParser {
       return nil
     }
 
+    /// The line and column (counted in Unicode scalars, from 1) of the UTF-8 byte `offset` of `text`.
+    static func position(ofByte offset: Int, in text: String) -> (line: Int, column: Int) {
+      let before = text.utf8.prefix(offset)
+      let lastLine = before.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).last ?? []
+      return (
+        before.count { $0 == UInt8(ascii: "\n") } + 1,
+        String(decoding: lastLine, as: UTF8.self).unicodeScalars.count + 1
+      )
+    }
+
     func syntaxDiagnostic(_ error: any Error, text: String) -> Diagnostic {
       var mark: (line: Int, column: Int)?
       var problem = "\(error)"
@@ -73,6 +83,11 @@ public enum SpecParser {
       case .scanner(_, let text, let at, _)?, .parser(_, let text, let at, _)?, .composer(_, let text, let at, _)?:
         mark = (at.line, at.column)
         problem = text
+      case .reader(let readerProblem, let offset, let value, _)?:
+        // Said without Yams' snippet, which would print the control character itself.
+        mark = offset.map { Self.position(ofByte: $0, in: text) }
+        let code = String(UInt32(bitPattern: value), radix: 16, uppercase: true)
+        problem = "\(readerProblem) (U+\(String(repeating: "0", count: max(0, 4 - code.count)) + code))"
       case .duplicatedKeysInMapping(let duplicates, let context)?:
         mark = Self.secondOccurrence(of: duplicates.first ?? "", in: text) ?? (context.mark.line, context.mark.column)
         problem = "duplicate key \(duplicates.map { "\"\($0)\"" }.joined(separator: ", "))"
