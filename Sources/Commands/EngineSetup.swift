@@ -51,7 +51,7 @@ enum EngineSetup {
       let line = before.count { $0 == UInt8(ascii: "\n") } + 1
       let column = offset - (before.lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? 0) + 1
       throw CommandFailure(
-        "\(path):\(line):\(column): error: not UTF-8 text (byte 0x\(String(data[offset], radix: 16, uppercase: true))); save the file as UTF-8"
+        "\(path):\(line):\(column): not UTF-8 text (byte 0x\(String(data[offset], radix: 16, uppercase: true))); save the file as UTF-8"
       )
     }
     return String(decoding: data, as: UTF8.self)
