@@ -1,1 +1,1 @@
-head -c 4096 /dev/urandom > "$SPEC"; printf "\0" >> "$SPEC"
+printf '\177ELF\002\001\001\000\377\376\n' > "$SPEC"
