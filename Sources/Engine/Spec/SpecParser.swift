@@ -51,7 +51,9 @@ public enum SpecParser {
     }
 
     mutating func error(_ node: Node, _ path: String, _ summary: String, detail: String? = nil) {
-      diagnostics.append(Diagnostic(.error, summary, detail: detail, keyPath: path, location: location(node)))
+      // The document itself has no key path: no empty `: ` before the summary.
+      diagnostics.append(
+        Diagnostic(.error, summary, detail: detail, keyPath: path.isEmpty ? nil : path, location: location(node)))
     }
 
     /// Where `key:` starts a line the second time, for a duplicate key Yams reports at its mapping.
@@ -103,7 +105,9 @@ public enum SpecParser {
     mutating func entries(_ node: Node, _ path: String, known: [String]?) -> [(key: String, keyNode: Node, value: Node)]
     {
       guard let mapping = node.mapping else {
-        error(node, path, "must be a mapping of keys to values")
+        error(
+          node, path,
+          path.isEmpty ? "the file must be a mapping of keys to values" : "must be a mapping of keys to values")
         return []
       }
       var result: [(key: String, keyNode: Node, value: Node)] = []
