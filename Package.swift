@@ -74,6 +74,9 @@ let package = Package(
     .testTarget(name: "HostFactsTests", dependencies: ["HostFacts", "Commands", "TestSupport"], exclude: ["Fixtures"]),
     .testTarget(
       name: "KSMTunerTests", dependencies: ["KSMTuner", "DaemonFiles", "TestSupport"], exclude: ["Fixtures"]),
+    // Bad input, faults and concurrency against the built `virthost` and `virthost-ksmtuned` processes.
+    .testTarget(
+      name: "ReliabilityTests", dependencies: ["Engine", "Editors", "TestSupport"], exclude: ["Fixtures"]),
   ],
   swiftLanguageModes: [.v6]
 )

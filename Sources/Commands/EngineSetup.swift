@@ -20,12 +20,55 @@ enum EngineSetup {
     Engine(planner: Planner(root: absolute(root), bundledTuner: bundledTuner))
   }
 
-  /// The text of the desired-state file `path`.
+  /// The largest desired-state or plan file read: a host's desired state is a few hundred bytes.
+  static let maximumSpecBytes = 1 << 20
+
+  /// The text of the desired-state (or saved plan) file `path`.
+  ///
+  /// - Throws: a ``CommandFailure`` saying why, with the line and column for text that
+  ///   is not UTF-8: the file is missing, a folder, unreadable, larger than
+  ///   ``maximumSpecBytes``, or not UTF-8.
   static func readSpec(_ path: String) throws -> String {
-    guard let data = FileManager.default.contents(atPath: path) else {
+    var isFolder: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
       throw CommandFailure("cannot read \(path): no such file (write one with `virthost init`)")
     }
+    guard !isFolder.boolValue else { throw CommandFailure("cannot read \(path): it is a folder, not a file") }
+    let data: Data
+    do {
+      let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
+      defer { try? handle.close() }
+      data = try handle.read(upToCount: maximumSpecBytes + 1) ?? Data()
+    } catch {
+      throw CommandFailure("cannot read \(path): \((error as NSError).localizedDescription)")
+    }
+    guard data.count <= maximumSpecBytes else {
+      throw CommandFailure(
+        "cannot read \(path): it is larger than \(maximumSpecBytes / 1024) KiB; a desired state is a short file")
+    }
+    if let offset = firstInvalidUTF8(data) {
+      let before = data[..<offset]
+      let line = before.count { $0 == UInt8(ascii: "\n") } + 1
+      let column = offset - (before.lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? 0) + 1
+      throw CommandFailure(
+        "\(path):\(line):\(column): not UTF-8 text (byte 0x\(String(data[offset], radix: 16, uppercase: true))); save the file as UTF-8"
+      )
+    }
     return String(decoding: data, as: UTF8.self)
+  }
+
+  /// The offset of the first byte of `data` that is not part of valid UTF-8, or nil.
+  static func firstInvalidUTF8(_ data: Data) -> Int? {
+    var iterator = data.makeIterator()
+    var parser = Unicode.UTF8.ForwardParser()
+    var offset = 0
+    while true {
+      switch parser.parseScalar(from: &iterator) {
+      case .valid(let scalar): offset += scalar.count
+      case .error: return offset
+      case .emptyInput: return nil
+      }
+    }
   }
 
   /// Prints `text` to standard error.

@@ -43,7 +43,12 @@ public struct Planner: Sendable {
       do {
         changes += try provider.changes(in: context)
       } catch {
-        context.report(Diagnostic(.error, error.description, keyPath: provider.origin))
+        // A value the file cannot take (a file named, no line in it) is placed at its key in
+        // the desired state; a problem inside a host file keeps that file's own position only.
+        let location =
+          error.file != nil && error.line == nil
+          ? SpecParser.location(of: provider.origin, in: specText, file: specFile) : nil
+        context.report(Diagnostic(.error, error.description, keyPath: provider.origin, location: location))
       }
     }
     var regeneration: Regeneration?

@@ -54,7 +54,10 @@ public final class FixtureRoot: @unchecked Sendable {
 
   /// A digest of every path, link target, mode and content under the root:
   /// equal snapshots mean a byte-identical tree.
-  public func snapshot() throws -> [String: String] {
+  public func snapshot() throws -> [String: String] { try Self.snapshot(of: path) }
+
+  /// The same digest of any tree `path` (a root that is not a `FixtureRoot`).
+  public static func snapshot(of path: String) throws -> [String: String] {
     var result: [String: String] = [:]
     let manager = FileManager.default
     guard let walker = manager.enumerator(atPath: path) else { return result }

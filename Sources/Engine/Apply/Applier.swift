@@ -24,7 +24,7 @@ struct Applier {
         specFile: plan.specFile, paths: plan.fileOperations.map(\.path) + (plan.regeneration?.outputs ?? []),
         live: liveBefore(plan))
     } catch {
-      throw .io("cannot back up the files under \(root + BackupStore.folder): \(error)")
+      throw .io("cannot back up the files under \(root + BackupStore.folder): \(HostFileSystemError.describe(error))")
     }
     let steps = self.steps(plan, store: store, backup: backup)
     var applied: [String] = []
@@ -39,7 +39,7 @@ struct Applier {
       do {
         try step.run()
       } catch {
-        let message = "\(error)"
+        let message = HostFileSystemError.describe(error)
         progress(ApplyEvent(step: step.description, outcome: .failed(message)))
         throw .failed(
           ApplyFailure(

@@ -86,6 +86,35 @@ public struct BackupStore {
       name = formatter.string(from: now) + "-\(suffix)"
       suffix += 1
     }
+    removeLeftovers()
+    do {
+      try copy(paths, specFile: specFile, live: live, to: name)
+    } catch {
+      // A backup is whole or absent: no half backup is left for a rollback to find.
+      try? FileManager.default.removeItem(atPath: directory(name))
+      throw error
+    }
+    return name
+  }
+
+  /// Removes what an apply killed while backing up left: a backup folder without its
+  /// manifest (never listed, never restored) and a manifest's temporary copy.
+  /// Called under the root's lock, so no other backup is being made.
+  private func removeLeftovers() {
+    let manager = FileManager.default
+    for name in (try? manager.contentsOfDirectory(atPath: root + Self.folder)) ?? [] {
+      if !manager.fileExists(atPath: directory(name) + "/manifest.json") {
+        try? manager.removeItem(atPath: directory(name))
+      } else {
+        try? manager.removeItem(atPath: directory(name) + "/.manifest.json.virthost-new")
+      }
+    }
+  }
+
+  /// Copies the files `paths` into the new backup `name` and writes its manifest last.
+  private func copy(_ paths: [String], specFile: String, live: [(path: String, value: String)], to name: String)
+    throws
+  {
     let manager = FileManager.default
     var files: [Manifest.File] = []
     for path in paths where !files.contains(where: { $0.path == path }) {
@@ -105,7 +134,6 @@ public struct BackupStore {
       specFile: specFile, files: files, links: [], linkFolders: [],
       live: live.map { .init(path: $0.path, value: $0.value) }, rolledBack: false)
     try write(manifest, name)
-    return name
   }
 
   /// Records `links` as about to be applied in the backup `name`, with the folders
@@ -145,7 +173,8 @@ public struct BackupStore {
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
     encoder.keyEncodingStrategy = .convertToSnakeCase
     try FileManager.default.createDirectory(atPath: directory(name), withIntermediateDirectories: true)
-    try encoder.encode(manifest).write(to: URL(fileURLWithPath: directory(name) + "/manifest.json"))
+    // Replaced whole, so a kill or a full disk while recording links never leaves a truncated manifest.
+    try HostFileSystem.replace(directory(name) + "/manifest.json", with: try encoder.encode(manifest), mode: 0o644)
   }
 
   /// The bytes of `path` as backed up in `name`.

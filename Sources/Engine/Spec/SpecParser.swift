@@ -51,7 +51,9 @@ public enum SpecParser {
     }
 
     mutating func error(_ node: Node, _ path: String, _ summary: String, detail: String? = nil) {
-      diagnostics.append(Diagnostic(.error, summary, detail: detail, keyPath: path, location: location(node)))
+      // The document itself has no key path: no empty `: ` before the summary.
+      diagnostics.append(
+        Diagnostic(.error, summary, detail: detail, keyPath: path.isEmpty ? nil : path, location: location(node)))
     }
 
     /// Where `key:` starts a line the second time, for a duplicate key Yams reports at its mapping.
@@ -66,6 +68,16 @@ public enum SpecParser {
       return nil
     }
 
+    /// The line and column (counted in Unicode scalars, from 1) of the UTF-8 byte `offset` of `text`.
+    static func position(ofByte offset: Int, in text: String) -> (line: Int, column: Int) {
+      let before = text.utf8.prefix(offset)
+      let lastLine = before.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).last ?? []
+      return (
+        before.count { $0 == UInt8(ascii: "\n") } + 1,
+        String(decoding: lastLine, as: UTF8.self).unicodeScalars.count + 1
+      )
+    }
+
     func syntaxDiagnostic(_ error: any Error, text: String) -> Diagnostic {
       var mark: (line: Int, column: Int)?
       var problem = "\(error)"
@@ -73,6 +85,11 @@ public enum SpecParser {
       case .scanner(_, let text, let at, _)?, .parser(_, let text, let at, _)?, .composer(_, let text, let at, _)?:
         mark = (at.line, at.column)
         problem = text
+      case .reader(let readerProblem, let offset, let value, _)?:
+        // Said without Yams' snippet, which would print the control character itself.
+        mark = offset.map { Self.position(ofByte: $0, in: text) }
+        let code = String(UInt32(bitPattern: value), radix: 16, uppercase: true)
+        problem = "\(readerProblem) (U+\(String(repeating: "0", count: max(0, 4 - code.count)) + code))"
       case .duplicatedKeysInMapping(let duplicates, let context)?:
         mark = Self.secondOccurrence(of: duplicates.first ?? "", in: text) ?? (context.mark.line, context.mark.column)
         problem = "duplicate key \(duplicates.map { "\"\($0)\"" }.joined(separator: ", "))"
@@ -88,7 +105,9 @@ public enum SpecParser {
     mutating func entries(_ node: Node, _ path: String, known: [String]?) -> [(key: String, keyNode: Node, value: Node)]
     {
       guard let mapping = node.mapping else {
-        error(node, path, "must be a mapping of keys to values")
+        error(
+          node, path,
+          path.isEmpty ? "the file must be a mapping of keys to values" : "must be a mapping of keys to values")
         return []
       }
       var result: [(key: String, keyNode: Node, value: Node)] = []
@@ -244,7 +263,9 @@ public enum SpecParser {
       var result: [(name: String, state: HostSpec.ServiceState)] = []
       for (name, keyNode, value) in entries(node, "services", known: nil) {
         let path = "services.\(name)"
-        guard name.allSatisfy({ $0.isLetter || $0.isNumber || "@._:-".contains($0) }), !name.isEmpty else {
+        guard name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "@._:-".contains($0)) }),
+          !name.isEmpty, name != ".", name != "..", !name.hasPrefix("-")
+        else {
           error(keyNode, path, "\"\(name)\" is not a service name")
           continue
         }

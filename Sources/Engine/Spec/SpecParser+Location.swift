@@ -1,0 +1,25 @@
+import Yams
+
+extension SpecParser {
+  /// Where the key `keyPath` (`ksm.settings`, `sysctl.kernel.numa_balancing`) stands
+  /// in the desired-state `text`, for a problem found after parsing (while planning);
+  /// nil when the text does not hold it.
+  public static func location(of keyPath: String, in text: String, file: String) -> SourceLocation? {
+    guard var node = try? Yams.compose(yaml: text) else { return nil }
+    var remaining = Substring(keyPath)
+    var found: Node?
+    while !remaining.isEmpty, let mapping = node.mapping {
+      // Keys may hold dots themselves (sysctl names): the longest key that matches wins.
+      let match = mapping.compactMap { pair -> (key: Node, value: Node, text: String)? in
+        guard let key = pair.key.string, remaining == key || remaining.hasPrefix(key + ".") else { return nil }
+        return (pair.key, pair.value, key)
+      }.max { $0.text.count < $1.text.count }
+      guard let match else { break }
+      found = match.key
+      node = match.value
+      remaining = remaining.dropFirst(match.text.count).drop { $0 == "." }
+    }
+    guard remaining.isEmpty, let mark = found?.mark else { return nil }
+    return SourceLocation(file: file, line: mark.line, column: mark.column)
+  }
+}

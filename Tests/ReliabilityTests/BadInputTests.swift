@@ -1,0 +1,46 @@
+import Foundation
+import TestSupport
+import XCTest
+
+/// Every case of the bad-input corpus (`Fixtures/bad-input/`) run through the built
+/// `virthost` on a copy of the seed example: the exact exit status, the expected
+/// message with its file and position, and a root byte-identical before and after.
+final class BadInputTests: XCTestCase {
+  func testEveryCaseFailsClearlyAndLeavesTheRootByteIdentical() throws {
+    let cases = try BadInputCase.all()
+    XCTAssertGreaterThanOrEqual(cases.count, 40)
+    for badInput in cases {
+      try check(badInput)
+    }
+    print("bad-input corpus: \(cases.count) cases, every root byte-identical")
+  }
+
+  private func check(_ badInput: BadInputCase) throws {
+    let root = try FixtureRoot("examples/centos6-amd/root")
+    let work = URL(fileURLWithPath: root.path).deletingLastPathComponent().path
+    let spec = work + "/host.yaml"
+    try FileManager.default.copyItem(
+      at: badInput.file("host.yaml")
+        ?? FixtureRoot.repository.appendingPathComponent("examples/centos6-amd/host.yaml"),
+      to: URL(fileURLWithPath: spec))
+    if let setup = badInput.file("setup.sh") {
+      let process = Process()
+      process.executableURL = URL(fileURLWithPath: "/bin/bash")
+      process.arguments = [setup.path]
+      process.currentDirectoryURL = URL(fileURLWithPath: work)
+      process.environment = ["ROOT": root.path, "SPEC": spec, "PATH": "/usr/bin:/bin"]
+      try process.run()
+      process.waitUntilExit()
+      XCTAssertEqual(process.terminationStatus, 0, "\(badInput.name): setup.sh failed")
+    }
+    let before = try root.snapshot()
+    let run = try ProgramRun.virthost([badInput.command, "host.yaml", "--root", root.path], in: work)
+    let printed = (run.output + run.error).replacingOccurrences(of: root.path, with: "ROOT")
+    XCTAssertEqual(run.status, badInput.status, "\(badInput.name)\n\(run.transcript)")
+    XCTAssertFalse(badInput.expected.isEmpty, "\(badInput.name): case.txt has no expect line")
+    for line in badInput.expected {
+      XCTAssertTrue(printed.contains(line), "\(badInput.name): expected \"\(line)\" in\n\(printed)")
+    }
+    XCTAssertEqual(try root.snapshot(), before, "\(badInput.name): the root changed")
+  }
+}

@@ -1,0 +1,195 @@
+import Foundation
+import TestSupport
+import XCTest
+
+/// The built `virthost-ksmtuned` on a copy of the seed host under faults: shell
+/// syntax and garbage in ksmtuned.conf, a missing `/proc/meminfo`, an unwritable KSM
+/// directory, a storm of SIGUSR1. It says what is wrong, never runs what the file
+/// holds, keeps running and writes again once it can.
+final class DaemonFaultTests: XCTestCase {
+  private var mounts: [String] = []
+
+  override func tearDown() {
+    for mount in mounts.reversed() { try? TreeCopy.run("/bin/umount", [mount]) }
+    mounts = []
+    super.tearDown()
+  }
+
+  func testShellSyntaxInTheConfIsReportedAndNeverRun() throws {
+    let root = try FixtureRoot("examples/centos6-amd/root")
+    let conf = try root.text("/etc/ksmtuned.conf")
+    try root.write(
+      "/etc/ksmtuned.conf",
+      conf + "KSM_NPAGES_MAX=$(touch \(root.path)/pwned)\nKSM_NPAGES_MIN=`touch \(root.path)/pwned2`\n"
+        + "KSM_SLEEP_MSEC=\"10; touch \(root.path)/pwned3\"\n")
+    try root.write("/sys/kernel/mm/ksm/run", "x\n")
+    let run = try once(root)
+    XCTAssertEqual(run.status, 0, run.transcript)
+    let file = root.path + "/etc/ksmtuned.conf"
+    XCTAssertTrue(
+      run.error.contains(
+        "\(file): KSM_NPAGES_MAX=$(touch \(root.path)/pwned) is not a number; using the default 1250"),
+      run.transcript)
+    XCTAssertTrue(
+      run.error.contains("\(file): KSM_NPAGES_MIN=`touch \(root.path)/pwned2` is not a number; using the default 64"),
+      run.transcript)
+    XCTAssertTrue(run.error.contains("is not a number; using the default 10"), run.transcript)
+    for canary in ["/pwned", "/pwned2", "/pwned3"] {
+      XCTAssertFalse(FileManager.default.fileExists(atPath: root.path + canary), "\(canary) was created")
+    }
+    XCTAssertEqual(try root.text("/sys/kernel/mm/ksm/run"), "0\n")
+  }
+
+  func testGarbageInTheConfIsReportedWithItsLineAndTheDefaultsUsed() throws {
+    let root = try FixtureRoot("examples/centos6-amd/root")
+    let conf = try root.text("/etc/ksmtuned.conf")
+    XCTAssertEqual(conf.split(separator: "\n", omittingEmptySubsequences: false).count, 22)
+    // Line 22 is garbage; Shellvars.lns gives up, and Augeas reports the place, at the end of the file: 23:0.
+    try root.write("/etc/ksmtuned.conf", conf + "if then fi {\n")
+    try root.write("/sys/kernel/mm/ksm/run", "x\n")
+    let run = try once(root)
+    XCTAssertEqual(run.status, 0, run.transcript)
+    XCTAssertTrue(
+      run.error.contains("\(root.path)/etc/ksmtuned.conf:23:0: cannot be parsed: Syntax error"), run.transcript)
+    XCTAssertTrue(run.error.contains("keeping the settings in use"), run.transcript)
+    XCTAssertEqual(try root.text("/sys/kernel/mm/ksm/run"), "0\n")
+  }
+
+  func testAMissingMeminfoIsAClearErrorAtStartAndASkippedCycleLater() throws {
+    let root = try FixtureRoot("examples/centos6-amd/root")
+    let meminfo = root.path + "/proc/meminfo"
+    try FileManager.default.moveItem(atPath: meminfo, toPath: meminfo + ".saved")
+    let run = try once(root)
+    XCTAssertEqual(run.status, 1, run.transcript)
+    XCTAssertTrue(run.error.contains("cannot read MemTotal from \(meminfo)"), run.transcript)
+
+    try FileManager.default.moveItem(atPath: meminfo + ".saved", toPath: meminfo)
+    let daemon = try start(root)
+    try FileManager.default.moveItem(atPath: meminfo, toPath: meminfo + ".saved")
+    try root.write("/sys/kernel/mm/ksm/run", "x\n")
+    kill(daemon.process.processIdentifier, SIGUSR1)
+    usleep(300_000)
+    XCTAssertTrue(daemon.process.isRunning, "the daemon ended without /proc/meminfo")
+    XCTAssertEqual(try root.text("/sys/kernel/mm/ksm/run"), "x\n", "a cycle ran without memory figures")
+    try FileManager.default.moveItem(atPath: meminfo + ".saved", toPath: meminfo)
+    XCTAssertTrue(try retunes(daemon, root), "no write once /proc/meminfo was back")
+    let result = stop(daemon)
+    XCTAssertEqual(result.status, 0, result.transcript)
+    XCTAssertTrue(result.error.contains(meminfo), result.transcript)
+  }
+
+  func testAnUnwritableKSMDirectoryIsReportedRetriedAndWrittenOnceWritable() throws {
+    let root = try FixtureRoot("examples/centos6-amd/root")
+    let ksm = root.path + "/sys/kernel/mm/ksm"
+    let daemon = try start(root)
+    try root.write("/sys/kernel/mm/ksm/run", "x\n")
+    if TreeCopy.isRoot {
+      try TreeCopy.run("/bin/mount", ["--bind", ksm, ksm])
+      mounts.append(ksm)
+      try TreeCopy.run("/bin/mount", ["-o", "remount,bind,ro", ksm])
+    } else {
+      try FileManager.default.setAttributes([.posixPermissions: 0o444], ofItemAtPath: ksm + "/run")
+    }
+    for _ in 0..<3 {
+      kill(daemon.process.processIdentifier, SIGUSR1)
+      usleep(100_000)
+    }
+    XCTAssertTrue(daemon.process.isRunning)
+    XCTAssertEqual(try root.text("/sys/kernel/mm/ksm/run"), "x\n")
+    if TreeCopy.isRoot {
+      try TreeCopy.run("/bin/umount", [ksm])
+      mounts.removeAll()
+    } else {
+      try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: ksm + "/run")
+    }
+    XCTAssertTrue(try retunes(daemon, root), "no write once the directory was writable")
+    let result = stop(daemon)
+    XCTAssertEqual(result.status, 0, result.transcript)
+    XCTAssertTrue(
+      result.error.contains("cannot write 0 to \(ksm)/run: ")
+        && result.error.contains("; retrying next cycle"), result.transcript)
+  }
+
+  func testAStormOf1000SIGUSR1LeavesTheDaemonResponsiveWithFlatMemory() throws {
+    let root = try FixtureRoot("examples/centos6-amd/root")
+    let daemon = try start(root)
+    let pid = daemon.process.processIdentifier
+    _ = try retunes(daemon, root)
+    let before = residentKilobytes(pid)
+    for _ in 0..<1_000 { kill(pid, SIGUSR1) }
+    XCTAssertTrue(try retunes(daemon, root), "no retune after the storm")
+    let after = residentKilobytes(pid)
+    print("DaemonFaultTests: VmRSS \(before) kB before 1,000 SIGUSR1, \(after) kB after")
+    XCTAssertLessThanOrEqual(after - before, 256, "grew from \(before) kB to \(after) kB")
+    let result = stop(daemon)
+    XCTAssertEqual(result.status, 0, result.transcript)
+    XCTAssertFalse(FileManager.default.fileExists(atPath: root.path + "/var/run/virthost-ksmtuned.pid"))
+  }
+
+  func testTenThousandFastCyclesWithGarbageReReadEveryHundredKeepMemoryFlat() throws {
+    let root = try FixtureRoot("examples/centos6-amd/root")
+    let daemon = try start(root)
+    let pid = daemon.process.processIdentifier
+    try root.write("/etc/ksmtuned.conf", try root.text("/etc/ksmtuned.conf") + "KSM_NPAGES_MAX=$(reboot)\nif then {\n")
+    var samples: [Int] = []
+    for cycle in 1...10_000 {
+      if cycle.isMultiple(of: 100) { kill(pid, SIGHUP) }
+      guard try retunes(daemon, root, poll: 50) else { return XCTFail("cycle \(cycle) wrote nothing") }
+      if cycle == 1_000 || cycle == 10_000 { samples.append(residentKilobytes(pid)) }
+    }
+    print("DaemonFaultTests: VmRSS after 1,000 cycles \(samples[0]) kB, after 10,000 \(samples[1]) kB")
+    XCTAssertLessThanOrEqual(samples[1] - samples[0], 64, "grew from \(samples[0]) kB to \(samples[1]) kB")
+    let result = stop(daemon)
+    XCTAssertEqual(result.status, 0)
+    XCTAssertEqual(result.error.components(separatedBy: "cannot be parsed").count - 1, 100, "one report per re-read")
+  }
+
+  /// One cycle of the daemon on `root` (`--once --foreground`).
+  private func once(_ root: FixtureRoot) throws -> ProgramRun {
+    try RunningProgram(ProgramRun.daemon, ["--root", root.path, "--once", "--foreground"]).finish()
+  }
+
+  /// The daemon running on `root` in the foreground (an hour between cycles, so only
+  /// SIGUSR1 makes one), once its pidfile is written.
+  private func start(_ root: FixtureRoot) throws -> RunningProgram {
+    try root.write("/etc/ksmtuned.conf", try root.text("/etc/ksmtuned.conf") + "KSM_MONITOR_INTERVAL=3600\n")
+    try FileManager.default.createDirectory(atPath: root.path + "/var/run", withIntermediateDirectories: true)
+    let daemon = try RunningProgram(ProgramRun.daemon, ["--root", root.path, "--foreground"])
+    let pidfile = root.path + "/var/run/virthost-ksmtuned.pid"
+    XCTAssertTrue(
+      eventually { (try? String(contentsOfFile: pidfile, encoding: .utf8)) == "\(daemon.process.processIdentifier)\n" })
+    // The pidfile comes before the settings and MemTotal are read: a first retune shows they were.
+    XCTAssertTrue(try retunes(daemon, root), "the daemon did not start tuning")
+    return daemon
+  }
+
+  /// Whether a SIGUSR1 makes the daemon write `run` again within 3 seconds, looked at every `poll` µs.
+  private func retunes(_ daemon: RunningProgram, _ root: FixtureRoot, poll: UInt32 = 5_000) throws -> Bool {
+    try root.write("/sys/kernel/mm/ksm/run", "x\n")
+    kill(daemon.process.processIdentifier, SIGUSR1)
+    return eventually(poll: poll) { (try? root.text("/sys/kernel/mm/ksm/run")) == "0\n" }
+  }
+
+  /// Ends the daemon with SIGTERM and collects what it printed.
+  private func stop(_ daemon: RunningProgram) -> ProgramRun {
+    kill(daemon.process.processIdentifier, SIGTERM)
+    return daemon.finish()
+  }
+
+  /// Polls `condition` every `poll` µs for up to 3 seconds.
+  private func eventually(poll: UInt32 = 5_000, _ condition: () -> Bool) -> Bool {
+    let deadline = Date().addingTimeInterval(3)
+    while Date() < deadline {
+      if condition() { return true }
+      usleep(poll)
+    }
+    return condition()
+  }
+
+  /// `/proc/<pid>/status` VmRSS in kB.
+  private func residentKilobytes(_ pid: pid_t) -> Int {
+    let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
+    let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
+    return Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") ?? 0
+  }
+}

@@ -1,0 +1,1 @@
+sed -i '0,/^title .*/s//title/' "$ROOT/boot/grub/grub.conf"

@@ -1,0 +1,1 @@
+rm "$ROOT/boot/grub/grub.conf"

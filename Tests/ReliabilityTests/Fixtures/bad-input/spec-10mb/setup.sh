@@ -1,0 +1,1 @@
+head -c 10485760 /dev/zero | tr "\0" "#" > "$SPEC"

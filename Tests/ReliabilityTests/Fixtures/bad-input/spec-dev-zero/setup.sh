@@ -1,0 +1,1 @@
+rm "$SPEC"; ln -s /dev/zero "$SPEC"

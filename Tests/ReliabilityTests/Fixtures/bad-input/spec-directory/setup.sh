@@ -1,0 +1,1 @@
+rm "$SPEC"; mkdir "$SPEC"

@@ -1,0 +1,1 @@
+printf "iommu: on\n# r\xe9glage\n" > "$SPEC"

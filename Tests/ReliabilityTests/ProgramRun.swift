@@ -1,0 +1,75 @@
+import Foundation
+
+/// One run of a built program (`virthost`, `virthost-ksmtuned`) as a real process:
+/// its exit status and everything it printed.
+struct ProgramRun {
+  /// The exit status, or 128 + the signal that ended it.
+  var status: Int32
+  /// Standard output.
+  var output: String
+  /// Standard error.
+  var error: String
+
+  /// The folder of the built products, beside the test bundle.
+  static let products: URL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+    .deletingLastPathComponent()
+
+  /// The built `virthost`.
+  static let virthost = products.appendingPathComponent("virthost").path
+
+  /// The built `virthost-ksmtuned`.
+  static let daemon = products.appendingPathComponent("virthost-ksmtuned").path
+
+  /// Starts `program` with `arguments` in `directory`, its output to the files under `capture`.
+  static func start(
+    _ program: String, _ arguments: [String], in directory: String? = nil, capture: String
+  ) throws -> Process {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: program)
+    process.arguments = arguments
+    if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+    _ = FileManager.default.createFile(atPath: capture + ".out", contents: nil)
+    _ = FileManager.default.createFile(atPath: capture + ".err", contents: nil)
+    process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: capture + ".out"))
+    process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: capture + ".err"))
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    return process
+  }
+
+  /// Waits for a process from ``start(_:_:in:capture:)`` and collects what it printed.
+  static func finish(_ process: Process, capture: String) -> ProgramRun {
+    process.waitUntilExit()
+    let status =
+      process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
+    func text(_ suffix: String) -> String {
+      let data = FileManager.default.contents(atPath: capture + suffix) ?? Data()
+      try? FileManager.default.removeItem(atPath: capture + suffix)
+      return String(decoding: data, as: UTF8.self)
+    }
+    return ProgramRun(status: status, output: text(".out"), error: text(".err"))
+  }
+
+  /// Runs `virthost` with `arguments` in `directory` to its end.
+  static func virthost(_ arguments: [String], in directory: String? = nil) throws -> ProgramRun {
+    try RunningProgram(virthost, arguments, in: directory).finish()
+  }
+
+  /// Output and error together, for messages in failed assertions.
+  var transcript: String { "status \(status)\n--- stdout\n\(output)--- stderr\n\(error)" }
+}
+
+/// A program started with its output captured to temporary files, to be killed or awaited.
+final class RunningProgram {
+  /// The running process.
+  let process: Process
+  private let capture = NSTemporaryDirectory() + "virthost-run-\(UUID().uuidString)"
+
+  /// Starts `program` with `arguments`, optionally in `directory`.
+  init(_ program: String, _ arguments: [String], in directory: String? = nil) throws {
+    process = try ProgramRun.start(program, arguments, in: directory, capture: capture)
+  }
+
+  /// Waits for the end and returns what it printed.
+  func finish() -> ProgramRun { ProgramRun.finish(process, capture: capture) }
+}
