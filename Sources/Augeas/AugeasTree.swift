@@ -230,6 +230,36 @@ public final class AugeasTree {
     }
   }
 
+  /// The label and value of every child of the single node at `path`, in order.
+  ///
+  /// One evaluation of `path` for all the children, where ``match(_:)`` and a
+  /// ``label(_:)`` and ``get(_:)`` per child evaluate it again for each (Augeas
+  /// finds `title[1234]` by walking its siblings, so that is quadratic in long
+  /// files). The corresponding Augeas functions are `aug_defvar`, `aug_ns_count`,
+  /// `aug_ns_label` and `aug_ns_value`.
+  public func children(of path: String) throws(AugeasError) -> [(label: String, value: String?)] {
+    try withHandle { (handle) throws(AugeasError) -> [(label: String, value: String?)] in
+      let variable = "virthost_children"
+      if aug_defvar(handle, variable, inner(path) + "/*") < 0 {
+        throw Self.error(handle, operation: "aug_defvar", path: path)
+      }
+      defer { aug_defvar(handle, variable, nil) }
+      let count = aug_ns_count(handle, variable)
+      if count < 0 { throw Self.error(handle, operation: "aug_ns_count", path: path) }
+      var result: [(label: String, value: String?)] = []
+      result.reserveCapacity(Int(count))
+      for index in 0..<count {
+        var label: UnsafePointer<CChar>? = nil
+        var value: UnsafePointer<CChar>? = nil
+        if aug_ns_label(handle, variable, index, &label, nil) < 0 || aug_ns_value(handle, variable, index, &value) < 0 {
+          throw Self.error(handle, operation: "aug_ns_label", path: path)
+        }
+        result.append((Self.string(label) ?? "", Self.string(value)))
+      }
+      return result
+    }
+  }
+
   // MARK: - Changing
 
   /// Sets the value of the node at `path`, creating it (and its parents) when
