@@ -46,7 +46,7 @@ extension AugeasTree {
     let path = "/files" + file
     return try withHandle { (handle) throws(AugeasError) -> String in
       var out: UnsafeMutablePointer<CChar>? = nil
-      let result = aug_preview(handle, path, &out)
+      let result = aug_preview(handle, inner(path), &out)
       defer { free(out) }
       if result < 0 {
         var error = Self.error(handle, operation: "aug_preview", path: path)
@@ -75,7 +75,9 @@ extension AugeasTree {
     let result = try withHandle { (handle) throws(AugeasError) -> Int32 in aug_save(handle) }
     var saved: [SavedFile] = []
     for node in try match("/augeas/events/saved") {
-      guard let value = try get(node), value.hasPrefix("/files") else { continue }
+      guard let raw = try get(node) else { continue }
+      let value = outer(raw)
+      guard value.hasPrefix("/files") else { continue }
       let path = String(value.dropFirst("/files".count))
       saved.append(SavedFile(path: path, target: resolveInRoot(path)))
     }

@@ -15,7 +15,7 @@ extension AugeasTree {
     try set(Self.textIn, text)
     defer { _ = try? remove("/virthost") }
     let result = try withHandle { (handle) throws(AugeasError) -> Int32 in
-      aug_text_store(handle, lens, Self.textIn, path)
+      aug_text_store(handle, lens, Self.textIn, inner(path))
     }
     if result < 0 { throw textError(operation: "aug_text_store", lens: lens, path: path) }
   }
@@ -29,7 +29,7 @@ extension AugeasTree {
     try set(Self.textIn, original)
     defer { _ = try? remove("/virthost") }
     let result = try withHandle { (handle) throws(AugeasError) -> Int32 in
-      aug_text_retrieve(handle, lens, Self.textIn, path, Self.textOut)
+      aug_text_retrieve(handle, lens, Self.textIn, inner(path), Self.textOut)
     }
     if result < 0 { throw textError(operation: "aug_text_retrieve", lens: lens, path: path) }
     return try get(Self.textOut) ?? ""

@@ -22,6 +22,11 @@ public final class AugeasTree {
   public let root: String
   /// The transforms this tree loaded.
   public let transforms: [Transform]
+  /// Where the root's files lie in a pooled handle opened on `/`; `""` otherwise.
+  private let prefix: String
+  /// The pool the handle goes back to, for a pooled handle.
+  private let pool: AugeasHandlePool?
+  private let searchPath: String?
 
   /// Opens a tree on `root`, loads `transforms` (and nothing else), and
   /// checks that every file parsed.
@@ -38,17 +43,24 @@ public final class AugeasTree {
   public init(root: String, transforms: [Transform], loadPath: [String] = []) throws(AugeasError) {
     let flags = UInt32(AUG_NO_MODL_AUTOLOAD.rawValue | AUG_NO_LOAD.rawValue | AUG_NO_ERR_CLOSE.rawValue)
     let searchPath = loadPath.isEmpty ? nil : loadPath.joined(separator: ":")
-    guard let handle = aug_init(root, searchPath, flags) else {
+    let pool = AugeasHandlePool.current
+    let prefix = pool == nil ? nil : Self.poolPrefix(root)
+    let reused = prefix == nil ? nil : pool?.take(loadPath: searchPath)
+    guard let handle = reused ?? aug_init(prefix == nil ? root : "/", searchPath, flags) else {
       throw AugeasError(code: .initFailed, operation: "aug_init", path: root, message: "out of memory")
     }
     self.handle = handle
     self.root = root
     self.transforms = transforms
-    if aug_error(handle) != 0 {
+    self.prefix = prefix ?? ""
+    self.pool = prefix == nil ? nil : pool
+    self.searchPath = searchPath
+    if reused == nil, aug_error(handle) != 0 {
       let error = Self.error(handle, operation: "aug_init", path: root)
       aug_close(handle)
       throw error
     }
+    if reused != nil { try clear() }
     try configure(transforms)
     try check(aug_load(handle), "aug_load", nil)
     if let problem = fileProblems().first {
@@ -58,7 +70,62 @@ public final class AugeasTree {
     }
   }
 
-  deinit { aug_close(handle) }
+  deinit {
+    if let pool { pool.give(handle, loadPath: searchPath) } else { aug_close(handle) }
+  }
+
+  /// The prefix under which a pooled handle (opened on `/`) finds `root`'s files:
+  /// `""` for `/`, the root without its trailing slash otherwise; `nil` for a
+  /// root that Augeas paths or globs would have to escape, or that is relative.
+  static func poolPrefix(_ root: String) -> String? {
+    var trimmed = Substring(root)
+    while trimmed.hasSuffix("/") { trimmed = trimmed.dropLast() }
+    if trimmed.isEmpty { return root.hasPrefix("/") ? "" : nil }
+    guard trimmed.hasPrefix("/") else { return nil }
+    let components = trimmed.dropFirst().split(separator: "/", omittingEmptySubsequences: false)
+    for component in components {
+      if component.isEmpty || component == "." || component == ".." { return nil }
+      let plain = component.unicodeScalars.allSatisfy { scalar in
+        scalar.isASCII
+          && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "._-+~".unicodeScalars.contains(scalar))
+      }
+      if !plain { return nil }
+    }
+    return String(trimmed)
+  }
+
+  /// Empties a handle taken from the pool: what the last tree loaded, its
+  /// transforms, its error records and scratch nodes. Compiled lenses stay.
+  private func clear() throws(AugeasError) {
+    for path in [
+      "/augeas/load/*", "/files/*", "/augeas/files/*", "/augeas/text/*",
+      "/*[label() != 'augeas' and label() != 'files']",
+    ] {
+      try check(aug_rm(handle, path), "aug_rm", path)
+    }
+  }
+
+  /// `path` as the handle knows it: the `/files` and `/augeas/files` of a pooled
+  /// tree lie under its root's prefix.
+  func inner(_ path: String) -> String {
+    guard !prefix.isEmpty else { return path }
+    for top in ["/files", "/augeas/files"] where path.hasPrefix(top) {
+      let rest = path.dropFirst(top.count)
+      if rest.isEmpty || rest.first == "/" { return top + prefix + rest }
+    }
+    return path
+  }
+
+  /// A path the handle returned, as callers know it (the inverse of ``inner(_:)``).
+  func outer(_ path: String) -> String {
+    guard !prefix.isEmpty else { return path }
+    for top in ["/files", "/augeas/files"] {
+      let full = top + prefix
+      if path == full { return top }
+      if path.hasPrefix(full + "/") { return top + path.dropFirst(full.count) }
+    }
+    return path
+  }
 
   private func configure(_ transforms: [Transform]) throws(AugeasError) {
     var names: [String: Int] = [:]
@@ -68,8 +135,8 @@ public final class AugeasTree {
       if let count = names[name], count > 1 { name += "\(count)" }
       let base = "/augeas/load/\(name)"
       try set(base + "/lens", transform.lens)
-      for include in transform.includes { try set(base + "/incl[last()+1]", include) }
-      for exclude in transform.excludes { try set(base + "/excl[last()+1]", exclude) }
+      for include in transform.includes { try set(base + "/incl[last()+1]", prefix + include) }
+      for exclude in transform.excludes { try set(base + "/excl[last()+1]", prefix + exclude) }
     }
   }
 
@@ -107,7 +174,7 @@ public final class AugeasTree {
   public func get(_ path: String) throws(AugeasError) -> String? {
     try withHandle { (handle) throws(AugeasError) -> String? in
       var value: UnsafePointer<CChar>? = nil
-      let result = aug_get(handle, path, &value)
+      let result = aug_get(handle, inner(path), &value)
       if result < 0 { throw Self.error(handle, operation: "aug_get", path: path) }
       if result > 1 {
         throw AugeasError(
@@ -129,7 +196,7 @@ public final class AugeasTree {
   public func label(_ path: String) throws(AugeasError) -> String? {
     try withHandle { (handle) throws(AugeasError) -> String? in
       var value: UnsafePointer<CChar>? = nil
-      let result = aug_label(handle, path, &value)
+      let result = aug_label(handle, inner(path), &value)
       if result < 0 { throw Self.error(handle, operation: "aug_label", path: path) }
       return Self.string(value)
     }
@@ -142,13 +209,13 @@ public final class AugeasTree {
   public func match(_ path: String) throws(AugeasError) -> [String] {
     try withHandle { (handle) throws(AugeasError) -> [String] in
       var matches: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = nil
-      let count = aug_match(handle, path, &matches)
+      let count = aug_match(handle, inner(path), &matches)
       if count < 0 { throw Self.error(handle, operation: "aug_match", path: path) }
       defer {
         for index in 0..<Int(count) { free(matches?[index]) }
         free(matches)
       }
-      return (0..<Int(count)).compactMap { index in matches?[index].map { String(cString: $0) } }
+      return (0..<Int(count)).compactMap { index in matches?[index].map { outer(String(cString: $0)) } }
     }
   }
 
@@ -157,9 +224,39 @@ public final class AugeasTree {
   /// The corresponding Augeas function is `aug_match` with no result array.
   public func count(_ path: String) throws(AugeasError) -> Int {
     try withHandle { (handle) throws(AugeasError) -> Int in
-      let count = aug_match(handle, path, nil)
+      let count = aug_match(handle, inner(path), nil)
       if count < 0 { throw Self.error(handle, operation: "aug_match", path: path) }
       return Int(count)
+    }
+  }
+
+  /// The label and value of every child of the single node at `path`, in order.
+  ///
+  /// One evaluation of `path` for all the children, where ``match(_:)`` and a
+  /// ``label(_:)`` and ``get(_:)`` per child evaluate it again for each (Augeas
+  /// finds `title[1234]` by walking its siblings, so that is quadratic in long
+  /// files). The corresponding Augeas functions are `aug_defvar`, `aug_ns_count`,
+  /// `aug_ns_label` and `aug_ns_value`.
+  public func children(of path: String) throws(AugeasError) -> [(label: String, value: String?)] {
+    try withHandle { (handle) throws(AugeasError) -> [(label: String, value: String?)] in
+      let variable = "virthost_children"
+      if aug_defvar(handle, variable, inner(path) + "/*") < 0 {
+        throw Self.error(handle, operation: "aug_defvar", path: path)
+      }
+      defer { aug_defvar(handle, variable, nil) }
+      let count = aug_ns_count(handle, variable)
+      if count < 0 { throw Self.error(handle, operation: "aug_ns_count", path: path) }
+      var result: [(label: String, value: String?)] = []
+      result.reserveCapacity(Int(count))
+      for index in 0..<count {
+        var label: UnsafePointer<CChar>? = nil
+        var value: UnsafePointer<CChar>? = nil
+        if aug_ns_label(handle, variable, index, &label, nil) < 0 || aug_ns_value(handle, variable, index, &value) < 0 {
+          throw Self.error(handle, operation: "aug_ns_label", path: path)
+        }
+        result.append((Self.string(label) ?? "", Self.string(value)))
+      }
+      return result
     }
   }
 
@@ -172,7 +269,7 @@ public final class AugeasTree {
   /// - Throws: `.multipleMatches` when `path` matches several nodes.
   public func set(_ path: String, _ value: String?) throws(AugeasError) {
     try withHandle { (handle) throws(AugeasError) in
-      try check(aug_set(handle, path, value), "aug_set", path)
+      try check(aug_set(handle, inner(path), value), "aug_set", path)
     }
   }
 
@@ -183,7 +280,7 @@ public final class AugeasTree {
   @discardableResult
   public func setMultiple(base: String, sub: String?, value: String?) throws(AugeasError) -> Int {
     try withHandle { (handle) throws(AugeasError) -> Int in
-      let result = aug_setm(handle, base, sub, value)
+      let result = aug_setm(handle, inner(base), sub, value)
       if result < 0 { throw Self.error(handle, operation: "aug_setm", path: base) }
       return Int(result)
     }
@@ -203,7 +300,7 @@ public final class AugeasTree {
   @discardableResult
   public func remove(_ path: String) throws(AugeasError) -> Int {
     try withHandle { (handle) throws(AugeasError) -> Int in
-      let result = aug_rm(handle, path)
+      let result = aug_rm(handle, inner(path))
       if result < 0 { throw Self.error(handle, operation: "aug_rm", path: path) }
       return Int(result)
     }
@@ -214,7 +311,7 @@ public final class AugeasTree {
   /// The corresponding Augeas function is `aug_insert`.
   public func insert(_ label: String, at path: String, before: Bool) throws(AugeasError) {
     try withHandle { (handle) throws(AugeasError) in
-      try check(aug_insert(handle, path, label, before ? 1 : 0), "aug_insert", path)
+      try check(aug_insert(handle, inner(path), label, before ? 1 : 0), "aug_insert", path)
     }
   }
 
@@ -223,7 +320,7 @@ public final class AugeasTree {
   /// The corresponding Augeas function is `aug_mv`.
   public func move(_ source: String, to destination: String) throws(AugeasError) {
     try withHandle { (handle) throws(AugeasError) in
-      try check(aug_mv(handle, source, destination), "aug_mv", source)
+      try check(aug_mv(handle, inner(source), inner(destination)), "aug_mv", source)
     }
   }
 
@@ -233,7 +330,7 @@ public final class AugeasTree {
   @discardableResult
   public func rename(_ path: String, to label: String) throws(AugeasError) -> Int {
     try withHandle { (handle) throws(AugeasError) -> Int in
-      let result = aug_rename(handle, path, label)
+      let result = aug_rename(handle, inner(path), label)
       if result < 0 { throw Self.error(handle, operation: "aug_rename", path: path) }
       return Int(result)
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Augeas
 import Engine
 import Foundation
 
@@ -20,6 +21,12 @@ struct ApplyCommand: ParsableCommand {
   var input: String = "host.yaml"
 
   func run() throws {
+    // Apply plans three times (the plan shown, again under the lock, and after):
+    // one pool of Augeas handles loads each lens module once for all three.
+    try AugeasHandlePool().run { try applyInput() }
+  }
+
+  private func applyInput() throws {
     let text = try EngineSetup.readSpec(input)
     let progress = ProgressPrinter()
     let report: ApplyReport

@@ -7,7 +7,12 @@ struct PlanCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "plan",
     abstract: "Show, for review, what would change on the host and why.",
-    discussion: "Exit status: 0 on success; with --detailed-exitcode, 0 no changes, 2 changes, 1 error.")
+    discussion: """
+      Exit status: 0 on success; with --detailed-exitcode, 0 no changes, 2 changes, 1 error. \
+      With --hosts DIR, plans every subfolder of DIR as a host's root in one process \
+      (lenses compiled once), one report per host; the exit status is 1 when any host's \
+      plan has errors, else as for one host.
+      """)
 
   @OptionGroup var options: RootOptions
 
@@ -26,7 +31,18 @@ struct PlanCommand: ParsableCommand {
   @Flag(help: "Exit 0 when there are no changes, 2 when there are, 1 on error.")
   var detailedExitcode = false
 
+  @Option(help: "Plan every subfolder of this directory as a host's root, in one process.")
+  var hosts: String?
+
+  func validate() throws {
+    if hosts != nil && out != nil {
+      throw ValidationError("--out saves one host's plan; it cannot be used with --hosts.")
+    }
+    if hosts != nil && options.root != "/" { throw ValidationError("--root and --hosts cannot be used together.") }
+  }
+
   func run() throws {
+    if let hosts { return try planFleet(hosts) }
     let engine = EngineSetup.engine(root: options.root)
     let plan: Plan
     do {
@@ -35,11 +51,7 @@ struct PlanCommand: ParsableCommand {
       EngineSetup.printError(error.description)
       throw ExitCode.failure
     }
-    switch format {
-    case .text: print(PlanTextRenderer(diff: diff).render(plan), terminator: "")
-    case .json: print(PlanDocument(plan).json(), terminator: "")
-    case .markdown: print(PlanMarkdownRenderer().render(plan), terminator: "")
-    }
+    print(render(plan), terminator: "")
     if plan.hasErrors { throw ExitCode.failure }
     if let out {
       do {
@@ -50,5 +62,58 @@ struct PlanCommand: ParsableCommand {
       if format == .text { print("Saved the plan to \(out); apply it with `virthost apply \(out)`.") }
     }
     if detailedExitcode && plan.hasChanges { throw ExitCode(2) }
+  }
+
+  private func render(_ plan: Plan) -> String {
+    switch format {
+    case .text: PlanTextRenderer(diff: diff).render(plan)
+    case .json: PlanDocument(plan).json()
+    case .markdown: PlanMarkdownRenderer().render(plan)
+    }
+  }
+
+  /// `--hosts DIR`: one report per host, headed by its name (text, Markdown) or
+  /// one JSON object of plan documents by host name; then a summary line (text).
+  private func planFleet(_ directory: String) throws {
+    let fleet = Fleet(directory: EngineSetup.absolute(directory), bundledTuner: EngineSetup.bundledTuner)
+    let hosts: [Fleet.Host]
+    do {
+      hosts = try fleet.hosts()
+    } catch {
+      throw CommandFailure("cannot list the hosts in \(directory): \(error.localizedDescription)")
+    }
+    var failed: [String] = []
+    var changing = 0
+    let specText = try EngineSetup.readSpec(spec)
+    let parsed: HostSpec
+    do {
+      parsed = try SpecParser.parse(specText, file: spec)
+    } catch {
+      EngineSetup.printError(error.description)
+      throw ExitCode.failure
+    }
+    if format == .json { print("{") }
+    var first = true
+    fleet.plan(parsed, specText: specText, specFile: spec, hosts: hosts) { host, plan in
+      if plan.hasErrors { failed.append(host.name) } else if plan.hasChanges { changing += 1 }
+      switch format {
+      case .text: print("=== \(host.name) (\(host.root))\n" + render(plan), terminator: "")
+      case .markdown: print("## \(host.name)\n\n" + render(plan))
+      case .json:
+        let document = render(plan).trimmingCharacters(in: .whitespacesAndNewlines)
+        let key = String(decoding: (try? JSONEncoder().encode(host.name)) ?? Data(), as: UTF8.self)
+        print((first ? "" : ",\n") + key + ": " + document, terminator: "")
+        first = false
+      }
+    }
+    if format == .json { print("\n}") }
+    if format == .text {
+      print(
+        "Planned \(hosts.count) hosts: \(changing) with changes, \(hosts.count - changing - failed.count) without, "
+          + "\(failed.count) with errors" + (failed.isEmpty ? "." : " (\(failed.joined(separator: ", "))).")
+      )
+    }
+    if !failed.isEmpty { throw ExitCode.failure }
+    if detailedExitcode && changing > 0 { throw ExitCode(2) }
   }
 }

@@ -1,31 +1,41 @@
 import HostFacts
 
 extension HostProfile {
-  /// The profile of the host at `root`, from ``HostFacts``: unknown facts stay
-  /// unknown (an unknown vendor, an unknown kernel configuration), never guessed.
+  /// The profile of the host at `root`, from its CPU and kernel facts: unknown
+  /// facts stay unknown (an unknown vendor, an unknown kernel configuration),
+  /// never guessed.
+  ///
+  /// Reads only what the profile holds: not the boot loader or services facts of
+  /// ``HostFacts/gather(root:)``, which the providers read themselves (the boot
+  /// loader would otherwise be parsed by Augeas twice per plan).
   public static func read(root: String) -> HostProfile {
-    HostProfile(facts: HostFacts.gather(root: root))
+    HostProfile(cpu: CPUFacts(root: root), kernel: KernelFacts(root: root))
   }
 
   /// The profile made of `facts`.
   public init(facts: HostFacts) {
+    self.init(cpu: facts.cpu, kernel: facts.kernel)
+  }
+
+  /// The profile made of the processors' and the running kernel's facts.
+  public init(cpu: CPUFacts, kernel: KernelFacts) {
     let vendor: Vendor =
-      switch facts.cpu.vendor.value {
+      switch cpu.vendor.value {
       case .amd?: .amd
       case .intel?: .intel
       default: .unknown
       }
     var config: [String: String]? = [:]
     for option in Self.configOptions {
-      guard let value = facts.kernel.config(option).value else {
+      guard let value = kernel.config(option).value else {
         config = nil
         break
       }
       config?[option] = value
     }
     self.init(
-      vendor: vendor, hardwareVirtualization: facts.cpu.hardwareVirtualization.value,
-      numaNodes: facts.cpu.numaNodes.value ?? 1, kernelConfig: config,
-      runningCommandLine: facts.kernel.cmdline.value?.joined(separator: " "))
+      vendor: vendor, hardwareVirtualization: cpu.hardwareVirtualization.value,
+      numaNodes: cpu.numaNodes.value ?? 1, kernelConfig: config,
+      runningCommandLine: kernel.cmdline.value?.joined(separator: " "))
   }
 }

@@ -1,3 +1,4 @@
+import Augeas
 import Editors
 import Foundation
 
@@ -32,7 +33,14 @@ public struct Planner: Sendable {
   }
 
   /// Plans an already-parsed desired state.
+  ///
+  /// The Augeas trees of the providers share handles through an
+  /// ``AugeasHandlePool``: the one bound by the caller (to share compiled
+  /// lenses across plans, as apply and `plan --hosts` do), else one for this plan.
   public func plan(_ spec: HostSpec, specText: String, specFile: String) -> Plan {
+    guard AugeasHandlePool.current != nil else {
+      return AugeasHandlePool().run { plan(spec, specText: specText, specFile: specFile) }
+    }
     let profile = profile(root)
     let context = PlanContext(root: root, profile: profile, bundledTuner: bundledTuner)
     context.observe("facts", Self.digestText(of: profile))

@@ -43,6 +43,12 @@ public struct CPUFacts: Sendable, Codable, Equatable {
   static let cpuinfo = "/proc/cpuinfo"
   static let nodes = "/sys/devices/system/node"
 
+  /// Reads the processors of the host at `root` alone, without the other facts
+  /// (which ``HostFacts/gather(root:)`` reads too, the boot loader's through Augeas).
+  public init(root: String) {
+    self.init(RootFiles(root: root))
+  }
+
   init(_ files: RootFiles) {
     switch files.read(Self.cpuinfo) {
     case .failure(let problem):

@@ -32,6 +32,11 @@ public struct KernelFacts: Sendable, Codable, Equatable {
   static let osrelease = "/proc/sys/kernel/osrelease"
   static let cmdlinePath = "/proc/cmdline"
 
+  /// Reads the running kernel of the host at `root` alone, without the other facts.
+  public init(root: String) {
+    self.init(RootFiles(root: root))
+  }
+
   init(_ files: RootFiles) {
     release = Self.release(files)
     let configPath = "/boot/config-\(release.value ?? "<release>")"

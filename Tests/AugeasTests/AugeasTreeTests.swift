@@ -153,4 +153,18 @@ private let shellvars = Transform(lens: "Shellvars.lns", includes: ["/etc/ksmtun
     #expect(try tree.get("/t/a") == nil)
     #expect(try tree.remove("/t/*") == 2)
   }
+
+  @Test func childrenGivesEveryLabelAndValueInOrder() throws {
+    let root = try FixtureRoot(seed)
+    let tree = try AugeasTree(root: root.path, transforms: [grub])
+    let kernel = "/files/boot/grub/menu.lst/title[1]/kernel"
+    let children = try tree.children(of: kernel)
+    #expect(children.count == 13)
+    #expect(children.prefix(3).map(\.label) == ["ro", "root", "rd_DM_UUID"])
+    #expect(children.prefix(3).map(\.value) == [nil, "/dev/mapper/vg_mnss-lv_root", "ddf1_raid1"])
+    #expect(children.last?.label == "vga")
+    #expect(children.last?.value == "795")
+    #expect(try tree.children(of: kernel + "/ro").isEmpty)
+    #expect(try tree.children(of: "/files/nothing").isEmpty)
+  }
 }

@@ -17,9 +17,7 @@ struct ArgumentList {
     self.tree = tree
     self.node = node
     self.ignored = ignored
-    for child in try tree.match(node + "/*") {
-      items.append((try tree.label(child) ?? "", try tree.get(child)))
-    }
+    items = try tree.children(of: node)
   }
 
   /// The arguments, in order.

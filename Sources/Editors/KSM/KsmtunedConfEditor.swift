@@ -32,6 +32,11 @@ public final class KsmtunedConfEditor {
   private var base: String
   /// Whether a setting was set or unset, so that a missing file is created.
   private var edited = false
+  /// Whether the tree was changed since it was parsed from `base`. While it was
+  /// not, rendering it gives `base` back (Augeas's lenses keep text they did not
+  /// change), so `base` is used without Augeas's put, which compiles the lens's
+  /// regular expressions anew on every call.
+  private var treeEdited = false
 
   /// Opens `/etc/ksmtuned.conf` under `root`; a missing file is fine.
   ///
@@ -99,6 +104,7 @@ public final class KsmtunedConfEditor {
         let value = KsmtunedValueCheck.quoted(values[setting]!)
         if let last = try augeas({ () throws(AugeasError) in try tree.match(path(setting)).last }) {
           try augeas { () throws(AugeasError) in try tree.set(last, value) }
+          treeEdited = true
         } else {
           pending.append(setting)
         }
@@ -121,6 +127,7 @@ public final class KsmtunedConfEditor {
         for setting in appended {
           let value = KsmtunedValueCheck.quoted(values[setting]!)
           try augeas { () throws(AugeasError) in try tree.set(path(setting), value) }
+          treeEdited = true
         }
       }
     }
@@ -156,7 +163,7 @@ public final class KsmtunedConfEditor {
       try parse(base)
       // Assignments the lines did not show (inside a compound command, say) go through the tree.
       for setting in present {
-        try augeas { () throws(AugeasError) in _ = try tree.remove(path(setting)) }
+        if try augeas({ () throws(AugeasError) in try tree.remove(path(setting)) }) > 0 { treeEdited = true }
       }
     }
     edited = true
@@ -239,15 +246,19 @@ public final class KsmtunedConfEditor {
     }
   }
 
+  /// Parses `text` (always `base`, the text unchanged parts keep) into the tree.
   private func parse(_ text: String) throws(EditorError) {
     do {
       try tree.parseText(text, lens: Self.lens, into: Self.node)
+      treeEdited = false
     } catch {
+      treeEdited = true
       throw textError(error)
     }
   }
 
   private func render() throws(EditorError) -> String {
+    if !treeEdited { return base }
     do {
       return try tree.renderText(lens: Self.lens, from: Self.node, original: base)
     } catch {

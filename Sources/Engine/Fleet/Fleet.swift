@@ -1,0 +1,62 @@
+import Augeas
+import Foundation
+
+/// Plans one desired state on many hosts in one process: each subfolder of a
+/// directory is a host's root.
+///
+/// The desired state is parsed once, and the hosts are planned one after the
+/// other with one ``AugeasHandlePool`` bound, so every lens is compiled once for
+/// the whole fleet instead of once per host; each host's files are still read
+/// from its own root. A host whose plan fails (a file Augeas cannot parse, a
+/// precondition) gets a plan with error diagnostics, and the others go on.
+/// Not for applying: apply one host at a time.
+public struct Fleet: Sendable {
+  /// One host: its name (the subfolder's) and its root directory.
+  public struct Host: Sendable, Equatable {
+    /// The subfolder's name.
+    public var name: String
+    /// The absolute root directory.
+    public var root: String
+  }
+
+  /// The directory whose subfolders are the hosts' roots.
+  public var directory: String
+  /// The `virthost-ksmtuned` program that `tuner: bundled` installs, when there is one.
+  public var bundledTuner: String?
+
+  /// A fleet of the subfolders of `directory`.
+  public init(directory: String, bundledTuner: String? = nil) {
+    self.directory = directory
+    self.bundledTuner = bundledTuner
+  }
+
+  /// The hosts, by name: every subfolder of ``directory`` (symlinks to folders
+  /// included, hidden ones left out).
+  /// - Throws: when the directory cannot be listed.
+  public func hosts() throws -> [Host] {
+    let base = directory.hasSuffix("/") && directory.count > 1 ? String(directory.dropLast()) : directory
+    return try FileManager.default.contentsOfDirectory(atPath: base).sorted().compactMap { name in
+      guard !name.hasPrefix(".") else { return nil }
+      var isDirectory: ObjCBool = false
+      let path = base + "/" + name
+      guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
+        return nil
+      }
+      return Host(name: name, root: path)
+    }
+  }
+
+  /// Plans `spec` (parsed from `specText`, read from `specFile`) on every host,
+  /// in order, and hands each plan to `report` as soon as it is made (plans are
+  /// not kept).
+  public func plan(
+    _ spec: HostSpec, specText: String, specFile: String, hosts: [Host], report: (Host, Plan) -> Void
+  ) {
+    AugeasHandlePool().run {
+      for host in hosts {
+        let planner = Planner(root: host.root, bundledTuner: bundledTuner)
+        report(host, planner.plan(spec, specText: specText, specFile: specFile))
+      }
+    }
+  }
+}
