@@ -92,6 +92,15 @@ public enum AnsibleModule {
     return result
   }
 
+  /// A file's text for Ansible's diff; a binary file (a NUL byte, or not UTF-8),
+  /// such as the bundled tuner program, is named, not embedded.
+  static func diffText(_ data: Data) -> String {
+    guard !data.contains(0), let text = String(data: data, encoding: .utf8) else {
+      return "(binary file, \(data.count) bytes)\n"
+    }
+    return text
+  }
+
   /// Ansible's diff list: a before/after pair per file, with `a/` and `b/`
   /// headers, then one per change that writes no file (a service, a live value).
   static func diff(_ plan: Plan) -> [[String: String]] {
@@ -100,8 +109,8 @@ public enum AnsibleModule {
       for file in change.files {
         entries.append([
           "before_header": "a" + file.path, "after_header": "b" + file.path,
-          "before": file.before.map { String(decoding: $0, as: UTF8.self) } ?? "",
-          "after": file.after.map { String(decoding: $0, as: UTF8.self) } ?? "",
+          "before": file.before.map(diffText) ?? "",
+          "after": file.after.map(diffText) ?? "",
         ])
       }
       if change.files.isEmpty {
