@@ -1,5 +1,11 @@
 import Foundation
 
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// Reads files under a root directory the way a chroot would see them: symlinks
 /// are resolved inside the root (an absolute link target starts at the root,
 /// `..` never climbs above it), so an offline image never reaches the live host.
@@ -11,33 +17,13 @@ struct RootFiles {
   /// The absolute path on this machine of `path` (a path from the root).
   func host(_ path: String) -> String { base + path }
 
-  /// `path` with every symlink resolved inside the root, or `nil` when it (or a
-  /// directory on the way) does not exist or the links loop.
+  /// `path` with every symlink resolved inside the root (by ``RootPath``), or
+  /// `nil` when it (or a directory on the way) does not exist or the links loop.
   func resolve(_ path: String) -> String? {
-    var pending = path.split(separator: "/").map(String.init)
-    var resolved: [String] = []
-    var links = 0
-    let manager = FileManager.default
-    while !pending.isEmpty {
-      let component = pending.removeFirst()
-      if component == "." || component.isEmpty { continue }
-      if component == ".." {
-        if !resolved.isEmpty { resolved.removeLast() }
-        continue
-      }
-      let candidate = "/" + (resolved + [component]).joined(separator: "/")
-      guard let attributes = try? manager.attributesOfItem(atPath: host(candidate)) else { return nil }
-      if attributes[.type] as? FileAttributeType == .typeSymbolicLink {
-        links += 1
-        if links > 40 { return nil }
-        guard let target = try? manager.destinationOfSymbolicLink(atPath: host(candidate)) else { return nil }
-        if target.hasPrefix("/") { resolved = [] }
-        pending = target.split(separator: "/").map(String.init) + pending
-      } else {
-        resolved.append(component)
-      }
-    }
-    return "/" + resolved.joined(separator: "/")
+    let resolved = RootPath(root).resolve(path)
+    var status = stat()
+    // A loop leaves a link unresolved, which stat (following it) reports as ELOOP.
+    return stat(host(resolved), &status) == 0 ? resolved : nil
   }
 
   /// Whether `path` (resolved) is a regular file.
