@@ -43,7 +43,8 @@ struct PlanCommand: ParsableCommand {
 
   func run() throws {
     if let hosts { return try planFleet(hosts) }
-    let engine = EngineSetup.engine(root: options.root)
+    var engine = EngineSetup.engine(root: options.root)
+    engine.planner.rendersFiles = rendersFiles
     let plan: Plan
     do {
       plan = try engine.plan(specText: try EngineSetup.readSpec(spec), specFile: spec)
@@ -64,6 +65,10 @@ struct PlanCommand: ParsableCommand {
     if detailedExitcode && plan.hasChanges { throw ExitCode(2) }
   }
 
+  /// Whether the output needs the new text of the files: not for a text plan
+  /// without `--diff` or `--out`, which names the files that change.
+  private var rendersFiles: Bool { format != .text || diff || out != nil }
+
   private func render(_ plan: Plan) -> String {
     switch format {
     case .text: PlanTextRenderer(diff: diff).render(plan)
@@ -75,7 +80,8 @@ struct PlanCommand: ParsableCommand {
   /// `--hosts DIR`: one report per host, headed by its name (text, Markdown) or
   /// one JSON object of plan documents by host name; then a summary line (text).
   private func planFleet(_ directory: String) throws {
-    let fleet = Fleet(directory: EngineSetup.absolute(directory), bundledTuner: EngineSetup.bundledTuner)
+    var fleet = Fleet(directory: EngineSetup.absolute(directory), bundledTuner: EngineSetup.bundledTuner)
+    fleet.rendersFiles = rendersFiles
     let hosts: [Fleet.Host]
     do {
       hosts = try fleet.hosts()

@@ -34,6 +34,9 @@ public struct Engine: Sendable {
   /// plan is empty. A plan without changes writes nothing at all.
   public func apply(_ shown: Plan, progress: (ApplyEvent) -> Void = { _ in }) throws(EngineError) -> ApplyReport {
     if shown.hasErrors { throw .planHasErrors(shown.diagnostics) }
+    if let file = shown.fileOperations.first(where: { !$0.isRendered }) {
+      throw .io("the plan was made without the new text of \(file.path) (rendersFiles off); nothing was applied")
+    }
     guard shown.hasChanges else { return ApplyReport(plan: shown, applied: [], skipped: [], backup: nil) }
     let lock = try ApplyLock(root: planner.root, wait: lockWait)
     defer { withExtendedLifetime(lock) {} }
@@ -62,8 +65,11 @@ public struct Engine: Sendable {
     return try apply(current, progress: progress)
   }
 
+  /// Plans again, rendering every file: what apply writes.
   private func replan(_ plan: Plan) -> Plan {
-    (try? planner.plan(specText: plan.specText, specFile: plan.specFile))
+    var planner = planner
+    planner.rendersFiles = true
+    return (try? planner.plan(specText: plan.specText, specFile: plan.specFile))
       ?? Plan(
         root: plan.root, specFile: plan.specFile, specText: plan.specText, changes: [],
         diagnostics: [Diagnostic(.error, "the desired state no longer parses")], observations: [], regeneration: nil)

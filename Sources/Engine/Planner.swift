@@ -13,6 +13,11 @@ public struct Planner: Sendable {
   public var bundledTuner: String?
   /// Reads what the engine needs to know of the host at a root.
   public var profile: @Sendable (String) -> HostProfile
+  /// Whether the new text of every changed file is rendered (the default). Off,
+  /// a plan names the files that change without rendering them through their
+  /// lens (Augeas's put direction, the most expensive part of a plan): enough
+  /// to show it as text, not to diff, save or apply it.
+  public var rendersFiles = true
 
   /// A planner for the host at `root`.
   public init(
@@ -42,7 +47,7 @@ public struct Planner: Sendable {
       return AugeasHandlePool().run { plan(spec, specText: specText, specFile: specFile) }
     }
     let profile = profile(root)
-    let context = PlanContext(root: root, profile: profile, bundledTuner: bundledTuner)
+    let context = PlanContext(root: root, profile: profile, bundledTuner: bundledTuner, rendersFiles: rendersFiles)
     context.observe("facts", Self.digestText(of: profile))
     var expansion = Expansion(spec: spec, profile: profile)
     let providers = expansion.providers()

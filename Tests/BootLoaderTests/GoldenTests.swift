@@ -113,6 +113,26 @@ let updateGolden = ProcessInfo.processInfo.environment["VIRTHOST_UPDATE_GOLDEN"]
     #expect(try root.snapshot() == after)
   }
 
+  /// ``BootLoaderEditor/changedFiles()`` knows without rendering what rendering
+  /// every file through its lens shows: exactly the files whose text changes.
+  @Test(arguments: goldenCases)
+  func changedFilesAreTheFilesWhoseRenderedTextDiffers(_ golden: GoldenCase) throws {
+    let root = try FixtureRoot(golden.root)
+    let editor = try BootLoaderEditor(root: root.path, kind: golden.kind)
+    #expect(editor.changedFiles() == [], "nothing changed before ensure")
+    try editor.ensure(golden.request)
+    var differing: [String] = []
+    for file in editor.sourceFiles {
+      guard let rendered = try? editor.render(file) else { continue }  // read only (grubenv)
+      if rendered != (try root.text(file)) { differing.append(file) }
+    }
+    #expect(editor.changedFiles() == differing)
+    let expectedDirectory = FixtureRoot.repository.appendingPathComponent("\(fixtures)/expected/\(golden.name)").path
+    #expect(differing.sorted() == expectedFileList(expectedDirectory), "the golden files")
+    try editor.save()
+    #expect(editor.changedFiles() == [], "nothing left to write after save")
+  }
+
   func expectedFileList(_ directory: String) -> [String] {
     guard let walker = FileManager.default.enumerator(atPath: directory) else { return [] }
     var files: [String] = []

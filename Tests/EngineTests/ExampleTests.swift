@@ -15,6 +15,32 @@ import Testing
     #expect(text == (try host.golden("plan.txt", text)))
   }
 
+  /// A text plan made without rendering the files (what `virthost plan` does
+  /// without --diff or --out) prints the same as a rendered one, and names the
+  /// same files with the same actions; it cannot be applied.
+  @Test(arguments: ExampleHost.all) func aPlanWithoutFileTextsShowsWhatARenderedOneShows(_ name: String) throws {
+    let host = try ExampleHost(name)
+    let rendered = try host.plan()
+    var planner = host.engine.planner
+    planner.rendersFiles = false
+    let plain = try planner.plan(specText: host.specText, specFile: "examples/\(name)/host.yaml")
+    #expect(host.text(plain) == host.text(rendered))
+    #expect(plain.fileOperations.map(\.path) == rendered.fileOperations.map(\.path))
+    #expect(plain.fileOperations.map(\.action) == rendered.fileOperations.map(\.action))
+    #expect(plain.fileOperations.map(\.before) == rendered.fileOperations.map(\.before))
+    // The Augeas-backed files are left unrendered; the bundled tuner's files come from templates.
+    let unrendered = plain.fileOperations.filter { !$0.isRendered }.map(\.path)
+    let augeasBacked = rendered.changes.filter {
+      $0.address.kind == .kernelArgs || $0.address == ResourceAddress(.file, "/etc/ksmtuned.conf")
+    }
+    #expect(unrendered == augeasBacked.flatMap(\.files).map(\.path))
+    if !unrendered.isEmpty {
+      let before = try host.root.snapshot()
+      #expect(throws: EngineError.self) { try host.engine.apply(plain) }
+      #expect(try host.root.snapshot() == before, "nothing written")
+    }
+  }
+
   // The bundled tuner's unit in the Intel example comes from the daemon's template, so
   // its digest is not pinned here; its text is checked against DaemonFiles below.
   @Test(arguments: ["centos6-amd", "converged", "ksm-off"]) func planJSONIsTheGoldenDocument(_ name: String) throws {

@@ -12,6 +12,8 @@ struct ArgumentList {
   let node: String
   let ignored: Set<String>
   private(set) var items: [(label: String, value: String?)] = []
+  /// Whether any argument was removed, changed or added.
+  private(set) var changed = false
 
   init(tree: AugeasTree, node: String, ignored: Set<String> = []) throws(AugeasError) {
     self.tree = tree
@@ -30,11 +32,13 @@ struct ArgumentList {
   private mutating func remove(_ index: Int) throws(AugeasError) {
     try tree.remove(path(index))
     items.remove(at: index)
+    changed = true
   }
 
   private mutating func setValue(_ index: Int, _ value: String?) throws(AugeasError) {
     try tree.set(path(index), value)
     items[index].value = value
+    changed = true
   }
 
   /// Inserts after `index`, or as the only child when `index` is -1 and there is none.
@@ -43,11 +47,13 @@ struct ArgumentList {
       precondition(items.isEmpty)
       try tree.set("\(node)/\(label)", value)
       items.append((label, value))
+      changed = true
       return
     }
     try tree.insert(label, at: path(index), before: false)
     if value != nil { try tree.set(path(index + 1), value) }
     items.insert((label, value), at: index + 1)
+    changed = true
   }
 
   /// Removes the occurrences that `absent` names.

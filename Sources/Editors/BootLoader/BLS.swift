@@ -104,10 +104,12 @@ extension BootLoaderEditor {
       } else {
         try tree.set(filesPath(file) + "/options", edited)
       }
+      changed.insert(file)
     }
     if request.entries == .all, let kernelCmdline {
       var list = try ArgumentList(tree: tree, node: filesPath(kernelCmdline))
       try list.apply(request)
+      if list.changed { changed.insert(kernelCmdline) }
     }
   }
 }

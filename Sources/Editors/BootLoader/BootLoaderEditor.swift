@@ -7,12 +7,20 @@ import Foundation
 /// BLS entries (`/boot/loader/entries/*.conf`, Spacevars lens, `options`
 /// parsed with Cmdline lens; `/etc/kernel/cmdline`, Cmdline lens).
 ///
-/// The life of an edit: `init` loads and checks every file (anything the editor
-/// cannot parse is an error naming the file and line, before any change);
-/// ``ensure(_:)`` changes the in-memory tree; ``pendingChanges()`` previews
-/// the new texts; ``save()`` writes the changed files (real files, through
-/// symlinks, mode kept); for GRUB 2, ``regeneration()`` and
-/// ``runRegeneration()`` rebuild grub.cfg.
+/// The life of an edit: `init` reads every file and parses its text with its
+/// lens (`aug_text_store`), and checks it (anything the editor cannot parse is
+/// an error naming the file and line, before any change); ``ensure(_:)``
+/// changes the in-memory tree; ``changedFiles()`` names the files whose text
+/// will change, without rendering them; ``pendingChanges()`` renders the new
+/// texts (`aug_text_retrieve`); ``save()`` writes the changed files (real
+/// files, through a temporary file and a rename, mode and owner kept); for
+/// GRUB 2, ``regeneration()`` and ``runRegeneration()`` rebuild grub.cfg.
+///
+/// Files are parsed from their text rather than loaded by Augeas from disk
+/// because libaugeas keeps a lens's compiled regular expressions after parsing
+/// a text, and drops them after loading or saving a file: an editor opened on
+/// a pooled handle (``AugeasHandlePool``) after another one parses with the
+/// lens already compiled, and rendering reuses what parsing compiled.
 ///
 /// It owns an ``AugeasTree``, so it is not `Sendable`: use it in one task.
 public final class BootLoaderEditor {
@@ -30,6 +38,12 @@ public final class BootLoaderEditor {
   var readOnly: [String] = []
   /// For error messages: the names under which each real file was found.
   var aliases: [String: [String]] = [:]
+  /// The lens each managed file is parsed and rendered with.
+  var lenses: [String: String] = [:]
+  /// The managed files whose tree was changed since it was parsed or saved.
+  /// Augeas's lenses render an unchanged tree as the text it came from, and a
+  /// changed tree as a different text, so these are exactly the files whose text changes.
+  var changed: Set<String> = []
 
   // GRUB 2
   var defaultsFile: String?
@@ -59,7 +73,7 @@ public final class BootLoaderEditor {
     self.kind = kind
     self.root = root
     self.files = files
-    var transforms: [Transform] = []
+    var transforms: [Transform] = []  // the lens of each group of managed files
     switch kind {
     case .grubLegacy:
       let names = Self.legacyNames(files)
@@ -97,12 +111,9 @@ public final class BootLoaderEditor {
         break
       }
     }
+    for transform in transforms { for file in transform.includes { lenses[file] = transform.lens } }
     for file in managed { original[file] = files.text(file) }
-    do {
-      tree = try AugeasTree(root: root, transforms: transforms)
-    } catch {
-      throw Self.loadError(error, files: files, aliases: aliases)
-    }
+    tree = try Self.parse(managed, lenses: lenses, texts: original, root: root, aliases: aliases)
     do {
       switch kind {
       case .grubLegacy: try checkLegacy()
@@ -214,29 +225,51 @@ public final class BootLoaderEditor {
     }
   }
 
+  /// The files (real paths, in ``sourceFiles`` order) whose text ``save()``
+  /// would change, known without rendering any text.
+  public func changedFiles() -> [String] {
+    managed.filter(changed.contains)
+  }
+
+  /// The text the tree of `file` (one of the managed files) renders to now,
+  /// always through its lens, even when nothing changed.
+  /// - Throws: ``EditorError`` when the lens cannot render the tree.
+  public func render(_ file: String) throws(EditorError) -> String {
+    guard let lens = lenses[file] else { throw EditorError(file: file, message: "is not a file this editor manages") }
+    do {
+      return try tree.renderText(lens: lens, from: filesPath(file), original: original[file] ?? "")
+    } catch {
+      throw EditorError(Self.located(error, in: file))
+    }
+  }
+
   /// The files whose text would change, with their text before and after;
-  /// nothing is written.
+  /// nothing is written. Only the ``changedFiles()`` are rendered.
   public func pendingChanges() throws(EditorError) -> [FileChange] {
     var changes: [FileChange] = []
-    for file in managed {
-      let after: String
-      do { after = try tree.preview(file: file) } catch { throw EditorError(error) }
+    for file in changedFiles() {
+      let after = try render(file)
       let before = original[file]
       if after != before { changes.append(FileChange(path: file, before: before, after: after)) }
     }
     return changes
   }
 
-  /// Writes the changed files; returns the real files written (none when nothing changed).
+  /// Writes the changed files, each through a temporary file beside it and a
+  /// rename (mode and owner kept); returns the real files written (none when
+  /// nothing changed).
   @discardableResult
   public func save() throws(EditorError) -> [String] {
     let changes = try pendingChanges()
-    if changes.isEmpty { return [] }
-    let saved: [SavedFile]
-    do { saved = try tree.save() } catch { throw EditorError(error) }
-    for change in changes { original[change.path] = change.after }
+    let writer = RootPath(root)
+    for change in changes {
+      guard let text = change.after else { continue }
+      try writer.writeAtomically(change.path, text)
+      original[change.path] = text
+      changed.remove(change.path)
+    }
     if let defaultsFile, changes.contains(where: { $0.path == defaultsFile }) { savedDefaults = true }
-    return saved.map { files.resolve($0.target) ?? $0.target }
+    return changes.map(\.path)
   }
 
   // MARK: - Shared helpers
@@ -250,7 +283,10 @@ public final class BootLoaderEditor {
   }
 
   /// The Augeas path of the file `file` (a real path from the root).
-  func filesPath(_ file: String) -> String {
+  func filesPath(_ file: String) -> String { Self.filesPath(file) }
+
+  /// The Augeas path of the file `file` (a real path from the root).
+  static func filesPath(_ file: String) -> String {
     var escaped = ""
     for character in file {
       if character.isLetter || character.isNumber || "/._-+~:@,".contains(character) {
@@ -284,6 +320,8 @@ public final class BootLoaderEditor {
     }
     var list = try ArgumentList(tree: tree, node: Self.scratch)
     try body(&list)
+    // An unchanged tree renders as the text it was parsed from (Augeas's GetPut law).
+    if !list.changed { return text }
     let rendered = try tree.renderText(lens: "Cmdline.lns", from: Self.scratch, original: middle)
     return String(leading) + rendered + String(trailing)
   }
@@ -309,7 +347,38 @@ public final class BootLoaderEditor {
       file: file, line: line, column: column.map { $0 + (character ?? 0) }, message: message)
   }
 
-  /// An error of `AugeasTree.init`, with the line that failed and what is on it.
+  /// A tree holding each of `files` parsed from its text in `texts` with its
+  /// lens in `lenses`, at its path under `/files`.
+  /// - Throws: an error naming the file and line the lens stops at.
+  static func parse(
+    _ files: [String], lenses: [String: String], texts: [String: String], root: String,
+    aliases: [String: [String]]
+  ) throws(EditorError) -> AugeasTree {
+    let tree: AugeasTree
+    do { tree = try AugeasTree(root: root, transforms: []) } catch { throw EditorError(error) }
+    let rootFiles = RootFiles(root: root)
+    for file in files {
+      guard let text = texts[file], let lens = lenses[file] else {
+        throw EditorError(file: file, message: "cannot be read as UTF-8 text")
+      }
+      do {
+        try tree.parseText(text, lens: lens, into: filesPath(file))
+      } catch {
+        throw loadError(located(error, in: file), files: rootFiles, aliases: aliases)
+      }
+    }
+    return tree
+  }
+
+  /// An error of parsing or rendering the text of `file`, placed in that file
+  /// (Augeas names a text it was given `<text>`).
+  static func located(_ error: AugeasError, in file: String) -> AugeasError {
+    var located = error
+    located.file?.file = file
+    return located
+  }
+
+  /// An error of parsing a file, with the line that failed and what is on it.
   static func loadError(_ error: AugeasError, files: RootFiles, aliases: [String: [String]]) -> EditorError {
     var result = EditorError(error)
     guard let problem = error.file else { return result }

@@ -112,6 +112,7 @@ extension BootLoaderEditor {
       }
     }
     try tree.set(variablePath(name), value.rendered)
+    changed.insert(file)
   }
 
   func ensureGrub2(_ request: KernelArgsRequest) throws {

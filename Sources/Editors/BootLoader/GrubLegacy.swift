@@ -61,7 +61,7 @@ extension BootLoaderEditor {
         message: "kernel argument '\(argument)' cannot be written by the Grub lens (its key is a kernel-line switch)")
     }
     // Resolve every selection before changing anything.
-    var kernels: [String] = []
+    var kernels: [(file: String, node: String)] = []
     for file in managed {
       let titles = try tree.match(filesPath(file) + "/title")
       var selected: [String]
@@ -85,12 +85,13 @@ extension BootLoaderEditor {
       }
       for title in selected {
         // Entries without a kernel line (chainloader, DOS) are left alone.
-        kernels += try tree.match(title + "/kernel")
+        kernels += try tree.match(title + "/kernel").map { (file, $0) }
       }
     }
     for kernel in kernels {
-      var list = try ArgumentList(tree: tree, node: kernel, ignored: Self.legacyIgnored)
+      var list = try ArgumentList(tree: tree, node: kernel.node, ignored: Self.legacyIgnored)
       try list.apply(request)
+      if list.changed { changed.insert(kernel.file) }
     }
   }
 }

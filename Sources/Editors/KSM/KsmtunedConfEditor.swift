@@ -179,6 +179,13 @@ public final class KsmtunedConfEditor {
     return edited ? [FileChange(path: file, before: nil, after: text)] : []
   }
 
+  /// The file when ``save()`` would change or create it, known without
+  /// rendering the tree: a lens renders a changed tree as a different text.
+  public func changedFiles() -> [String] {
+    if let original { return treeEdited || base != original ? [file] : [] }
+    return edited ? [file] : []
+  }
+
   /// Writes the file when its text changed (through a temporary file and a
   /// rename, keeping its mode and owner) and returns the paths written.
   @discardableResult

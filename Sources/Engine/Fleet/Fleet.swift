@@ -23,6 +23,8 @@ public struct Fleet: Sendable {
   public var directory: String
   /// The `virthost-ksmtuned` program that `tuner: bundled` installs, when there is one.
   public var bundledTuner: String?
+  /// Whether changed files are rendered (``Planner/rendersFiles``).
+  public var rendersFiles = true
 
   /// A fleet of the subfolders of `directory`.
   public init(directory: String, bundledTuner: String? = nil) {
@@ -54,7 +56,8 @@ public struct Fleet: Sendable {
   ) {
     AugeasHandlePool().run {
       for host in hosts {
-        let planner = Planner(root: host.root, bundledTuner: bundledTuner)
+        var planner = Planner(root: host.root, bundledTuner: bundledTuner)
+        planner.rendersFiles = rendersFiles
         report(host, planner.plan(spec, specText: specText, specFile: specFile))
       }
     }

@@ -16,6 +16,10 @@ public struct FileOperation: Sendable, Equatable {
   /// The permission bits for a file that is created (`0o755` for programs); an
   /// existing file keeps its own.
   public var mode: Int
+  /// Whether ``after`` holds the bytes to write. A plan made without file texts
+  /// (``Planner/rendersFiles`` off) knows which files change, and whether each is
+  /// created or updated, but not their new bytes: it can be shown, not applied.
+  public var isRendered = true
 
   /// Creates an operation on `path`.
   public init(path: String, before: Data?, after: Data?, mode: Int = 0o644) {
@@ -32,9 +36,18 @@ public struct FileOperation: Sendable, Equatable {
       mode: mode)
   }
 
+  /// An update (or, when `before` is `nil`, a creation) of `path` whose new bytes
+  /// were not rendered.
+  public static func unrendered(path: String, before: Data?, mode: Int = 0o644) -> FileOperation {
+    var operation = FileOperation(path: path, before: before, after: nil, mode: mode)
+    operation.isRendered = false
+    return operation
+  }
+
   /// `create`, `update` or `delete`.
   public var action: Action {
-    switch (before, after) {
+    if !isRendered { return before == nil ? .create : .update }
+    return switch (before, after) {
     case (nil, _): .create
     case (_, nil): .delete
     default: .update
@@ -43,6 +56,6 @@ public struct FileOperation: Sendable, Equatable {
 
   /// The digest of the bytes before (`sha256:…`), or `absent`.
   public var beforeDigest: String { Digest.of(before) }
-  /// The digest of the bytes after (`sha256:…`), or `absent`.
-  public var afterDigest: String { Digest.of(after) }
+  /// The digest of the bytes after (`sha256:…`), `absent`, or `not rendered`.
+  public var afterDigest: String { isRendered ? Digest.of(after) : "not rendered" }
 }

@@ -43,7 +43,10 @@ struct KernelArgsProvider: ResourceProvider {
       KernelArgsRequest(
         entries: selection, present: wants.filter(\.present).map(\.argument),
         absent: wants.filter { !$0.present }.map(\.argument)))
-    let files = try editor.pendingChanges().map { FileOperation($0) }
+    let files =
+      context.rendersFiles
+      ? try editor.pendingChanges().map { FileOperation($0) }
+      : editor.changedFiles().map { FileOperation.unrendered(path: $0, before: context.readFile($0)) }
 
     let keys = Set(wants.map(\.argument.key))
     var current: [String] = []

@@ -22,7 +22,10 @@ struct KsmtunedConfProvider: ResourceProvider {
       if inFile != setting.value { differing.append(setting.name) }
     }
     try editor.set(wanted)
-    let files = try editor.pendingChanges().map { FileOperation($0) }
+    let files =
+      context.rendersFiles
+      ? try editor.pendingChanges().map { FileOperation($0) }
+      : editor.changedFiles().map { FileOperation.unrendered(path: $0, before: context.readFile($0)) }
     let reason: String
     if files.isEmpty {
       reason = "ksm.settings match the file"

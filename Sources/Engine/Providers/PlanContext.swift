@@ -13,12 +13,15 @@ final class PlanContext {
   let profile: HostProfile
   /// The `virthost-ksmtuned` program to install for `tuner: bundled`, when found.
   let bundledTuner: String?
+  /// Whether changed files are rendered (``Planner/rendersFiles``).
+  let rendersFiles: Bool
   /// Diagnostics found by providers.
   var diagnostics: [Diagnostic] = []
   /// Digests of what was read, by source.
   private(set) var observations: [String: String] = [:]
 
-  init(root: String, profile: HostProfile, bundledTuner: String?) {
+  init(root: String, profile: HostProfile, bundledTuner: String?, rendersFiles: Bool = true) {
+    self.rendersFiles = rendersFiles
     rootPath = root
     var trimmed = root
     while trimmed.hasSuffix("/") { trimmed.removeLast() }
