@@ -43,9 +43,6 @@ public struct Planner: Sendable {
   /// ``AugeasHandlePool``: the one bound by the caller (to share compiled
   /// lenses across plans, as apply and `plan --hosts` do), else one for this plan.
   public func plan(_ spec: HostSpec, specText: String, specFile: String) -> Plan {
-    guard AugeasHandlePool.current != nil else {
-      return AugeasHandlePool().run { plan(spec, specText: specText, specFile: specFile) }
-    }
     let profile = profile(root)
     let context = PlanContext(root: root, profile: profile, bundledTuner: bundledTuner, rendersFiles: rendersFiles)
     context.observe("facts", Self.digestText(of: profile))

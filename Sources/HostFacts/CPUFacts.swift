@@ -100,14 +100,20 @@ private struct CPUInfo {
   init(_ text: String) {
     pairs = text.split(separator: "\n").compactMap { line in
       guard let colon = line.firstIndex(of: ":") else { return nil }
-      return (
-        String(line[..<colon]).trimmingCharacters(in: .whitespaces),
-        String(line[line.index(after: colon)...]).trimmingCharacters(in: .whitespaces)
-      )
+      return (Self.trimmed(line[..<colon]), Self.trimmed(line[line.index(after: colon)...]))
     }
   }
 
   func first(_ key: String) -> String? { pairs.first { $0.key == key }?.value }
+
+  /// `text` without the spaces and tabs around it.
+  private static func trimmed(_ text: Substring) -> String {
+    let blank: (Character) -> Bool = { $0 == " " || $0 == "\t" }
+    guard let start = text.firstIndex(where: { !blank($0) }), let end = text.lastIndex(where: { !blank($0) }) else {
+      return ""
+    }
+    return String(text[start...end])
+  }
 
   func count(_ key: String) -> Int { pairs.count { $0.key == key } }
 }

@@ -37,8 +37,19 @@ struct RootPath {
     rawKind(physical(path))
   }
 
+  /// The kind of the entry at `path` (folders already resolved), from `lstat`.
   private func rawKind(_ path: String) -> FileAttributeType? {
-    (try? FileManager.default.attributesOfItem(atPath: full(path)))?[.type] as? FileAttributeType
+    var status = stat()
+    guard lstat(full(path), &status) == 0 else { return nil }
+    switch status.st_mode & S_IFMT {
+    case S_IFREG: return .typeRegular
+    case S_IFDIR: return .typeDirectory
+    case S_IFLNK: return .typeSymbolicLink
+    case S_IFCHR: return .typeCharacterSpecial
+    case S_IFBLK: return .typeBlockSpecial
+    case S_IFSOCK: return .typeSocket
+    default: return .typeUnknown
+    }
   }
 
   /// `path` with its folders resolved inside the root and its last part kept as it is:
@@ -63,8 +74,10 @@ struct RootPath {
 
   /// The text of the symlink at `path`, whose folders are already resolved.
   private func rawLinkText(_ path: String) -> String? {
-    guard rawKind(path) == .typeSymbolicLink else { return nil }
-    return try? FileManager.default.destinationOfSymbolicLink(atPath: full(path))
+    var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+    let count = readlink(full(path), &buffer, buffer.count - 1)
+    guard count >= 0 else { return nil }  // not a symlink (EINVAL) or missing
+    return String(decoding: buffer[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
   }
 
   /// `path` with every symlink resolved inside the root (at most 40 links),

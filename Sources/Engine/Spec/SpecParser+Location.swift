@@ -5,7 +5,7 @@ extension SpecParser {
   /// in the desired-state `text`, for a problem found after parsing (while planning);
   /// nil when the text does not hold it.
   public static func location(of keyPath: String, in text: String, file: String) -> SourceLocation? {
-    guard var node = try? Yams.compose(yaml: text) else { return nil }
+    guard var node = try? Yams.compose(yaml: text, resolver) else { return nil }
     var remaining = Substring(keyPath)
     var found: Node?
     while !remaining.isEmpty, let mapping = node.mapping {

@@ -13,14 +13,19 @@ public enum SpecParser {
   static let argsKeys = ["present", "absent"]
   static let ksmKeys = ["enabled", "tuner", "merge_across_nodes", "settings"]
 
+  /// The YAML resolver: none of Yams's rules, every scalar stays a string tagged `str`.
+  static let resolver = Resolver.basic
+
   /// Parses `text`, the contents of the desired-state file `file` (used in positions only).
   ///
   /// - Throws: ``SpecError`` with every problem found, in file order.
   public static func parse(_ text: String, file: String) throws(SpecError) -> HostSpec {
+    // Scalars are read as the text written (null spelled out is recognised by its text), so Yams's
+    // tag resolution, which compiles a regular expression per type, is not needed.
     var reader = Reader(file: file)
     let root: Node?
     do {
-      root = try Yams.compose(yaml: text)
+      root = try Yams.compose(yaml: text, SpecParser.resolver)
     } catch {
       throw SpecError(diagnostics: [reader.syntaxDiagnostic(error, text: text)])
     }
