@@ -39,9 +39,10 @@ public struct Planner: Sendable {
 
   /// Plans an already-parsed desired state.
   ///
-  /// The Augeas trees of the providers share handles through an
-  /// ``AugeasHandlePool``: the one bound by the caller (to share compiled
-  /// lenses across plans, as apply and `plan --hosts` do), else one for this plan.
+  /// The Augeas trees of the providers share handles through the
+  /// ``AugeasHandlePool`` the caller binds (apply and `plan --hosts` do, so that
+  /// lenses are compiled once for several plans); without one, each tree opens
+  /// and closes its own handle, so that one lens at a time is compiled.
   public func plan(_ spec: HostSpec, specText: String, specFile: String) -> Plan {
     let profile = profile(root)
     let context = PlanContext(root: root, profile: profile, bundledTuner: bundledTuner, rendersFiles: rendersFiles)

@@ -117,7 +117,7 @@ struct RootPath {
   }
 
   static func components(_ path: String) -> [String] {
-    path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+    path.utf8.split(separator: UInt8(ascii: "/")).map { String(Substring($0)) }
   }
 }
 

@@ -15,6 +15,8 @@ struct SysVServices {
   let paths: RootPath
   /// The folder of the init scripts, from the root.
   let initDirectory: String
+  /// The `rcN.d` folder of each level 0 to 6 (see ``levelDirectory(_:)``), found once.
+  private let levelDirectories: [String]
 
   init(paths: RootPath) throws(EditorError) {
     self.paths = paths
@@ -22,6 +24,10 @@ struct SysVServices {
       throw EditorError(message: "no SysV init script folder (/etc/rc.d/init.d or /etc/init.d) under \(paths.prefix)")
     }
     initDirectory = directory
+    levelDirectories = (0...6).map { level in
+      Self.levelDirectory(paths, level)
+        ?? (directory.hasPrefix("/etc/rc.d/") ? "/etc/rc.d/rc\(level).d" : "/etc/rc\(level).d")
+    }
   }
 
   /// `/etc/rc.d/init.d` when it is a folder, else `/etc/init.d`, else `nil`.
@@ -34,11 +40,8 @@ struct SysVServices {
     ["/etc/rc.d/rc\(level).d", "/etc/rc\(level).d"].first { paths.isDirectory($0) }.map(paths.resolve)
   }
 
-  /// The `rcN.d` folder of `level`, where a new one would go when it is missing.
-  func levelDirectory(_ level: Int) -> String {
-    Self.levelDirectory(paths, level)
-      ?? (initDirectory.hasPrefix("/etc/rc.d/") ? "/etc/rc.d/rc\(level).d" : "/etc/rc\(level).d")
-  }
+  /// The `rcN.d` folder of `level` (0 to 6), where a new one would go when it is missing.
+  func levelDirectory(_ level: Int) -> String { levelDirectories[level] }
 
   func scriptPath(_ name: String) -> String { initDirectory + "/" + name }
 
@@ -61,7 +64,7 @@ struct SysVServices {
     var inLSB = false
     for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
       guard line.hasPrefix("#") else { continue }
-      let body = line.dropFirst().trimmingCharacters(in: .whitespaces)
+      let body = line.dropFirst().drop { $0 == " " || $0 == "\t" }
       if body.hasPrefix("## BEGIN INIT INFO") { inLSB = true }
       if body.hasPrefix("## END INIT INFO") { inLSB = false }
       if chkconfig == nil, body.hasPrefix("chkconfig:") {
@@ -71,7 +74,8 @@ struct SysVServices {
         }
       }
       if inLSB, body.hasPrefix("Default-Start:") {
-        lsbLevels = body.dropFirst("Default-Start:".count).split(separator: " ").compactMap { Int($0) }
+        lsbLevels = body.dropFirst("Default-Start:".count).split(whereSeparator: { $0 == " " || $0 == "\t" })
+          .compactMap { Int($0) }
           .filter { (0...6).contains($0) }
       }
     }
