@@ -25,24 +25,44 @@ public struct HostRoot: Equatable, Sendable {
     prefix + absolute
   }
 
+  /// The most bytes read from one host file (1 MiB): more than any `/proc` or
+  /// sysfs file the daemon reads holds, short of a runaway command line.
+  static let fileLimit = 1 << 20
+
   /// The bytes of `path` (a path on disk, not under the root), at most `limit`
   /// bytes; `nil` when it cannot be opened or read.
-  static func readFile(_ path: String, limit: Int = 1 << 20) -> [UInt8]? {
+  static func readFile(_ path: String, limit: Int = fileLimit) -> [UInt8]? {
     let fd = open(path, O_RDONLY | O_CLOEXEC)
     guard fd >= 0 else { return nil }
     defer { close(fd) }
     var bytes: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 4096)
-    while bytes.count < limit {
-      let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-      if count < 0 {
-        if errno == EINTR { continue }
-        return nil
+    return readRemaining(fd, into: &bytes, limit: limit) ? bytes : nil
+  }
+
+  /// Appends what is left to read from `fd` to `bytes`, until the end of the
+  /// file or until `bytes` holds `limit` bytes; false on a read error.
+  /// Reads go through a stack buffer, so the only allocations are `bytes`'s.
+  static func readRemaining(_ fd: Int32, into bytes: inout [UInt8], limit: Int) -> Bool {
+    withUnsafeTemporaryAllocation(byteCount: 4096, alignment: 1) { chunk in
+      while bytes.count < limit {
+        let count = readOnce(
+          fd, into: UnsafeMutableRawBufferPointer(rebasing: chunk[..<min(chunk.count, limit - bytes.count)]))
+        if count < 0 { return false }
+        if count == 0 { break }
+        bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: chunk[..<count]))
       }
-      if count == 0 { break }
-      bytes.append(contentsOf: chunk[0..<count])
+      return true
     }
-    return bytes
+  }
+
+  /// One `read` of `fd` into `buffer`, retried when a signal interrupts it:
+  /// the count read (0 at the end of the file), or -1 on an error.
+  static func readOnce(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer) -> Int {
+    while true {
+      let count = read(fd, buffer.baseAddress, buffer.count)
+      if count < 0 && errno == EINTR { continue }
+      return count
+    }
   }
 
   /// The text of `errno` value `code`, such as `No such file or directory`.

@@ -95,15 +95,6 @@ public struct KSMSettings: Equatable, Sendable {
 
   /// The value of `text` when it is an optionally signed decimal integer that fits an `Int`.
   static func integer(_ text: String) -> Int? {
-    var digits = Substring(text)
-    var negative = false
-    if let sign = digits.first, sign == "-" || sign == "+" {
-      negative = sign == "-"
-      digits = digits.dropFirst()
-    }
-    guard !digits.isEmpty, digits.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
-      let magnitude = Int(digits)
-    else { return nil }
-    return negative ? -magnitude : magnitude
+    Int(decimal: text.utf8)
   }
 }

@@ -9,17 +9,31 @@ public struct MemInfo: Equatable, Sendable {
   /// awk patterns, only lines starting with exactly `MemTotal:`, `MemFree:`,
   /// `Buffers:` and `Cached:` count (`SwapCached:` does not).
   public init(_ bytes: some Collection<UInt8>) {
-    for line in bytes.split(separator: UInt8(ascii: "\n")) {
-      guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { continue }
-      let name = String(decoding: line[line.startIndex..<colon], as: UTF8.self)
-      guard name == "MemTotal" || name == "MemFree" || name == "Buffers" || name == "Cached" else { continue }
-      let fields = line[line.index(after: colon)...].split(separator: UInt8(ascii: " "))
-      guard let first = fields.first, let value = Int(String(decoding: first, as: UTF8.self)) else { continue }
-      if name == "MemTotal" {
-        total = value
-      } else {
-        free = (free ?? 0) + value
-      }
+    var rest = bytes[...]
+    while !rest.isEmpty {
+      let end = rest.firstIndex(of: UInt8(ascii: "\n")) ?? rest.endIndex
+      add(line: rest[..<end])
+      rest = end == rest.endIndex ? rest[end...] : rest[rest.index(after: end)...]
+    }
+  }
+
+  /// Counts one line of `/proc/meminfo` when it is one of the four, read
+  /// byte by byte: no string is decoded.
+  private mutating func add(line: some Collection<UInt8>) {
+    guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { return }
+    let name = line[..<colon]
+    let isTotal = name.elementsEqual("MemTotal".utf8)
+    guard
+      isTotal || name.elementsEqual("MemFree".utf8) || name.elementsEqual("Buffers".utf8)
+        || name.elementsEqual("Cached".utf8)
+    else { return }
+    let space = UInt8(ascii: " ")
+    let field = line[line.index(after: colon)...].drop(while: { $0 == space }).prefix(while: { $0 != space })
+    guard let value = Int(decimal: field) else { return }
+    if isTotal {
+      total = value
+    } else {
+      free = (free ?? 0) + value
     }
   }
 
