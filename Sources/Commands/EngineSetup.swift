@@ -1,3 +1,4 @@
+import Editors
 import Engine
 import Foundation
 
@@ -46,29 +47,13 @@ enum EngineSetup {
       throw CommandFailure(
         "cannot read \(path): it is larger than \(maximumSpecBytes / 1024) KiB; a desired state is a short file")
     }
-    if let offset = firstInvalidUTF8(data) {
-      let before = data[..<offset]
-      let line = before.count { $0 == UInt8(ascii: "\n") } + 1
-      let column = offset - (before.lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? 0) + 1
+    if let offset = TextBytes.firstInvalidUTF8(data) {
+      let (line, column) = TextBytes.position(of: offset, in: data)
       throw CommandFailure(
         "\(path):\(line):\(column): not UTF-8 text (byte 0x\(String(data[offset], radix: 16, uppercase: true))); save the file as UTF-8"
       )
     }
     return String(decoding: data, as: UTF8.self)
-  }
-
-  /// The offset of the first byte of `data` that is not part of valid UTF-8, or nil.
-  static func firstInvalidUTF8(_ data: Data) -> Int? {
-    var iterator = data.makeIterator()
-    var parser = Unicode.UTF8.ForwardParser()
-    var offset = 0
-    while true {
-      switch parser.parseScalar(from: &iterator) {
-      case .valid(let scalar): offset += scalar.count
-      case .error: return offset
-      case .emptyInput: return nil
-      }
-    }
   }
 
   /// Prints `text` to standard error.

@@ -358,8 +358,12 @@ public final class BootLoaderEditor {
     do { tree = try AugeasTree(root: root, transforms: []) } catch { throw EditorError(error) }
     let rootFiles = RootFiles(root: root)
     for file in files {
-      guard let text = texts[file], let lens = lenses[file] else {
-        throw EditorError(file: file, message: "cannot be read as UTF-8 text")
+      guard let lens = lenses[file] else { continue }
+      guard let text = texts[file], !text.utf8.contains(0) else {
+        let bytes = FileManager.default.contents(atPath: rootFiles.host(file)) ?? Data()
+        let problem = TextBytes.problem(in: bytes)
+        throw EditorError(
+          file: file, line: problem?.line, column: problem?.column, message: problem?.message ?? "cannot be read")
       }
       do {
         try tree.parseText(text, lens: lens, into: filesPath(file))

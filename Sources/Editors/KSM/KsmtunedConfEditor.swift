@@ -1,4 +1,5 @@
 import Augeas
+import Foundation
 import TemplateStore
 
 /// Reads and edits `/etc/ksmtuned.conf` under a root with the Shellvars lens.
@@ -46,6 +47,11 @@ public final class KsmtunedConfEditor {
     self.root = root
     rootPath = RootPath(root)
     file = rootPath.resolve(Self.path)
+    if let bytes = FileManager.default.contents(atPath: rootPath.full(file)),
+      let problem = TextBytes.problem(in: bytes)
+    {
+      throw EditorError(file: file, line: problem.line, column: problem.column, message: problem.message)
+    }
     original = rootPath.read(file)
     do {
       tree = try AugeasTree(root: root, transforms: [])

@@ -1,0 +1,1 @@
+printf "# r\351glage: KSM\n" >> "$ROOT/etc/ksmtuned.conf"
