@@ -73,7 +73,6 @@ public final class BootLoaderEditor {
     self.kind = kind
     self.root = root
     self.files = files
-    var transforms: [Transform] = []  // the lens of each group of managed files
     switch kind {
     case .grubLegacy:
       let names = Self.legacyNames(files)
@@ -85,14 +84,14 @@ public final class BootLoaderEditor {
       for name in names {
         if let real = files.resolve(name), managed.contains(real) { aliases[real, default: []].append(name) }
       }
-      transforms = [Transform(lens: "Grub.lns", includes: managed)]
+      for file in managed { lenses[file] = "Grub.lns" }
     case .grub2:
       guard let defaults = files.realFiles(["/etc/default/grub"]).first else {
         throw EditorError(file: "/etc/default/grub", message: "not found under \(root): no GRUB 2 configuration")
       }
       defaultsFile = defaults
       managed = [defaults]
-      transforms = [Transform(lens: "Shellvars.lns", includes: [defaults])]
+      lenses[defaults] = "Shellvars.lns"
     case .bls:
       entryFiles = files.realFiles(Self.blsEntryNames(files))
       guard !entryFiles.isEmpty else {
@@ -100,8 +99,8 @@ public final class BootLoaderEditor {
       }
       kernelCmdline = files.realFiles(["/etc/kernel/cmdline"]).first
       managed = entryFiles + (kernelCmdline.map { [$0] } ?? [])
-      transforms = [Transform(lens: "Spacevars.lns", includes: entryFiles)]
-      if let kernelCmdline { transforms.append(Transform(lens: "Cmdline.lns", includes: [kernelCmdline])) }
+      for file in entryFiles { lenses[file] = "Spacevars.lns" }
+      if let kernelCmdline { lenses[kernelCmdline] = "Cmdline.lns" }
       for name in ["/boot/grub2/grubenv", "/boot/grub/grubenv"] {
         guard let real = files.realFiles([name]).first, let text = files.text(real) else { continue }
         readOnly.append(real)
@@ -111,7 +110,6 @@ public final class BootLoaderEditor {
         break
       }
     }
-    for transform in transforms { for file in transform.includes { lenses[file] = transform.lens } }
     for file in managed { original[file] = files.text(file) }
     tree = try Self.parse(managed, lenses: lenses, texts: original, root: root, aliases: aliases)
     do {

@@ -47,12 +47,11 @@ public final class KsmtunedConfEditor {
     self.root = root
     rootPath = RootPath(root)
     file = rootPath.resolve(Self.path)
-    if let bytes = FileManager.default.contents(atPath: rootPath.full(file)),
-      let problem = TextBytes.problem(in: bytes)
-    {
+    let bytes = FileManager.default.contents(atPath: rootPath.full(file))
+    if let bytes, let problem = TextBytes.problem(in: bytes) {
       throw EditorError(file: file, line: problem.line, column: problem.column, message: problem.message)
     }
-    original = rootPath.read(file)
+    original = bytes.map { String(decoding: $0, as: UTF8.self) }
     do {
       tree = try AugeasTree(root: root, transforms: [])
     } catch {

@@ -1,4 +1,5 @@
 import Editors
+import Foundation
 
 /// The `kernel_args["all"]` or `kernel_args["default"]` resource: the arguments of
 /// the boot loader's kernel lines, through ``BootLoaderEditor``.
@@ -31,7 +32,8 @@ struct KernelArgsProvider: ResourceProvider {
     let editor = try BootLoaderEditor(root: context.rootPath)
     let selection = EntrySelection(rawValue: entries.rawValue) ?? .all
     let selected = try editor.entries().filter { selection == .all || $0.isDefault }
-    for file in editor.sourceFiles { _ = context.readFile(file) }
+    var read: [String: Data] = [:]
+    for file in editor.sourceFiles { read[file] = context.readFile(file) }
 
     var missing: [Want] = []
     for want in wants {
@@ -46,7 +48,7 @@ struct KernelArgsProvider: ResourceProvider {
     let files =
       context.rendersFiles
       ? try editor.pendingChanges().map { FileOperation($0) }
-      : editor.changedFiles().map { FileOperation.unrendered(path: $0, before: context.readFile($0)) }
+      : editor.changedFiles().map { FileOperation.unrendered(path: $0, before: read[$0]) }
 
     let keys = Set(wants.map(\.argument.key))
     var current: [String] = []

@@ -9,7 +9,7 @@ struct KsmtunedConfProvider: ResourceProvider {
 
   func changes(in context: PlanContext) throws(EditorError) -> [ResourceChange] {
     let editor = try KsmtunedConfEditor(root: context.rootPath)
-    _ = context.readFile(KsmtunedConfEditor.path)
+    let bytes = context.readFile(KsmtunedConfEditor.path)
     let current = try editor.values()
     var wanted: [KsmtunedSetting: String] = [:]
     var before: [String] = []
@@ -25,7 +25,7 @@ struct KsmtunedConfProvider: ResourceProvider {
     let files =
       context.rendersFiles
       ? try editor.pendingChanges().map { FileOperation($0) }
-      : editor.changedFiles().map { FileOperation.unrendered(path: $0, before: context.readFile($0)) }
+      : editor.changedFiles().map { FileOperation.unrendered(path: $0, before: bytes) }
     let reason: String
     if files.isEmpty {
       reason = "ksm.settings match the file"
