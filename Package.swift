@@ -20,6 +20,10 @@ let package = Package(
       pkgConfig: "augeas",
       providers: [.apt(["libaugeas-dev"])]
     ),
+    // The root layer: resolves, reads and (for the applier alone) writes host files under a root. Glibc only.
+    .target(name: "RootFS", dependencies: ["CXattr"]),
+    // The C library's extended-attribute calls, which the Glibc module lacks; only RootFS imports it.
+    .systemLibrary(name: "CXattr"),
     // Safe Swift API over libaugeas; knows nothing of GRUB or KSM. Glibc only.
     .target(name: "Augeas", dependencies: ["CAugeas"]),
     // One type per file format, on top of Augeas.
@@ -62,6 +66,7 @@ let package = Package(
     .executableTarget(name: "virthost-ksmtuned", dependencies: ["KSMTuner"]),
 
     .target(name: "TestSupport", path: "Tests/TestSupport"),
+    .testTarget(name: "RootFSTests", dependencies: ["RootFS", "CXattr", "TestSupport"]),
     .testTarget(name: "AugeasTests", dependencies: ["Augeas", "TestSupport"]),
     .testTarget(
       name: "EngineTests", dependencies: ["Engine", "Commands", "Editors", "DaemonFiles", "TestSupport"],
