@@ -29,12 +29,12 @@ let package = Package(
     // One type per file format, on top of Augeas.
     .target(name: "Editors", dependencies: ["Augeas", "TemplateStore"]),
     // Read-only readers of /proc, /sys, /boot under a root.
-    .target(name: "HostFacts", dependencies: ["Editors"]),
+    .target(name: "HostFacts", dependencies: ["Editors", "RootFS"]),
     // Desired state → resources → plan → apply.
     .target(
       name: "Engine",
       dependencies: [
-        "Augeas", "Editors", "HostFacts", "DaemonFiles", "TemplateStore",
+        "Augeas", "Editors", "HostFacts", "DaemonFiles", "RootFS", "TemplateStore",
         .product(name: "Yams", package: "Yams"),
       ]
     ),
@@ -58,25 +58,25 @@ let package = Package(
     .target(
       name: "Commands",
       dependencies: [
-        "Engine", "HostFacts", "Editors",
+        "Engine", "HostFacts", "Editors", "RootFS",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
     .executableTarget(name: "virthost", dependencies: ["Commands"]),
     .executableTarget(name: "virthost-ksmtuned", dependencies: ["KSMTuner"]),
 
-    .target(name: "TestSupport", path: "Tests/TestSupport"),
+    .target(name: "TestSupport", dependencies: ["RootFS"], path: "Tests/TestSupport"),
     .testTarget(name: "RootFSTests", dependencies: ["RootFS", "CXattr", "TestSupport"]),
     .testTarget(name: "AugeasTests", dependencies: ["Augeas", "TestSupport"]),
     .testTarget(
-      name: "EngineTests", dependencies: ["Engine", "Commands", "Editors", "DaemonFiles", "TestSupport"],
+      name: "EngineTests", dependencies: ["Engine", "Commands", "Editors", "DaemonFiles", "RootFS", "TestSupport"],
       exclude: ["Fixtures"]),
     // Golden fixture roots are read from the repository with FixtureRoot (cp -a keeps their symlinks).
     .testTarget(name: "BootLoaderTests", dependencies: ["Editors", "Augeas", "TestSupport"], exclude: ["Fixtures"]),
     .testTarget(name: "TemplateStoreTests", dependencies: ["TemplateStore", "TestSupport"]),
     .testTarget(name: "AnsibleTests", dependencies: ["Commands", "TestSupport"]),
     .testTarget(name: "ConfigEditorsTests", dependencies: ["Editors", "TestSupport"], exclude: ["Fixtures"]),
-    .testTarget(name: "HostFactsTests", dependencies: ["HostFacts", "Commands", "TestSupport"], exclude: ["Fixtures"]),
+    .testTarget(name: "HostFactsTests", dependencies: ["HostFacts", "Commands", "RootFS", "TestSupport"], exclude: ["Fixtures"]),
     .testTarget(
       name: "KSMTunerTests", dependencies: ["KSMTuner", "DaemonFiles", "TestSupport"], exclude: ["Fixtures"]),
     // Bad input, faults and concurrency against the built `virthost` and `virthost-ksmtuned` processes.

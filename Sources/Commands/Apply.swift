@@ -33,10 +33,10 @@ struct ApplyCommand: ParsableCommand {
     do {
       if PlanDocument.isPlan(Data(text.utf8)) {
         let document = try PlanDocument.decode(Data(text.utf8), file: input)
-        let root = options.root == "/" ? document.root : options.root
+        let root = options.root == "/" ? try RootOptions.hostRoot(document.root) : try options.hostRoot()
         report = try EngineSetup.engine(root: root).apply(saved: document, progress: progress.show)
       } else {
-        let engine = EngineSetup.engine(root: options.root)
+        let engine = EngineSetup.engine(root: try options.hostRoot())
         let plan = try engine.plan(specText: text, specFile: input)
         print(PlanTextRenderer().render(plan), terminator: "")
         if plan.hasErrors { throw ExitCode.failure }

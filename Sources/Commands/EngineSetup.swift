@@ -1,15 +1,10 @@
-import Editors
 import Engine
 import Foundation
+import RootFS
 
-/// How the commands build an ``Engine``: the root made absolute, the bundled
-/// tuner looked for next to the running `virthost`.
+/// How the commands build an ``Engine``: on one ``HostRoot`` made from `--root`, the
+/// bundled tuner looked for next to the running `virthost`.
 enum EngineSetup {
-  /// `path` made absolute against the current folder.
-  static func absolute(_ path: String) -> String {
-    path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
-  }
-
   /// `virthost-ksmtuned` in the folder of the running executable.
   static var bundledTuner: String? {
     guard let executable = Bundle.main.executableURL?.resolvingSymlinksInPath() else { return nil }
@@ -17,8 +12,8 @@ enum EngineSetup {
   }
 
   /// The engine for `root`.
-  static func engine(root: String) -> Engine {
-    Engine(planner: Planner(root: absolute(root), bundledTuner: bundledTuner))
+  static func engine(root: HostRoot) -> Engine {
+    Engine(planner: Planner(root: root, bundledTuner: bundledTuner))
   }
 
   /// The largest desired-state or plan file read: a host's desired state is a few hundred bytes.

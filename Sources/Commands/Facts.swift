@@ -35,23 +35,17 @@ struct Facts: ParsableCommand {
   @Option(help: "text for people, json for scripts.")
   var format: Format = .text
 
-  func validate() throws {
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: options.root, isDirectory: &isDirectory), isDirectory.boolValue else {
-      throw ValidationError("--root \(options.root) is not a directory")
-    }
-  }
-
   func run() throws {
-    let output = render(environment: ProcessInfo.processInfo.environment, isTerminal: isatty(STDOUT_FILENO) == 1)
+    let output = try render(
+      environment: ProcessInfo.processInfo.environment, isTerminal: isatty(STDOUT_FILENO) == 1)
     print(output.text, terminator: "")
     if output.failed { throw ExitCode(1) }
   }
 
   /// The command's output and whether a FAIL-level check failed, for the given
   /// environment and whether standard output is a terminal.
-  func render(environment: [String: String], isTerminal: Bool) -> (text: String, failed: Bool) {
-    let report = FactsReport(root: options.root, facts: HostFacts.gather(root: options.root))
+  func render(environment: [String: String], isTerminal: Bool) throws -> (text: String, failed: Bool) {
+    let report = FactsReport(root: options.root, facts: HostFacts.gather(root: try options.hostRoot()))
     switch format {
     case .json: return (report.json(), report.hasFailure)
     case .text:

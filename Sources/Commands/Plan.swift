@@ -43,7 +43,7 @@ struct PlanCommand: ParsableCommand {
 
   func run() throws {
     if let hosts { return try planFleet(hosts) }
-    var engine = EngineSetup.engine(root: options.root)
+    var engine = EngineSetup.engine(root: try options.hostRoot())
     engine.planner.rendersFiles = rendersFiles
     let plan: Plan
     do {
@@ -80,13 +80,13 @@ struct PlanCommand: ParsableCommand {
   /// `--hosts DIR`: one report per host, headed by its name (text, Markdown) or
   /// one JSON object of plan documents by host name; then a summary line (text).
   private func planFleet(_ directory: String) throws {
-    var fleet = Fleet(directory: EngineSetup.absolute(directory), bundledTuner: EngineSetup.bundledTuner)
+    var fleet = Fleet(directory: directory, bundledTuner: EngineSetup.bundledTuner)
     fleet.rendersFiles = rendersFiles
     let hosts: [Fleet.Host]
     do {
       hosts = try fleet.hosts()
     } catch {
-      throw CommandFailure("cannot list the hosts in \(directory): \(error.localizedDescription)")
+      throw CommandFailure("cannot list the hosts in \(directory): \(error)")
     }
     var failed: [String] = []
     var changing = 0
@@ -103,7 +103,7 @@ struct PlanCommand: ParsableCommand {
     fleet.plan(parsed, specText: specText, specFile: spec, hosts: hosts) { host, plan in
       if plan.hasErrors { failed.append(host.name) } else if plan.hasChanges { changing += 1 }
       switch format {
-      case .text: print("=== \(host.name) (\(host.root))\n" + render(plan), terminator: "")
+      case .text: print("=== \(host.name) (\(host.root.path))\n" + render(plan), terminator: "")
       case .markdown: print("## \(host.name)\n\n" + render(plan))
       case .json:
         let document = render(plan).trimmingCharacters(in: .whitespacesAndNewlines)

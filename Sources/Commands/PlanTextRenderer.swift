@@ -40,7 +40,7 @@ struct PlanTextRenderer {
       field("then:", regeneration.joined(separator: " ") + "  (once, after every file)")
     }
     for (index, link) in change.links.enumerated() {
-      let sign = link.kind.rawValue == "create" ? "+" : "-"
+      let sign = link.kind == .create ? "+" : "-"
       field(index == 0 ? "links:" : "", "\(sign) \(link.path) -> \(link.target)")
     }
     if let installed = change.enableAfterInstall {

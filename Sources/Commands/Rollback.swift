@@ -9,8 +9,9 @@ struct RollbackCommand: ParsableCommand {
   @OptionGroup var options: RootOptions
 
   func run() throws {
+    let engine = EngineSetup.engine(root: try options.hostRoot())
     do {
-      let report = try EngineSetup.engine(root: options.root).rollback(progress: ProgressPrinter().show)
+      let report = try engine.rollback(progress: ProgressPrinter().show)
       print("Rolled back the apply of backup \(report.backup): \(report.restored.count) steps.")
     } catch {
       EngineSetup.printError(error.description)

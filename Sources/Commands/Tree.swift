@@ -15,7 +15,7 @@ struct Tree: ParsableCommand {
   var file: String
 
   func run() throws {
-    let tree = try AugeasTree(root: options.root, transforms: [Transform(lens: lens, includes: [file])])
+    let tree = try AugeasTree(root: try options.hostRoot().path, transforms: [Transform(lens: lens, includes: [file])])
     for path in try tree.match("/files\(file)//*") {
       let value = try tree.get(path)
       print(value.map { "\(path) = \($0)" } ?? path)

@@ -1,4 +1,5 @@
 import Foundation
+import RootFS
 
 /// The engine's entry point: plans a desired state, applies a plan or a saved
 /// plan under the root's lock, and rolls the last apply back.
@@ -19,10 +20,10 @@ public struct Engine: Sendable {
   public init(planner: Planner, lockWait: Duration = .seconds(3), runsCommands: Bool? = nil) {
     self.planner = planner
     self.lockWait = lockWait
-    self.runsCommands = runsCommands ?? (planner.root.trimmingSuffix("/").isEmpty)
+    self.runsCommands = runsCommands ?? planner.root.isLive
   }
 
-  private var root: String { planner.root.trimmingSuffix("/") }
+  private var root: HostRoot { planner.root }
 
   /// Plans the desired state in `specText`.
   public func plan(specText: String, specFile: String) throws(SpecError) -> Plan {
@@ -38,12 +39,12 @@ public struct Engine: Sendable {
       throw .io("the plan was made without the new text of \(file.path) (rendersFiles off); nothing was applied")
     }
     guard shown.hasChanges else { return ApplyReport(plan: shown, applied: [], skipped: [], backup: nil) }
-    let lock = try ApplyLock(root: planner.root, wait: lockWait)
+    let lock = try ApplyLock(root: root, wait: lockWait)
     defer { withExtendedLifetime(lock) {} }
     let fresh = replan(shown)
     let differences = Self.differences(saved: PlanDocument(shown), current: PlanDocument(fresh))
     if !differences.isEmpty { throw .stale(differences) }
-    let report = try Applier(root: root, runsCommands: runsCommands).apply(fresh, progress: progress)
+    let report = try Applier(host: root, runsCommands: runsCommands).apply(fresh, progress: progress)
     let after = replan(shown)
     if after.hasChanges { throw .notConverged(after) }
     return report
@@ -72,7 +73,7 @@ public struct Engine: Sendable {
     return (try? planner.plan(specText: plan.specText, specFile: plan.specFile))
       ?? Plan(
         root: plan.root, specFile: plan.specFile, specText: plan.specText, changes: [],
-        diagnostics: [Diagnostic(.error, "the desired state no longer parses")], observations: [], regeneration: nil)
+        diagnostics: [Diagnostic(.error, .specNoLongerParses, "the desired state no longer parses")], observations: [], regeneration: nil)
   }
 
   /// What differs between a saved plan and one made now, one sentence each; empty when the saved plan is fresh.
@@ -82,12 +83,12 @@ public struct Engine: Sendable {
     let before = Dictionary(saved.reads.map { ($0.source, $0.digest) }, uniquingKeysWith: { a, _ in a })
     let now = Dictionary(current.reads.map { ($0.source, $0.digest) }, uniquingKeysWith: { a, _ in a })
     for source in Set(before.keys).union(now.keys).sorted() where before[source] != now[source] {
-      let what = source == "facts" ? "the host's facts (CPU, NUMA nodes, kernel)" : source
+      let what = source == .facts ? "the host's facts (CPU, NUMA nodes, kernel)" : source.description
       switch (before[source], now[source]) {
       case (nil, _): result.append("\(what) is read now but was not then")
       case (_, nil): result.append("\(what) is no longer read")
-      case ("absent", _): result.append("\(what) was created")
-      case (_, "absent"): result.append("\(what) was removed")
+      case (.absent?, _): result.append("\(what) was created")
+      case (_, .absent?): result.append("\(what) was removed")
       default: result.append("\(what) changed")
       }
     }
@@ -103,11 +104,11 @@ public struct Engine: Sendable {
   /// Restores the last apply's backup: its files byte for byte (files it created
   /// are removed), its enablement links and live values; marks it rolled back.
   public func rollback(progress: (ApplyEvent) -> Void = { _ in }) throws(EngineError) -> RollbackReport {
-    let lock = try ApplyLock(root: planner.root, wait: lockWait)
+    let lock = try ApplyLock(root: root, wait: lockWait)
     defer { withExtendedLifetime(lock) {} }
     let store = BackupStore(root: root)
     guard let name = store.names().last else {
-      throw .rollback("nothing to roll back: no backups under \(root + BackupStore.folder)")
+      throw .rollback("nothing to roll back: no backups under \(store.hostFolder)")
     }
     var manifest: BackupStore.Manifest
     do {
@@ -128,38 +129,34 @@ public struct Engine: Sendable {
       progress(ApplyEvent(step: description, outcome: .done))
       restored.append(description)
     }
+    let writer = HostRootWriter(root)
     for file in manifest.files.reversed() {
       if file.existed {
+        // The file keeps the mode, owner and attributes the apply kept; one the apply removed gets its mode back.
         try step("restore \(file.path)") {
-          try HostFileSystem.replace(
-            root + file.path, with: try store.backedUpBytes(file.path, in: name), mode: file.mode ?? 0o644)
-          if let mode = file.mode {
-            try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: root + file.path)
-          }
+          try writer.replace(
+            file.path, with: try store.backedUpBytes(file.path, in: name), mode: UInt32(file.mode ?? 0o644))
         }
       } else {
         try step("remove \(file.path)") {
-          try HostFileSystem.remove(root + file.path)
-          for folder in file.createdFolders.reversed() { try HostFileSystem.removeEmptyFolder(root + folder) }
+          try writer.remove(file.path)
+          for folder in file.createdFolders.reversed() { try writer.removeEmptyFolder(folder) }
         }
       }
     }
     for link in manifest.links.reversed() {
-      let path = root + link.path
-      if link.kind == "create" {
-        try step("remove link \(link.path)") { try HostFileSystem.remove(path) }
-      } else {
-        try step("restore link \(link.path) -> \(link.target)") {
-          try? HostFileSystem.remove(path)
-          try FileManager.default.createSymbolicLink(atPath: path, withDestinationPath: link.target)
-        }
+      switch link.kind {
+      case .create:
+        try step("remove link \(link.path)") { try writer.remove(link.path) }
+      case .remove:
+        try step("restore link \(link.path) -> \(link.target)") { try writer.link(link.path, to: link.target) }
       }
     }
     for folder in manifest.linkFolders.reversed() {
-      try step("remove folder \(folder) when empty") { try HostFileSystem.removeEmptyFolder(root + folder) }
+      try step("remove folder \(folder) when empty") { try writer.removeEmptyFolder(folder) }
     }
     for live in manifest.live {
-      try step("write \(live.value) to \(live.path)") { try HostFileSystem.writeLive(root + live.path, live.value) }
+      try step("write \(live.value) to \(live.path)") { try writer.writeLive(live.path, live.value) }
     }
     manifest.rolledBack = true
     do {

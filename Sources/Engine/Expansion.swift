@@ -37,24 +37,24 @@ struct Expansion {
     if profile.hardwareVirtualization == nil {
       diagnostics.append(
         Diagnostic(
-          .warning, "cannot tell whether the CPU has hardware virtualization",
+          .warning, .virtualizationUnknown, "cannot tell whether the CPU has hardware virtualization",
           detail: "/proc/cpuinfo under the root has no flags line."))
     }
     if profile.hardwareVirtualization == false {
       diagnostics.append(
         Diagnostic(
-          severity, "the CPU has no hardware virtualization (no svm or vmx flag)",
+          severity, .noHardwareVirtualization, "the CPU has no hardware virtualization (no svm or vmx flag)",
           detail: "KVM guests cannot run here. Turn on SVM or VT-x in the firmware setup if the CPU has it."))
     }
     if profile.kernelLacks("CONFIG_KVM") {
       diagnostics.append(
         Diagnostic(
-          severity, "the kernel is built without KVM (CONFIG_KVM is not set)", detail: "Boot a kernel with KVM."))
+          severity, .kernelWithoutKVM, "the kernel is built without KVM (CONFIG_KVM is not set)", detail: "Boot a kernel with KVM."))
     }
     if spec.ksm?.enabled == true, profile.kernelLacks("CONFIG_KSM") {
       diagnostics.append(
         Diagnostic(
-          .error, "ksm.enabled: true, but the kernel is built without KSM (CONFIG_KSM is not set)",
+          .error, .kernelWithoutKSM, "ksm.enabled: true, but the kernel is built without KSM (CONFIG_KSM is not set)",
           keyPath: "ksm.enabled"))
     }
     if spec.iommu == .on, let key = profile.iommuKey {
@@ -62,7 +62,7 @@ struct Expansion {
       if profile.kernelLacks(option) {
         diagnostics.append(
           Diagnostic(
-            .warning, "the kernel is built without \(option): \(key)=on will have no effect",
+            .warning, .kernelWithoutIOMMU, "the kernel is built without \(option): \(key)=on will have no effect",
             detail: "The argument is added anyway; it takes effect with a kernel that has \(option).",
             keyPath: "iommu"))
       }
@@ -82,7 +82,7 @@ struct Expansion {
       } else {
         diagnostics.append(
           Diagnostic(
-            .error, "iommu: \(spec.iommu.rawValue) needs an AMD or Intel CPU, and this CPU's vendor is unknown",
+            .error, .unknownCPUVendor, "iommu: \(spec.iommu.rawValue) needs an AMD or Intel CPU, and this CPU's vendor is unknown",
             detail: "Leave iommu unmanaged and add the argument under kernel.args.present instead.", address: address,
             keyPath: "iommu"))
       }
@@ -103,7 +103,7 @@ struct Expansion {
       if let clash = wants.first(where: { $0.present && KernelArgsProvider.matches($0.argument, argument) }) {
         diagnostics.append(
           Diagnostic(
-            .error, "kernel.args.absent removes \(argument), which \(clash.origin) adds", address: address,
+            .error, .conflictingKernelArgument, "kernel.args.absent removes \(argument), which \(clash.origin) adds", address: address,
             keyPath: "kernel.args.absent"))
         continue
       }
@@ -172,7 +172,7 @@ struct Expansion {
       if profile.numaNodes <= 1 {
         diagnostics.append(
           Diagnostic(
-            .note, "ksm.merge_across_nodes skipped: this host has one NUMA node", address: address,
+            .note, .mergeAcrossNodesSkipped, "ksm.merge_across_nodes skipped: this host has one NUMA node", address: address,
             keyPath: "ksm.merge_across_nodes"))
       } else {
         wants.append(

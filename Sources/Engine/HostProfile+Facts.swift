@@ -1,4 +1,5 @@
 import HostFacts
+import RootFS
 
 extension HostProfile {
   /// The profile of the host at `root`, from its CPU and kernel facts: unknown
@@ -8,7 +9,7 @@ extension HostProfile {
   /// Reads only what the profile holds: not the boot loader or services facts of
   /// ``HostFacts/gather(root:)``, which the providers read themselves (the boot
   /// loader would otherwise be parsed by Augeas twice per plan).
-  public static func read(root: String) -> HostProfile {
+  public static func read(root: HostRoot) -> HostProfile {
     HostProfile(cpu: CPUFacts(root: root), kernel: KernelFacts(root: root))
   }
 

@@ -1,18 +1,19 @@
 import Augeas
 import Editors
 import Foundation
+import RootFS
 
 /// Makes a ``Plan``: reads the host through the providers the desired state
 /// expands into and collects their changes, reads and diagnostics.
 ///
 /// Reads only: nothing under the root is written while planning.
 public struct Planner: Sendable {
-  /// The host's root directory.
-  public var root: String
+  /// The host's root.
+  public var root: HostRoot
   /// The `virthost-ksmtuned` program that `tuner: bundled` installs, when there is one.
   public var bundledTuner: String?
   /// Reads what the engine needs to know of the host at a root.
-  public var profile: @Sendable (String) -> HostProfile
+  public var profile: @Sendable (HostRoot) -> HostProfile
   /// Whether the new text of every changed file is rendered (the default). Off,
   /// a plan names the files that change without rendering them through their
   /// lens (Augeas's put direction, the most expensive part of a plan): enough
@@ -21,8 +22,8 @@ public struct Planner: Sendable {
 
   /// A planner for the host at `root`.
   public init(
-    root: String, bundledTuner: String? = nil,
-    profile: @escaping @Sendable (String) -> HostProfile = HostProfile.read(root:)
+    root: HostRoot, bundledTuner: String? = nil,
+    profile: @escaping @Sendable (HostRoot) -> HostProfile = HostProfile.read(root:)
   ) {
     self.root = root
     self.bundledTuner = bundledTuner
@@ -45,8 +46,8 @@ public struct Planner: Sendable {
   /// and closes its own handle, so that one lens at a time is compiled.
   public func plan(_ spec: HostSpec, specText: String, specFile: String) -> Plan {
     let profile = profile(root)
-    let context = PlanContext(root: root, profile: profile, bundledTuner: bundledTuner, rendersFiles: rendersFiles)
-    context.observe("facts", Self.digestText(of: profile))
+    let context = PlanContext(host: root, profile: profile, bundledTuner: bundledTuner, rendersFiles: rendersFiles)
+    context.observe(.facts, Self.digestText(of: profile))
     var expansion = Expansion(spec: spec, profile: profile)
     let providers = expansion.providers()
     var changes: [ResourceChange] = []
@@ -59,15 +60,15 @@ public struct Planner: Sendable {
         let location =
           error.file != nil && error.line == nil
           ? SpecParser.location(of: provider.origin, in: specText, file: specFile) : nil
-        context.report(Diagnostic(.error, error.description, keyPath: provider.origin, location: location))
+        context.report(Diagnostic(.error, .hostFile, error.description, keyPath: provider.origin, location: location))
       }
     }
     var regeneration: Regeneration?
     if changes.contains(where: \.regeneratesBootLoader) {
-      regeneration = try? BootLoaderEditor(root: root).regenerationCommand()
+      regeneration = try? BootLoaderEditor(root: root.path).regenerationCommand()
     }
     return Plan(
-      root: root, specFile: specFile, specText: specText, changes: changes,
+      root: root.path, specFile: specFile, specText: specText, changes: changes,
       diagnostics: expansion.diagnostics + context.diagnostics, observations: context.sortedObservations,
       regeneration: regeneration)
   }

@@ -1,4 +1,5 @@
 import Foundation
+import RootFS
 
 /// What the processors say about themselves in `/proc/cpuinfo`, and the NUMA nodes
 /// in `/sys/devices/system/node`.
@@ -45,14 +46,10 @@ public struct CPUFacts: Sendable, Codable, Equatable {
 
   /// Reads the processors of the host at `root` alone, without the other facts
   /// (which ``HostFacts/gather(root:)`` reads too, the boot loader's through Augeas).
-  public init(root: String) {
-    self.init(RootFiles(root: root))
-  }
-
-  init(_ files: RootFiles) {
-    switch files.read(Self.cpuinfo) {
+  public init(root: HostRoot) {
+    switch root.factText(Self.cpuinfo) {
     case .failure(let problem):
-      let reason = problem.description
+      let reason = problem.factReason
       vendor = .unknown(reason, source: Self.cpuinfo)
       vendorID = .unknown(reason, source: Self.cpuinfo)
       model = .unknown(reason, source: Self.cpuinfo)
@@ -75,9 +72,9 @@ public struct CPUFacts: Sendable, Codable, Equatable {
       }
       count = .known(fields.count("processor"), source: Self.cpuinfo)
     }
-    switch files.entries(Self.nodes) {
+    switch root.factEntries(Self.nodes) {
     case .failure(let problem):
-      numaNodes = .unknown(problem.description, source: Self.nodes)
+      numaNodes = .unknown(problem.factReason, source: Self.nodes)
     case .success(let names):
       let nodes = names.filter { $0.hasPrefix("node") && $0.dropFirst(4).allSatisfy(\.isNumber) && $0.count > 4 }
       numaNodes = .known(nodes.count, source: Self.nodes)

@@ -1,3 +1,5 @@
+import RootFS
+
 /// Everything virthost reads about a host before it changes anything, each value with
 /// its source.
 ///
@@ -25,14 +27,13 @@ public struct HostFacts: Sendable, Codable, Equatable {
   public var services: ServicesFacts
 
   /// Reads the facts of the host whose root directory is `root` (`/` for this machine).
-  public static func gather(root: String) -> HostFacts {
-    let files = RootFiles(root: root)
-    let cpu = CPUFacts(files)
-    let memory = MemoryFacts(files, cpu: cpu)
-    let kernel = KernelFacts(files)
+  public static func gather(root: HostRoot) -> HostFacts {
+    let cpu = CPUFacts(root: root)
+    let memory = MemoryFacts(root, cpu: cpu)
+    let kernel = KernelFacts(root: root)
     return HostFacts(
-      cpu: cpu, kernel: kernel, iommu: IOMMUFacts(files), ksm: KSMFacts(files, pageSize: memory.pageSizeBytes),
-      memory: memory, kvm: KVMFacts(files, cpu: cpu), boot: BootFacts(root: root, cmdline: kernel.cmdline),
-      services: ServicesFacts(root: root, isLive: files.isLive))
+      cpu: cpu, kernel: kernel, iommu: IOMMUFacts(root), ksm: KSMFacts(root, pageSize: memory.pageSizeBytes),
+      memory: memory, kvm: KVMFacts(root, cpu: cpu), boot: BootFacts(root: root.path, cmdline: kernel.cmdline),
+      services: ServicesFacts(root: root.path, isLive: root.isLive))
   }
 }

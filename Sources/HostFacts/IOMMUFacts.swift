@@ -1,3 +1,5 @@
+import RootFS
+
 /// The IOMMU (AMD-Vi, Intel VT-d) that PCI passthrough needs: announced by the firmware,
 /// switched on by the kernel, and what the kernel said about it at boot.
 public struct IOMMUFacts: Sendable, Codable, Equatable {
@@ -34,16 +36,16 @@ public struct IOMMUFacts: Sendable, Codable, Equatable {
   /// RHEL save them at start-up. The live kernel buffer (`dmesg`, `/dev/kmsg`) is not read.
   static let bootLogPath = "/var/log/dmesg"
 
-  init(_ files: RootFiles) {
-    switch files.entries(Self.tablesFolder) {
-    case .failure(let problem): firmwareTables = .unknown(problem.description, source: Self.tablesFolder)
+  init(_ root: HostRoot) {
+    switch root.factEntries(Self.tablesFolder) {
+    case .failure(let problem): firmwareTables = .unknown(problem.factReason, source: Self.tablesFolder)
     case .success(let names):
       firmwareTables = .known(Self.tables.filter { names.contains($0) }, source: Self.tablesFolder)
     }
-    switch files.read(Self.bootLogPath) {
+    switch root.factText(Self.bootLogPath) {
     case .failure(let problem):
-      bootLog = .unknown(problem.description, source: Self.bootLogPath)
-      passthrough = .unknown(problem.description, source: Self.bootLogPath)
+      bootLog = .unknown(problem.factReason, source: Self.bootLogPath)
+      passthrough = .unknown(problem.factReason, source: Self.bootLogPath)
     case .success(let text):
       let lines = text.split(separator: "\n").map { String($0.reversed().drop { $0.isWhitespace }.reversed()) }
         .filter(Self.isAboutIOMMU)
@@ -52,7 +54,7 @@ public struct IOMMUFacts: Sendable, Codable, Equatable {
         lines.contains { $0.lowercased().contains("passthrough") || $0.lowercased().contains("pass through") },
         source: Self.bootLogPath)
     }
-    active = Self.active(files, bootLog: bootLog)
+    active = Self.active(root, bootLog: bootLog)
   }
 
   static func isAboutIOMMU(_ line: String) -> Bool {
@@ -61,9 +63,9 @@ public struct IOMMUFacts: Sendable, Codable, Equatable {
     return ["AMD-Vi", "DMAR", "IOMMU", "Intel-IOMMU"].contains { message.contains($0) } || message.hasPrefix("iommu:")
   }
 
-  private static func active(_ files: RootFiles, bootLog: Fact<[String]>) -> Fact<Bool> {
+  private static func active(_ root: HostRoot, bootLog: Fact<[String]>) -> Fact<Bool> {
     let folders = [classFolder, groupsFolder].compactMap { folder in
-      (try? files.entries(folder).get()).map { (folder, $0) }
+      (try? root.factEntries(folder).get()).map { (folder, $0) }
     }
     if !folders.isEmpty {
       return .known(

@@ -1,3 +1,5 @@
+import RootFS
+
 /// Kernel Samepage Merging as `/sys/kernel/mm/ksm` shows it: whether it runs, how hard
 /// it scans, and how much memory it saves.
 public struct KSMFacts: Sendable, Codable, Equatable {
@@ -40,11 +42,11 @@ public struct KSMFacts: Sendable, Codable, Equatable {
 
   static let folder = "/sys/kernel/mm/ksm"
 
-  init(_ files: RootFiles, pageSize: Fact<Int>) {
+  init(_ root: HostRoot, pageSize: Fact<Int>) {
     func number(_ name: String) -> Fact<Int> {
       let path = "\(Self.folder)/\(name)"
-      switch files.value(path) {
-      case .failure(let problem): return .unknown(problem.description, source: path)
+      switch root.factValue(path) {
+      case .failure(let problem): return .unknown(problem.factReason, source: path)
       case .success(let text):
         guard let value = Int(text) else { return .unknown("\(path) holds \"\(text)\", not a number", source: path) }
         return .known(value, source: path)

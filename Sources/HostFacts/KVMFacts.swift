@@ -1,3 +1,5 @@
+import RootFS
+
 /// Whether KVM is usable: its device and the vendor's kernel module.
 public struct KVMFacts: Sendable, Codable, Equatable {
   /// Whether `/dev/kvm` exists: a character device on a live host; under a fixture root,
@@ -19,14 +21,14 @@ public struct KVMFacts: Sendable, Codable, Equatable {
   static let devicePath = "/dev/kvm"
   static let modules = "/proc/modules"
 
-  init(_ files: RootFiles, cpu: CPUFacts) {
-    switch files.kind(Self.devicePath) {
+  init(_ root: HostRoot, cpu: CPUFacts) {
+    switch root.status(Self.devicePath)?.kind {
     case .characterDevice?, .regular?: device = .known(true, source: Self.devicePath)
-    case .directory?, .other?:
+    case .directory?, .symbolicLink?, .blockDevice?, .other?:
       device = .unknown("\(Self.devicePath) is neither a device nor a file", source: Self.devicePath)
     case nil:
       device =
-        files.kind("/dev") == .directory
+        root.isDirectory("/dev")
         ? .known(false, source: Self.devicePath)
         : .unknown("/dev not found (an offline image has no devices)", source: Self.devicePath)
     }
@@ -41,7 +43,7 @@ public struct KVMFacts: Sendable, Codable, Equatable {
       moduleLoaded = .unknown(module.unknown ?? "", source: Self.modules)
       return
     }
-    let listed = files.read(Self.modules).map { text in
+    let listed = root.factText(Self.modules).map { text in
       text.split(separator: "\n").contains { $0.split(separator: " ").first.map(String.init) == name }
     }
     let builtIn = "/sys/module/\(name)"
@@ -49,12 +51,12 @@ public struct KVMFacts: Sendable, Codable, Equatable {
     case .success(true): moduleLoaded = .known(true, source: Self.modules)
     case .success(false):
       moduleLoaded =
-        files.kind(builtIn) == .directory ? .known(true, source: builtIn) : .known(false, source: Self.modules)
+        root.isDirectory(builtIn) ? .known(true, source: builtIn) : .known(false, source: Self.modules)
     case .failure(let problem):
       moduleLoaded =
-        files.kind(builtIn) == .directory
+        root.isDirectory(builtIn)
         ? .known(true, source: builtIn)
-        : .unknown("\(problem.description) and \(builtIn) not found", source: Self.modules)
+        : .unknown("\(problem.factReason) and \(builtIn) not found", source: Self.modules)
     }
   }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import RootFS
 
 #if canImport(Glibc)
   import Glibc
@@ -33,12 +34,8 @@ public struct KernelFacts: Sendable, Codable, Equatable {
   static let cmdlinePath = "/proc/cmdline"
 
   /// Reads the running kernel of the host at `root` alone, without the other facts.
-  public init(root: String) {
-    self.init(RootFiles(root: root))
-  }
-
-  init(_ files: RootFiles) {
-    release = Self.release(files)
+  public init(root: HostRoot) {
+    release = Self.release(root)
     let configPath = "/boot/config-\(release.value ?? "<release>")"
     var config: [String: Fact<String>] = [:]
     if release.value == nil {
@@ -46,17 +43,17 @@ public struct KernelFacts: Sendable, Codable, Equatable {
         config[option] = .unknown("the running kernel release is unknown", source: configPath)
       }
     } else {
-      switch files.read(configPath) {
+      switch root.factText(configPath) {
       case .failure(let problem):
-        for option in Self.configOptions { config[option] = .unknown(problem.description, source: configPath) }
+        for option in Self.configOptions { config[option] = .unknown(problem.factReason, source: configPath) }
       case .success(let text):
         let values = Self.parseConfig(text)
         for option in Self.configOptions { config[option] = .known(values[option] ?? "n", source: configPath) }
       }
     }
     self.config = config
-    switch files.read(Self.cmdlinePath) {
-    case .failure(let problem): cmdline = .unknown(problem.description, source: Self.cmdlinePath)
+    switch root.factText(Self.cmdlinePath) {
+    case .failure(let problem): cmdline = .unknown(problem.factReason, source: Self.cmdlinePath)
     case .success(let text): cmdline = .known(Self.splitArguments(text), source: Self.cmdlinePath)
     }
   }
@@ -66,14 +63,14 @@ public struct KernelFacts: Sendable, Codable, Equatable {
     config[option] ?? .unknown("\(option) is not one of the options virthost reads", source: "/boot/config-<release>")
   }
 
-  private static func release(_ files: RootFiles) -> Fact<String> {
-    switch files.value(osrelease) {
+  private static func release(_ root: HostRoot) -> Fact<String> {
+    switch root.factValue(osrelease) {
     case .success(let value) where !value.isEmpty: return .known(value, source: osrelease)
     case .success: return .unknown("\(osrelease) is empty", source: osrelease)
     case .failure(let problem):
-      guard files.isLive else { return .unknown(problem.description, source: osrelease) }
+      guard root.isLive else { return .unknown(problem.factReason, source: osrelease) }
       var names = utsname()
-      guard uname(&names) == 0 else { return .unknown(problem.description, source: osrelease) }
+      guard uname(&names) == 0 else { return .unknown(problem.factReason, source: osrelease) }
       let value = withUnsafeBytes(of: names.release) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
       return .known(value, source: "uname -r")
     }

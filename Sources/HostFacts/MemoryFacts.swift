@@ -4,6 +4,8 @@
   import Darwin
 #endif
 
+import RootFS
+
 /// Memory as `/proc/meminfo` counts it, the page size, and automatic NUMA balancing.
 public struct MemoryFacts: Sendable, Codable, Equatable {
   /// `MemTotal`, in KiB (meminfo's `kB`).
@@ -42,13 +44,13 @@ public struct MemoryFacts: Sendable, Codable, Equatable {
   static let meminfo = "/proc/meminfo"
   static let numaBalancingPath = "/proc/sys/kernel/numa_balancing"
 
-  init(_ files: RootFiles, cpu: CPUFacts) {
+  init(_ root: HostRoot, cpu: CPUFacts) {
     let fields: [String: Int]
     let problem: String?
-    switch files.read(Self.meminfo) {
+    switch root.factText(Self.meminfo) {
     case .failure(let error):
       fields = [:]
-      problem = error.description
+      problem = error.factReason
     case .success(let text):
       fields = Self.parseMeminfo(text)
       problem = nil
@@ -70,9 +72,9 @@ public struct MemoryFacts: Sendable, Codable, Equatable {
     hugePagesReserved = field("HugePages_Rsvd")
     hugePagesSurplus = field("HugePages_Surp")
     hugePageSizeKiB = field("Hugepagesize")
-    pageSizeBytes = Self.pageSize(files, cpu: cpu)
-    switch files.value(Self.numaBalancingPath) {
-    case .failure(let error): numaBalancing = .unknown(error.description, source: Self.numaBalancingPath)
+    pageSizeBytes = Self.pageSize(root, cpu: cpu)
+    switch root.factValue(Self.numaBalancingPath) {
+    case .failure(let error): numaBalancing = .unknown(error.factReason, source: Self.numaBalancingPath)
     case .success(let text):
       numaBalancing =
         Int(text).map { .known($0, source: Self.numaBalancingPath) }
@@ -91,8 +93,8 @@ public struct MemoryFacts: Sendable, Codable, Equatable {
     return fields
   }
 
-  private static func pageSize(_ files: RootFiles, cpu: CPUFacts) -> Fact<Int> {
-    if files.isLive {
+  private static func pageSize(_ root: HostRoot, cpu: CPUFacts) -> Fact<Int> {
+    if root.isLive {
       return .known(Int(sysconf(Int32(_SC_PAGESIZE))), source: "sysconf(_SC_PAGESIZE)")
     }
     let source = "\(CPUFacts.cpuinfo) (x86 base pages are 4 KiB)"

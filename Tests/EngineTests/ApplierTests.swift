@@ -39,7 +39,7 @@ import Testing
         Self.liveChange("/sys/kernel/mm/ksm/run", "1"),
       ])
     var events: [ApplyEvent] = []
-    let report = try Applier(root: root.path, runsCommands: false).apply(plan) { events.append($0) }
+    let report = try Applier(host: root.host, runsCommands: false).apply(plan) { events.append($0) }
     #expect(
       report.applied == [
         "write /etc/ksmtuned.conf", "create /etc/sysctl.d/90-virthost.conf", "write 1 to /sys/kernel/mm/ksm/run",
@@ -48,16 +48,16 @@ import Testing
     #expect(try root.text("/etc/ksmtuned.conf") == "KSM_NPAGES_MAX=2000\n")
     #expect(try root.text("/sys/kernel/mm/ksm/run") == "1\n")
     let backup = try #require(report.backup)
-    let manifest = try BackupStore(root: root.path).read(backup)
+    let manifest = try BackupStore(root: root.host).read(backup)
     #expect(manifest.files.map(\.path) == ["/etc/ksmtuned.conf", "/etc/sysctl.d/90-virthost.conf"])
     #expect(manifest.files.map(\.existed) == [true, false])
     #expect(manifest.live == [.init(path: "/sys/kernel/mm/ksm/run", value: "0")])
 
-    let engine = Engine(planner: Planner(root: root.path))
+    let engine = Engine(planner: Planner(root: root.host))
     let rollback = try engine.rollback()
     #expect(rollback.backup == backup)
     #expect(try Snapshots.differences(before, root.snapshot()) == [])
-    #expect(try BackupStore(root: root.path).read(backup).rolledBack)
+    #expect(try BackupStore(root: root.host).read(backup).rolledBack)
     let again = #expect(throws: EngineError.self) { try engine.rollback() }
     #expect(again?.description == "the last apply (backup \(backup)) has been rolled back already")
   }
@@ -73,7 +73,7 @@ import Testing
         Self.liveChange("/sys/kernel/mm/ksm/run", "1"),
       ])
     let error = #expect(throws: EngineError.self) {
-      try Applier(root: root.path, runsCommands: false).apply(plan) { _ in }
+      try Applier(host: root.host, runsCommands: false).apply(plan) { _ in }
     }
     guard case .failed(let failure) = error else {
       Issue.record("expected a failure, got \(String(describing: error))")
@@ -88,10 +88,10 @@ import Testing
 
   @Test func aSecondLockOnTheSameRootWaitsThenFailsWithAClearMessage() throws {
     let root = try FixtureRoot(Self.seed)
-    let first = try ApplyLock(root: root.path, wait: .milliseconds(100))
+    let first = try ApplyLock(root: root.host, wait: .milliseconds(100))
     let clock = ContinuousClock()
     let start = clock.now
-    let error = #expect(throws: EngineError.self) { _ = try ApplyLock(root: root.path, wait: .milliseconds(300)) }
+    let error = #expect(throws: EngineError.self) { _ = try ApplyLock(root: root.host, wait: .milliseconds(300)) }
     #expect(clock.now - start >= .milliseconds(300))
     #expect(
       error?.description
@@ -99,12 +99,12 @@ import Testing
         + "waited 0.3 seconds. Try again when it has finished.")
     withExtendedLifetime(first) {}
     _ = consume first
-    _ = try ApplyLock(root: root.path, wait: .milliseconds(100))
+    _ = try ApplyLock(root: root.host, wait: .milliseconds(100))
   }
 
   @Test func rollbackWithoutBackupsSaysThereIsNothingToRollBack() throws {
     let root = try FixtureRoot(Self.seed)
-    let error = #expect(throws: EngineError.self) { try Engine(planner: Planner(root: root.path)).rollback() }
+    let error = #expect(throws: EngineError.self) { try Engine(planner: Planner(root: root.host)).rollback() }
     #expect(error?.description == "nothing to roll back: no backups under \(root.path)/var/lib/virthost/backups")
   }
 }

@@ -26,7 +26,7 @@ struct ExampleHost {
   }
 
   var engine: Engine {
-    Engine(planner: Planner(root: root.path, bundledTuner: Self.tuner), lockWait: .milliseconds(200))
+    Engine(planner: Planner(root: root.host, bundledTuner: Self.tuner), lockWait: .milliseconds(200))
   }
 
   func plan(_ text: String? = nil) throws -> Plan {

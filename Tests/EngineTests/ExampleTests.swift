@@ -122,9 +122,9 @@ import Testing
     let error = #expect(throws: EngineError.self) { try host.engine.apply(saved: saved) }
     #expect(error?.description.contains("the plan was made for root /somewhere/else, not \(host.root.path)") == true)
     let old = PlanDocument(try host.plan()).json().replacingOccurrences(
-      of: "\"format_version\" : 1", with: "\"format_version\" : 0")
+      of: "\"format_version\" : \(Plan.formatVersion)", with: "\"format_version\" : 0")
     let versionError = #expect(throws: PlanFileError.self) { try PlanDocument.decode(Data(old.utf8), file: "p.json") }
-    #expect(versionError?.description == "p.json: has plan format version 0; this virthost reads version 1")
+    #expect(versionError?.description == "p.json: has plan format version 0; this virthost reads versions 1 to 2")
   }
 
   @Test(arguments: ExampleHost.all) func applyingASavedPlanLeavesAnEmptyPlan(_ name: String) throws {
@@ -222,7 +222,7 @@ import Testing
     let position = try #require(order.firstIndex(of: step))
     #expect(order[..<position].allSatisfy { $0.hasPrefix("write ") || $0.hasPrefix("create ") })
     #expect(order[(position + 1)...].allSatisfy { !$0.hasPrefix("write /etc") && !$0.hasPrefix("create ") })
-    let manifest = try BackupStore(root: host.root.path).read(try #require(report.backup))
+    let manifest = try BackupStore(root: host.root.host).read(try #require(report.backup))
     #expect(manifest.files.map(\.path).contains("/boot/grub2/grub.cfg"))
   }
 
@@ -293,7 +293,7 @@ import Testing
 
   @Test func aSecondApplyWaitsForTheLockThenFailsClearly() throws {
     let host = try ExampleHost("ksm-off")
-    let held = try ApplyLock(root: host.root.path)
+    let held = try ApplyLock(root: host.root.host)
     let before = try host.root.snapshot()
     let error = #expect(throws: EngineError.self) { try host.engine.apply(try host.plan()) }
     #expect(

@@ -1,6 +1,7 @@
 import Augeas
 import Engine
 import Foundation
+import RootFS
 import TestSupport
 import Testing
 
@@ -49,7 +50,7 @@ import Testing
     let fleet = Fleet(directory: hosts.path)
     let list = try fleet.hosts()
     #expect(list.map(\.name) == ["a", "b", "c"])
-    #expect(list.map(\.root) == ["a", "b", "c"].map { hosts.path + "/" + $0 })
+    #expect(list.map(\.root.path) == ["a", "b", "c"].map { hosts.path + "/" + $0 })
     let spec = try Self.spec()
     var plans: [String: Plan] = [:]
     fleet.plan(spec.parsed, specText: spec.text, specFile: Self.specFile, hosts: list) { host, plan in
@@ -58,7 +59,7 @@ import Testing
     #expect(plans.count == 3)
     for name in ["a", "b", "c"] {
       // Planned alone, with a pool of its own: the same document, byte for byte.
-      let alone = Planner(root: hosts.path + "/" + name).plan(spec.parsed, specText: spec.text, specFile: Self.specFile)
+      let alone = Planner(root: try HostRoot(hosts.path + "/" + name)).plan(spec.parsed, specText: spec.text, specFile: Self.specFile)
       #expect(PlanDocument(try #require(plans[name])).json() == PlanDocument(alone).json())
     }
     let broken = try #require(plans["b"])

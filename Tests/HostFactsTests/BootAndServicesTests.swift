@@ -16,7 +16,7 @@ import Testing
 
   @Test func anArgumentConfiguredButNotOnTheCommandLineIsARebootPending() throws {
     let root = try seedWithIOMMUConfigured()
-    let facts = HostFacts.gather(root: root.path)
+    let facts = HostFacts.gather(root: root.host)
     let source = "/boot/grub/grub.conf against /proc/cmdline"
     #expect(facts.boot.loader == .known("grub-legacy", source: "/boot/grub/grub.conf"))
     #expect(facts.boot.configuredArguments.value?.last == "amd_iommu=on")
@@ -43,9 +43,9 @@ import Testing
     let root = try seedWithIOMMUConfigured()
     let cmdline = try root.text("/proc/cmdline").replacingOccurrences(of: "\n", with: "")
     try root.write("/proc/cmdline", cmdline + " -- amd_iommu=on\n")
-    #expect(HostFacts.gather(root: root.path).boot.pendingArguments.value == ["amd_iommu=on"])
+    #expect(HostFacts.gather(root: root.host).boot.pendingArguments.value == ["amd_iommu=on"])
     try root.write("/proc/cmdline", cmdline + " amd_iommu=on -- single\n")
-    #expect(HostFacts.gather(root: root.path).boot.pendingArguments.value == [])
+    #expect(HostFacts.gather(root: root.host).boot.pendingArguments.value == [])
   }
 
   @Test func withoutABootLoaderOrInitSystemTheEditorsSayWhy() throws {
@@ -53,7 +53,7 @@ import Testing
     for path in ["/boot/grub", "/etc/grub.conf", "/etc/rc.d", "/etc/init.d"] {
       try FileManager.default.removeItem(atPath: root.path + path)
     }
-    let facts = HostFacts.gather(root: root.path)
+    let facts = HostFacts.gather(root: root.host)
     #expect(facts.boot.loader.value == nil)
     #expect(facts.boot.loader.unknown?.hasPrefix("no boot loader configuration found under \(root.path)") == true)
     #expect(facts.boot.rebootPending.unknown == facts.boot.loader.unknown)
@@ -66,7 +66,7 @@ import Testing
 
   @Test func aRunningTunerMakesAStoppedKSMItsDecision() throws {
     let root = try FixtureRoot("examples/centos6-amd/root")
-    var facts = HostFacts.gather(root: root.path)
+    var facts = HostFacts.gather(root: root.host)
     #expect(facts.services.ksmtuned.running.unknown == "not the live root: whether it runs can only be asked on /")
     facts.services.ksmtuned.running = .known(true, source: "service ksmtuned status")
     let check = facts.checks.first { $0.name == "KSM running" }
@@ -82,7 +82,7 @@ import Testing
     try FileManager.default.removeItem(
       atPath: root.path + "/etc/systemd/system/multi-user.target.wants/ksmtuned.service")
     try FileManager.default.removeItem(atPath: root.path + "/etc/systemd/system/multi-user.target.wants/ksm.service")
-    var check = HostFacts.gather(root: root.path).checks.first { $0.name == "KSM services at boot" }
+    var check = HostFacts.gather(root: root.host).checks.first { $0.name == "KSM services at boot" }
     #expect(
       check
         == ReadinessCheck(
@@ -92,7 +92,7 @@ import Testing
     try FileManager.default.createSymbolicLink(
       atPath: root.path + "/etc/systemd/system/multi-user.target.wants/ksmtuned.service",
       withDestinationPath: "/usr/lib/systemd/system/ksmtuned.service")
-    check = HostFacts.gather(root: root.path).checks.first { $0.name == "KSM services at boot" }
+    check = HostFacts.gather(root: root.host).checks.first { $0.name == "KSM services at boot" }
     #expect(
       check == ReadinessCheck(name: "KSM services at boot", level: .pass, message: "ksmtuned starts at boot"))
   }

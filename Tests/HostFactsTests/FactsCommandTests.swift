@@ -34,11 +34,12 @@ import Testing
     }
   }
 
-  @Test func aRootThatIsNotADirectoryIsAUsageError() throws {
+  @Test func aRootThatIsMissingOrNotADirectoryIsAUsageError() throws {
     let error = #expect(throws: (any Error).self) { try Facts.parse(["--root", "/nonexistent/virthost-root"]) }
-    #expect(error.map(Facts.message(for:)) == "--root /nonexistent/virthost-root is not a directory")
+    #expect(error.map(Facts.message(for:)) == "--root /nonexistent/virthost-root does not exist")
     let file = try FixtureRoot("examples/centos6-amd/root")
-    #expect(throws: (any Error).self) { try Facts.parse(["--root", file.path + "/proc/cpuinfo"]) }
+    let notFolder = #expect(throws: (any Error).self) { try Facts.parse(["--root", file.path + "/proc/cpuinfo"]) }
+    #expect(notFolder.map(Facts.message(for:)) == "--root \(file.path)/proc/cpuinfo is not a directory")
     #expect(throws: (any Error).self) { try Facts.parse(["--format", "yaml"]) }
   }
 

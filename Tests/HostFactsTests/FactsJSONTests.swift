@@ -248,7 +248,7 @@ private let fixtures = "Tests/HostFactsTests/Fixtures"
 
   @Test func jsonDecodesBackIntoTheSameReport() throws {
     let root = try FixtureRoot("\(fixtures)/intel-vmx-dmar/root")
-    let report = FactsReport(root: root.path, facts: HostFacts.gather(root: root.path))
+    let report = FactsReport(root: root.path, facts: HostFacts.gather(root: root.host))
     let decoded = try JSONDecoder().decode(FactsReport.self, from: Data(report.json().utf8))
     #expect(decoded == report)
     #expect(decoded.schemaVersion == 1)

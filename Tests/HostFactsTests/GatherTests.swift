@@ -16,7 +16,7 @@ import Testing
     for name in try FileManager.default.contentsOfDirectory(atPath: root.path) {
       try FileManager.default.removeItem(atPath: root.path + "/" + name)
     }
-    let report = FactsReport(root: root.path, facts: HostFacts.gather(root: root.path))
+    let report = FactsReport(root: root.path, facts: HostFacts.gather(root: root.host))
     let leaves = try jsonLeaves(report.json())
     let values = leaves.filter { $0.key.hasPrefix("facts.") && $0.key.hasSuffix(".value") }
     #expect(values.count == 62)
@@ -45,7 +45,7 @@ import Testing
     #expect(mkfifo(root.path + "/proc/meminfo", 0o644) == 0)
     try FileManager.default.removeItem(atPath: root.path + "/proc/cpuinfo")
     try FileManager.default.createDirectory(atPath: root.path + "/proc/cpuinfo", withIntermediateDirectories: false)
-    let facts = HostFacts.gather(root: root.path)
+    let facts = HostFacts.gather(root: root.host)
     #expect(facts.memory.totalKiB == .unknown("/proc/meminfo is not a regular file", source: "/proc/meminfo"))
     #expect(
       facts.memory.freeKiB
@@ -68,7 +68,7 @@ import Testing
     try FileManager.default.createSymbolicLink(
       atPath: root.path + "/proc/sys/kernel/osrelease", withDestinationPath: "../../../../../../../proc/release.real")
     try FileManager.default.createSymbolicLink(atPath: root.path + "/proc/modules", withDestinationPath: "modules")
-    let facts = HostFacts.gather(root: root.path)
+    let facts = HostFacts.gather(root: root.host)
     #expect(facts.kernel.release == .known("2.6.32-71.29.1.el6.x86_64", source: "/proc/sys/kernel/osrelease"))
     #expect(facts.kernel.config("CONFIG_KSM") == .known("n", source: config))
     #expect(facts.kernel.config("CONFIG_KVM") == .known("y", source: config))
@@ -86,7 +86,7 @@ import Testing
     let root = try seed()
     try root.write("/sys/kernel/mm/ksm/run", "abc\n")
     try root.write("/proc/sys/kernel/numa_balancing", "\n")
-    let facts = HostFacts.gather(root: root.path)
+    let facts = HostFacts.gather(root: root.host)
     let run = "/sys/kernel/mm/ksm/run"
     #expect(facts.ksm.run == .unknown("\(run) holds \"abc\", not a number", source: run))
     #expect(facts.ksm.runMeaning == .unknown("\(run) holds \"abc\", not a number", source: run))
@@ -99,7 +99,7 @@ import Testing
       "/proc/cpuinfo",
       "processor\t: 0\nBogoMIPS\t: 50.00\nFeatures\t: fp asimd evtstrm aes crc32 cpuid\nCPU implementer\t: 0x41\n\n"
         + "processor\t: 1\nBogoMIPS\t: 50.00\nFeatures\t: fp asimd evtstrm aes crc32 cpuid\nCPU implementer\t: 0x41\n")
-    let facts = HostFacts.gather(root: root.path)
+    let facts = HostFacts.gather(root: root.host)
     #expect(facts.cpu.vendor == .known(.unknown, source: "/proc/cpuinfo"))
     #expect(facts.cpu.vendorID == .known("", source: "/proc/cpuinfo"))
     #expect(facts.cpu.count == .known(2, source: "/proc/cpuinfo"))
@@ -113,9 +113,9 @@ import Testing
     let root = try seed()
     try root.write("/proc/modules", "ipv6 322541 40 - Live 0xffffffffa02e4000\n")
     try root.write("/sys/module/kvm_amd/parameters/nested", "1\n")
-    #expect(HostFacts.gather(root: root.path).kvm.moduleLoaded == .known(true, source: "/sys/module/kvm_amd"))
+    #expect(HostFacts.gather(root: root.host).kvm.moduleLoaded == .known(true, source: "/sys/module/kvm_amd"))
     try FileManager.default.removeItem(atPath: root.path + "/sys/module")
-    #expect(HostFacts.gather(root: root.path).kvm.moduleLoaded == .known(false, source: "/proc/modules"))
+    #expect(HostFacts.gather(root: root.host).kvm.moduleLoaded == .known(false, source: "/proc/modules"))
   }
 
   @Test func theCommandLineSplitsAtBlanksOutsideDoubleQuotes() {

@@ -12,7 +12,7 @@ private let executable = FixtureRoot.repository.appendingPathComponent(".build/d
 /// error. Read-only: nothing under `/` is opened for writing.
 @Suite struct LiveHostTests {
   @Test func gatheringTheLiveRootFinishesWithEveryFactKnownOrExplained() throws {
-    let facts = HostFacts.gather(root: "/")
+    let facts = HostFacts.gather(root: .live)
     let leaves = try jsonLeaves(FactsReport(root: "/", facts: facts).json())
     let values = leaves.keys.filter { $0.hasPrefix("facts.") && $0.hasSuffix(".value") }
     for key in values {
@@ -29,7 +29,7 @@ private let executable = FixtureRoot.repository.appendingPathComponent(".build/d
     for format in ["text", "json"] {
       let output = try Facts.parse(["--root", "/", "--format", format]).render(environment: [:], isTerminal: false)
       #expect(!output.text.isEmpty)
-      #expect(output.failed == HostFacts.gather(root: "/").checks.contains { $0.level == .fail })
+      #expect(output.failed == HostFacts.gather(root: .live).checks.contains { $0.level == .fail })
       if format == "json" {
         let report = try JSONDecoder().decode(FactsReport.self, from: Data(output.text.utf8))
         #expect(report.schemaVersion == 1)

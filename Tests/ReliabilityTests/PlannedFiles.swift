@@ -4,11 +4,11 @@ import Foundation
 /// What a plan of the seed example will write, read from `virthost plan --format json`:
 /// each file's digest before and after, and each enablement link.
 struct PlannedFiles {
-  /// A file the plan writes: its path from the root and its digests (`absent` for none).
+  /// A file the plan writes: its path from the root and its digests.
   struct File {
     var path: String
-    var before: String
-    var after: String
+    var before: Digest
+    var after: Digest
   }
 
   /// A link the plan creates or removes.
@@ -24,23 +24,13 @@ struct PlannedFiles {
   /// Plans `spec` on `root` with the built `virthost` and reads the document.
   init(spec: String, root: String) throws {
     let run = try ProgramRun.virthost(["plan", spec, "--root", root, "--format", "json"])
-    guard run.status == 0,
-      let document = try JSONSerialization.jsonObject(with: Data(run.output.utf8)) as? [String: Any],
-      let changes = document["changes"] as? [[String: Any]]
-    else { throw CocoaError(.fileReadCorruptFile, userInfo: [NSDebugDescriptionErrorKey: run.transcript]) }
-    for change in changes {
-      for file in change["files"] as? [[String: Any]] ?? [] {
-        files.append(
-          File(
-            path: file["path"] as? String ?? "", before: file["before_digest"] as? String ?? "absent",
-            after: file["after_digest"] as? String ?? "absent"))
-      }
-      for link in change["links"] as? [[String: Any]] ?? [] {
-        links.append(
-          Link(
-            create: link["kind"] as? String == "create", path: link["path"] as? String ?? "",
-            target: link["target"] as? String ?? ""))
-      }
+    guard run.status == 0 else {
+      throw CocoaError(.fileReadCorruptFile, userInfo: [NSDebugDescriptionErrorKey: run.transcript])
+    }
+    let document = try PlanDocument.decode(Data(run.output.utf8), file: "the plan of \(spec)")
+    for change in document.changes {
+      files += change.files.map { File(path: $0.path, before: $0.beforeDigest, after: $0.afterDigest) }
+      links += change.links.map { Link(create: $0.kind == .create, path: $0.path, target: $0.target) }
     }
   }
 

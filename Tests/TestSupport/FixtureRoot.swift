@@ -1,4 +1,5 @@
 import Foundation
+import RootFS
 
 /// A temporary copy of a fixture root, removed when the value is released.
 ///
@@ -35,6 +36,9 @@ public final class FixtureRoot: @unchecked Sendable {
   deinit {
     try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path)
   }
+
+  /// The copy as a ``HostRoot``, as the commands make one from `--root`.
+  public var host: HostRoot { try! HostRoot(path) }  // the copy exists and is a folder while the value lives
 
   /// The absolute path of `file` (a path from the root such as `/etc/ksmtuned.conf`).
   public func url(_ file: String) -> URL { URL(fileURLWithPath: path + file) }

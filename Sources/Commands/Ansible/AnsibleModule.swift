@@ -1,6 +1,7 @@
 import Engine
 import Foundation
 import HostFacts
+import RootFS
 
 /// `virthost` as an Ansible binary module: reads the arguments file Ansible
 /// passes, plans the desired state on the root, applies it unless Ansible runs
@@ -29,15 +30,21 @@ public enum AnsibleModule {
 
   static func run(_ arguments: ModuleArguments) throws(ModuleFailure) -> [String: Any] {
     let (specText, specFile) = try spec(arguments.spec)
+    let root: HostRoot
+    do {
+      root = try HostRoot(arguments.root)
+    } catch {
+      throw ModuleFailure("cannot use root \(arguments.root): \(error)")
+    }
     let engine = Engine(
-      planner: Planner(root: arguments.root, bundledTuner: arguments.tunerBinary ?? EngineSetup.bundledTuner))
+      planner: Planner(root: root, bundledTuner: arguments.tunerBinary ?? EngineSetup.bundledTuner))
     let plan: Plan
     do {
       plan = try engine.plan(specText: specText, specFile: specFile)
     } catch {
       throw ModuleFailure("the desired state is invalid: \(error)")
     }
-    var result = report(plan, arguments: arguments)
+    var result = report(plan, root: root, arguments: arguments)
     if plan.hasErrors {
       let errors = plan.diagnostics.filter { $0.severity == .error }.map(\.summary)
       result["failed"] = true
@@ -69,7 +76,7 @@ public enum AnsibleModule {
 
   /// The result fields: `changed`, `msg`, the plan, `reboot_required`, the
   /// facts and, in diff mode, Ansible's `diff` list.
-  static func report(_ plan: Plan, arguments: ModuleArguments) -> [String: Any] {
+  static func report(_ plan: Plan, root: HostRoot, arguments: ModuleArguments) -> [String: Any] {
     var result: [String: Any] = [
       "changed": plan.hasChanges,
       "failed": false,
@@ -86,7 +93,7 @@ public enum AnsibleModule {
         "notes": plan.diagnostics.map { "\($0.severity.rawValue): \($0.summary)" },
       ] as [String: Any],
     ]
-    let facts = FactsReport(root: arguments.root, facts: HostFacts.gather(root: arguments.root)).json()
+    let facts = FactsReport(root: arguments.root, facts: HostFacts.gather(root: root)).json()
     result["facts"] = (try? JSONSerialization.jsonObject(with: Data(facts.utf8))) ?? [:]
     if arguments.diff { result["diff"] = diff(plan) }
     return result
@@ -116,12 +123,5 @@ public enum AnsibleModule {
       }
     }
     return entries
-  }
-}
-
-extension Plan {
-  /// Whether the plan says a reboot is needed for the kernel to see what it configures.
-  var rebootRequired: Bool {
-    diagnostics.contains { $0.summary.hasPrefix("reboot required") }
   }
 }

@@ -1,13 +1,21 @@
 import Editors
 import Foundation
+import RootFS
 
 /// Carries out a plan's operations in dependency order: files, then the boot-loader
 /// regeneration once, then services, then live values; stops at the first failure.
 ///
 /// Backs up every file it will change first. Used by ``Engine`` under the root's lock.
+/// With rollback, the only code that writes host files, all through ``HostRootWriter``.
 struct Applier {
-  let root: String
+  /// The root applied to.
+  let host: HostRoot
   let runsCommands: Bool
+
+  /// The root's path (`/` for the live host), for the editors that take one.
+  var root: String { host.path }
+  /// The one writer of host files.
+  private var writer: HostRootWriter { HostRootWriter(host) }
 
   private struct Step {
     var description: String
@@ -17,14 +25,14 @@ struct Applier {
 
   /// Applies `plan`, whose operations must be fresh (planned under the lock).
   func apply(_ plan: Plan, progress: (ApplyEvent) -> Void) throws(EngineError) -> ApplyReport {
-    let store = BackupStore(root: root)
+    let store = BackupStore(root: host)
     let backup: String
     do {
       backup = try store.create(
         specFile: plan.specFile, paths: plan.fileOperations.map(\.path) + (plan.regeneration?.outputs ?? []),
         live: liveBefore(plan))
     } catch {
-      throw .io("cannot back up the files under \(root + BackupStore.folder): \(HostFileSystemError.describe(error))")
+      throw .io("cannot back up the files under \(store.hostFolder): \(error)")
     }
     let steps = self.steps(plan, store: store, backup: backup)
     var applied: [String] = []
@@ -39,7 +47,7 @@ struct Applier {
       do {
         try step.run()
       } catch {
-        let message = HostFileSystemError.describe(error)
+        let message = "\(error)"
         progress(ApplyEvent(step: step.description, outcome: .failed(message)))
         throw .failed(
           ApplyFailure(
@@ -56,10 +64,7 @@ struct Applier {
   private func liveBefore(_ plan: Plan) -> [(path: String, value: String)] {
     var result: [(path: String, value: String)] = []
     for write in plan.changes.flatMap(\.liveWrites) where !result.contains(where: { $0.path == write.path }) {
-      let text = FileManager.default.contents(atPath: root + write.path).map {
-        String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-      }
-      if let text { result.append((write.path, text)) }
+      if let text = try? host.value(write.path) { result.append((write.path, text)) }
     }
     return result
   }
@@ -115,24 +120,29 @@ struct Applier {
         let purpose = write.purpose.map { " (\($0))" } ?? ""
         steps.append(
           Step(description: "write \(write.value) to \(write.path)\(purpose)") {
-            try HostFileSystem.writeLive(root + write.path, write.value)
+            try writer.writeLive(write.path, write.value)
           })
       }
     }
     return steps
   }
 
-  /// Writes one file, first checking that it still has the bytes the plan read.
+  /// Writes one file, first checking that it still has the bytes the plan read; an
+  /// existing file keeps its mode, owner, group, ACL and other extended attributes.
   private func write(_ operation: FileOperation) throws {
-    let path = root + operation.path
-    let current = FileManager.default.contents(atPath: path)
-    guard current == operation.before else {
-      throw HostFileSystemError(path: operation.path, message: "changed since it was planned; nothing written to it")
-    }
+    let current = try host.readIfPresent(operation.path)
+    guard current.map({ Data($0) }) == operation.before else { throw StaleFile(path: operation.path) }
     if let after = operation.after {
-      try HostFileSystem.replace(path, with: after, mode: operation.mode)
+      try writer.replace(operation.path, with: Array(after), mode: UInt32(operation.mode))
     } else {
-      try HostFileSystem.remove(path)
+      try writer.remove(operation.path)
     }
   }
+}
+
+/// A file that changed between the plan and its write: nothing is written to it.
+struct StaleFile: Error, CustomStringConvertible {
+  /// The file, from the root.
+  var path: String
+  var description: String { "\(path): changed since it was planned; nothing written to it" }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import RootFS
 
 #if canImport(Glibc)
   import Glibc
@@ -16,23 +17,20 @@ public final class ApplyLock {
   private let descriptor: Int32
 
   /// Takes the lock on `root`, retrying every 50 ms for up to `wait`.
-  public init(root: String, wait: Duration = .seconds(3)) throws(EngineError) {
-    let file = root.trimmingSuffix("/") + Self.path
+  public init(root: HostRoot, wait: Duration = .seconds(3)) throws(EngineError) {
+    let file = root.unresolvedHostPath(Self.path)
     do {
-      try FileManager.default.createDirectory(
-        atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+      descriptor = try HostRootWriter(root).openLockFile(Self.path)
     } catch {
-      throw .io("cannot create the folder of \(file): \(error.localizedDescription)")
+      throw .io("cannot open \(file): \(error)")
     }
-    descriptor = open(file, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-    guard descriptor >= 0 else { throw .io("cannot open \(file): \(String(cString: strerror(errno)))") }
     let clock = ContinuousClock()
     let deadline = clock.now + wait
     while flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
       guard errno == EWOULDBLOCK || errno == EINTR, clock.now < deadline else {
         close(descriptor)
         throw .locked(
-          "another virthost apply or rollback holds the lock on \(root) (\(file)); waited \(wait). "
+          "another virthost apply or rollback holds the lock on \(root.path) (\(file)); waited \(wait). "
             + "Try again when it has finished.")
       }
       usleep(50_000)
@@ -42,14 +40,5 @@ public final class ApplyLock {
   deinit {
     flock(descriptor, LOCK_UN)
     close(descriptor)
-  }
-}
-
-extension String {
-  /// The string without trailing `suffix` characters (`/`), or `/` itself kept as empty.
-  func trimmingSuffix(_ suffix: Character) -> String {
-    var text = self
-    while text.last == suffix { text.removeLast() }
-    return text
   }
 }

@@ -1,5 +1,6 @@
 import Editors
 import Foundation
+import RootFS
 
 /// The backups of a root's applies, under `ROOT/var/lib/virthost/backups/<timestamp>/`:
 /// a copy of every file an apply changes (under `files/`, by its path from the root)
@@ -30,15 +31,8 @@ public struct BackupStore {
       /// The value before the apply.
       public var value: String
     }
-    /// One enablement link the apply created or removed.
-    public struct Link: Codable, Equatable, Sendable {
-      /// `create` or `remove`, as applied.
-      public var kind: String
-      /// The link, from the root.
-      public var path: String
-      /// Its target.
-      public var target: String
-    }
+    /// One enablement link the apply created or removed, as applied.
+    public typealias Link = LinkChange
 
     /// The desired-state file applied.
     public var specFile: String
@@ -54,21 +48,25 @@ public struct BackupStore {
     public var rolledBack: Bool
   }
 
-  /// The root, without a trailing slash.
-  let root: String
+  /// The root the backups are under.
+  let root: HostRoot
+  /// The only writer of the backups, as of every host file.
+  private var writer: HostRootWriter { HostRootWriter(root) }
 
   /// The store of the root `root`.
-  public init(root: String) {
-    self.root = root.trimmingSuffix("/")
+  public init(root: HostRoot) {
+    self.root = root
   }
 
-  /// The absolute folder of the backup named `name`.
-  func directory(_ name: String) -> String { root + Self.folder + "/" + name }
+  /// The folder of the backup named `name`, as a path from the root.
+  func directory(_ name: String) -> String { Self.folder + "/" + name }
+
+  /// The folder of the backups, as a path on this machine, for messages.
+  var hostFolder: String { root.unresolvedHostPath(Self.folder) }
 
   /// The names of the backups, oldest first.
   public func names() -> [String] {
-    let names = (try? FileManager.default.contentsOfDirectory(atPath: root + Self.folder)) ?? []
-    return names.filter { FileManager.default.fileExists(atPath: directory($0) + "/manifest.json") }.sorted()
+    root.listIfPresent(Self.folder).filter { root.isFile(directory($0) + "/manifest.json") }
   }
 
   /// A new backup of the files `paths` (from the root) and the live values `live`,
@@ -82,7 +80,7 @@ public struct BackupStore {
     formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
     var name = formatter.string(from: now)
     var suffix = 2
-    while FileManager.default.fileExists(atPath: directory(name)) {
+    while root.exists(directory(name)) {
       name = formatter.string(from: now) + "-\(suffix)"
       suffix += 1
     }
@@ -91,7 +89,7 @@ public struct BackupStore {
       try copy(paths, specFile: specFile, live: live, to: name)
     } catch {
       // A backup is whole or absent: no half backup is left for a rollback to find.
-      try? FileManager.default.removeItem(atPath: directory(name))
+      try? removeTree(directory(name))
       throw error
     }
     return name
@@ -101,13 +99,26 @@ public struct BackupStore {
   /// manifest (never listed, never restored) and a manifest's temporary copy.
   /// Called under the root's lock, so no other backup is being made.
   private func removeLeftovers() {
-    let manager = FileManager.default
-    for name in (try? manager.contentsOfDirectory(atPath: root + Self.folder)) ?? [] {
-      if !manager.fileExists(atPath: directory(name) + "/manifest.json") {
-        try? manager.removeItem(atPath: directory(name))
+    for name in root.listIfPresent(Self.folder, includingHidden: true) {
+      let folder = directory(name)
+      if !root.isFile(folder + "/manifest.json") {
+        try? removeTree(folder)
       } else {
-        try? manager.removeItem(atPath: directory(name) + "/.manifest.json.virthost-new")
+        for leftover in root.listIfPresent(folder, includingHidden: true)
+        where leftover.hasPrefix(".manifest.json.virthost-") {
+          try? writer.remove(folder + "/" + leftover)
+        }
       }
+    }
+  }
+
+  /// Removes the folder `path` (from the root) and everything in it, links as themselves.
+  private func removeTree(_ path: String) throws(HostRootError) {
+    if root.status(path, followingLinks: false)?.kind == .directory {
+      for name in try root.list(path, includingHidden: true) { try removeTree(path + "/" + name) }
+      try writer.removeEmptyFolder(path)
+    } else {
+      try writer.remove(path)
     }
   }
 
@@ -115,20 +126,14 @@ public struct BackupStore {
   private func copy(_ paths: [String], specFile: String, live: [(path: String, value: String)], to name: String)
     throws
   {
-    let manager = FileManager.default
     var files: [Manifest.File] = []
     for path in paths where !files.contains(where: { $0.path == path }) {
-      let source = root + path
-      guard manager.fileExists(atPath: source) else {
-        files.append(.init(path: path, existed: false, mode: nil, createdFolders: missingFolders(above: path)))
+      guard let bytes = try root.readIfPresent(path), let status = root.status(path) else {
+        files.append(.init(path: path, existed: false, mode: nil, createdFolders: writer.missingFolders(above: path)))
         continue
       }
-      let copy = directory(name) + "/files" + path
-      try manager.createDirectory(
-        atPath: (copy as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-      try manager.copyItem(atPath: source, toPath: copy)
-      let mode = try manager.attributesOfItem(atPath: source)[.posixPermissions] as? Int
-      files.append(.init(path: path, existed: true, mode: mode))
+      try writer.replace(directory(name) + "/files" + path, with: bytes, mode: status.mode)
+      files.append(.init(path: path, existed: true, mode: Int(status.mode)))
     }
     let manifest = Manifest(
       specFile: specFile, files: files, links: [], linkFolders: [],
@@ -140,45 +145,34 @@ public struct BackupStore {
   /// their creation will add.
   func record(links: [LinkChange], in name: String) throws {
     var manifest = try read(name)
-    manifest.links += links.map { .init(kind: $0.kind.rawValue, path: $0.path, target: $0.target) }
+    manifest.links += links
     for link in links where link.kind == .create {
-      for folder in missingFolders(above: link.path) where !manifest.linkFolders.contains(folder) {
+      for folder in writer.missingFolders(above: link.path) where !manifest.linkFolders.contains(folder) {
         manifest.linkFolders.append(folder)
       }
     }
     try write(manifest, name)
   }
 
-  /// The folders above `path` (from the root) that do not exist, outermost first.
-  func missingFolders(above path: String) -> [String] {
-    var folders: [String] = []
-    var folder = (path as NSString).deletingLastPathComponent
-    while folder != "/" && !folder.isEmpty && !FileManager.default.fileExists(atPath: root + folder) {
-      folders.insert(folder, at: 0)
-      folder = (folder as NSString).deletingLastPathComponent
-    }
-    return folders
-  }
-
   /// The manifest of the backup `name`.
   public func read(_ name: String) throws -> Manifest {
-    let data = try Data(contentsOf: URL(fileURLWithPath: directory(name) + "/manifest.json"))
+    let bytes = try root.read(directory(name) + "/manifest.json")
     let decoder = JSONDecoder()
     decoder.keyDecodingStrategy = .convertFromSnakeCase
-    return try decoder.decode(Manifest.self, from: data)
+    return try decoder.decode(Manifest.self, from: Data(bytes))
   }
 
+  /// Writes the manifest of the backup `name`, replaced whole, so that a kill or a full
+  /// disk while recording links never leaves a truncated manifest.
   func write(_ manifest: Manifest, _ name: String) throws {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
     encoder.keyEncodingStrategy = .convertToSnakeCase
-    try FileManager.default.createDirectory(atPath: directory(name), withIntermediateDirectories: true)
-    // Replaced whole, so a kill or a full disk while recording links never leaves a truncated manifest.
-    try HostFileSystem.replace(directory(name) + "/manifest.json", with: try encoder.encode(manifest), mode: 0o644)
+    try writer.replace(directory(name) + "/manifest.json", with: Array(try encoder.encode(manifest)), mode: 0o644)
   }
 
   /// The bytes of `path` as backed up in `name`.
-  func backedUpBytes(_ path: String, in name: String) throws -> Data {
-    try Data(contentsOf: URL(fileURLWithPath: directory(name) + "/files" + path))
+  func backedUpBytes(_ path: String, in name: String) throws(HostRootError) -> [UInt8] {
+    try root.read(directory(name) + "/files" + path)
   }
 }

@@ -1,5 +1,6 @@
 import Augeas
 import Foundation
+import RootFS
 
 /// Plans one desired state on many hosts in one process: each subfolder of a
 /// directory is a host's root.
@@ -15,8 +16,8 @@ public struct Fleet: Sendable {
   public struct Host: Sendable, Equatable {
     /// The subfolder's name.
     public var name: String
-    /// The absolute root directory.
-    public var root: String
+    /// The host's root.
+    public var root: HostRoot
   }
 
   /// The directory whose subfolders are the hosts' roots.
@@ -35,16 +36,12 @@ public struct Fleet: Sendable {
   /// The hosts, by name: every subfolder of ``directory`` (symlinks to folders
   /// included, hidden ones left out).
   /// - Throws: when the directory cannot be listed.
-  public func hosts() throws -> [Host] {
-    let base = directory.hasSuffix("/") && directory.count > 1 ? String(directory.dropLast()) : directory
-    return try FileManager.default.contentsOfDirectory(atPath: base).sorted().compactMap { name in
-      guard !name.hasPrefix(".") else { return nil }
-      var isDirectory: ObjCBool = false
-      let path = base + "/" + name
-      guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
-        return nil
-      }
-      return Host(name: name, root: path)
+  public func hosts() throws(HostRootError) -> [Host] {
+    // The fleet's folder is listed as a root of its own; each subfolder (a link to one
+    // followed) is a host's root, and anything that is not a folder is left out.
+    let fleet = try HostRoot(directory)
+    return try fleet.list("/").compactMap { name in
+      (try? HostRoot(fleet.unresolvedHostPath("/" + name))).map { Host(name: name, root: $0) }
     }
   }
 

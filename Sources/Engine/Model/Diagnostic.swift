@@ -26,6 +26,8 @@ public struct Diagnostic: Sendable, Equatable, Codable {
 
   /// How serious it is.
   public var severity: Severity
+  /// What it is about, for programs to match on.
+  public var code: Code
   /// The resource concerned, when there is one.
   public var address: ResourceAddress?
   /// One line saying what is wrong or worth knowing.
@@ -39,15 +41,32 @@ public struct Diagnostic: Sendable, Equatable, Codable {
 
   /// Creates a diagnostic.
   public init(
-    _ severity: Severity, _ summary: String, detail: String? = nil, address: ResourceAddress? = nil,
+    _ severity: Severity, _ code: Code, _ summary: String, detail: String? = nil, address: ResourceAddress? = nil,
     keyPath: String? = nil, location: SourceLocation? = nil
   ) {
     self.severity = severity
+    self.code = code
     self.summary = summary
     self.detail = detail
     self.address = address
     self.keyPath = keyPath
     self.location = location
+  }
+
+  private enum CodingKeys: String, CodingKey {
+    case severity, code, address, summary, detail, keyPath, location
+  }
+
+  /// Decodes a diagnostic; one of a format-1 plan file, which has no `code`, gets ``Code/unrecorded``.
+  public init(from decoder: any Decoder) throws {
+    let container = try decoder.container(keyedBy: CodingKeys.self)
+    severity = try container.decode(Severity.self, forKey: .severity)
+    code = try container.decodeIfPresent(Code.self, forKey: .code) ?? .unrecorded
+    address = try container.decodeIfPresent(ResourceAddress.self, forKey: .address)
+    summary = try container.decode(String.self, forKey: .summary)
+    detail = try container.decodeIfPresent(String.self, forKey: .detail)
+    keyPath = try container.decodeIfPresent(String.self, forKey: .keyPath)
+    location = try container.decodeIfPresent(SourceLocation.self, forKey: .location)
   }
 }
 

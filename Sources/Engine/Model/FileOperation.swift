@@ -54,8 +54,8 @@ public struct FileOperation: Sendable, Equatable {
     }
   }
 
-  /// The digest of the bytes before (`sha256:…`), or `absent`.
-  public var beforeDigest: String { Digest.of(before) }
-  /// The digest of the bytes after (`sha256:…`), `absent`, or `not rendered`.
-  public var afterDigest: String { isRendered ? Digest.of(after) : "not rendered" }
+  /// The digest of the bytes before, ``Digest/absent`` for a new file.
+  public var beforeDigest: Digest { Digest(of: before) }
+  /// The digest of the bytes after: ``Digest/absent`` for a removal, ``Digest/notRendered`` unrendered.
+  public var afterDigest: Digest { isRendered ? Digest(of: after) : .notRendered }
 }

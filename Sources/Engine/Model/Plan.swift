@@ -7,7 +7,10 @@ import Editors
 /// A plain value: renderers show it, ``PlanDocument`` saves it, ``Applier`` carries it out.
 public struct Plan: Sendable, Equatable {
   /// The version of the plan's saved and JSON form; raised on any incompatible change.
-  public static let formatVersion = 1
+  /// Version 2 added each diagnostic's `code`; version 1 files are still read.
+  public static let formatVersion = 2
+  /// The versions of saved plans this engine reads.
+  public static let readableFormatVersions = 1...formatVersion
 
   /// The host's root directory.
   public var root: String
@@ -61,5 +64,9 @@ public struct Plan: Sendable, Equatable {
 
   /// Every file operation of the plan, in apply order.
   public var fileOperations: [FileOperation] { changes.flatMap(\.files) }
+
+  /// Whether the running kernel lacks what the plan configures for the next boot
+  /// (a ``Diagnostic/Code/rebootRequired`` diagnostic).
+  public var rebootRequired: Bool { diagnostics.contains { $0.code == .rebootRequired } }
 
 }

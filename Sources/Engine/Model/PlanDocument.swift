@@ -61,7 +61,7 @@ public struct PlanDocument: Codable, Equatable, Sendable {
     /// Files written.
     public var files: [File]
     /// Links created or removed for service enablement.
-    public var links: [Link]
+    public var links: [LinkChange]
     /// The service enabled once the plan has installed it, when so.
     public var enableAfterInstall: String?
     /// The service started or stopped, when so.
@@ -78,22 +78,12 @@ public struct PlanDocument: Codable, Equatable, Sendable {
     public var path: String
     /// `create`, `update` or `delete`.
     public var action: Action
-    /// `sha256:…` of the current bytes, or `absent`.
-    public var beforeDigest: String
-    /// `sha256:…` of the bytes to write, or `absent`.
-    public var afterDigest: String
+    /// The digest of the current bytes.
+    public var beforeDigest: Digest
+    /// The digest of the bytes to write.
+    public var afterDigest: Digest
     /// The permission bits of a created file, in octal (`0644`).
     public var mode: String
-  }
-
-  /// One enablement link.
-  public struct Link: Codable, Equatable, Sendable {
-    /// `create` or `remove`.
-    public var kind: String
-    /// The link, as a path from the root.
-    public var path: String
-    /// What it points to.
-    public var target: String
   }
 
   /// The boot-loader regeneration command.
@@ -146,9 +136,11 @@ public struct PlanDocument: Codable, Equatable, Sendable {
     guard let version = try? decoder.decode(Version.self, from: data).formatVersion else {
       throw PlanFileError(file: file, message: "is not a saved virthost plan (no format_version)")
     }
-    guard version == Plan.formatVersion else {
+    guard Plan.readableFormatVersions.contains(version) else {
       throw PlanFileError(
-        file: file, message: "has plan format version \(version); this virthost reads version \(Plan.formatVersion)")
+        file: file,
+        message: "has plan format version \(version); this virthost reads versions "
+          + "\(Plan.readableFormatVersions.lowerBound) to \(Plan.formatVersion)")
     }
     do {
       return try decoder.decode(PlanDocument.self, from: data)
@@ -171,7 +163,7 @@ extension PlanDocument.Change {
         path: $0.path, action: $0.action, beforeDigest: $0.beforeDigest, afterDigest: $0.afterDigest,
         mode: "0" + String($0.mode, radix: 8))
     }
-    links = change.links.map { PlanDocument.Link(kind: $0.kind.rawValue, path: $0.path, target: $0.target) }
+    links = change.links
     enableAfterInstall = change.enableAfterInstall
     service = change.service
     liveWrites = change.liveWrites

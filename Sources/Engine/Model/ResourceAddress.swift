@@ -3,7 +3,7 @@
 /// `sysctl["kernel.numa_balancing"]`, `sysfs["/sys/kernel/mm/ksm/run"]`.
 ///
 /// Two addresses are equal exactly when their canonical forms are equal.
-public struct ResourceAddress: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
+public struct ResourceAddress: Sendable, Hashable, Comparable, TextCoded {
   /// The kinds of resource the engine manages.
   public enum Kind: String, Sendable, Codable, CaseIterable {
     /// The arguments of the boot loader's kernel lines; the name is an entry selection (`all`, `default`).
@@ -67,20 +67,4 @@ public struct ResourceAddress: Sendable, Hashable, Comparable, Codable, CustomSt
 
   /// Orders by canonical form.
   public static func < (lhs: Self, rhs: Self) -> Bool { lhs.description < rhs.description }
-
-  /// Decodes the canonical string form.
-  public init(from decoder: any Decoder) throws {
-    let text = try decoder.singleValueContainer().decode(String.self)
-    guard let address = Self(parsing: text) else {
-      throw DecodingError.dataCorrupted(
-        .init(codingPath: decoder.codingPath, debugDescription: "'\(text)' is not a resource address"))
-    }
-    self = address
-  }
-
-  /// Encodes the canonical string form.
-  public func encode(to encoder: any Encoder) throws {
-    var container = encoder.singleValueContainer()
-    try container.encode(description)
-  }
 }

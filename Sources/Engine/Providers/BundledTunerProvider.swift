@@ -15,10 +15,7 @@ struct BundledTunerProvider: ResourceProvider {
     switch initSystem {
     case .systemd: return "/etc/systemd/system/\(service).service"
     case .sysv:
-      var isDirectory: ObjCBool = false
-      let redHat = FileManager.default.fileExists(
-        atPath: context.hostPath("/etc/rc.d/init.d"), isDirectory: &isDirectory)
-      return (redHat && isDirectory.boolValue ? "/etc/rc.d/init.d/" : "/etc/init.d/") + service
+      return (context.host.isDirectory("/etc/rc.d/init.d") ? "/etc/rc.d/init.d/" : "/etc/init.d/") + service
     }
   }
 
@@ -26,7 +23,7 @@ struct BundledTunerProvider: ResourceProvider {
     guard let source = context.bundledTuner, let program = FileManager.default.contents(atPath: source) else {
       context.report(
         Diagnostic(
-          .error, "ksm.tuner: bundled needs the virthost-ksmtuned program next to virthost",
+          .error, .missingBundledTuner, "ksm.tuner: bundled needs the virthost-ksmtuned program next to virthost",
           detail: "Looked for \(context.bundledTuner ?? "it") and found nothing; build it with `swift build`.",
           keyPath: origin))
       return []

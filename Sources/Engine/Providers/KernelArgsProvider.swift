@@ -101,7 +101,7 @@ struct KernelArgsProvider: ResourceProvider {
     let origins = Array(Set((lacks + stillHas).map(\.origin))).sorted().joined(separator: ", ")
     context.report(
       Diagnostic(
-        .note, "reboot required: the running kernel " + parts.joined(separator: " and "),
+        .note, .rebootRequired, "reboot required: the running kernel " + parts.joined(separator: " and "),
         detail: "Kernel arguments take effect at the next boot.", address: address, keyPath: origins))
   }
 }

@@ -1,14 +1,14 @@
 import Foundation
+import RootFS
 
 /// What providers share while one plan is made: the root, the host's profile,
 /// and the record of everything read and every diagnostic found.
 ///
-/// One per plan; not shared across threads.
+/// One per plan; not shared across threads. Every host file a provider reads goes
+/// through ``host`` (``readFile(_:)``, ``readLive(_:)``), so that it is recorded.
 final class PlanContext {
-  /// The host's root directory, without a trailing slash (`""` for `/`).
-  let root: String
-  /// The root as given.
-  let rootPath: String
+  /// The host's root.
+  let host: HostRoot
   /// What the engine knows of the host.
   let profile: HostProfile
   /// The `virthost-ksmtuned` program to install for `tuner: bundled`, when found.
@@ -18,47 +18,43 @@ final class PlanContext {
   /// Diagnostics found by providers.
   var diagnostics: [Diagnostic] = []
   /// Digests of what was read, by source.
-  private(set) var observations: [String: String] = [:]
+  private(set) var observations: [ObservationSource: Digest] = [:]
 
-  init(root: String, profile: HostProfile, bundledTuner: String?, rendersFiles: Bool = true) {
+  init(host: HostRoot, profile: HostProfile, bundledTuner: String?, rendersFiles: Bool = true) {
+    self.host = host
     self.rendersFiles = rendersFiles
-    rootPath = root
-    var trimmed = root
-    while trimmed.hasSuffix("/") { trimmed.removeLast() }
-    self.root = trimmed
     self.profile = profile
     self.bundledTuner = bundledTuner
   }
 
-  /// Whether the root is the running machine itself, where services can be started and stopped.
-  var isLive: Bool { root.isEmpty }
+  /// The root's normalised path (`/` for the live host), for the editors that take one.
+  var rootPath: String { host.path }
 
-  /// The absolute path of `path` (a path from the root).
-  func hostPath(_ path: String) -> String { root + path }
+  /// Whether the root is the running machine itself, where services can be started and stopped.
+  var isLive: Bool { host.isLive }
 
   /// Records that `source` was read with the result `text` (`nil`: absent).
-  func observe(_ source: String, _ text: String?) {
-    observations[source] = Digest.of(text)
+  func observe(_ source: ObservationSource, _ text: String?) {
+    observations[source] = Digest(of: text)
   }
 
-  /// Records that `source` was read with the bytes `data`.
-  func observe(_ source: String, data: Data?) {
-    observations[source] = Digest.of(data)
+  /// Records that `source` was read with the bytes `data` (`nil`: absent).
+  func observe(_ source: ObservationSource, data: Data?) {
+    observations[source] = Digest(of: data)
   }
 
-  /// Reads and records the bytes of the file `path` (from the root); `nil` when absent.
+  /// Reads and records the bytes of the file `path` (from the root); `nil` when absent
+  /// or not a readable regular file.
   func readFile(_ path: String) -> Data? {
-    let data = FileManager.default.contents(atPath: hostPath(path))
-    observe("file \(path)", data: data)
+    let data = (try? host.readIfPresent(path)).flatMap { $0 }.map { Data($0) }
+    observe(.file(path), data: data)
     return data
   }
 
   /// Reads and records a live value under `/sys` or `/proc/sys`, trimmed; `nil` when absent.
   func readLive(_ path: String) -> String? {
-    let text = FileManager.default.contents(atPath: hostPath(path)).map {
-      String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-    }
-    observe("sysfs \(path)", text)
+    let text = try? host.value(path)
+    observe(.live(path), text)
     return text
   }
 

@@ -32,13 +32,13 @@ struct ServiceProvider: ResourceProvider {
       let address = ResourceAddress(.service, intent.name)
       let state = try editor.state(intent.name)
       context.observe(
-        "service \(intent.name)",
+        .service(intent.name),
         "exists=\(state.exists) enabled=\(state.enabled) masked=\(state.masked) \(state.detail)")
       if !state.exists && !intent.installedByPlan {
         if intent.required {
           context.report(
             Diagnostic(
-              .error, "service \(intent.name) does not exist on this host", detail: intent.reason, address: address,
+              .error, .unknownService, "service \(intent.name) does not exist on this host", detail: intent.reason, address: address,
               keyPath: intent.origin))
         }
         continue
@@ -46,7 +46,7 @@ struct ServiceProvider: ResourceProvider {
       if state.masked && intent.enabled {
         context.report(
           Diagnostic(
-            .error, "service \(intent.name) is masked and cannot be enabled",
+            .error, .maskedService, "service \(intent.name) is masked and cannot be enabled",
             detail: "Unmask it (systemctl unmask \(intent.name)) first.", address: address, keyPath: intent.origin))
         continue
       }
@@ -73,7 +73,7 @@ struct ServiceProvider: ResourceProvider {
         if isRunning == nil && state.exists {
           context.report(
             Diagnostic(
-              .warning, "cannot tell whether \(intent.name) runs; its running state is left alone",
+              .warning, .serviceStateUnknown, "cannot tell whether \(intent.name) runs; its running state is left alone",
               detail: unknown, address: address, keyPath: intent.origin))
         } else if isRunning != running {
           actions.append(running ? .start : .stop)

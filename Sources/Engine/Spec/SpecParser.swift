@@ -32,7 +32,7 @@ public enum SpecParser {
     guard let root else {
       throw SpecError(diagnostics: [
         Diagnostic(
-          .error, "the file holds no desired state", detail: "Write one with `virthost init`.",
+          .error, .emptySpec, "the file holds no desired state", detail: "Write one with `virthost init`.",
           location: SourceLocation(file: file, line: 1, column: 1))
       ])
     }
@@ -58,7 +58,7 @@ public enum SpecParser {
     mutating func error(_ node: Node, _ path: String, _ summary: String, detail: String? = nil) {
       // The document itself has no key path: no empty `: ` before the summary.
       diagnostics.append(
-        Diagnostic(.error, summary, detail: detail, keyPath: path.isEmpty ? nil : path, location: location(node)))
+        Diagnostic(.error, .invalidSpec, summary, detail: detail, keyPath: path.isEmpty ? nil : path, location: location(node)))
     }
 
     /// Where `key:` starts a line the second time, for a duplicate key Yams reports at its mapping.
@@ -102,7 +102,7 @@ public enum SpecParser {
         break
       }
       return Diagnostic(
-        .error, "not valid YAML: \(problem)",
+        .error, .invalidYAML, "not valid YAML: \(problem)",
         location: SourceLocation(file: file, line: mark?.line ?? 1, column: mark?.column ?? 1))
     }
 

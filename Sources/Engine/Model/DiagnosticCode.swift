@@ -1,0 +1,49 @@
+extension Diagnostic {
+  /// What a diagnostic is about, for programs: tests, the Ansible module and scripts
+  /// reading the plan file match on it, never on the words of ``Diagnostic/summary``.
+  ///
+  /// The raw value is the stable string form in the plan file (`reboot-required`); a
+  /// code is never renamed, only added.
+  public enum Code: String, Sendable, Codable, CaseIterable {
+    /// The desired-state file is not valid YAML.
+    case invalidYAML = "invalid-yaml"
+    /// The desired-state file holds nothing.
+    case emptySpec = "empty-spec"
+    /// A key or value of the desired state is wrong (unknown, misspelt, of the wrong type or out of range).
+    case invalidSpec = "invalid-spec"
+    /// The desired state parsed when the plan was shown, but no longer does.
+    case specNoLongerParses = "spec-no-longer-parses"
+    /// A host file could not be read, parsed or planned (its own position given).
+    case hostFile = "host-file"
+    /// `/proc/cpuinfo` has no flags line: hardware virtualization cannot be told.
+    case virtualizationUnknown = "virtualization-unknown"
+    /// The CPU has no `svm` or `vmx` flag.
+    case noHardwareVirtualization = "no-hardware-virtualization"
+    /// The kernel is built without KVM.
+    case kernelWithoutKVM = "kernel-without-kvm"
+    /// `ksm.enabled: true` on a kernel built without KSM.
+    case kernelWithoutKSM = "kernel-without-ksm"
+    /// The kernel is built without the IOMMU driver the argument turns on.
+    case kernelWithoutIOMMU = "kernel-without-iommu"
+    /// `iommu` is managed on a CPU whose vendor is unknown.
+    case unknownCPUVendor = "unknown-cpu-vendor"
+    /// `kernel.args.absent` removes an argument another key adds.
+    case conflictingKernelArgument = "conflicting-kernel-argument"
+    /// `ksm.merge_across_nodes` on a host with one NUMA node.
+    case mergeAcrossNodesSkipped = "merge-across-nodes-skipped"
+    /// The running kernel's arguments differ from those configured: the next boot applies them.
+    case rebootRequired = "reboot-required"
+    /// A live value's file does not exist on this kernel.
+    case missingLiveValue = "missing-live-value"
+    /// `ksm.tuner: bundled`, and no `virthost-ksmtuned` program was found.
+    case missingBundledTuner = "missing-bundled-tuner"
+    /// A service named in the desired state does not exist on the host.
+    case unknownService = "unknown-service"
+    /// A service to enable is masked.
+    case maskedService = "masked-service"
+    /// Whether a service runs cannot be told; its running state is left alone.
+    case serviceStateUnknown = "service-state-unknown"
+    /// A diagnostic read from a plan file of format 1, which kept no codes.
+    case unrecorded
+  }
+}
