@@ -65,7 +65,7 @@ let package = Package(
     .executableTarget(name: "virthost", dependencies: ["Commands"]),
     .executableTarget(name: "virthost-ksmtuned", dependencies: ["KSMTuner"]),
 
-    .target(name: "TestSupport", dependencies: ["RootFS"], path: "Tests/TestSupport"),
+    .target(name: "TestSupport", dependencies: ["RootFS", "CXattr"], path: "Tests/TestSupport"),
     .testTarget(name: "RootFSTests", dependencies: ["RootFS", "CXattr", "TestSupport"]),
     .testTarget(name: "AugeasTests", dependencies: ["Augeas", "TestSupport"]),
     .testTarget(

@@ -134,6 +134,7 @@ public struct Engine: Sendable {
       if file.existed {
         // The file keeps the mode, owner and attributes the apply kept; one the apply removed gets its mode back.
         try step("restore \(file.path)") {
+          try writer.removeTemporaries(of: file.path)
           try writer.replace(
             file.path, with: try store.backedUpBytes(file.path, in: name), mode: UInt32(file.mode ?? 0o644))
         }

@@ -1,4 +1,5 @@
 import Foundation
+import RootFS
 import TestSupport
 import Testing
 
@@ -106,5 +107,58 @@ import Testing
     let root = try FixtureRoot(Self.seed)
     let error = #expect(throws: EngineError.self) { try Engine(planner: Planner(root: root.host)).rollback() }
     #expect(error?.description == "nothing to roll back: no backups under \(root.path)/var/lib/virthost/backups")
+  }
+
+  /// user::rw-, user:4242:r--, group::r--, mask::r--, other::---: mode 0640 with one named user.
+  static let acl = FileAttributes.posixACL([
+    .init(tag: 1, permissions: 6), .init(tag: 2, permissions: 4, id: 4242), .init(tag: 4, permissions: 4),
+    .init(tag: 0x10, permissions: 4), .init(tag: 0x20, permissions: 0),
+  ])
+
+  /// Gives `path` under `root` mode 0640, owner 4242, group 4343, ``acl`` and a `user.*` attribute.
+  static func dressUp(_ root: FixtureRoot, _ path: String) throws {
+    let file = root.path + path
+    #expect(chmod(file, 0o640) == 0)
+    #expect(chown(file, 4242, 4343) == 0)
+    try #require(FileAttributes.set("system.posix_acl_access", acl, on: file), "no POSIX ACL on \(root.path)")
+    try #require(FileAttributes.set("user.virthost.test", Array("kept".utf8), on: file), "no user.* attributes")
+  }
+
+  /// Whether `path` under `root` still has what ``dressUp(_:_:)`` gave it.
+  static func expectDressedUp(_ root: FixtureRoot, _ path: String, _ when: Comment) throws {
+    let status = try #require(root.host.status(path))
+    #expect(status.mode == 0o640, when)
+    #expect(status.owner == 4242, when)
+    #expect(status.group == 4343, when)
+    #expect(FileAttributes.value("system.posix_acl_access", of: root.path + path) == acl, when)
+    #expect(FileAttributes.value("user.virthost.test", of: root.path + path) == Array("kept".utf8), when)
+  }
+
+  @Test func anApplyKeepsModeOwnerGroupACLAndAttributesAndRollbackRestoresTheBytes() throws {
+    let host = try ExampleHost("centos6-amd")
+    let path = "/etc/ksmtuned.conf"
+    let original = try host.root.bytes(path)
+    try Self.dressUp(host.root, path)
+    let report = try host.engine.apply(try host.plan())
+    #expect(report.applied.contains("write \(path)"))
+    #expect(try host.root.bytes(path) != original)
+    try Self.expectDressedUp(host.root, path, "after the apply")
+    _ = try host.engine.rollback()
+    #expect(try host.root.bytes(path) == original)
+    try Self.expectDressedUp(host.root, path, "after the rollback")
+  }
+
+  @Test func rollbackRecreatesAFileTheApplyRemovedWithItsMode() throws {
+    let root = try FixtureRoot(Self.seed)
+    let original = try root.bytes("/etc/ksmtuned.conf")
+    #expect(chmod(root.path + "/etc/ksmtuned.conf", 0o600) == 0)
+    let report = try Applier(host: root.host, runsCommands: false).apply(
+      Self.plan(root, [try Self.fileChange(root, "/etc/ksmtuned.conf", nil)])
+    ) { _ in }
+    #expect(report.applied == ["remove /etc/ksmtuned.conf"])
+    #expect(!root.host.exists("/etc/ksmtuned.conf"))
+    _ = try Engine(planner: Planner(root: root.host)).rollback()
+    #expect(try root.bytes("/etc/ksmtuned.conf") == original)
+    #expect(root.host.status("/etc/ksmtuned.conf")?.mode == 0o600)
   }
 }

@@ -34,7 +34,7 @@ final class ApplyFaultTests: XCTestCase {
       let run = try ProgramRun.virthost(["apply", TreeCopy.seedSpec, "--root", root])
       let found = planned.check(root: root, pristine: pristine, snapshot: try FixtureRoot.snapshot(of: root))
       XCTAssertEqual(found.problems, [], "\(free) pages free")
-      let litter = try FixtureRoot.snapshot(of: root).keys.filter { $0.hasSuffix(".virthost-new") }
+      let litter = try FixtureRoot.snapshot(of: root).keys.filter(FixtureRoot.isTemporary)
       XCTAssertEqual(litter, [], "\(free) pages free: temporary files left behind\n\(run.transcript)")
       print(
         "ApplyFaultTests: \(free) pages free: status \(run.status): \(run.error.split(separator: "\n").first ?? "")")

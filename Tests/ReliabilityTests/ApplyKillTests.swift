@@ -81,7 +81,7 @@ final class ApplyKillTests: XCTestCase {
         where Digest.of(FileManager.default.contents(atPath: roots[index] + file.path)) != file.after {
           problems.append("\(name): \(file.path) is not the new version after the new apply")
         }
-        let litter = try snapshot(roots[index]).keys.filter { $0.hasSuffix(".virthost-new") }
+        let litter = try snapshot(roots[index]).keys.filter(FixtureRoot.isTemporary)
         if !litter.isEmpty { problems.append("\(name): temporary files left after the new apply: \(litter)") }
         try FileManager.default.removeItem(atPath: URL(fileURLWithPath: roots[index]).deletingLastPathComponent().path)
       }

@@ -1,5 +1,6 @@
 import Engine
 import Foundation
+import TestSupport
 
 /// What a plan of the seed example will write, read from `virthost plan --format json`:
 /// each file's digest before and after, and each enablement link.
@@ -43,7 +44,7 @@ struct PlannedFiles {
   /// The problems of `root` left between the old and the new state: a file that is
   /// neither its planned before nor after bytes, a link that is neither absent nor right,
   /// any other entry changed from `pristine` (the engine's own `/var/lib/virthost` and
-  /// `.virthost-new` temporary files aside). Also counts how many planned files and links are new.
+  /// the writer's temporary files aside). Also counts how many planned files and links are new.
   func check(root: String, pristine: [String: String], snapshot: [String: String]) -> (
     problems: [String], newFiles: Int
   ) {
@@ -70,7 +71,7 @@ struct PlannedFiles {
     for key in Set(pristine.keys).union(snapshot.keys)
     where pristine[key] != snapshot[key] && !changeable.contains(key) && key != "var/lib"
       && !key.hasPrefix("var/lib/virthost")
-      && !key.hasSuffix(".virthost-new")
+      && !FixtureRoot.isTemporary(key)
     {
       problems.append("\(key) changed: \(pristine[key] ?? "absent") → \(snapshot[key]?.prefix(60) ?? "absent")")
     }

@@ -106,3 +106,17 @@ import Testing
     #expect(try temporary.root.text("/sys/kernel/mm/ksm/run") == "1\n")
   }
 }
+
+@Suite struct HostRootWriterTemporariesTests {
+  @Test func theTemporariesOfAKilledWriteAreRemovedAndNothingElse() throws {
+    let temporary = try TemporaryRoot()
+    try temporary.write("/etc/ksmtuned.conf", "KSM_MONITOR_INTERVAL=60\n")
+    try temporary.write("/etc/.ksmtuned.conf.virthost-Ab12Cd", "half")
+    try temporary.write("/etc/.ksmtuned.conf.virthost-link", "")
+    try temporary.write("/etc/.sysctl.conf.virthost-Zz99Yy", "another file's")
+    try HostRootWriter(temporary.root).removeTemporaries(of: "/etc/ksmtuned.conf")
+    #expect(
+      try temporary.root.list("/etc", includingHidden: true) == [".sysctl.conf.virthost-Zz99Yy", "ksmtuned.conf"])
+    try HostRootWriter(temporary.root).removeTemporaries(of: "/missing/folder/file")
+  }
+}

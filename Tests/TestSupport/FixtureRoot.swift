@@ -56,6 +56,13 @@ public final class FixtureRoot: @unchecked Sendable {
     try Data(text.utf8).write(to: url(file))
   }
 
+  /// Whether the entry `relative` (a path in a snapshot) is a temporary file of the
+  /// writer of host files (`.NAME.virthost-…`), which a finished write never leaves.
+  public static func isTemporary(_ relative: String) -> Bool {
+    let name = relative.split(separator: "/").last ?? ""
+    return name.hasPrefix(".") && name.contains(".virthost-")
+  }
+
   /// A digest of every path, link target, mode and content under the root:
   /// equal snapshots mean a byte-identical tree.
   public func snapshot() throws -> [String: String] { try Self.snapshot(of: path) }

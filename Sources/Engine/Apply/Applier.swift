@@ -132,6 +132,8 @@ struct Applier {
   private func write(_ operation: FileOperation) throws {
     let current = try host.readIfPresent(operation.path)
     guard current.map({ Data($0) }) == operation.before else { throw StaleFile(path: operation.path) }
+    // What an apply killed while writing this file left, so that no temporary outlives an apply.
+    try writer.removeTemporaries(of: operation.path)
     if let after = operation.after {
       try writer.replace(operation.path, with: Array(after), mode: UInt32(operation.mode))
     } else {

@@ -104,10 +104,7 @@ public struct BackupStore {
       if !root.isFile(folder + "/manifest.json") {
         try? removeTree(folder)
       } else {
-        for leftover in root.listIfPresent(folder, includingHidden: true)
-        where leftover.hasPrefix(".manifest.json.virthost-") {
-          try? writer.remove(folder + "/" + leftover)
-        }
+        try? writer.removeTemporaries(of: folder + "/manifest.json")
       }
     }
   }
