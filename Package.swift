@@ -74,7 +74,9 @@ let package = Package(
     // Golden fixture roots are read from the repository with FixtureRoot (cp -a keeps their symlinks).
     .testTarget(name: "BootLoaderTests", dependencies: ["Editors", "Augeas", "TestSupport"], exclude: ["Fixtures"]),
     .testTarget(name: "TemplateStoreTests", dependencies: ["TemplateStore", "TestSupport"]),
-    .testTarget(name: "AnsibleTests", dependencies: ["Commands", "TestSupport"]),
+    .testTarget(name: "AnsibleTests", dependencies: ["Commands", "Engine", "TestSupport"]),
+    // The commands and the renderers of plans and facts, in process and as the built `virthost`.
+    .testTarget(name: "CommandsTests", dependencies: ["Commands", "Engine", "HostFacts", "RootFS", "TestSupport"]),
     .testTarget(name: "ConfigEditorsTests", dependencies: ["Editors", "TestSupport"], exclude: ["Fixtures"]),
     .testTarget(name: "HostFactsTests", dependencies: ["HostFacts", "Commands", "RootFS", "TestSupport"], exclude: ["Fixtures"]),
     .testTarget(

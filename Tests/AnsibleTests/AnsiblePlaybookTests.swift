@@ -33,10 +33,8 @@ private struct PlaybookRun {
   }
 
   private func playbook(_ extra: [String]) throws -> PlaybookRun {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     let examples = FixtureRoot.repository.appendingPathComponent("examples/ansible").path
-    process.arguments =
+    let arguments =
       [
         "ansible-playbook", "-i", examples + "/inventory.ini", examples + "/site.yml", "-e", "fleet_dir=\(fleet)",
         "-e",
@@ -49,14 +47,8 @@ private struct PlaybookRun {
     environment["ANSIBLE_NOCOLOR"] = "1"
     environment["ANSIBLE_FORCE_COLOR"] = "0"
     environment["ANSIBLE_RETRY_FILES_ENABLED"] = "0"
-    process.environment = environment
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    try process.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return PlaybookRun(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self))
+    let run = try ProgramRun.run("/usr/bin/env", arguments, environment: environment)
+    return PlaybookRun(status: run.status, output: run.output + run.error)
   }
 
   @Test func checkDiffReviewsThenARunAppliesThenASecondRunChangesNothing() throws {

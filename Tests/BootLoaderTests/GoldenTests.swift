@@ -54,8 +54,8 @@ let goldenCases: [GoldenCase] = {
   ]
 }()
 
-/// Set VIRTHOST_UPDATE_GOLDEN=1 to rewrite the expected files (then review the diff).
-let updateGolden = ProcessInfo.processInfo.environment["VIRTHOST_UPDATE_GOLDEN"] == "1"
+/// Set VIRTHOST_RECORD=1 to rewrite the expected files (then review the diff); see ``Golden``.
+let updateGolden = Golden.recording
 
 @Suite struct GoldenTests {
   @Test(arguments: goldenCases)

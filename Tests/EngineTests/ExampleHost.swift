@@ -11,8 +11,6 @@ struct ExampleHost {
   static let all = ["centos6-amd", "intel-grub2-systemd", "converged", "ksm-off"]
   /// The stand-in for the `virthost-ksmtuned` program that `tuner: bundled` installs.
   static let tuner = FixtureRoot.repository.appendingPathComponent("Tests/EngineTests/Fixtures/virthost-ksmtuned").path
-  /// Set to write the golden files instead of comparing with them (then review the diff).
-  static let recording = ProcessInfo.processInfo.environment["VIRTHOST_RECORD_GOLDEN"] != nil
 
   let name: String
   let root: FixtureRoot
@@ -36,14 +34,9 @@ struct ExampleHost {
   /// `text` with the temporary root replaced by `ROOT`.
   func normalized(_ text: String) -> String { text.replacingOccurrences(of: root.path, with: "ROOT") }
 
-  /// The golden file `file` of this example, or, when recording, `actual` written to it.
+  /// The golden file `file` of this example (see ``Golden``).
   func golden(_ file: String, _ actual: String) throws -> String {
-    let url = FixtureRoot.repository.appendingPathComponent("Tests/EngineTests/Fixtures/expected/\(name)/\(file)")
-    if Self.recording {
-      try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-      try Data(actual.utf8).write(to: url)
-    }
-    return try String(contentsOf: url, encoding: .utf8)
+    try Golden.text("Tests/EngineTests/Fixtures/expected/\(name)/\(file)", recording: actual)
   }
 
   /// The modification time of every entry under the root (symlinks not followed), the engine's own folder left out.

@@ -17,14 +17,7 @@ import Testing
       path = FileManager.default.temporaryDirectory.appendingPathComponent("virthost-fleet-\(UUID().uuidString)").path
       try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
       let source = FixtureRoot.repository.appendingPathComponent("examples/\(example)/root").path
-      for name in names {
-        let copy = Process()
-        copy.executableURL = URL(fileURLWithPath: "/bin/cp")
-        copy.arguments = ["-a", source, path + "/" + name]
-        try copy.run()
-        copy.waitUntilExit()
-        #expect(copy.terminationStatus == 0)
-      }
+      for name in names { try FixtureRoot.copyTree(source, to: path + "/" + name) }
     }
 
     deinit { try? FileManager.default.removeItem(atPath: path) }
@@ -82,16 +75,16 @@ import Testing
 
   @Test func planHostsPrintsOneReportPerHostAndFailsWhenOneHostFails() throws {
     let hosts = try Hosts("centos6-amd", ["one", "two"])
-    let good = try CommandTests.virthost(["plan", Self.specFile, "--hosts", hosts.path, "--detailed-exitcode"])
+    let good = try ProgramRun.virthost(["plan", Self.specFile, "--hosts", hosts.path, "--detailed-exitcode"])
     #expect(good.status == 2)
-    let alone = try CommandTests.virthost(["plan", Self.specFile, "--root", hosts.path + "/one"])
+    let alone = try ProgramRun.virthost(["plan", Self.specFile, "--root", hosts.path + "/one"])
     let blocks = good.output.components(separatedBy: "=== ")
     #expect(blocks.count == 3)
     #expect(blocks[1] == "one (\(hosts.path)/one)\n" + alone.output)
     #expect(good.output.hasSuffix("Planned 2 hosts: 2 with changes, 0 without, 0 with errors.\n"))
 
     try hosts.append("two", "/etc/ksmtuned.conf", "KSM_NPAGES_MAX=\"unterminated\n")
-    let bad = try CommandTests.virthost(["plan", Self.specFile, "--hosts", hosts.path, "--detailed-exitcode"])
+    let bad = try ProgramRun.virthost(["plan", Self.specFile, "--hosts", hosts.path, "--detailed-exitcode"])
     #expect(bad.status == 1)
     #expect(bad.output.components(separatedBy: "=== ")[1] == "one (\(hosts.path)/one)\n" + alone.output)
     #expect(bad.output.hasSuffix("Planned 2 hosts: 1 with changes, 0 without, 1 with errors (two).\n"))
@@ -99,10 +92,10 @@ import Testing
 
   @Test func hostsCannotBeCombinedWithOutOrRoot() throws {
     let hosts = try Hosts("centos6-amd", ["one"])
-    let out = try CommandTests.virthost(["plan", Self.specFile, "--hosts", hosts.path, "--out", "plan.json"])
+    let out = try ProgramRun.virthost(["plan", Self.specFile, "--hosts", hosts.path, "--out", "plan.json"])
     #expect(out.status == 64)
     #expect(out.error.contains("--out saves one host's plan; it cannot be used with --hosts."))
-    let root = try CommandTests.virthost(["plan", Self.specFile, "--hosts", hosts.path, "--root", hosts.path])
+    let root = try ProgramRun.virthost(["plan", Self.specFile, "--hosts", hosts.path, "--root", hosts.path])
     #expect(root.status == 64)
   }
 }

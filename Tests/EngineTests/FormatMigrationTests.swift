@@ -15,6 +15,8 @@ import Testing
       .replacingOccurrences(of: "ROOT", with: host.root.path)
     let document = try PlanDocument.decode(Data(text.utf8), file: "plan.json")
     #expect(document.root == host.root.path)
+    #expect(document.formatVersion == 1)
+    #expect(document.diagnostics.map(\.code) == [.unrecorded])
     #expect(Engine.differences(saved: document, current: PlanDocument(try host.plan())) == [])
     let report = try host.engine.apply(saved: document)
     #expect(report.applied.count == 12)
@@ -26,12 +28,7 @@ import Testing
     let report = try host.engine.apply(try host.plan())
     let backups = host.root.path + BackupStore.folder
     try FileManager.default.removeItem(atPath: backups + "/" + (try #require(report.backup)))
-    let copy = Process()
-    copy.executableURL = URL(fileURLWithPath: "/bin/cp")
-    copy.arguments = ["-a", Self.fixtures.appendingPathComponent("backup").path, backups + "/20261130T211150Z"]
-    try copy.run()
-    copy.waitUntilExit()
-    #expect(copy.terminationStatus == 0)
+    try FixtureRoot.copyTree(Self.fixtures.appendingPathComponent("backup").path, to: backups + "/20261130T211150Z")
     let rollback = try host.engine.rollback()
     #expect(rollback.backup == "20261130T211150Z")
     #expect(try Snapshots.differences(before, host.root.snapshot()) == [])

@@ -54,4 +54,31 @@ import Testing
     #expect(plan.summary == "No changes. The host matches the desired state.")
     #expect(!plan.hasChanges)
   }
+
+  @Test func rebootRequiredComesFromTheDiagnosticsCodeNotItsWords() {
+    func plan(_ diagnostics: [Diagnostic]) -> Plan {
+      Plan(
+        root: "/", specFile: "h", specText: "", changes: [], diagnostics: diagnostics, observations: [],
+        regeneration: nil)
+    }
+    #expect(plan([Diagnostic(.note, .rebootRequired, "the next boot applies amd_iommu=on")]).rebootRequired)
+    #expect(!plan([Diagnostic(.note, .mergeAcrossNodesSkipped, "reboot required (not really)")]).rebootRequired)
+  }
+
+  @Test func sourcesDigestsAndCodesRoundTripThroughTheirStringForms() throws {
+    let sources: [ObservationSource] = [.facts, .file("/etc/ksmtuned.conf"), .live("/sys/kernel/mm/ksm/run"), .service("ksm")]
+    #expect(sources.map(\.description) == ["facts", "file /etc/ksmtuned.conf", "sysfs /sys/kernel/mm/ksm/run", "service ksm"])
+    for source in sources { #expect(ObservationSource(parsing: source.description) == source) }
+    #expect(ObservationSource(parsing: "disk /dev/sda") == nil)
+    let diagnostic = Diagnostic(.note, .rebootRequired, "reboot required", address: .init(.kernelArgs, "all"))
+    let encoder = JSONEncoder()
+    encoder.keyEncodingStrategy = .convertToSnakeCase
+    let decoder = JSONDecoder()
+    decoder.keyDecodingStrategy = .convertFromSnakeCase
+    let json = try encoder.encode(diagnostic)
+    #expect(String(decoding: json, as: UTF8.self).contains(#""code":"reboot-required""#))
+    #expect(try decoder.decode(Diagnostic.self, from: json) == diagnostic)
+    let formatOne = Data(#"{"severity":"note","summary":"reboot required"}"#.utf8)
+    #expect(try decoder.decode(Diagnostic.self, from: formatOne).code == .unrecorded)
+  }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Engine
@@ -91,16 +92,10 @@ import Testing
     try FileManager.default.createDirectory(at: folder.appendingPathComponent("etc"), withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: folder) }
     try Data(before.utf8).write(to: folder.appendingPathComponent("etc/x.conf"))
-    let patch = Process()
-    patch.executableURL = URL(fileURLWithPath: "/usr/bin/patch")
-    patch.arguments = ["-s", "-p1", "-d", folder.path]
-    let input = Pipe()
-    patch.standardInput = input
-    try patch.run()
-    input.fileHandleForWriting.write(Data(UnifiedDiff.of(Self.operation(before, after)).utf8))
-    try input.fileHandleForWriting.close()
-    patch.waitUntilExit()
-    #expect(patch.terminationStatus == 0)
+    let diff = folder.appendingPathComponent("x.diff")
+    try Data(UnifiedDiff.of(Self.operation(before, after)).utf8).write(to: diff)
+    let patch = try ProgramRun.run("/usr/bin/patch", ["-s", "-p1", "-d", folder.path, "-i", diff.path])
+    #expect(patch.status == 0, "\(patch.transcript)")
     #expect(try String(contentsOf: folder.appendingPathComponent("etc/x.conf"), encoding: .utf8) == after)
   }
 }

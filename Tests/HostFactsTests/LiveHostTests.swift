@@ -5,9 +5,6 @@ import Testing
 
 @testable import Commands
 
-/// The path of the `virthost` executable of this build, when `swift build` made one.
-private let executable = FixtureRoot.repository.appendingPathComponent(".build/debug/virthost").path
-
 /// One run on the machine the tests run on, whatever it is: it must finish without
 /// error. Read-only: nothing under `/` is opened for writing.
 @Suite struct LiveHostTests {
@@ -39,21 +36,11 @@ private let executable = FixtureRoot.repository.appendingPathComponent(".build/d
     }
   }
 
-  @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: executable)))
+  @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: ProgramRun.virthost)))
   func theExecutableOnTheLiveRootExitsZeroOrOneWithJSON() throws {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = ["facts", "--root", "/", "--format", "json"]
-    let output = Pipe()
-    let errors = Pipe()
-    process.standardOutput = output
-    process.standardError = errors
-    try process.run()
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    let messages = errors.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    let report = try JSONDecoder().decode(FactsReport.self, from: data)
-    #expect(process.terminationStatus == (report.hasFailure ? 1 : 0))
-    #expect(messages.isEmpty)
+    let run = try ProgramRun.virthost(["facts", "--root", "/", "--format", "json"])
+    let report = try JSONDecoder().decode(FactsReport.self, from: Data(run.output.utf8))
+    #expect(run.status == (report.hasFailure ? 1 : 0))
+    #expect(run.error.isEmpty)
   }
 }

@@ -24,14 +24,9 @@ final class BadInputTests: XCTestCase {
         ?? FixtureRoot.repository.appendingPathComponent("examples/centos6-amd/host.yaml"),
       to: URL(fileURLWithPath: spec))
     if let setup = badInput.file("setup.sh") {
-      let process = Process()
-      process.executableURL = URL(fileURLWithPath: "/bin/bash")
-      process.arguments = [setup.path]
-      process.currentDirectoryURL = URL(fileURLWithPath: work)
-      process.environment = ["ROOT": root.path, "SPEC": spec, "PATH": "/usr/bin:/bin"]
-      try process.run()
-      process.waitUntilExit()
-      XCTAssertEqual(process.terminationStatus, 0, "\(badInput.name): setup.sh failed")
+      let setupRun = try ProgramRun.run(
+        "/bin/bash", [setup.path], in: work, environment: ["ROOT": root.path, "SPEC": spec, "PATH": "/usr/bin:/bin"])
+      XCTAssertEqual(setupRun.status, 0, "\(badInput.name): setup.sh failed\n\(setupRun.transcript)")
     }
     let before = try root.snapshot()
     let run = try ProgramRun.virthost([badInput.command, "host.yaml", "--root", root.path], in: work)

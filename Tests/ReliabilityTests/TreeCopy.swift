@@ -9,20 +9,15 @@ enum TreeCopy {
   /// Copies the tree `source` (links kept, as `cp -a`) to `folder/root`; returns that path.
   static func copy(_ source: String, to folder: String) throws -> String {
     try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-    try run("/bin/cp", ["-a", source, folder + "/root"])
+    try FixtureRoot.copyTree(source, to: folder + "/root")
     return folder + "/root"
   }
 
   /// Runs a system command to its end; throws when it fails.
   static func run(_ program: String, _ arguments: [String]) throws {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: program)
-    process.arguments = arguments
-    try process.run()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
-      throw CocoaError(
-        .executableLoad, userInfo: [NSDebugDescriptionErrorKey: "\(program) \(arguments) failed"])
+    let run = try ProgramRun.run(program, arguments)
+    guard run.status == 0 else {
+      throw CocoaError(.executableLoad, userInfo: [NSDebugDescriptionErrorKey: "\(program) \(arguments): \(run.transcript)"])
     }
   }
 

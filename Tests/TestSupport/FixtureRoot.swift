@@ -22,14 +22,15 @@ public final class FixtureRoot: @unchecked Sendable {
       .appendingPathComponent("virthost-test-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
     path = base.appendingPathComponent("root").path
-    // cp -a keeps symlinks as links, modes and times, as a real host would have them.
-    let copy = Process()
-    copy.executableURL = URL(fileURLWithPath: "/bin/cp")
-    copy.arguments = ["-a", source, path]
-    try copy.run()
-    copy.waitUntilExit()
-    guard copy.terminationStatus == 0 else {
-      throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: source])
+    try Self.copyTree(source, to: path)
+  }
+
+  /// Copies the tree `source` to `destination` (which must not exist) with `cp -a`, which
+  /// keeps symlinks as links, modes and times, as a real host would have them.
+  public static func copyTree(_ source: String, to destination: String) throws {
+    let copy = try ProgramRun.run("/bin/cp", ["-a", source, destination])
+    guard copy.status == 0 else {
+      throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: source, NSDebugDescriptionErrorKey: copy.transcript])
     }
   }
 

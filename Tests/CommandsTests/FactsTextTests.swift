@@ -10,10 +10,8 @@ import Testing
   @Test func seedHostTextIsExactlyTheGoldenFile() throws {
     let root = try FixtureRoot("examples/centos6-amd/root")
     let report = FactsReport(root: "examples/centos6-amd/root", facts: HostFacts.gather(root: root.host))
-    let golden = try String(
-      contentsOf: FixtureRoot.repository.appendingPathComponent("Tests/HostFactsTests/Fixtures/centos6-amd.facts.txt"),
-      encoding: .utf8)
-    #expect(report.text(colour: false) == golden)
+    let text = report.text(colour: false)
+    #expect(text == (try Golden.text("Tests/HostFactsTests/Fixtures/centos6-amd.facts.txt", recording: text)))
   }
 
   @Test func colourWrapsLevelsHeadingsAndSourcesOnlyWhenAsked() throws {

@@ -4,30 +4,8 @@ import Testing
 
 /// The `virthost` executable built next to the tests: exit statuses and messages.
 @Suite struct CommandTests {
-  struct Result {
-    var status: Int32
-    var output: String
-    var error: String
-  }
-
-  static func virthost(_ arguments: [String], in folder: String? = nil) throws -> Result {
-    let program = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-      .appendingPathComponent("virthost")
-    let process = Process()
-    process.executableURL = program
-    process.arguments = arguments
-    if let folder { process.currentDirectoryURL = URL(fileURLWithPath: folder) }
-    let output = Pipe()
-    let error = Pipe()
-    process.standardOutput = output
-    process.standardError = error
-    try process.run()
-    let out = output.fileHandleForReading.readDataToEndOfFile()
-    let err = error.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return Result(
-      status: process.terminationStatus, output: String(decoding: out, as: UTF8.self),
-      error: String(decoding: err, as: UTF8.self))
+  static func virthost(_ arguments: [String], in folder: String? = nil) throws -> ProgramRun {
+    try ProgramRun.virthost(arguments, in: folder)
   }
 
   static func example(_ name: String) -> String {

@@ -2,7 +2,7 @@ import Foundation
 
 /// A JSON scalar, or an empty array or object, as a test expects it: written with
 /// Swift literals (`"amd"`, `6`, `true`, `nil`, `[]`).
-enum JSONLeaf: Equatable, CustomStringConvertible, ExpressibleByStringLiteral, ExpressibleByIntegerLiteral,
+public enum JSONLeaf: Equatable, Sendable, CustomStringConvertible, ExpressibleByStringLiteral, ExpressibleByIntegerLiteral,
   ExpressibleByBooleanLiteral, ExpressibleByNilLiteral, ExpressibleByArrayLiteral
 {
   case string(String)
@@ -12,13 +12,13 @@ enum JSONLeaf: Equatable, CustomStringConvertible, ExpressibleByStringLiteral, E
   case emptyArray
   case emptyObject
 
-  init(stringLiteral value: String) { self = .string(value) }
-  init(integerLiteral value: Int) { self = .number(value) }
-  init(booleanLiteral value: Bool) { self = .bool(value) }
-  init(nilLiteral: ()) { self = .null }
-  init(arrayLiteral elements: Never...) { self = .emptyArray }
+  public init(stringLiteral value: String) { self = .string(value) }
+  public init(integerLiteral value: Int) { self = .number(value) }
+  public init(booleanLiteral value: Bool) { self = .bool(value) }
+  public init(nilLiteral: ()) { self = .null }
+  public init(arrayLiteral elements: Never...) { self = .emptyArray }
 
-  var description: String {
+  public var description: String {
     switch self {
     case .string(let text): "\"\(text)\""
     case .number(let number): "\(number)"
@@ -57,7 +57,7 @@ private indirect enum JSONNode: Decodable {
 
 /// Every leaf of a JSON document by its path: `facts.cpu.vendor.value`,
 /// `facts.kernel.cmdline.value[0]`.
-func jsonLeaves(_ text: String) throws -> [String: JSONLeaf] {
+public func jsonLeaves(_ text: String) throws -> [String: JSONLeaf] {
   var leaves: [String: JSONLeaf] = [:]
   func walk(_ node: JSONNode, _ path: String) {
     switch node {
@@ -74,7 +74,7 @@ func jsonLeaves(_ text: String) throws -> [String: JSONLeaf] {
 
 extension Dictionary where Key == String, Value == JSONLeaf {
   /// These leaves with the array at `path` replaced by `items` (`[]` when empty).
-  func replacing(array path: String, with items: [String]) -> Self {
+  public func replacing(array path: String, with items: [String]) -> Self {
     var result = filter { !$0.key.hasPrefix(path + "[") && $0.key != path }
     if items.isEmpty { result[path] = .emptyArray }
     for (index, item) in items.enumerated() { result["\(path)[\(index)]"] = .string(item) }
@@ -82,10 +82,10 @@ extension Dictionary where Key == String, Value == JSONLeaf {
   }
 
   /// These leaves with `changes` applied.
-  func changing(_ changes: Self) -> Self { merging(changes) { $1 } }
+  public func changing(_ changes: Self) -> Self { merging(changes) { $1 } }
 
   /// These leaves with each of the fact `paths` made unknown for `reason`.
-  func unknown(_ paths: [String], _ reason: (String) -> String) -> Self {
+  public func unknown(_ paths: [String], _ reason: (String) -> String) -> Self {
     var result = self
     for path in paths {
       result = result.filter { !$0.key.hasPrefix(path + ".value[") }

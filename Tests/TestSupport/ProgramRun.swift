@@ -2,31 +2,33 @@ import Foundation
 
 /// One run of a built program (`virthost`, `virthost-ksmtuned`) as a real process:
 /// its exit status and everything it printed.
-struct ProgramRun {
+public struct ProgramRun: Sendable {
   /// The exit status, or 128 + the signal that ended it.
-  var status: Int32
+  public var status: Int32
   /// Standard output.
-  var output: String
+  public var output: String
   /// Standard error.
-  var error: String
+  public var error: String
 
   /// The folder of the built products, beside the test bundle.
-  static let products: URL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+  public static let products: URL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
     .deletingLastPathComponent()
 
   /// The built `virthost`.
-  static let virthost = products.appendingPathComponent("virthost").path
+  public static let virthost = products.appendingPathComponent("virthost").path
 
   /// The built `virthost-ksmtuned`.
-  static let daemon = products.appendingPathComponent("virthost-ksmtuned").path
+  public static let daemon = products.appendingPathComponent("virthost-ksmtuned").path
 
   /// Starts `program` with `arguments` in `directory`, its output to the files under `capture`.
-  static func start(
-    _ program: String, _ arguments: [String], in directory: String? = nil, capture: String
+  public static func start(
+    _ program: String, _ arguments: [String], in directory: String? = nil, environment: [String: String]? = nil,
+    capture: String
   ) throws -> Process {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: program)
     process.arguments = arguments
+    if let environment { process.environment = environment }
     if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
     _ = FileManager.default.createFile(atPath: capture + ".out", contents: nil)
     _ = FileManager.default.createFile(atPath: capture + ".err", contents: nil)
@@ -38,7 +40,7 @@ struct ProgramRun {
   }
 
   /// Waits for a process from ``start(_:_:in:capture:)`` and collects what it printed.
-  static func finish(_ process: Process, capture: String) -> ProgramRun {
+  public static func finish(_ process: Process, capture: String) -> ProgramRun {
     process.waitUntilExit()
     let status =
       process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
@@ -51,25 +53,35 @@ struct ProgramRun {
   }
 
   /// Runs `virthost` with `arguments` in `directory` to its end.
-  static func virthost(_ arguments: [String], in directory: String? = nil) throws -> ProgramRun {
+  public static func virthost(_ arguments: [String], in directory: String? = nil) throws -> ProgramRun {
     try RunningProgram(virthost, arguments, in: directory).finish()
   }
 
+  /// Runs `program` with `arguments` (in `directory`) to its end: the one way tests run a
+  /// program and wait for it (`cp -a`, `patch`, `ansible-playbook`, `virthost`).
+  public static func run(
+    _ program: String, _ arguments: [String], in directory: String? = nil, environment: [String: String]? = nil
+  ) throws -> ProgramRun {
+    try RunningProgram(program, arguments, in: directory, environment: environment).finish()
+  }
+
   /// Output and error together, for messages in failed assertions.
-  var transcript: String { "status \(status)\n--- stdout\n\(output)--- stderr\n\(error)" }
+  public var transcript: String { "status \(status)\n--- stdout\n\(output)--- stderr\n\(error)" }
 }
 
 /// A program started with its output captured to temporary files, to be killed or awaited.
-final class RunningProgram {
+public final class RunningProgram {
   /// The running process.
-  let process: Process
+  public let process: Process
   private let capture = NSTemporaryDirectory() + "virthost-run-\(UUID().uuidString)"
 
   /// Starts `program` with `arguments`, optionally in `directory`.
-  init(_ program: String, _ arguments: [String], in directory: String? = nil) throws {
-    process = try ProgramRun.start(program, arguments, in: directory, capture: capture)
+  public init(
+    _ program: String, _ arguments: [String], in directory: String? = nil, environment: [String: String]? = nil
+  ) throws {
+    process = try ProgramRun.start(program, arguments, in: directory, environment: environment, capture: capture)
   }
 
   /// Waits for the end and returns what it printed.
-  func finish() -> ProgramRun { ProgramRun.finish(process, capture: capture) }
+  public func finish() -> ProgramRun { ProgramRun.finish(process, capture: capture) }
 }
