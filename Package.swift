@@ -78,7 +78,8 @@ let package = Package(
     // The commands and the renderers of plans and facts, in process and as the built `virthost`.
     .testTarget(name: "CommandsTests", dependencies: ["Commands", "Engine", "HostFacts", "RootFS", "TestSupport"]),
     .testTarget(name: "ConfigEditorsTests", dependencies: ["Editors", "TestSupport"], exclude: ["Fixtures"]),
-    .testTarget(name: "HostFactsTests", dependencies: ["HostFacts", "Commands", "RootFS", "TestSupport"], exclude: ["Fixtures"]),
+    .testTarget(
+      name: "HostFactsTests", dependencies: ["HostFacts", "Commands", "RootFS", "TestSupport"], exclude: ["Fixtures"]),
     .testTarget(
       name: "KSMTunerTests", dependencies: ["KSMTuner", "DaemonFiles", "TestSupport"], exclude: ["Fixtures"]),
     // Bad input, faults and concurrency against the built `virthost` and `virthost-ksmtuned` processes.

@@ -73,7 +73,8 @@ public struct Engine: Sendable {
     return (try? planner.plan(specText: plan.specText, specFile: plan.specFile))
       ?? Plan(
         root: plan.root, specFile: plan.specFile, specText: plan.specText, changes: [],
-        diagnostics: [Diagnostic(.error, .specNoLongerParses, "the desired state no longer parses")], observations: [], regeneration: nil)
+        diagnostics: [Diagnostic(.error, .specNoLongerParses, "the desired state no longer parses")], observations: [],
+        regeneration: nil)
   }
 
   /// What differs between a saved plan and one made now, one sentence each; empty when the saved plan is fresh.

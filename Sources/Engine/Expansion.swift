@@ -49,7 +49,8 @@ struct Expansion {
     if profile.kernelLacks("CONFIG_KVM") {
       diagnostics.append(
         Diagnostic(
-          severity, .kernelWithoutKVM, "the kernel is built without KVM (CONFIG_KVM is not set)", detail: "Boot a kernel with KVM."))
+          severity, .kernelWithoutKVM, "the kernel is built without KVM (CONFIG_KVM is not set)",
+          detail: "Boot a kernel with KVM."))
     }
     if spec.ksm?.enabled == true, profile.kernelLacks("CONFIG_KSM") {
       diagnostics.append(
@@ -82,7 +83,8 @@ struct Expansion {
       } else {
         diagnostics.append(
           Diagnostic(
-            .error, .unknownCPUVendor, "iommu: \(spec.iommu.rawValue) needs an AMD or Intel CPU, and this CPU's vendor is unknown",
+            .error, .unknownCPUVendor,
+            "iommu: \(spec.iommu.rawValue) needs an AMD or Intel CPU, and this CPU's vendor is unknown",
             detail: "Leave iommu unmanaged and add the argument under kernel.args.present instead.", address: address,
             keyPath: "iommu"))
       }
@@ -103,7 +105,8 @@ struct Expansion {
       if let clash = wants.first(where: { $0.present && KernelArgsProvider.matches($0.argument, argument) }) {
         diagnostics.append(
           Diagnostic(
-            .error, .conflictingKernelArgument, "kernel.args.absent removes \(argument), which \(clash.origin) adds", address: address,
+            .error, .conflictingKernelArgument, "kernel.args.absent removes \(argument), which \(clash.origin) adds",
+            address: address,
             keyPath: "kernel.args.absent"))
         continue
       }
@@ -172,7 +175,8 @@ struct Expansion {
       if profile.numaNodes <= 1 {
         diagnostics.append(
           Diagnostic(
-            .note, .mergeAcrossNodesSkipped, "ksm.merge_across_nodes skipped: this host has one NUMA node", address: address,
+            .note, .mergeAcrossNodesSkipped, "ksm.merge_across_nodes skipped: this host has one NUMA node",
+            address: address,
             keyPath: "ksm.merge_across_nodes"))
       } else {
         wants.append(

@@ -1,10 +1,10 @@
+import RootFS
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
   import Darwin
 #endif
-
-import RootFS
 
 /// Memory as `/proc/meminfo` counts it, the page size, and automatic NUMA balancing.
 public struct MemoryFacts: Sendable, Codable, Equatable {

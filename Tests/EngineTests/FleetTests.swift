@@ -52,7 +52,8 @@ import Testing
     #expect(plans.count == 3)
     for name in ["a", "b", "c"] {
       // Planned alone, with a pool of its own: the same document, byte for byte.
-      let alone = Planner(root: try HostRoot(hosts.path + "/" + name)).plan(spec.parsed, specText: spec.text, specFile: Self.specFile)
+      let alone = Planner(root: try HostRoot(hosts.path + "/" + name)).plan(
+        spec.parsed, specText: spec.text, specFile: Self.specFile)
       #expect(PlanDocument(try #require(plans[name])).json() == PlanDocument(alone).json())
     }
     let broken = try #require(plans["b"])

@@ -66,8 +66,11 @@ import Testing
   }
 
   @Test func sourcesDigestsAndCodesRoundTripThroughTheirStringForms() throws {
-    let sources: [ObservationSource] = [.facts, .file("/etc/ksmtuned.conf"), .live("/sys/kernel/mm/ksm/run"), .service("ksm")]
-    #expect(sources.map(\.description) == ["facts", "file /etc/ksmtuned.conf", "sysfs /sys/kernel/mm/ksm/run", "service ksm"])
+    let sources: [ObservationSource] = [
+      .facts, .file("/etc/ksmtuned.conf"), .live("/sys/kernel/mm/ksm/run"), .service("ksm"),
+    ]
+    #expect(
+      sources.map(\.description) == ["facts", "file /etc/ksmtuned.conf", "sysfs /sys/kernel/mm/ksm/run", "service ksm"])
     for source in sources { #expect(ObservationSource(parsing: source.description) == source) }
     #expect(ObservationSource(parsing: "disk /dev/sda") == nil)
     let diagnostic = Diagnostic(.note, .rebootRequired, "reboot required", address: .init(.kernelArgs, "all"))

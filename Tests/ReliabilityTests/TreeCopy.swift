@@ -17,7 +17,8 @@ enum TreeCopy {
   static func run(_ program: String, _ arguments: [String]) throws {
     let run = try ProgramRun.run(program, arguments)
     guard run.status == 0 else {
-      throw CocoaError(.executableLoad, userInfo: [NSDebugDescriptionErrorKey: "\(program) \(arguments): \(run.transcript)"])
+      throw CocoaError(
+        .executableLoad, userInfo: [NSDebugDescriptionErrorKey: "\(program) \(arguments): \(run.transcript)"])
     }
   }
 

@@ -30,7 +30,8 @@ public final class FixtureRoot: @unchecked Sendable {
   public static func copyTree(_ source: String, to destination: String) throws {
     let copy = try ProgramRun.run("/bin/cp", ["-a", source, destination])
     guard copy.status == 0 else {
-      throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: source, NSDebugDescriptionErrorKey: copy.transcript])
+      throw CocoaError(
+        .fileWriteUnknown, userInfo: [NSFilePathErrorKey: source, NSDebugDescriptionErrorKey: copy.transcript])
     }
   }
 

@@ -2,7 +2,8 @@ import Foundation
 
 /// A JSON scalar, or an empty array or object, as a test expects it: written with
 /// Swift literals (`"amd"`, `6`, `true`, `nil`, `[]`).
-public enum JSONLeaf: Equatable, Sendable, CustomStringConvertible, ExpressibleByStringLiteral, ExpressibleByIntegerLiteral,
+public enum JSONLeaf: Equatable, Sendable, CustomStringConvertible, ExpressibleByStringLiteral,
+  ExpressibleByIntegerLiteral,
   ExpressibleByBooleanLiteral, ExpressibleByNilLiteral, ExpressibleByArrayLiteral
 {
   case string(String)

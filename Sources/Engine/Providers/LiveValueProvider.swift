@@ -33,7 +33,8 @@ struct LiveValueProvider: ResourceProvider {
         if context.isLive {
           context.report(
             Diagnostic(
-              .warning, .missingLiveValue, "\(want.path) does not exist on this kernel; \(want.origin) is not applied now",
+              .warning, .missingLiveValue,
+              "\(want.path) does not exist on this kernel; \(want.origin) is not applied now",
               address: want.address, keyPath: want.origin))
         }
         continue

@@ -38,7 +38,8 @@ struct ServiceProvider: ResourceProvider {
         if intent.required {
           context.report(
             Diagnostic(
-              .error, .unknownService, "service \(intent.name) does not exist on this host", detail: intent.reason, address: address,
+              .error, .unknownService, "service \(intent.name) does not exist on this host", detail: intent.reason,
+              address: address,
               keyPath: intent.origin))
         }
         continue
@@ -73,7 +74,8 @@ struct ServiceProvider: ResourceProvider {
         if isRunning == nil && state.exists {
           context.report(
             Diagnostic(
-              .warning, .serviceStateUnknown, "cannot tell whether \(intent.name) runs; its running state is left alone",
+              .warning, .serviceStateUnknown,
+              "cannot tell whether \(intent.name) runs; its running state is left alone",
               detail: unknown, address: address, keyPath: intent.origin))
         } else if isRunning != running {
           actions.append(running ? .start : .stop)

@@ -58,7 +58,8 @@ public enum SpecParser {
     mutating func error(_ node: Node, _ path: String, _ summary: String, detail: String? = nil) {
       // The document itself has no key path: no empty `: ` before the summary.
       diagnostics.append(
-        Diagnostic(.error, .invalidSpec, summary, detail: detail, keyPath: path.isEmpty ? nil : path, location: location(node)))
+        Diagnostic(
+          .error, .invalidSpec, summary, detail: detail, keyPath: path.isEmpty ? nil : path, location: location(node)))
     }
 
     /// Where `key:` starts a line the second time, for a duplicate key Yams reports at its mapping.
