@@ -157,7 +157,9 @@ final class DaemonFaultTests: XCTestCase {
     let daemon = try RunningProgram(ProgramRun.daemon, ["--root", root.path, "--foreground"])
     let pidfile = root.path + "/var/run/virthost-ksmtuned.pid"
     XCTAssertTrue(
-      eventually { (try? String(contentsOfFile: pidfile, encoding: .utf8)) == "\(daemon.process.processIdentifier)\n" })
+      eventually(timeout: 3, poll: 5_000) {
+        (try? String(contentsOfFile: pidfile, encoding: .utf8)) == "\(daemon.process.processIdentifier)\n"
+      })
     // The pidfile comes before the settings and MemTotal are read: a first retune shows they were.
     XCTAssertTrue(try retunes(daemon, root), "the daemon did not start tuning")
     return daemon
@@ -167,29 +169,12 @@ final class DaemonFaultTests: XCTestCase {
   private func retunes(_ daemon: RunningProgram, _ root: FixtureRoot, poll: UInt32 = 5_000) throws -> Bool {
     try root.write("/sys/kernel/mm/ksm/run", "x\n")
     kill(daemon.process.processIdentifier, SIGUSR1)
-    return eventually(poll: poll) { (try? root.text("/sys/kernel/mm/ksm/run")) == "0\n" }
+    return eventually(timeout: 3, poll: poll) { (try? root.text("/sys/kernel/mm/ksm/run")) == "0\n" }
   }
 
   /// Ends the daemon with SIGTERM and collects what it printed.
   private func stop(_ daemon: RunningProgram) -> ProgramRun {
     kill(daemon.process.processIdentifier, SIGTERM)
     return daemon.finish()
-  }
-
-  /// Polls `condition` every `poll` µs for up to 3 seconds.
-  private func eventually(poll: UInt32 = 5_000, _ condition: () -> Bool) -> Bool {
-    let deadline = Date().addingTimeInterval(3)
-    while Date() < deadline {
-      if condition() { return true }
-      usleep(poll)
-    }
-    return condition()
-  }
-
-  /// `/proc/<pid>/status` VmRSS in kB.
-  private func residentKilobytes(_ pid: pid_t) -> Int {
-    let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
-    let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
-    return Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") ?? 0
   }
 }

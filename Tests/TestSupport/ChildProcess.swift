@@ -3,13 +3,13 @@ import Foundation
 /// A process the test starts with `posix_spawn`, with full control of `argv[0]`
 /// (so a decoy can be named `qemu-system-x86_64`), of its session and of its
 /// stdio, and that the test reaps itself.
-final class ChildProcess {
-  let pid: pid_t
+public final class ChildProcess {
+  public let pid: pid_t
   private var reaped = false
-  private(set) var exitStatus: Int32?
+  public private(set) var exitStatus: Int32?
 
   /// Starts `program` with `arguments` (`arguments[0]` is the name it sees).
-  init(
+  public init(
     _ program: String, _ arguments: [String], environment: [String: String]? = nil, newSession: Bool = false,
     output: String = "/dev/null"
   ) throws {
@@ -45,7 +45,7 @@ final class ChildProcess {
 
   /// Waits up to `timeout` seconds for the process to end; its exit status, or nil.
   @discardableResult
-  func wait(timeout: Double) -> Int32? {
+  public func wait(timeout: Double) -> Int32? {
     let deadline = Date().addingTimeInterval(timeout)
     while !reaped {
       var status: Int32 = 0
@@ -64,7 +64,7 @@ final class ChildProcess {
 
   /// Ends the process and reaps it; with `group`, also every process left in
   /// the group it leads, even after it has exited itself (a daemon's loop).
-  func stop(group: Bool = false) {
+  public func stop(group: Bool = false) {
     if group { kill(-pid, SIGKILL) }
     if !reaped {
       kill(pid, SIGKILL)
@@ -75,28 +75,27 @@ final class ChildProcess {
   deinit { stop() }
 }
 
-/// Polls `condition` every 2 ms until it holds or `timeout` seconds pass.
+/// Polls `condition` every `poll` µs (2 ms) until it holds or `timeout` seconds pass.
 @discardableResult
-func eventually(timeout: Double = 10, _ condition: () throws -> Bool) rethrows -> Bool {
+public func eventually(timeout: Double = 10, poll: UInt32 = 2_000, _ condition: () throws -> Bool) rethrows -> Bool {
   let deadline = Date().addingTimeInterval(timeout)
   while Date() < deadline {
     if try condition() { return true }
-    usleep(2_000)
+    usleep(poll)
   }
   return try condition()
 }
 
 /// The built `virthost-ksmtuned`, beside the test bundle.
-let daemonBinary: String = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-  .deletingLastPathComponent().appendingPathComponent("virthost-ksmtuned").path
+public let daemonBinary = ProgramRun.daemon
 
 /// The text of a file, or "" when it cannot be read.
-func contents(_ path: String) -> String {
+public func contents(_ path: String) -> String {
   (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
 }
 
 /// Overwrites `path` in place (same inode, so a bind mount of it sees the change).
-func overwrite(_ path: String, _ text: String) throws {
+public func overwrite(_ path: String, _ text: String) throws {
   let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
   try handle.truncate(atOffset: 0)
   try handle.write(contentsOf: Data(text.utf8))
@@ -104,19 +103,19 @@ func overwrite(_ path: String, _ text: String) throws {
 }
 
 /// The first field of `/proc/<pid>/syscall`: the system call the process is blocked in.
-func blockedSyscall(_ pid: pid_t) -> String {
+public func blockedSyscall(_ pid: pid_t) -> String {
   String(contents("/proc/\(pid)/syscall").split(separator: " ").first ?? "")
 }
 
 /// `/proc/<pid>/status` VmRSS in kB.
-func residentKilobytes(_ pid: pid_t) -> Int {
+public func residentKilobytes(_ pid: pid_t) -> Int {
   let line = contents("/proc/\(pid)/status").split(separator: "\n").first { $0.hasPrefix("VmRSS:") }
   return line.flatMap { Int($0.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") }
     ?? 0
 }
 
 /// A minimal seed-host meminfo with the given fields (kB).
-func meminfoText(total: Int, free: Int, buffers: Int = 0, cached: Int = 0) -> String {
+public func meminfoText(total: Int, free: Int, buffers: Int = 0, cached: Int = 0) -> String {
   """
   MemTotal:       \(total) kB
   MemFree:        \(free) kB
