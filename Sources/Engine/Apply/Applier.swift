@@ -1,5 +1,6 @@
 import Editors
 import Foundation
+import RootFS
 
 /// Carries out a plan's operations in dependency order: files, then the boot-loader
 /// regeneration once, then services, then live values; stops at the first failure.
@@ -84,7 +85,7 @@ struct Applier {
           description: "regenerate the boot loader (\(command))",
           skip: runsCommands ? nil : "the root is not /; run `\(command)` on the host itself"
         ) {
-          try BootLoaderEditor(root: root).runRegeneration()
+          try Self.regenerate(regeneration, in: HostRoot(root))
         })
     }
     for change in plan.changes where change.isChange && change.address.kind == .service {
