@@ -103,6 +103,20 @@ import Testing
 }
 
 @Suite struct EntriesTests {
+  /// Facts and edits parse with one parser: what HostConfig reads is what the editor starts from.
+  @Test(arguments: [
+    seed, fixtures + "/legacy-multi/root", fixtures + "/grub2-debian/root", fixtures + "/grub2-rhel7/root",
+    fixtures + "/bls-rhel9/root",
+  ])
+  func theReaderAndTheEditorSeeTheSameEntries(_ fixture: String) throws {
+    let root = try FixtureRoot(fixture)
+    let configuration = try BootLoaderKind.read(HostRoot(root.path))
+    let editor = try BootLoaderEditor(root: root.path)
+    #expect(type(of: configuration).kind == editor.kind)
+    #expect(configuration.sourceFiles == editor.sourceFiles)
+    #expect(try configuration.entries() == editor.entries())
+  }
+
   @Test func legacyEntriesDefaultAndChainloader() throws {
     let root = try FixtureRoot(fixtures + "/legacy-multi/root")
     let entries = try BootLoaderEditor(root: root.path).entries()
