@@ -26,15 +26,17 @@ let package = Package(
     .systemLibrary(name: "CXattr"),
     // Safe Swift API over libaugeas; knows nothing of GRUB or KSM. Glibc only.
     .target(name: "Augeas", dependencies: ["CAugeas"]),
+    // Readers of host configuration (boot-loader entries, service enablement) that facts and editors share. Never writes.
+    .target(name: "HostConfig", dependencies: ["Augeas", "RootFS"]),
     // One type per file format, on top of Augeas.
-    .target(name: "Editors", dependencies: ["Augeas", "TemplateStore"]),
+    .target(name: "Editors", dependencies: ["Augeas", "TemplateStore", "HostConfig", "RootFS"]),
     // Read-only readers of /proc, /sys, /boot under a root.
-    .target(name: "HostFacts", dependencies: ["Editors", "RootFS"]),
+    .target(name: "HostFacts", dependencies: ["Editors", "HostConfig", "RootFS"]),
     // Desired state → resources → plan → apply.
     .target(
       name: "Engine",
       dependencies: [
-        "Augeas", "Editors", "HostFacts", "DaemonFiles", "RootFS", "TemplateStore",
+        "Augeas", "Editors", "HostConfig", "RootFS", "HostFacts", "DaemonFiles", "TemplateStore",
         .product(name: "Yams", package: "Yams"),
       ]
     ),
@@ -69,10 +71,13 @@ let package = Package(
     .testTarget(name: "RootFSTests", dependencies: ["RootFS", "CXattr", "TestSupport"]),
     .testTarget(name: "AugeasTests", dependencies: ["Augeas", "TestSupport"]),
     .testTarget(
-      name: "EngineTests", dependencies: ["Engine", "Commands", "Editors", "DaemonFiles", "RootFS", "TestSupport"],
+      name: "EngineTests",
+      dependencies: ["Engine", "Commands", "Editors", "HostConfig", "RootFS", "DaemonFiles", "TestSupport"],
       exclude: ["Fixtures"]),
     // Golden fixture roots are read from the repository with FixtureRoot (cp -a keeps their symlinks).
-    .testTarget(name: "BootLoaderTests", dependencies: ["Editors", "Augeas", "TestSupport"], exclude: ["Fixtures"]),
+    .testTarget(
+      name: "BootLoaderTests", dependencies: ["Editors", "HostConfig", "RootFS", "Augeas", "TestSupport"],
+      exclude: ["Fixtures"]),
     .testTarget(name: "TemplateStoreTests", dependencies: ["TemplateStore", "TestSupport"]),
     .testTarget(name: "AnsibleTests", dependencies: ["Commands", "Engine", "TestSupport"]),
     // The commands and the renderers of plans and facts, in process and as the built `virthost`.
@@ -84,7 +89,8 @@ let package = Package(
       name: "KSMTunerTests", dependencies: ["KSMTuner", "DaemonFiles", "TestSupport"], exclude: ["Fixtures"]),
     // Bad input, faults and concurrency against the built `virthost` and `virthost-ksmtuned` processes.
     .testTarget(
-      name: "ReliabilityTests", dependencies: ["Engine", "Editors", "TestSupport"], exclude: ["Fixtures"]),
+      name: "ReliabilityTests", dependencies: ["Engine", "Editors", "HostConfig", "RootFS", "TestSupport"],
+      exclude: ["Fixtures"]),
   ],
   swiftLanguageModes: [.v6]
 )

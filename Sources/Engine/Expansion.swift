@@ -1,4 +1,5 @@
 import Editors
+import HostConfig
 
 /// How the high-level keys of a desired state (`iommu`, `ksm`, `services`,
 /// `sysctl`) expand into providers of concrete resources on one host.
@@ -95,13 +96,11 @@ struct Expansion {
           argument: KernelArgument(key: "iommu", value: "pt"), present: passthrough, origin: "iommu_passthrough",
           reason: "iommu_passthrough: \(passthrough)"))
     }
-    for text in spec.kernel?.present ?? [] {
-      guard let argument = try? KernelArgument(parsing: text) else { continue }
+    for argument in spec.kernel?.present ?? [] {
       wants.append(
         .init(argument: argument, present: true, origin: "kernel.args.present", reason: "kernel.args.present"))
     }
-    for text in spec.kernel?.absent ?? [] {
-      guard let argument = try? KernelArgument(parsing: text) else { continue }
+    for argument in spec.kernel?.absent ?? [] {
       if let clash = wants.first(where: { $0.present && KernelArgsProvider.matches($0.argument, argument) }) {
         diagnostics.append(
           Diagnostic(

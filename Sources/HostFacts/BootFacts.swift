@@ -1,11 +1,12 @@
-import Editors
+import HostConfig
+import RootFS
 
 /// The kernel arguments the boot loader is configured to boot with, against those the
 /// running kernel was booted with: an argument configured but not yet on
 /// `/proc/cmdline` takes effect only after a reboot.
 ///
-/// Read with the boot-loader editor (`BootLoaderEditor`: GRUB legacy, GRUB 2's
-/// `/etc/default/grub`, BLS entries), which parses the files with Augeas.
+/// Read with the boot-loader readers the editor uses too (`BootLoaderKind.read`: GRUB
+/// legacy, GRUB 2's `/etc/default/grub`, BLS entries), which parse the files with Augeas.
 public struct BootFacts: Sendable, Codable, Equatable {
   /// The boot loader configuration found: `grub-legacy`, `grub2` or `bls`.
   public var loader: Fact<String>
@@ -29,22 +30,43 @@ public struct BootFacts: Sendable, Codable, Equatable {
     case rebootPending = "reboot_pending"
   }
 
+  /// Reads the boot loader of the root at `root`; a root that is not a folder leaves it unknown.
   init(root: String, cmdline: Fact<[String]>) {
-    let configured: Fact<[String]>
     do {
-      let editor = try BootLoaderEditor(root: root)
-      let files = editor.sourceFiles.joined(separator: ", ")
-      loader = .known(editor.kind.rawValue, source: files)
-      let entries = try editor.entries()
-      if let entry = entries.first(where: \.isDefault) {
-        configured = .known(entry.arguments.map(\.description), source: entry.file)
+      self.init(root: try HostRoot(root), cmdline: cmdline)
+    } catch {
+      self.init(unknown: error.description, cmdline: cmdline)
+    }
+  }
+
+  /// Reads the boot loader under `root` and compares its default entry with `cmdline`.
+  init(root: HostRoot, cmdline: Fact<[String]>) {
+    do {
+      let configuration = try BootLoaderKind.read(root)
+      let files = configuration.sourceFiles.joined(separator: ", ")
+      let loader = Fact.known(type(of: configuration).kind.rawValue, source: files)
+      if let entry = try configuration.entries().first(where: \.isDefault) {
+        self.init(
+          loader: loader, configured: .known(entry.arguments.map(\.description), source: entry.file), cmdline: cmdline)
       } else {
-        configured = .unknown("no default boot entry in \(files)", source: files)
+        self.init(
+          loader: loader, configured: .unknown("no default boot entry in \(files)", source: files), cmdline: cmdline)
       }
     } catch {
-      loader = .unknown(error.description, source: "boot loader configuration")
-      configured = .unknown(error.description, source: "boot loader configuration")
+      self.init(unknown: error.description, cmdline: cmdline)
     }
+  }
+
+  /// The facts of a boot loader that cannot be read, for `reason`.
+  private init(unknown reason: String, cmdline: Fact<[String]>) {
+    self.init(
+      loader: .unknown(reason, source: "boot loader configuration"),
+      configured: .unknown(reason, source: "boot loader configuration"), cmdline: cmdline)
+  }
+
+  /// The facts of the boot loader `loader` configured with `configured`, against `cmdline`.
+  private init(loader: Fact<String>, configured: Fact<[String]>, cmdline: Fact<[String]>) {
+    self.loader = loader
     configuredArguments = configured
     let source = "\(configured.source) against \(cmdline.source)"
     if let arguments = configured.value, let running = cmdline.value {

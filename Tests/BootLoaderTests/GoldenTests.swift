@@ -1,5 +1,7 @@
 import Editors
 import Foundation
+import HostConfig
+import RootFS
 import TestSupport
 import Testing
 
@@ -7,7 +9,13 @@ let fixtures = "Tests/BootLoaderTests/Fixtures"
 let seed = "examples/centos6-amd/root"
 
 func args(_ texts: String...) throws -> [KernelArgument] {
-  try texts.map { (text) throws(EditorError) in try KernelArgument(parsing: text) }
+  try texts.map { (text) throws(BootConfigError) in try KernelArgument(parsing: text) }
+}
+
+/// Writes the planned texts of `changes` under `root` with the one writer, as apply does.
+func write(_ changes: [FileChange], under root: FixtureRoot) throws {
+  let writer = HostRootWriter(try HostRoot(root.path))
+  for change in changes { try writer.replace(change.path, with: Array((change.after ?? "").utf8)) }
 }
 
 /// One golden case: a fixture root, a request, and the files it must change
@@ -67,14 +75,10 @@ let updateGolden = Golden.recording
     let editor = try BootLoaderEditor(root: root.path, kind: golden.kind)
     try editor.ensure(golden.request)
     let changes = try editor.pendingChanges()
-    #expect(try root.snapshot() == before, "pendingChanges wrote nothing")
+    #expect(try root.snapshot() == before, "planning writes nothing")
     // Ensuring twice on the same editor is the same as once.
     try editor.ensure(golden.request)
     #expect(try editor.pendingChanges() == changes)
-
-    let written = try editor.save()
-    #expect(Set(written) == Set(changes.map(\.path)))
-    #expect(try editor.save() == [], "a second save writes nothing")
 
     if updateGolden {
       try? FileManager.default.removeItem(atPath: expectedDirectory)
@@ -90,27 +94,35 @@ let updateGolden = Golden.recording
       }
     }
 
+    // The planned change: exactly the golden files, each from its text as read to its golden bytes.
     let expectedFiles = expectedFileList(expectedDirectory)
-    #expect(written.sorted() == expectedFiles, "the files written")
+    #expect(changes.map(\.path).sorted() == expectedFiles, "the files planned")
     for file in expectedFiles {
-      let expected = try String(contentsOfFile: expectedDirectory + file, encoding: .utf8)
-      #expect(try root.text(file) == expected, "\(file) matches its golden copy")
-      #expect(changes.first { $0.path == file }?.after == expected)
+      let expected = try root.bytes(file)
+      let golden = try Data(contentsOf: URL(fileURLWithPath: expectedDirectory + file))
+      let change = changes.first { $0.path == file }
+      #expect(change?.before.map { Data($0.utf8) } == expected, "\(file): the text as read")
+      #expect(change?.after.map { Data($0.utf8) } == golden, "\(file) matches its golden copy")
     }
-    // Every other path (links, modes, other files) is byte-identical.
+
+    // Written as apply writes them, the planned texts are the edit: a fresh editor finds
+    // nothing to do, and every other path (links, modes, other files) is byte-identical.
+    try write(changes, under: root)
     let after = try root.snapshot()
     let touched = Set(expectedFiles.map { String($0.dropFirst()) })
     #expect(after.keys.sorted() == before.keys.sorted())
     for (path, value) in before where !touched.contains(path) {
       #expect(after[path] == value, "\(path) unchanged")
     }
-
-    // Applied again on the result, from a fresh editor: nothing to do.
+    for path in touched {
+      #expect(
+        after[path]?.split(separator: " ").prefix(2) == before[path]?.split(separator: " ").prefix(2),
+        "\(path) keeps its mode")
+    }
     let again = try BootLoaderEditor(root: root.path, kind: golden.kind)
     try again.ensure(golden.request)
     #expect(try again.pendingChanges() == [])
-    #expect(try again.save() == [])
-    #expect(try root.snapshot() == after)
+    #expect(again.changedFiles() == [])
   }
 
   /// ``BootLoaderEditor/changedFiles()`` knows without rendering what rendering
@@ -129,8 +141,6 @@ let updateGolden = Golden.recording
     #expect(editor.changedFiles() == differing)
     let expectedDirectory = FixtureRoot.repository.appendingPathComponent("\(fixtures)/expected/\(golden.name)").path
     #expect(differing.sorted() == expectedFileList(expectedDirectory), "the golden files")
-    try editor.save()
-    #expect(editor.changedFiles() == [], "nothing left to write after save")
   }
 
   func expectedFileList(_ directory: String) -> [String] {

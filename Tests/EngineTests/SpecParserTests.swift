@@ -1,4 +1,5 @@
 import Foundation
+import HostConfig
 import TestSupport
 import Testing
 
@@ -60,7 +61,9 @@ import Testing
     var expected = HostSpec()
     expected.iommu = .on
     expected.iommuPassthrough = true
-    expected.kernel = .init(entries: .default, present: ["transparent_hugepage=never"], absent: ["nomodeset"])
+    expected.kernel = .init(
+      entries: .default, present: [KernelArgument(key: "transparent_hugepage", value: "never")],
+      absent: [KernelArgument(key: "nomodeset", value: nil)])
     expected.ksm = .init(
       enabled: true, tuner: .bundled, mergeAcrossNodes: false,
       settings: [.init("KSM_MONITOR_INTERVAL", "60"), .init("KSM_NPAGES_MAX", "1250")])

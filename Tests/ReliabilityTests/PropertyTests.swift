@@ -1,6 +1,8 @@
 import Editors
 import Engine
 import Foundation
+import HostConfig
+import RootFS
 import TestSupport
 import XCTest
 
@@ -56,7 +58,11 @@ final class PropertyTests: XCTestCase {
           absent: try absentTexts.map(KernelArgument.init(parsing:)))
         let editor = try BootLoaderEditor(root: root.path)
         try editor.ensure(request)
-        try editor.save()
+        // Writes the planned texts, as apply does.
+        let writer = HostRootWriter(editor.root)
+        for change in try editor.pendingChanges() {
+          try writer.replace(change.path, with: Array((change.after ?? "").utf8))
+        }
       } catch {
         refused += 1
         reasons["\(error)".prefix(48).description, default: 0] += 1

@@ -1,4 +1,5 @@
 import Augeas
+import HostConfig
 
 /// The kernel arguments held as the children of one Augeas node: the `kernel`
 /// node of the Grub lens, the root of a `Cmdline.lns` tree. Each child is one
@@ -24,7 +25,7 @@ struct ArgumentList {
 
   /// The arguments, in order.
   var arguments: [KernelArgument] {
-    items.filter { !ignored.contains($0.label) }.map { KernelArgument(key: $0.label, value: $0.value) }
+    KernelArgument.list(items, ignoring: ignored)
   }
 
   private func path(_ index: Int) -> String { "\(node)/*[\(index + 1)]" }

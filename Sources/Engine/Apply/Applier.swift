@@ -89,7 +89,7 @@ struct Applier {
           description: "regenerate the boot loader (\(command))",
           skip: runsCommands ? nil : "the root is not /; run `\(command)` on the host itself"
         ) {
-          try BootLoaderEditor(root: root).runRegeneration()
+          try Self.regenerate(regeneration, in: HostRoot(root))
         })
     }
     for change in plan.changes where change.isChange && change.address.kind == .service {

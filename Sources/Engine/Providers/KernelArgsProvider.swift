@@ -1,5 +1,6 @@
 import Editors
 import Foundation
+import HostConfig
 
 /// The `kernel_args["all"]` or `kernel_args["default"]` resource: the arguments of
 /// the boot loader's kernel lines, through ``BootLoaderEditor``.
@@ -16,7 +17,7 @@ struct KernelArgsProvider: ResourceProvider {
     var reason: String
   }
 
-  var entries: HostSpec.Entries
+  var entries: EntrySelection
   var wants: [Want]
 
   var origin: String { Array(Set(wants.map(\.origin))).sorted().joined(separator: ", ") }
@@ -30,8 +31,7 @@ struct KernelArgsProvider: ResourceProvider {
   func changes(in context: PlanContext) throws(EditorError) -> [ResourceChange] {
     let address = ResourceAddress(.kernelArgs, entries.rawValue)
     let editor = try BootLoaderEditor(root: context.rootPath)
-    let selection = EntrySelection(rawValue: entries.rawValue) ?? .all
-    let selected = try editor.entries().filter { selection == .all || $0.isDefault }
+    let selected = try editor.entries().filter { entries == .all || $0.isDefault }
     var read: [String: Data] = [:]
     for file in editor.sourceFiles { read[file] = context.readFile(file) }
 
@@ -43,7 +43,7 @@ struct KernelArgsProvider: ResourceProvider {
     }
     try editor.ensure(
       KernelArgsRequest(
-        entries: selection, present: wants.filter(\.present).map(\.argument),
+        entries: entries, present: wants.filter(\.present).map(\.argument),
         absent: wants.filter { !$0.present }.map(\.argument)))
     let files =
       context.rendersFiles
@@ -84,10 +84,7 @@ struct KernelArgsProvider: ResourceProvider {
   /// One note naming the arguments the running kernel lacks or still has.
   private func rebootNotes(_ address: ResourceAddress, _ context: PlanContext) {
     guard let commandLine = context.profile.runningCommandLine else { return }
-    var running: [KernelArgument] = []
-    for word in commandLine.split(whereSeparator: \.isWhitespace) {
-      if let argument = try? KernelArgument(parsing: String(word)) { running.append(argument) }
-    }
+    let running = commandLine.split(whereSeparator: \.isWhitespace).map { KernelArgument(word: String($0)) }
     var lacks: [Want] = []
     var stillHas: [Want] = []
     for want in wants {

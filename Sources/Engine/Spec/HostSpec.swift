@@ -1,3 +1,5 @@
+import HostConfig
+
 /// The desired state of a KVM host, as read from its `host.yaml`.
 ///
 /// A key left out of the file leaves that part of the host unmanaged: the engine
@@ -11,14 +13,6 @@ public struct HostSpec: Sendable, Equatable {
     case off
     /// The kernel lines' IOMMU arguments are left as they are.
     case unmanaged
-  }
-
-  /// Which boot entries `kernel.args` applies to.
-  public enum Entries: String, Sendable, CaseIterable {
-    /// Every kernel line.
-    case all
-    /// Only the default entry.
-    case `default`
   }
 
   /// Which tuner runs with KSM.
@@ -45,15 +39,15 @@ public struct HostSpec: Sendable, Equatable {
 
   /// The `kernel:` block.
   public struct Kernel: Sendable, Equatable {
-    /// The entries whose kernel lines are edited.
-    public var entries: Entries = .all
-    /// Arguments every selected kernel line must have (`key` or `key=value`).
-    public var present: [String] = []
-    /// Arguments no selected kernel line may have.
-    public var absent: [String] = []
+    /// The entries whose kernel lines are edited (`kernel.entries`).
+    public var entries: EntrySelection = .all
+    /// Arguments every selected kernel line must have (`key` or `key=value`), checked.
+    public var present: [KernelArgument] = []
+    /// Arguments no selected kernel line may have, checked.
+    public var absent: [KernelArgument] = []
 
     /// Creates a kernel block.
-    public init(entries: Entries = .all, present: [String] = [], absent: [String] = []) {
+    public init(entries: EntrySelection = .all, present: [KernelArgument] = [], absent: [KernelArgument] = []) {
       self.entries = entries
       self.present = present
       self.absent = absent

@@ -1,4 +1,5 @@
 import Editors
+import HostConfig
 import Yams
 
 /// Reads a `host.yaml` into a ``HostSpec``, checking every key and value and
@@ -207,23 +208,23 @@ public enum SpecParser {
       var kernel = HostSpec.Kernel()
       for (key, _, value) in entries(node, "kernel", known: SpecParser.kernelKeys) {
         if key == "entries" {
-          kernel.entries = choice(value, "kernel.entries", HostSpec.Entries.self) ?? .all
+          kernel.entries = choice(value, "kernel.entries", EntrySelection.self) ?? .all
           continue
         }
-        var seen: [String: String] = [:]
+        var seen: [KernelArgument: String] = [:]
         for (list, _, items) in entries(value, "kernel.args", known: SpecParser.argsKeys) {
           let path = "kernel.args.\(list)"
           for (text, item) in self.list(items, path) {
             guard let argument = kernelArgument(text, item, path) else { continue }
-            if let other = seen[argument.description] {
+            if let other = seen[argument] {
               error(item, path, "\"\(text)\" is also in kernel.args.\(other)")
               continue
             }
-            seen[argument.description] = list
+            seen[argument] = list
             if list == "present" {
-              kernel.present.append(argument.description)
+              kernel.present.append(argument)
             } else {
-              kernel.absent.append(argument.description)
+              kernel.absent.append(argument)
             }
           }
         }

@@ -1,0 +1,26 @@
+import HostConfig
+
+/// A boot-loader format that can be edited: the reading of ``BootLoaderConfiguration``
+/// (entries, parsed tree) plus an argument edit and what must run after the files are
+/// written. ``GrubLegacy``, ``Grub2`` and ``BLS`` conform; ``BootLoaderEditor`` is the
+/// façade over them.
+///
+/// An edit changes the format's in-memory tree only; the façade renders the changed files
+/// and the applier writes them. Nothing here writes a file or runs a program.
+protocol BootLoaderFormat: BootLoaderConfiguration {
+  /// Makes the entries `request` selects satisfy it, in the tree; returns the files
+  /// whose tree changed (their rendered text then differs from the text read).
+  ///
+  /// - Throws: ``EditorError`` (or a reading error) when the request cannot be met
+  ///   (a `default` selection that cannot be resolved, an argument the format cannot
+  ///   hold); the tree may be partly changed then, so the editor is not used further.
+  func ensure(_ request: KernelArgsRequest) throws -> Set<String>
+
+  /// What must run once the changed files are written for the boot loader to see them
+  /// (GRUB 2's grub.cfg regeneration); `nil` for a format the boot loader reads itself.
+  func regeneration() -> Regeneration?
+}
+
+extension BootLoaderFormat {
+  func regeneration() -> Regeneration? { nil }
+}

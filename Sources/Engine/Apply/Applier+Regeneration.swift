@@ -1,0 +1,93 @@
+import Editors
+import Foundation
+import RootFS
+
+/// Why the boot-loader regeneration failed; no grub.cfg was replaced.
+struct RegenerationError: Error, Equatable, CustomStringConvertible {
+  /// What went wrong, as one sentence.
+  var description: String
+}
+
+extension Applier {
+  /// The folders, from the root, searched for the regeneration's program.
+  static let programFolders = ["/usr/sbin", "/usr/bin", "/sbin", "/bin"]
+
+  /// Runs `regeneration`'s program once, with no argument and no input, and writes what
+  /// it prints to each of its outputs through ``HostRootWriter`` (mode and owner of an
+  /// existing grub.cfg kept, `0600` for a new one); what it prints on stderr goes only
+  /// into the error.
+  ///
+  /// The program is the one under `root` (in ``programFolders``): only the live `/`
+  /// runs it, as the apply step is skipped for any other root.
+  ///
+  /// - Throws: ``RegenerationError`` when the program is missing, cannot start, fails or
+  ///   prints nothing (no output replaced then); ``HostRootError`` when an output cannot
+  ///   be replaced.
+  static func regenerate(_ regeneration: Regeneration, in root: HostRoot) throws {
+    let program = regeneration.program
+    let candidates = programFolders.map { $0 + "/" + program }
+    guard
+      let found = candidates.first(where: {
+        root.status($0).map { $0.kind == .regular && $0.mode & 0o111 != 0 } ?? false
+      }),
+      let executable = root.hostPath(found)
+    else {
+      throw RegenerationError(
+        description: "\(program) not found in /usr/sbin, /usr/bin, /sbin or /bin: is GRUB 2 installed?")
+    }
+    let generated = try run(executable, named: program)
+    let writer = HostRootWriter(root)
+    for output in regeneration.outputs {
+      try writer.replace(output, with: generated, mode: 0o600)
+    }
+  }
+
+  /// What `executable` prints on stdout, run with no argument and no input.
+  private static func run(_ executable: String, named program: String) throws(RegenerationError) -> [UInt8] {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = []
+    let output = Pipe()
+    let errors = Pipe()
+    process.standardOutput = output
+    process.standardError = errors
+    process.standardInput = FileHandle.nullDevice
+    do { try process.run() } catch {
+      throw RegenerationError(description: "cannot run \(executable): \(error.localizedDescription)")
+    }
+    // stderr is drained beside stdout, so that neither pipe fills and blocks the program.
+    let diagnostics = DrainedPipe(errors.fileHandleForReading)
+    let generated = [UInt8](output.fileHandleForReading.readDataToEndOfFile())
+    let message = String(decoding: diagnostics.wait(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else {
+      throw RegenerationError(
+        description: "\(program) failed (exit \(process.terminationStatus)); no grub.cfg replaced: \(message)")
+    }
+    guard !generated.isEmpty else {
+      throw RegenerationError(description: "\(program) printed nothing; no grub.cfg replaced: \(message)")
+    }
+    return generated
+  }
+}
+
+/// A pipe read to its end on another thread.
+private final class DrainedPipe: @unchecked Sendable {
+  // @unchecked: `data` is written once by the reading thread before `done` is signalled,
+  // and read only after `wait()` has seen that signal.
+  private var data = Data()
+  private let done = DispatchSemaphore(value: 0)
+
+  init(_ handle: FileHandle) {
+    DispatchQueue.global().async {
+      self.data = handle.readDataToEndOfFile()
+      self.done.signal()
+    }
+  }
+
+  /// Everything read, once the writer closed the pipe.
+  func wait() -> Data {
+    done.wait()
+    return data
+  }
+}

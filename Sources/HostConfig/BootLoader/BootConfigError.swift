@@ -1,0 +1,66 @@
+import Augeas
+import RootFS
+
+/// Why a boot-loader configuration cannot be read, or a kernel argument cannot be
+/// accepted: the file, the position and what is wrong, so that a user can act on it.
+///
+/// The editors wrap it in their own error unchanged (file, line, column, message).
+public struct BootConfigError: Error, Sendable, Equatable, CustomStringConvertible {
+  /// The file concerned, as a path from the root, when there is one.
+  public var file: String?
+  /// The 1-based line in `file`, when known.
+  public var line: Int?
+  /// The 1-based column in that line, when known.
+  public var column: Int?
+  /// What is wrong, as a sentence without the file and position.
+  public var message: String
+
+  /// Creates an error about `file` at `line`:`column`.
+  public init(file: String? = nil, line: Int? = nil, column: Int? = nil, message: String) {
+    self.file = file
+    self.line = line
+    self.column = column
+    self.message = message
+  }
+
+  /// Wraps an Augeas error, keeping its file and position.
+  public init(_ error: AugeasError) {
+    self.init(
+      file: error.file?.file, line: error.file?.line,
+      column: error.file?.character.map { $0 + 1 }, message: error.file.map(Self.message(of:)) ?? error.description)
+  }
+
+  /// Wraps an error reading `file` under the root: a text check keeps its line and column.
+  init(_ error: HostRootError, reading file: String) {
+    switch error {
+    case .notText(_, let line, let column, let reason):
+      self.init(file: file, line: line, column: column, message: reason)
+    default: self.init(file: file, message: "cannot be read: \(error)")
+    }
+  }
+
+  private static func message(of problem: FileProblem) -> String {
+    var text = problem.kind == "parse_failed" ? "cannot be parsed" : "cannot be written (\(problem.kind))"
+    if let message = problem.message { text += ": \(message)" }
+    return text
+  }
+
+  /// `file:line:column: message`, the form compilers and editors understand.
+  public var description: String {
+    var location = file ?? ""
+    if let line {
+      location += ":\(line)"
+      if let column { location += ":\(column)" }
+    }
+    return location.isEmpty ? message : "\(location): \(message)"
+  }
+
+  /// Any error met while reading, as a ``BootConfigError``.
+  static func wrapping(_ error: any Error) -> BootConfigError {
+    switch error {
+    case let error as BootConfigError: error
+    case let error as AugeasError: BootConfigError(error)
+    default: BootConfigError(message: "\(error)")
+    }
+  }
+}

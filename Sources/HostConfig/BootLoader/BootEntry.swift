@@ -1,0 +1,27 @@
+/// One boot entry and its kernel arguments, as the boot-loader readers find them.
+///
+/// For GRUB 2 the entries are generated, so the readers report two summaries
+/// of `/etc/default/grub` instead: index 0, the normal entries
+/// (`GRUB_CMDLINE_LINUX` then `GRUB_CMDLINE_LINUX_DEFAULT`, marked default),
+/// and index 1, the recovery entries (`GRUB_CMDLINE_LINUX` only).
+public struct BootEntry: Sendable, Equatable {
+  /// The entry's title.
+  public var title: String
+  /// The file that holds it, a real path from the root.
+  public var file: String
+  /// The 0-based position of the entry in its file (legacy), in boot menu order (BLS).
+  public var index: Int
+  /// Whether the boot loader starts this entry by default.
+  public var isDefault: Bool
+  /// The kernel arguments, in order (empty for an entry without a kernel line).
+  public var arguments: [KernelArgument]
+
+  /// Creates an entry.
+  public init(title: String, file: String, index: Int, isDefault: Bool, arguments: [KernelArgument]) {
+    self.title = title
+    self.file = file
+    self.index = index
+    self.isDefault = isDefault
+    self.arguments = arguments
+  }
+}

@@ -1,0 +1,50 @@
+import RootFS
+
+/// One boot-loader format as read from a root: its files parsed into a
+/// ``BootConfigTree`` and its boot entries with their kernel arguments.
+///
+/// ``GrubLegacy``, ``Grub2`` and ``BLS`` conform; the editors add editing to the same
+/// types. A new format is a new conforming type, a new ``BootLoaderKind`` case, its
+/// entry in ``BootLoaderKind/configuration`` and its rule in ``BootLoaderKind/detect(in:)``.
+public protocol BootLoaderConfiguration {
+  /// The format.
+  static var kind: BootLoaderKind { get }
+
+  /// Reads and parses the format's files under `root`, checking what the editors and
+  /// readers rely on.
+  ///
+  /// - Throws: when the format's files are missing, or naming the file and line of
+  ///   anything that cannot be parsed (CRLF line endings, a quoted argument with
+  ///   spaces, an unknown line).
+  static func read(_ root: HostRoot) throws(BootConfigError) -> Self
+
+  /// The files parsed, in the order the format reads them.
+  var tree: BootConfigTree { get }
+
+  /// Every file read (real paths from the root): the parsed ones, then files only
+  /// read (grubenv). What a plan digests.
+  var sourceFiles: [String] { get }
+
+  /// Every boot entry and its kernel arguments, as the tree holds them now.
+  func entries() throws(BootConfigError) -> [BootEntry]
+}
+
+extension BootLoaderConfiguration {
+  public var sourceFiles: [String] { tree.files }
+}
+
+extension BootLoaderKind {
+  /// Reads the boot-loader configuration of `root`: of `kind`, or of the kind
+  /// ``detect(in:)`` finds. The one place a kind meets the type that reads it.
+  public static func read(_ root: HostRoot, kind: BootLoaderKind? = nil) throws(BootConfigError)
+    -> any BootLoaderConfiguration
+  {
+    let detected: BootLoaderKind
+    if let kind { detected = kind } else { detected = try detect(in: root) }
+    switch detected {
+    case .grubLegacy: return try GrubLegacy.read(root)
+    case .grub2: return try Grub2.read(root)
+    case .bls: return try BLS.read(root)
+    }
+  }
+}

@@ -1,0 +1,40 @@
+import RootFS
+
+extension BootLoaderKind {
+  /// Which boot loader configuration `root` holds.
+  ///
+  /// GRUB legacy: one of `/boot/grub/menu.lst`, `/boot/grub/grub.conf`,
+  /// `/etc/grub.conf`, `/boot/efi/EFI/*/grub.conf`. BLS: entries in
+  /// `/boot/loader/entries` and either no `/etc/default/grub` (systemd-boot)
+  /// or `GRUB_ENABLE_BLSCFG=true` in it. GRUB 2: `/etc/default/grub` otherwise.
+  /// - Throws: when none is found, or several (a leftover `menu.lst` beside
+  ///   `/etc/default/grub`, BLS entries that GRUB is not told to read…),
+  ///   naming the files found: pass the kind explicitly then.
+  public static func detect(in root: HostRoot) throws(BootConfigError) -> BootLoaderKind {
+    var found: [(BootLoaderKind, String)] = []
+    let legacy = GrubLegacy.names(root).filter { root.isFile($0) }
+    if !legacy.isEmpty { found.append((.grubLegacy, legacy.joined(separator: ", "))) }
+    let defaults = root.realFiles([Grub2.defaultsName]).first
+    let entries = BLS.entryNames(root).filter { root.isFile($0) }
+    let blscfg = defaults.map { Grub2.enablesBLS((try? root.text($0)) ?? nil) } ?? false
+    let folder = entries.first.map(BLS.folder(of:)) ?? ""
+    if !entries.isEmpty && (defaults == nil || blscfg) {
+      found.append((.bls, "\(entries.count) entries in \(folder)"))
+    } else if let defaults {
+      found.append((.grub2, defaults))
+      if !entries.isEmpty {
+        found.append((.bls, "\(entries.count) entries in \(folder) (but GRUB_ENABLE_BLSCFG is not true)"))
+      }
+    }
+    if found.count == 1 { return found[0].0 }
+    if found.isEmpty {
+      throw BootConfigError(
+        message:
+          "no boot loader configuration found under \(root.path): looked for GRUB legacy (/boot/grub/menu.lst, /boot/grub/grub.conf, /etc/grub.conf, /boot/efi/EFI/*/grub.conf), GRUB 2 (/etc/default/grub) and BLS entries (/boot/loader/entries/*.conf)"
+      )
+    }
+    let list = found.map { "\($0.0.rawValue) (\($0.1))" }.joined(separator: "; ")
+    throw BootConfigError(
+      message: "several boot loader configurations found under \(root.path): \(list); say which one to edit")
+  }
+}
