@@ -26,20 +26,24 @@ let package = Package(
     .systemLibrary(name: "CXattr"),
     // Safe Swift API over libaugeas; knows nothing of GRUB or KSM. Glibc only.
     .target(name: "Augeas", dependencies: ["CAugeas"]),
+    // Readers of host configuration (boot-loader entries, service enablement) that facts and editors share. Never writes.
+    .target(name: "HostConfig", dependencies: ["Augeas", "RootFS"]),
     // One type per file format, on top of Augeas.
-    .target(name: "Editors", dependencies: ["Augeas", "TemplateStore"]),
+    .target(name: "Editors", dependencies: ["Augeas", "HostConfig", "RootFS", "KSMConfig"]),
     // Read-only readers of /proc, /sys, /boot under a root.
-    .target(name: "HostFacts", dependencies: ["Editors"]),
+    .target(name: "HostFacts", dependencies: ["Editors", "HostConfig", "RootFS"]),
     // Desired state → resources → plan → apply.
     .target(
       name: "Engine",
       dependencies: [
-        "Augeas", "Editors", "HostFacts", "DaemonFiles", "TemplateStore",
+        "Augeas", "Editors", "HostFacts", "DaemonFiles", "TemplateStore", "HostConfig", "RootFS", "KSMConfig",
         .product(name: "Yams", package: "Yams"),
       ]
     ),
+    // The ksmtuned.conf keys, defaults, value rules and quoting, shared by the editor, the spec and the daemon. No Foundation.
+    .target(name: "KSMConfig"),
     // The KSM tuning decision (pure) and its loop. Glibc only.
-    .target(name: "KSMTuner", dependencies: ["Augeas"]),
+    .target(name: "KSMTuner", dependencies: ["Augeas", "RootFS", "KSMConfig"]),
     // The daemon's service files, rendered from Templates/; apart from KSMTuner so the daemon stays Foundation-free.
     .target(name: "DaemonFiles", dependencies: ["TemplateStore"]),
     // The files under Templates/, embedded at build time and rendered with Mustache.
@@ -58,7 +62,7 @@ let package = Package(
     .target(
       name: "Commands",
       dependencies: [
-        "Engine", "HostFacts", "Editors",
+        "Engine", "HostFacts", "Editors", "RootFS",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -75,10 +79,13 @@ let package = Package(
     .testTarget(name: "BootLoaderTests", dependencies: ["Editors", "Augeas", "TestSupport"], exclude: ["Fixtures"]),
     .testTarget(name: "TemplateStoreTests", dependencies: ["TemplateStore", "TestSupport"]),
     .testTarget(name: "AnsibleTests", dependencies: ["Commands", "TestSupport"]),
-    .testTarget(name: "ConfigEditorsTests", dependencies: ["Editors", "TestSupport"], exclude: ["Fixtures"]),
+    .testTarget(
+      name: "ConfigEditorsTests", dependencies: ["Editors", "HostConfig", "RootFS", "KSMConfig", "TestSupport"],
+      exclude: ["Fixtures"]),
     .testTarget(name: "HostFactsTests", dependencies: ["HostFacts", "Commands", "TestSupport"], exclude: ["Fixtures"]),
     .testTarget(
-      name: "KSMTunerTests", dependencies: ["KSMTuner", "DaemonFiles", "TestSupport"], exclude: ["Fixtures"]),
+      name: "KSMTunerTests", dependencies: ["KSMTuner", "KSMConfig", "RootFS", "DaemonFiles", "TestSupport"],
+      exclude: ["Fixtures"]),
     // Bad input, faults and concurrency against the built `virthost` and `virthost-ksmtuned` processes.
     .testTarget(
       name: "ReliabilityTests", dependencies: ["Engine", "Editors", "TestSupport"], exclude: ["Fixtures"]),

@@ -1,6 +1,7 @@
 import Editors
 import Engine
 import Foundation
+import RootFS
 
 /// How the commands build an ``Engine``: the root made absolute, the bundled
 /// tuner looked for next to the running `virthost`.

@@ -1,5 +1,6 @@
 import Augeas
 import Foundation
+import RootFS
 
 /// Reads and changes the kernel arguments of a root's boot loader through
 /// Augeas: GRUB legacy (`menu.lst`/`grub.conf`, Grub lens), GRUB 2

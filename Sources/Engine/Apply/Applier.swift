@@ -1,5 +1,6 @@
 import Editors
 import Foundation
+import RootFS
 
 /// Carries out a plan's operations in dependency order: files, then the boot-loader
 /// regeneration once, then services, then live values; stops at the first failure.
@@ -93,20 +94,25 @@ struct Applier {
         let verb = change.actions.contains(.disable) ? "disable" : "enable"
         steps.append(
           Step(description: "\(verb) service \(name)") {
-            let editor = try ServiceEditor(root: root)
+            let editor = try ServiceEditor(root: try HostRoot(root))
             var links = change.links
             if let installed = change.enableAfterInstall {
               links = try editor.enablementChanges(installed, enabled: true)
             }
             try store.record(links: links, in: backup)
-            try editor.apply(links)
+            let writer = HostRootWriter(editor.root)
+            for link in try editor.linksToChange(links) {
+              switch link.kind {
+              case .create: try writer.link(link.path, to: link.target)
+              case .remove: try writer.remove(link.path)
+              }
+            }
           })
       }
       for action in change.actions where action == .start || action == .stop {
         steps.append(
           Step(description: "\(action.rawValue) service \(name)") {
-            let editor = try ServiceEditor(root: root)
-            if action == .start { try editor.start(name) } else { try editor.stop(name) }
+            try ServiceControl(root: try HostRoot(root)).carryOut(action == .start ? .start : .stop, name)
           })
       }
     }

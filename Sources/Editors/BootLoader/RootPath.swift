@@ -1,3 +1,4 @@
+// Left for the boot-loader editor until it reads through RootFS (issue 14, engineer A): delete at merge.
 import Foundation
 
 #if canImport(Glibc)
