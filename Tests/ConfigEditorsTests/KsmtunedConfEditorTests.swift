@@ -1,6 +1,6 @@
 import Editors
-import KSMConfig
 import Foundation
+import KSMConfig
 import TestSupport
 import Testing
 
@@ -136,7 +136,8 @@ import Testing
     let text = try root.text("/etc/ksmtuned.conf")
     #expect(text.contains("\n\n# KSM_NPAGES_BOOST=300\nKSM_NPAGES_DECAY=-50\n"))
     #expect(
-      try KsmtunedConfEditor(root: try root.root).values()[.npagesBoost] == KsmtunedValue(inFile: nil, effective: "300"))
+      try KsmtunedConfEditor(root: try root.root).values()[.npagesBoost] == KsmtunedValue(inFile: nil, effective: "300")
+    )
   }
 
   @Test func setThenUnsetGivesBackTheStockFile() throws {

@@ -1,6 +1,6 @@
 import Editors
-import KSMConfig
 import Foundation
+import KSMConfig
 import RootFS
 import TestSupport
 

@@ -1,6 +1,6 @@
 import Editors
-import HostConfig
 import Foundation
+import HostConfig
 import TestSupport
 import Testing
 
@@ -78,9 +78,13 @@ private func linkSet(_ root: FixtureRoot, _ name: String) throws -> [String] {
     let before = try root.snapshot()
     let editor = try ServiceEditor(root: try root.root)
     #expect(try editor.enablementChanges("ksm", enabled: false) == [])
-    for name in ["ksm", "ksmtuned"] { try root.apply(try editor.enablementChanges(name, enabled: true), checkedBy: editor) }
+    for name in ["ksm", "ksmtuned"] {
+      try root.apply(try editor.enablementChanges(name, enabled: true), checkedBy: editor)
+    }
     #expect(try root.snapshot() != before)
-    for name in ["ksm", "ksmtuned"] { try root.apply(try editor.enablementChanges(name, enabled: false), checkedBy: editor) }
+    for name in ["ksm", "ksmtuned"] {
+      try root.apply(try editor.enablementChanges(name, enabled: false), checkedBy: editor)
+    }
     #expect(try root.snapshot() == before)
   }
 

@@ -1,6 +1,6 @@
 import Editors
-import HostConfig
 import Foundation
+import HostConfig
 import TestSupport
 import Testing
 
