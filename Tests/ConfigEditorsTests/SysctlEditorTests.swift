@@ -131,3 +131,27 @@ private let centosSysctl = """
     #expect(error?.line == 2)
   }
 }
+
+@Suite struct SysctlEditorRootTests {
+  @Test func aDropInLinkedByAnAbsolutePathIsReadInsideTheRootNeverOnTheLiveHost() throws {
+    let root = try FixtureRoot(seed)
+    try root.write("/usr/lib/sysctl.d/50-vendor.conf", "vm.swappiness = 7\n")
+    try FileManager.default.createDirectory(atPath: root.path + "/etc/sysctl.d", withIntermediateDirectories: true)
+    try FileManager.default.createSymbolicLink(
+      atPath: root.path + "/etc/sysctl.d/50-vendor.conf", withDestinationPath: "/usr/lib/sysctl.d/50-vendor.conf")
+    let editor = try SysctlEditor(root: try root.root)
+    #expect(editor.files.first == "/usr/lib/sysctl.d/50-vendor.conf")
+    #expect(try editor.persistentValue("vm.swappiness") == "7")
+  }
+
+  @Test func aFileThatIsNotUTF8IsRefusedAtItsByte() throws {
+    let root = try FixtureRoot(seed)
+    try Data("kernel.core_uses_pid = 1\nkernel.x = \u{FF}\n".utf8.map { $0 == 0xC3 ? 0xFF : $0 }).write(
+      to: root.url("/etc/sysctl.conf"))
+    let host = try root.root
+    let error = editorError { () throws(EditorError) in _ = try SysctlEditor(root: host) }
+    #expect(error?.file == "/etc/sysctl.conf")
+    #expect(error?.line == 2)
+    #expect(error?.message.hasPrefix("not UTF-8 text") == true)
+  }
+}

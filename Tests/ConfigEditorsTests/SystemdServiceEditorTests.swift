@@ -156,3 +156,26 @@ private let wants = "/etc/systemd/system/multi-user.target.wants"
         + "/usr/local/lib/systemd/system, /usr/lib/systemd/system, /lib/systemd/system")
   }
 }
+
+@Suite struct SystemdUnitReadingTests {
+  @Test func aUnitFileThatIsNotTextIsRefusedAtItsLineAndColumn() throws {
+    let root = try FixtureRoot(systemdHost)
+    try Data([UInt8]("[Unit]\nDescription=KSM\u{0}\n".utf8)).write(to: root.url("/lib/systemd/system/ksm.service"))
+    let editor = try ServiceEditor(root: try root.root)
+    let error = editorError { () throws(EditorError) in _ = try editor.state("ksm") }
+    #expect(
+      error
+        == EditorError(
+          file: "/lib/systemd/system/ksm.service", line: 2, column: 16, message: "holds a NUL byte: not a text file"))
+  }
+
+  @Test func aUnitTheLensRefusesIsReportedWithItsFileAndLine() throws {
+    let root = try FixtureRoot(systemdHost)
+    try root.write("/lib/systemd/system/ksm.service", "[Unit]\nDescription=KSM\n[Install\nWantedBy=x\n")
+    let editor = try ServiceEditor(root: try root.root)
+    let error = editorError { () throws(EditorError) in _ = try editor.enablementChanges("ksm", enabled: true) }
+    #expect(error?.file == "/lib/systemd/system/ksm.service")
+    #expect(error?.line == 3)
+    #expect(error?.message.hasPrefix("cannot be parsed") == true)
+  }
+}

@@ -1,5 +1,6 @@
 import Augeas
 import Foundation
+import KSMConfig
 import RootFS
 import TestSupport
 import Testing
@@ -82,5 +83,15 @@ import Testing
     #expect(problem.file?.line == 2)
     #expect(problem.file?.character == 14)
     #expect(problem.file?.message == "Syntax error")
+  }
+}
+
+@Suite struct KSMSettingsDefaultsTests {
+  @Test func theDaemonsDefaultsAreTheOnesKSMConfigHolds() {
+    let settings = KSMSettings()
+    for (setting, keyPath) in KSMSettings.numeric {
+      #expect(settings[keyPath: keyPath] == setting.defaultNumber, "\(setting.rawValue)")
+    }
+    #expect(KSMSettings.numeric.map(\.setting) == KsmtunedSetting.allCases.filter(\.isInteger))
   }
 }
