@@ -50,7 +50,7 @@ extension FixtureRoot {
     let writer = HostRootWriter(try root)
     for link in try editor.linksToChange(links) {
       switch link.kind {
-      case .create: try writer.link(link.path, to: link.target)
+      case .create: try writer.createLink(link.path, to: link.target)
       case .remove: try writer.remove(link.path)
       }
     }

@@ -103,7 +103,7 @@ struct Applier {
             let writer = HostRootWriter(editor.root)
             for link in try editor.linksToChange(links) {
               switch link.kind {
-              case .create: try writer.link(link.path, to: link.target)
+              case .create: try writer.createLink(link.path, to: link.target)
               case .remove: try writer.remove(link.path)
               }
             }
