@@ -29,19 +29,21 @@ let package = Package(
     // Readers of host configuration (boot-loader entries, service enablement) that facts and editors share. Never writes.
     .target(name: "HostConfig", dependencies: ["Augeas", "RootFS"]),
     // One type per file format, on top of Augeas.
-    .target(name: "Editors", dependencies: ["Augeas", "TemplateStore", "HostConfig", "RootFS"]),
+    .target(name: "Editors", dependencies: ["Augeas", "HostConfig", "RootFS", "KSMConfig"]),
     // Read-only readers of /proc, /sys, /boot under a root.
-    .target(name: "HostFacts", dependencies: ["Editors", "HostConfig", "RootFS"]),
+    .target(name: "HostFacts", dependencies: ["HostConfig", "RootFS"]),
     // Desired state → resources → plan → apply.
     .target(
       name: "Engine",
       dependencies: [
-        "Augeas", "Editors", "HostConfig", "RootFS", "HostFacts", "DaemonFiles", "TemplateStore",
+        "Augeas", "Editors", "HostConfig", "RootFS", "KSMConfig", "HostFacts", "DaemonFiles", "TemplateStore",
         .product(name: "Yams", package: "Yams"),
       ]
     ),
+    // The ksmtuned.conf keys, defaults, value rules and quoting, shared by the editor, the spec and the daemon. No Foundation.
+    .target(name: "KSMConfig"),
     // The KSM tuning decision (pure) and its loop. Glibc only.
-    .target(name: "KSMTuner", dependencies: ["Augeas"]),
+    .target(name: "KSMTuner", dependencies: ["Augeas", "RootFS", "KSMConfig"]),
     // The daemon's service files, rendered from Templates/; apart from KSMTuner so the daemon stays Foundation-free.
     .target(name: "DaemonFiles", dependencies: ["TemplateStore"]),
     // The files under Templates/, embedded at build time and rendered with Mustache.
@@ -82,11 +84,14 @@ let package = Package(
     .testTarget(name: "AnsibleTests", dependencies: ["Commands", "Engine", "TestSupport"]),
     // The commands and the renderers of plans and facts, in process and as the built `virthost`.
     .testTarget(name: "CommandsTests", dependencies: ["Commands", "Engine", "HostFacts", "RootFS", "TestSupport"]),
-    .testTarget(name: "ConfigEditorsTests", dependencies: ["Editors", "TestSupport"], exclude: ["Fixtures"]),
+    .testTarget(
+      name: "ConfigEditorsTests", dependencies: ["Editors", "HostConfig", "RootFS", "KSMConfig", "TestSupport"],
+      exclude: ["Fixtures"]),
     .testTarget(
       name: "HostFactsTests", dependencies: ["HostFacts", "Commands", "RootFS", "TestSupport"], exclude: ["Fixtures"]),
     .testTarget(
-      name: "KSMTunerTests", dependencies: ["KSMTuner", "DaemonFiles", "TestSupport"], exclude: ["Fixtures"]),
+      name: "KSMTunerTests", dependencies: ["KSMTuner", "KSMConfig", "RootFS", "DaemonFiles", "TestSupport"],
+      exclude: ["Fixtures"]),
     // Bad input, faults and concurrency against the built `virthost` and `virthost-ksmtuned` processes.
     .testTarget(
       name: "ReliabilityTests", dependencies: ["Engine", "Editors", "HostConfig", "RootFS", "TestSupport"],

@@ -1,9 +1,9 @@
-import Editors
+import HostConfig
 
 /// One service virthost cares about: installed, enabled at boot, and running now.
 ///
-/// Read with the service editor (`ServiceEditor`: SysV init scripts and `rcN.d` links,
-/// or systemd units and their links under `/etc/systemd/system`).
+/// Read as the service editor reads it (``HostConfig/ServiceReader``: SysV init scripts and
+/// `rcN.d` links, or systemd units and their links under `/etc/systemd/system`).
 public struct ServiceFacts: Sendable, Codable, Equatable {
   /// Whether the init script or unit file exists.
   public var exists: Fact<Bool>
@@ -29,22 +29,22 @@ public struct ServiceFacts: Sendable, Codable, Equatable {
     detail = .unknown(reason, source: source)
   }
 
-  /// The facts of the service `name` as `editor` reads them; whether it runs is asked
+  /// The facts of the service `name` as `services` reads them; whether it runs is asked
   /// only when `canAskRunning` succeeds (the live `/`, its service manager running).
-  init(_ name: String, editor: ServiceEditor, canAskRunning: Result<Void, ServicesFacts.NotAsked>) {
+  init(_ name: String, services: ServiceReader, canAskRunning: Result<Void, ServicesFacts.NotAsked>) {
     let source =
-      switch editor.initSystem {
+      switch services.initSystem {
       case .sysv: "SysV rcN.d links of \(name)"
       case .systemd: "systemd links of \(name).service"
       }
     let state: ServiceState
     do {
-      state = try editor.state(name)
+      state = try services.state(name)
     } catch {
       self.init(unknown: error.description, source: source)
       return
     }
-    let command = editor.initSystem == .systemd ? "systemctl is-active \(name)" : "service \(name) status"
+    let command = services.initSystem == .systemd ? "systemctl is-active \(name)" : "service \(name) status"
     let running: Fact<Bool>
     switch canAskRunning {
     case _ where !state.exists: running = .known(false, source: source)
@@ -52,7 +52,7 @@ public struct ServiceFacts: Sendable, Codable, Equatable {
     case .success:
       do {
         running =
-          try editor.isRunning(name).map { .known($0, source: command) }
+          try ServiceManager(services).isRunning(name).map { .known($0, source: command) }
           ?? .unknown("the service manager cannot tell", source: command)
       } catch {
         running = .unknown(error.description, source: command)

@@ -1,5 +1,5 @@
-import Editors
-import Foundation
+import HostConfig
+import RootFS
 
 /// The KSM services and the init system that starts them: `ksm` (CentOS/RHEL), the
 /// tuner `ksmtuned`, and virthost's own tuner `virthost-ksmtuned`.
@@ -37,39 +37,48 @@ public struct ServicesFacts: Sendable, Codable, Equatable {
     [("ksmtuned", ksmtuned), ("virthost-ksmtuned", virthostKSMTuned)]
   }
 
-  init(root: String, isLive: Bool) {
-    let editor: ServiceEditor
+  /// The services of the root at `root` (a path); whether it is the live `/` is the root's to tell.
+  init(root: String, isLive _: Bool) {
     do {
-      editor = try ServiceEditor(root: root)
+      self.init(root: try HostRoot(root))
     } catch {
-      initSystem = .unknown(error.description, source: Self.detection)
-      ksm = ServiceFacts(unknown: error.description, source: Self.detection)
-      ksmtuned = ksm
-      virthostKSMTuned = ksm
-      return
+      self.init(unknown: error.description)
     }
-    initSystem = .known(editor.initSystem.rawValue, source: Self.detection)
+  }
+
+  /// The services of `root`.
+  public init(root: HostRoot) {
+    do {
+      self.init(root: root, services: try ServiceReader(root: root))
+    } catch {
+      self.init(unknown: error.description)
+    }
+  }
+
+  /// Every fact unknown for `reason`.
+  private init(unknown reason: String) {
+    initSystem = .unknown(reason, source: Self.detection)
+    ksm = ServiceFacts(unknown: reason, source: Self.detection)
+    ksmtuned = ksm
+    virthostKSMTuned = ksm
+  }
+
+  private init(root: HostRoot, services: ServiceReader) {
+    initSystem = .known(services.initSystem.rawValue, source: Self.detection)
     let canAsk: Result<Void, NotAsked> =
-      if !isLive {
+      if !root.isLive {
         .failure(.offline)
-      } else if editor.initSystem == .systemd && !Self.systemdRuns {
+      } else if services.initSystem == .systemd && !root.isDirectory("/run/systemd/system") {
+        // systemd does not manage this machine (sd_booted(3)): `systemctl is-active` fails for every unit.
         .failure(.noSystemd)
       } else {
         .success(())
       }
-    ksm = ServiceFacts("ksm", editor: editor, canAskRunning: canAsk)
-    ksmtuned = ServiceFacts("ksmtuned", editor: editor, canAskRunning: canAsk)
-    virthostKSMTuned = ServiceFacts("virthost-ksmtuned", editor: editor, canAskRunning: canAsk)
+    ksm = ServiceFacts("ksm", services: services, canAskRunning: canAsk)
+    ksmtuned = ServiceFacts("ksmtuned", services: services, canAskRunning: canAsk)
+    virthostKSMTuned = ServiceFacts("virthost-ksmtuned", services: services, canAskRunning: canAsk)
   }
 
-  /// What the service editor looks at to tell the init system, in its order.
-  static let detection = "/run/systemd/system, /sbin/init, /etc/systemd/system, rcN.d folders"
-
-  /// Whether systemd manages this machine, as `sd_booted(3)` tells it: without it,
-  /// `systemctl is-active` fails for every unit, running or not.
-  private static var systemdRuns: Bool {
-    var isDirectory: ObjCBool = false
-    return FileManager.default.fileExists(atPath: "/run/systemd/system", isDirectory: &isDirectory)
-      && isDirectory.boolValue
-  }
+  /// What the service reader looks at to tell the init system, in its order.
+  static let detection = InitSystem.detection
 }

@@ -1,3 +1,5 @@
+import RootFS
+
 #if canImport(Glibc)
   import Glibc
 #endif
@@ -35,7 +37,7 @@ public enum DaemonMain {
       DebugLog.writeAll(1, usage)
       return 0
     }
-    guard let root = HostRoot(options.root) else {
+    guard let root = try? HostRoot(options.root) else {
       DebugLog.writeAll(2, "virthost-ksmtuned: --root \(options.root) is not a directory\n")
       return 1
     }

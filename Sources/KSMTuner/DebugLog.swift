@@ -37,7 +37,7 @@ final class DebugLog {
     if let file {
       let fd = open(file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
       guard fd >= 0 else {
-        problem("cannot write to the log \(file): \(HostRoot.describe(errno: errno))", toLog: false)
+        problem("cannot write to the log \(file): \(RawFile.describe(errno: errno))", toLog: false)
         return
       }
       Self.writeAll(fd, line)

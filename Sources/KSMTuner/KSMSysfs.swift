@@ -1,3 +1,5 @@
+import RootFS
+
 #if canImport(Glibc)
   import Glibc
 #endif
@@ -17,10 +19,10 @@ public struct KSMSysfs: Sendable {
   ///
   /// - Returns: `nil` on success, else one sentence naming the file and the error.
   public func write(_ value: Int, to name: String) -> String? {
-    let path = root.path("/sys/kernel/mm/ksm/" + name)
+    let path = root.daemonPath("/sys/kernel/mm/ksm/" + name)
     let fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC)
     guard fd >= 0 else {
-      return "cannot write \(value) to \(path): \(HostRoot.describe(errno: errno))"
+      return "cannot write \(value) to \(path): \(RawFile.describe(errno: errno))"
     }
     let text = Array("\(value)\n".utf8)
     var written = 0
@@ -35,6 +37,6 @@ public struct KSMSysfs: Sendable {
       written += count
     }
     if close(fd) != 0 && failure == 0 { failure = errno }
-    return failure == 0 ? nil : "cannot write \(value) to \(path): \(HostRoot.describe(errno: failure))"
+    return failure == 0 ? nil : "cannot write \(value) to \(path): \(RawFile.describe(errno: failure))"
   }
 }

@@ -1,3 +1,5 @@
+import RootFS
+
 #if canImport(Glibc)
   import Glibc
 #endif
@@ -83,7 +85,7 @@ public enum KVMGuests {
   /// The process name in `comm` is not used: it is the executable's file name
   /// (or what the process set), not the `argv[0]` the selection is about.
   public static func committedMemory(root: HostRoot) -> Int {
-    guard let directory = opendir(root.path("/proc")) else { return 0 }
+    guard let directory = opendir(root.daemonPath("/proc")) else { return 0 }
     defer { closedir(directory) }
     let proc = dirfd(directory)
     let nameOffset = MemoryLayout<dirent>.offset(of: \dirent.d_name) ?? 0
@@ -118,14 +120,14 @@ public enum KVMGuests {
     let fd = openEntry(in: proc, process, "cmdline", path: path)
     guard fd >= 0 else { return nil }
     defer { close(fd) }
-    let count = HostRoot.readOnce(fd, into: start)
+    let count = RawFile.readOnce(fd, into: start)
     guard count > 0 else { return nil }
     let first = UnsafeRawBufferPointer(rebasing: start[..<count])
     // Without a NUL, argv[0] goes on past the first read (or the process
     // rewrote its command line as one string): the rest decides.
     if let end = first.firstIndex(of: 0), qemuProgram(first[..<end]) == nil { return nil }
     var cmdline = Array(first)
-    guard HostRoot.readRemaining(fd, into: &cmdline, limit: HostRoot.fileLimit) else { return nil }
+    guard RawFile.readRemaining(fd, into: &cmdline, limit: RawFile.limit) else { return nil }
     let arguments = cmdline.split(separator: 0, omittingEmptySubsequences: false).dropLast(
       cmdline.last == 0 ? 1 : 0
     ).map { String(decoding: $0, as: UTF8.self) }
@@ -134,7 +136,7 @@ public enum KVMGuests {
     guard status >= 0 else { return nil }
     defer { close(status) }
     var bytes: [UInt8] = []
-    guard HostRoot.readRemaining(status, into: &bytes, limit: HostRoot.fileLimit) else { return nil }
+    guard RawFile.readRemaining(status, into: &bytes, limit: RawFile.limit) else { return nil }
     return residentKilobytes(status: bytes)
   }
 

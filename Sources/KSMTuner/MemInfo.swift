@@ -1,3 +1,5 @@
+import RootFS
+
 /// The fields of `/proc/meminfo` ksmtuned uses, in kB.
 public struct MemInfo: Equatable, Sendable {
   /// `MemTotal`, or `nil` when the file has no such line.
@@ -39,6 +41,6 @@ public struct MemInfo: Equatable, Sendable {
 
   /// Reads `/proc/meminfo` under `root`; `nil` when it cannot be read.
   public static func read(root: HostRoot) -> MemInfo? {
-    HostRoot.readFile(root.path("/proc/meminfo")).map { MemInfo($0) }
+    RawFile.read(root.daemonPath("/proc/meminfo")).map { MemInfo($0) }
   }
 }

@@ -15,11 +15,11 @@ final class PidFile {
   /// The pid the file at `path` names when that process is alive (and is not
   /// us). A zombie (exited, not yet reaped) is not alive.
   static func livePid(at path: String) -> pid_t? {
-    guard let bytes = HostRoot.readFile(path, limit: 64) else { return nil }
+    guard let bytes = RawFile.read(path, limit: 64) else { return nil }
     let text = String(decoding: bytes, as: UTF8.self).split(whereSeparator: { $0 == "\n" || $0 == " " }).first
     guard let text, let pid = pid_t(text), pid > 0, pid != getpid() else { return nil }
     guard kill(pid, 0) == 0 || errno == EPERM else { return nil }
-    if let status = HostRoot.readFile("/proc/\(pid)/status", limit: 4096),
+    if let status = RawFile.read("/proc/\(pid)/status", limit: 4096),
       String(decoding: status, as: UTF8.self).contains("\nState:\tZ")
     {
       return nil
@@ -40,7 +40,7 @@ final class PidFile {
         return .success(PidFile(path: path))
       }
       guard errno == EEXIST else {
-        return .failure(PidFileFailure(description: "cannot create \(path): \(HostRoot.describe(errno: errno))"))
+        return .failure(PidFileFailure(description: "cannot create \(path): \(RawFile.describe(errno: errno))"))
       }
       if let pid = livePid(at: path) {
         return .failure(PidFileFailure(description: "already running as pid \(pid) (\(path))"))
@@ -52,7 +52,7 @@ final class PidFile {
 
   /// Removes the file when it still holds our pid.
   func release() {
-    guard let bytes = HostRoot.readFile(path, limit: 64) else { return }
+    guard let bytes = RawFile.read(path, limit: 64) else { return }
     let text = String(decoding: bytes, as: UTF8.self).split(whereSeparator: { $0 == "\n" }).first
     if let text, pid_t(text) == getpid() { unlink(path) }
   }

@@ -1,5 +1,7 @@
 import Editors
 import Foundation
+import KSMConfig
+import RootFS
 import TestSupport
 
 /// The seed host, a CentOS 6 SysV machine.
@@ -26,5 +28,31 @@ func editorError(_ body: () throws(EditorError) -> Void) -> EditorError? {
     return nil
   } catch {
     return error
+  }
+}
+
+extension FixtureRoot {
+  /// The fixture as the root layer sees it.
+  var root: HostRoot {
+    get throws { try HostRoot(path) }
+  }
+
+  /// Writes the planned files as the applier does, through the one writer.
+  func apply(_ changes: [FileChange]) throws {
+    let writer = HostRootWriter(try root)
+    for change in changes {
+      if let after = change.after { try writer.replace(change.path, with: Array(after.utf8)) }
+    }
+  }
+
+  /// Makes the planned links still to make, as the applier does: checked by `editor`, made by the one writer.
+  func apply(_ links: [LinkChange], checkedBy editor: ServiceEditor) throws {
+    let writer = HostRootWriter(try root)
+    for link in try editor.linksToChange(links) {
+      switch link.kind {
+      case .create: try writer.createLink(link.path, to: link.target)
+      case .remove: try writer.remove(link.path)
+      }
+    }
   }
 }

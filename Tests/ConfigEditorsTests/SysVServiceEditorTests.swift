@@ -1,5 +1,6 @@
 import Editors
 import Foundation
+import HostConfig
 import TestSupport
 import Testing
 
@@ -20,13 +21,13 @@ private func linkSet(_ root: FixtureRoot, _ name: String) throws -> [String] {
 @Suite struct SysVServiceEditorTests {
   @Test func theSeedHostIsDetectedAsSysV() throws {
     let root = try FixtureRoot(seed)
-    #expect(try InitSystem.detect(root: root.path) == .sysv)
-    #expect(try ServiceEditor(root: root.path).initSystem == .sysv)
+    #expect(try InitSystem.detect(root: try root.root) == .sysv)
+    #expect(try ServiceEditor(root: try root.root).initSystem == .sysv)
   }
 
   @Test func readsTheChkconfigListViewOfTheSeedHost() throws {
     let root = try FixtureRoot(seed)
-    let editor = try ServiceEditor(root: root.path)
+    let editor = try ServiceEditor(root: try root.root)
     #expect(
       try editor.state("ksm")
         == ServiceState(
@@ -41,13 +42,13 @@ private func linkSet(_ root: FixtureRoot, _ name: String) throws -> [String] {
 
   @Test func chkconfigKsmOnMakesTheStartLinksInLevelsTwoToFive() throws {
     let root = try FixtureRoot(seed)
-    let editor = try ServiceEditor(root: root.path)
+    let editor = try ServiceEditor(root: try root.root)
     let changes = try editor.enablementChanges("ksm", enabled: true)
     #expect(
       changes
         == [2, 3, 4, 5].map { LinkChange(kind: .remove, path: "/etc/rc.d/rc\($0).d/K16ksm", target: "../init.d/ksm") }
         + [2, 3, 4, 5].map { LinkChange(kind: .create, path: "/etc/rc.d/rc\($0).d/S84ksm", target: "../init.d/ksm") })
-    try editor.apply(changes)
+    try root.apply(changes, checkedBy: editor)
     #expect(
       try linkSet(root, "ksm") == [
         "rc0.d/K16ksm -> ../init.d/ksm", "rc1.d/K16ksm -> ../init.d/ksm", "rc2.d/S84ksm -> ../init.d/ksm",
@@ -63,8 +64,8 @@ private func linkSet(_ root: FixtureRoot, _ name: String) throws -> [String] {
 
   @Test func ksmtunedUsesItsOwnPriorities() throws {
     let root = try FixtureRoot(seed)
-    let editor = try ServiceEditor(root: root.path)
-    try editor.apply(try editor.enablementChanges("ksmtuned", enabled: true))
+    let editor = try ServiceEditor(root: try root.root)
+    try root.apply(try editor.enablementChanges("ksmtuned", enabled: true), checkedBy: editor)
     #expect(
       try linkSet(root, "ksmtuned").filter { $0.contains("/S") }
         == [2, 3, 4, 5].map {
@@ -75,21 +76,25 @@ private func linkSet(_ root: FixtureRoot, _ name: String) throws -> [String] {
   @Test func onThenOffGivesBackTheOriginalTree() throws {
     let root = try FixtureRoot(seed)
     let before = try root.snapshot()
-    let editor = try ServiceEditor(root: root.path)
+    let editor = try ServiceEditor(root: try root.root)
     #expect(try editor.enablementChanges("ksm", enabled: false) == [])
-    for name in ["ksm", "ksmtuned"] { try editor.apply(try editor.enablementChanges(name, enabled: true)) }
+    for name in ["ksm", "ksmtuned"] {
+      try root.apply(try editor.enablementChanges(name, enabled: true), checkedBy: editor)
+    }
     #expect(try root.snapshot() != before)
-    for name in ["ksm", "ksmtuned"] { try editor.apply(try editor.enablementChanges(name, enabled: false)) }
+    for name in ["ksm", "ksmtuned"] {
+      try root.apply(try editor.enablementChanges(name, enabled: false), checkedBy: editor)
+    }
     #expect(try root.snapshot() == before)
   }
 
   @Test func applyingTwiceGivesTheSameTreeAsOnce() throws {
     let once = try FixtureRoot(seed)
     let twice = try FixtureRoot(seed)
-    let changes = try ServiceEditor(root: once.path).enablementChanges("ksm", enabled: true)
-    try ServiceEditor(root: once.path).apply(changes)
-    try ServiceEditor(root: twice.path).apply(changes)
-    try ServiceEditor(root: twice.path).apply(changes)
+    let changes = try ServiceEditor(root: try once.root).enablementChanges("ksm", enabled: true)
+    try once.apply(changes, checkedBy: try ServiceEditor(root: try once.root))
+    try twice.apply(changes, checkedBy: try ServiceEditor(root: try twice.root))
+    try twice.apply(changes, checkedBy: try ServiceEditor(root: try twice.root))
     #expect(try once.snapshot() == twice.snapshot())
   }
 
@@ -101,9 +106,9 @@ private func linkSet(_ root: FixtureRoot, _ name: String) throws -> [String] {
       "/etc/rc.d/init.d/guests",
       "#!/bin/sh\n### BEGIN INIT INFO\n# Provides: guests\n# Default-Start: 3 5\n# Default-Stop: 0 1 2 4 6\n"
         + "### END INIT INFO\n")
-    let editor = try ServiceEditor(root: root.path)
-    try editor.apply(try editor.enablementChanges("libvirtd", enabled: true))
-    try editor.apply(try editor.enablementChanges("guests", enabled: true))
+    let editor = try ServiceEditor(root: try root.root)
+    try root.apply(try editor.enablementChanges("libvirtd", enabled: true), checkedBy: editor)
+    try root.apply(try editor.enablementChanges("guests", enabled: true), checkedBy: editor)
     #expect(try editor.state("libvirtd").detail == "libvirtd 0:off 1:off 2:off 3:on 4:on 5:on 6:off")
     #expect(try linkSet(root, "libvirtd")[2] == "rc2.d/K03libvirtd -> ../init.d/libvirtd")
     #expect(try editor.state("guests").detail == "guests 0:off 1:off 2:off 3:on 4:off 5:on 6:off")
@@ -119,46 +124,53 @@ private func linkSet(_ root: FixtureRoot, _ name: String) throws -> [String] {
   ])
   func badNamesAndUnknownServicesAreRefused(name: String, message: String) throws {
     let root = try FixtureRoot(seed)
-    let editor = try ServiceEditor(root: root.path)
+    let editor = try ServiceEditor(root: try root.root)
     let error = editorError { () throws(EditorError) in _ = try editor.enablementChanges(name, enabled: true) }
     #expect(error?.message == message)
   }
 
-  @Test func applyLeavesForeignFilesAlone() throws {
+  @Test func linksToChangeRefusesForeignFilesAndLinksOutsideEtc() throws {
     let root = try FixtureRoot(seed)
     let before = try root.snapshot()
-    let editor = try ServiceEditor(root: root.path)
+    let editor = try ServiceEditor(root: try root.root)
     let changes = [
       LinkChange(kind: .create, path: "/etc/rc.d/rc3.d/S84ksm", target: "../init.d/ksm"),
       LinkChange(kind: .remove, path: "/etc/rc.d/rc3.d/K15ksmtuned", target: "../init.d/other"),
     ]
-    let error = editorError { () throws(EditorError) in try editor.apply(changes) }
+    let error = editorError { () throws(EditorError) in _ = try editor.linksToChange(changes) }
     #expect(
       error?.description == "/etc/rc.d/rc3.d/K15ksmtuned: points to ../init.d/ksmtuned, not ../init.d/other: left alone"
     )
     let outside = editorError { () throws(EditorError) in
-      try editor.apply([LinkChange(kind: .create, path: "/usr/bin/x", target: "/bin/sh")])
+      _ = try editor.linksToChange([LinkChange(kind: .create, path: "/usr/bin/x", target: "/bin/sh")])
     }
     #expect(outside?.message == "not an enablement link under /etc: left alone")
     #expect(try root.snapshot() == before)
   }
 
-  @Test func liveOperationsAreRefusedForAnOfflineRoot() throws {
+  @Test func whetherAServiceRunsIsNotAskedForAnOfflineRoot() throws {
     let root = try FixtureRoot(seed)
-    let editor = try ServiceEditor(root: root.path)
-    #expect(try editor.isRunning("ksm") == nil)
-    let error = editorError { () throws(EditorError) in try editor.start("ksm") }
-    #expect(error?.message == "cannot start ksm: not possible for an offline root (\(root.path))")
-    let stop = editorError { () throws(EditorError) in try editor.stop("ksmtuned") }
-    #expect(stop?.message == "cannot stop ksmtuned: not possible for an offline root (\(root.path))")
+    let manager = ServiceManager(try ServiceEditor(root: try root.root).services)
+    #expect(try manager.isRunning("ksm") == nil)
+    #expect(try manager.command(.start, for: "ksm").last == "start")
+  }
+
+  @Test func alreadyMadeLinksAreLeftOutSoApplyingTwiceIsApplyingOnce() throws {
+    let root = try FixtureRoot(seed)
+    let editor = try ServiceEditor(root: try root.root)
+    let changes = try editor.enablementChanges("ksm", enabled: true)
+    #expect(try editor.linksToChange(changes) == changes)
+    try root.apply(changes, checkedBy: editor)
+    #expect(try editor.linksToChange(changes) == [])
   }
 
   @Test func anUnknownInitSystemIsAClearError() throws {
     let root = try FixtureRoot(seed)
     try FileManager.default.removeItem(at: root.url("/etc/rc.d"))
     try FileManager.default.removeItem(at: root.url("/etc/init.d"))
-    let error = editorError { () throws(EditorError) in _ = try InitSystem.detect(root: root.path) }
+    let host = try root.root
+    let error = #expect(throws: ServiceConfigError.self) { try InitSystem.detect(root: host) }
     #expect(
-      error?.message.hasPrefix("cannot tell the init system of the root \(root.path): no /run/systemd/system") == true)
+      error?.message.hasPrefix("cannot tell the init system of the root \(host.path): no /run/systemd/system") == true)
   }
 }

@@ -23,7 +23,7 @@ private let centosSysctl = """
   @Test func aNewSettingGoesToTheVirthostDropIn() throws {
     let root = try FixtureRoot(seed)
     try root.write("/etc/sysctl.conf", centosSysctl)
-    let editor = try SysctlEditor(root: root.path)
+    let editor = try SysctlEditor(root: try root.root)
     #expect(try editor.persistentValue("kernel.numa_balancing") == nil)
     try editor.set("kernel.numa_balancing", "1")
     try editor.set("vm.nr_hugepages", "512")
@@ -32,10 +32,10 @@ private let centosSysctl = """
       + "kernel.numa_balancing = 1\nvm.nr_hugepages = 512\n"
     #expect(
       try editor.pendingChanges() == [FileChange(path: "/etc/sysctl.d/90-virthost.conf", before: nil, after: expected)])
-    #expect(try editor.save() == ["/etc/sysctl.d/90-virthost.conf"])
+    try root.apply(try editor.pendingChanges())
     #expect(try root.text("/etc/sysctl.d/90-virthost.conf") == expected)
     #expect(try root.text("/etc/sysctl.conf") == centosSysctl)
-    let reread = try SysctlEditor(root: root.path)
+    let reread = try SysctlEditor(root: try root.root)
     #expect(try reread.persistentValue("kernel.numa_balancing") == "1")
     #expect(try reread.persistentValue("vm/nr_hugepages") == "512")
   }
@@ -45,12 +45,13 @@ private let centosSysctl = """
     try root.write("/etc/sysctl.conf", centosSysctl + "vm.nr_hugepages = 128\n")
     try root.write("/usr/lib/sysctl.d/10-hugepages.conf", "vm.nr_hugepages = 64\n")
     try root.write("/etc/sysctl.d/10-hugepages.conf", "vm.nr_hugepages = 32\n")
-    let editor = try SysctlEditor(root: root.path)
+    let editor = try SysctlEditor(root: try root.root)
     #expect(
       editor.files == ["/etc/sysctl.d/10-hugepages.conf", "/etc/sysctl.d/90-virthost.conf", "/etc/sysctl.conf"])
     #expect(try editor.persistentValue("vm.nr_hugepages") == "128")
     try editor.set("vm.nr_hugepages", "256")
-    #expect(try editor.save() == ["/etc/sysctl.conf"])
+    #expect(try editor.pendingChanges().map(\.path) == ["/etc/sysctl.conf"])
+    try root.apply(try editor.pendingChanges())
     #expect(try root.text("/etc/sysctl.conf") == centosSysctl + "vm.nr_hugepages = 256\n")
     #expect(try root.text("/etc/sysctl.d/10-hugepages.conf") == "vm.nr_hugepages = 32\n")
   }
@@ -58,10 +59,10 @@ private let centosSysctl = """
   @Test func sysctlConfCanBeTheEditedFile() throws {
     let root = try FixtureRoot(seed)
     try root.write("/etc/sysctl.conf", centosSysctl)
-    let editor = try SysctlEditor(root: root.path, file: "/etc/sysctl.conf")
+    let editor = try SysctlEditor(root: try root.root, file: "/etc/sysctl.conf")
     try editor.set("net.ipv4.ip_forward", "1")
     try editor.set("kernel.numa_balancing", "0")
-    try editor.save()
+    try root.apply(try editor.pendingChanges())
     #expect(
       try root.text("/etc/sysctl.conf")
         == centosSysctl.replacingOccurrences(of: "ip_forward = 0", with: "ip_forward = 1")
@@ -72,10 +73,9 @@ private let centosSysctl = """
     let root = try FixtureRoot(seed)
     try root.write("/etc/sysctl.conf", centosSysctl)
     let before = try root.snapshot()
-    let editor = try SysctlEditor(root: root.path)
+    let editor = try SysctlEditor(root: try root.root)
     try editor.set("kernel.core_uses_pid", "1")
     #expect(try editor.pendingChanges() == [])
-    #expect(try editor.save() == [])
     #expect(try root.snapshot() == before)
   }
 
@@ -83,14 +83,14 @@ private let centosSysctl = """
     let once = try FixtureRoot(seed)
     let twice = try FixtureRoot(seed)
     try {
-      let e = try SysctlEditor(root: once.path)
+      let e = try SysctlEditor(root: try once.root)
       try e.set("kernel.numa_balancing", "1")
-      try e.save()
+      try once.apply(try e.pendingChanges())
     }()
     for _ in 0..<2 {
-      let editor = try SysctlEditor(root: twice.path)
+      let editor = try SysctlEditor(root: try twice.root)
       try editor.set("kernel.numa_balancing", "1")
-      try editor.save()
+      try twice.apply(try editor.pendingChanges())
     }
     #expect(try once.snapshot() == twice.snapshot())
   }
@@ -99,7 +99,7 @@ private let centosSysctl = """
     let root = try FixtureRoot(seed)
     try root.write("/proc/sys/kernel/numa_balancing", "1\n")
     try root.write("/proc/sys/net/ipv4/ip_local_port_range", "32768\t60999\n")
-    let editor = try SysctlEditor(root: root.path)
+    let editor = try SysctlEditor(root: try root.root)
     #expect(editor.liveValue("kernel.numa_balancing") == "1")
     #expect(editor.liveValue("net.ipv4.ip_local_port_range") == "32768\t60999")
     #expect(editor.liveValue("vm.nr_hugepages") == nil)
@@ -108,13 +108,13 @@ private let centosSysctl = """
 
   @Test func badKeysValuesAndFilesAreRefused() throws {
     let root = try FixtureRoot(seed)
-    let editor = try SysctlEditor(root: root.path)
+    let editor = try SysctlEditor(root: try root.root)
     let key = editorError { () throws(EditorError) in try editor.set("../etc", "1") }
     #expect(key?.message == "invalid sysctl key \"../etc\": expected dotted names such as kernel.numa_balancing")
     let value = editorError { () throws(EditorError) in try editor.set("kernel.numa_balancing", "1\nvm.x = 2") }
     #expect(value?.message == "invalid value \"1\\nvm.x = 2\" for kernel.numa_balancing: it contains a newline")
-    let file = editorError { () throws(EditorError) in _ = try SysctlEditor(root: root.path, file: "/etc/virthost.conf")
-    }
+    let host = try root.root
+    let file = editorError { () throws(EditorError) in _ = try SysctlEditor(root: host, file: "/etc/virthost.conf") }
     #expect(
       file?.description
         == "/etc/virthost.conf: is not read by sysctl --system: use /etc/sysctl.conf or a *.conf file in "
@@ -125,8 +125,33 @@ private let centosSysctl = """
   @Test func aFileThatCannotBeParsedIsReportedWithItsLine() throws {
     let root = try FixtureRoot(seed)
     try root.write("/etc/sysctl.conf", "kernel.core_uses_pid = 1\n= 5\n")
-    let error = editorError { () throws(EditorError) in _ = try SysctlEditor(root: root.path) }
+    let host = try root.root
+    let error = editorError { () throws(EditorError) in _ = try SysctlEditor(root: host) }
     #expect(error?.file == "/etc/sysctl.conf")
     #expect(error?.line == 2)
+  }
+}
+
+@Suite struct SysctlEditorRootTests {
+  @Test func aDropInLinkedByAnAbsolutePathIsReadInsideTheRootNeverOnTheLiveHost() throws {
+    let root = try FixtureRoot(seed)
+    try root.write("/usr/lib/sysctl.d/50-vendor.conf", "vm.swappiness = 7\n")
+    try FileManager.default.createDirectory(atPath: root.path + "/etc/sysctl.d", withIntermediateDirectories: true)
+    try FileManager.default.createSymbolicLink(
+      atPath: root.path + "/etc/sysctl.d/50-vendor.conf", withDestinationPath: "/usr/lib/sysctl.d/50-vendor.conf")
+    let editor = try SysctlEditor(root: try root.root)
+    #expect(editor.files.first == "/usr/lib/sysctl.d/50-vendor.conf")
+    #expect(try editor.persistentValue("vm.swappiness") == "7")
+  }
+
+  @Test func aFileThatIsNotUTF8IsRefusedAtItsByte() throws {
+    let root = try FixtureRoot(seed)
+    try Data("kernel.core_uses_pid = 1\nkernel.x = \u{FF}\n".utf8.map { $0 == 0xC3 ? 0xFF : $0 }).write(
+      to: root.url("/etc/sysctl.conf"))
+    let host = try root.root
+    let error = editorError { () throws(EditorError) in _ = try SysctlEditor(root: host) }
+    #expect(error?.file == "/etc/sysctl.conf")
+    #expect(error?.line == 2)
+    #expect(error?.message.hasPrefix("not UTF-8 text") == true)
   }
 }

@@ -66,7 +66,7 @@ import Testing
       absent: [KernelArgument(key: "nomodeset", value: nil)])
     expected.ksm = .init(
       enabled: true, tuner: .bundled, mergeAcrossNodes: false,
-      settings: [.init("KSM_MONITOR_INTERVAL", "60"), .init("KSM_NPAGES_MAX", "1250")])
+      settings: [.init(.monitorInterval, "60"), .init(.npagesMax, "1250")])
     expected.services = [("libvirtd", .running)]
     expected.sysctl = [.init("kernel.numa_balancing", "1")]
     #expect(spec == expected)

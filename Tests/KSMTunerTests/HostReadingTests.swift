@@ -1,4 +1,5 @@
 import Foundation
+import RootFS
 import TestSupport
 import Testing
 
@@ -36,7 +37,7 @@ import Testing
     try Self.process(root, 2, [], rss: nil)
     try Self.process(root, 105, ["/usr/libexec/qemu-kvm", "-name", "gone"], rss: nil)
     try root.write("/proc/self/cmdline", "/usr/libexec/qemu-kvm\0")
-    let host = try #require(HostRoot(root.path))
+    let host = try HostRoot(root.path)
     #expect(KVMGuests.committedMemory(root: host) == 1_234_567)
   }
 
@@ -73,7 +74,7 @@ import Testing
     try Self.process(root, 302, ["/usr/bin/qemu-system-x86_64", "-accel", "kvm"], rss: 20_000, comm: "qemu-system-x86")
     try Self.process(root, 303, ["/usr/bin/python3", "-enable-kvm"], rss: 300_000, comm: "qemu-system-x86")
     try Self.process(root, 304, ["/usr/libexec/qemu-kvm"], rss: 4_000_000, comm: "qemu:guest1")
-    let host = try #require(HostRoot(root.path))
+    let host = try HostRoot(root.path)
     #expect(KVMGuests.committedMemory(root: host) == 4_021_000)
   }
 
@@ -92,7 +93,7 @@ import Testing
     try root.write("/proc/205/status", "VmRSS:\t50000 kB\n")
     try root.write("/proc/206/cmdline", "sshd: root@pts/0 qemu-kvm")
     try root.write("/proc/206/status", "VmRSS:\t600000 kB\n")
-    let host = try #require(HostRoot(root.path))
+    let host = try HostRoot(root.path)
     #expect(KVMGuests.committedMemory(root: host) == 50_021)
   }
 
@@ -115,7 +116,7 @@ import Testing
     }
     let cmdline = Array("/usr/bin/python3\0-c\0import time; time.sleep(9)\0".utf8)
     try #require(write(pipes[0], cmdline, cmdline.count) == cmdline.count)
-    let host = try #require(HostRoot(root.path))
+    let host = try HostRoot(root.path)
     let scan = Scan()
     DispatchQueue.global().async {
       scan.committed = KVMGuests.committedMemory(root: host)
@@ -162,7 +163,7 @@ import Testing
 
   @Test func freeMemoryIsMemFreeBuffersAndCachedButNotSwapCached() throws {
     let root = try FixtureRoot("examples/centos6-amd/root")
-    let host = try #require(HostRoot(root.path))
+    let host = try HostRoot(root.path)
     let seed = try #require(MemInfo.read(root: host))
     #expect(seed == MemInfo(total: 15_874_952, free: 11_160_236 + 98_452 + 383_112))
     #expect(MemInfo(Array("MemTotal: 100 kB\nSwapCached: 5 kB\n".utf8)) == MemInfo(total: 100, free: nil))

@@ -1,5 +1,7 @@
 import Augeas
 import Foundation
+import KSMConfig
+import RootFS
 import TestSupport
 import Testing
 
@@ -8,7 +10,7 @@ import Testing
 @Suite struct KSMSettingsTests {
   @Test func theSeedsShippedFileMeansKsmtunedsDefaults() throws {
     let root = try FixtureRoot("examples/centos6-amd/root")
-    let (settings, problems) = try KSMSettings.read(root: try #require(HostRoot(root.path)))
+    let (settings, problems) = try KSMSettings.read(root: try HostRoot(root.path))
     #expect(settings == KSMSettings())
     #expect(problems.isEmpty)
     #expect(settings.monitorInterval == 60 && settings.sleepMsec == 10 && settings.npagesBoost == 300)
@@ -35,7 +37,7 @@ import Testing
       DEBUG=1
 
       """)
-    let (settings, problems) = try KSMSettings.read(root: try #require(HostRoot(root.path)))
+    let (settings, problems) = try KSMSettings.read(root: try HostRoot(root.path))
     var expected = KSMSettings()
     expected.monitorInterval = 30
     expected.sleepMsec = 20
@@ -63,7 +65,7 @@ import Testing
   @Test func aMissingFileMeansTheDefaults() throws {
     let root = try FixtureRoot("examples/centos6-amd/root")
     try FileManager.default.removeItem(atPath: root.path + "/etc/ksmtuned.conf")
-    let (settings, problems) = try KSMSettings.read(root: try #require(HostRoot(root.path)))
+    let (settings, problems) = try KSMSettings.read(root: try HostRoot(root.path))
     #expect(settings == KSMSettings())
     #expect(problems.isEmpty)
   }
@@ -71,11 +73,25 @@ import Testing
   @Test func aFileThatIsNotShellIsAnErrorWithItsLineAndCharacter() throws {
     let root = try FixtureRoot("examples/centos6-amd/root")
     try root.write("/etc/ksmtuned.conf", "KSM_SLEEP_MSEC=10\nKSM_NPAGES_MAX=\"12\n")
-    let host = try #require(HostRoot(root.path))
-    let error = #expect(throws: AugeasError.self) { try KSMSettings.read(root: host) }
-    #expect(error?.file?.file == "/etc/ksmtuned.conf")
-    #expect(error?.file?.line == 2)
-    #expect(error?.file?.character == 14)
-    #expect(error?.file?.message == "Syntax error")
+    let host = try HostRoot(root.path)
+    let error = #expect(throws: KSMSettings.ReadError.self) { try KSMSettings.read(root: host) }
+    guard case .unparsable(let problem) = error else {
+      Issue.record("not a parse error: \(String(describing: error))")
+      return
+    }
+    #expect(problem.file?.file == "/etc/ksmtuned.conf")
+    #expect(problem.file?.line == 2)
+    #expect(problem.file?.character == 14)
+    #expect(problem.file?.message == "Syntax error")
+  }
+}
+
+@Suite struct KSMSettingsDefaultsTests {
+  @Test func theDaemonsDefaultsAreTheOnesKSMConfigHolds() {
+    let settings = KSMSettings()
+    for (setting, keyPath) in KSMSettings.numeric {
+      #expect(settings[keyPath: keyPath] == setting.defaultNumber, "\(setting.rawValue)")
+    }
+    #expect(KSMSettings.numeric.map(\.setting) == KsmtunedSetting.allCases.filter(\.isInteger))
   }
 }

@@ -120,3 +120,23 @@ import Testing
     try HostRootWriter(temporary.root).removeTemporaries(of: "/missing/folder/file")
   }
 }
+
+@Suite struct HostRootWriterNewLinkTests {
+  @Test func aNewLinkIsMadeInOneStepWithItsFoldersAndNothingElse() throws {
+    let temporary = try TemporaryRoot()
+    try HostRootWriter(temporary.root).createLink("/etc/rc.d/rc3.d/S84ksm", to: "../init.d/ksm")
+    #expect(temporary.root.linkText("/etc/rc.d/rc3.d/S84ksm") == "../init.d/ksm")
+    #expect(try temporary.root.list("/etc/rc.d/rc3.d", includingHidden: true) == ["S84ksm"])
+  }
+
+  @Test func somethingAlreadyThereIsRefusedAndKept() throws {
+    let temporary = try TemporaryRoot()
+    try temporary.write("/etc/rc.d/rc3.d/.keep", "")
+    try temporary.link("/etc/rc.d/rc3.d/S84ksm", to: "../init.d/missing")
+    #expect(throws: HostRootError.system("/etc/rc.d/rc3.d/S84ksm", operation: "create the link", reason: "File exists"))
+    {
+      try HostRootWriter(temporary.root).createLink("/etc/rc.d/rc3.d/S84ksm", to: "../init.d/ksm")
+    }
+    #expect(temporary.root.linkText("/etc/rc.d/rc3.d/S84ksm") == "../init.d/missing")
+  }
+}

@@ -1,3 +1,5 @@
+import Augeas
+import Foundation
 import HostConfig
 import RootFS
 

@@ -1,31 +1,31 @@
 import Augeas
-import Foundation
-import TemplateStore
+import KSMConfig
+import RootFS
 
-/// Reads and edits `/etc/ksmtuned.conf` under a root with the Shellvars lens.
+/// Reads `/etc/ksmtuned.conf` under a root with the Shellvars lens and plans its edits.
 ///
 /// A setting whose commented default stands in the file (`# KSM_NPAGES_MAX=1250`,
 /// as shipped) is set in place of that comment; an assigned setting is changed
 /// where it stands; any other is added at the end. Comments and the rest of the
-/// file stay as they are. A missing file is created on ``save()`` from
-/// `Templates/ksmtuned.conf.mustache`. Values are checked before anything
-/// changes (see ``set(_:)``), so the file always stays valid shell.
+/// file stay as they are. A missing file is planned from ksmtuned's shipped file
+/// (``KsmtunedConf/shippedText``). Values are checked before anything changes
+/// (see ``set(_:)``), so the file always stays valid shell. Nothing here writes:
+/// ``pendingChanges()`` gives the new text, which the applier writes.
 ///
 /// Not `Sendable`: it owns an `AugeasTree`. Not for other shell variables.
 public final class KsmtunedConfEditor {
   /// The file's path from the root.
-  public static let path = "/etc/ksmtuned.conf"
-  /// The template a missing file is created from.
-  public static let template = "ksmtuned.conf.mustache"
+  public static let path = KsmtunedConf.path
+  /// Where a missing file's text comes from, as errors name it.
+  static let shippedFile = "ksmtuned's shipped ksmtuned.conf"
   static let lens = "Shellvars.lns"
   /// Where the file's tree lives in the Augeas tree.
   static let node = "/ksmtuned"
 
-  /// The root directory, as given.
-  public let root: String
-  /// The file really read and written, symlinks resolved inside the root.
+  /// The root read.
+  public let root: HostRoot
+  /// The file really read and planned, symlinks resolved inside the root.
   public let file: String
-  private let rootPath: RootPath
   private let tree: AugeasTree
   /// The file's text on disk, `nil` when it does not exist.
   private var original: String?
@@ -43,33 +43,24 @@ public final class KsmtunedConfEditor {
   ///
   /// - Throws: ``EditorError`` with the line and column when the file is not
   ///   shell the Shellvars lens can parse.
-  public init(root: String) throws(EditorError) {
+  public init(root: HostRoot) throws(EditorError) {
     self.root = root
-    rootPath = RootPath(root)
-    file = rootPath.resolve(Self.path)
-    let bytes = FileManager.default.contents(atPath: rootPath.full(file))
-    if let bytes, let problem = TextBytes.problem(in: bytes) {
-      throw EditorError(file: file, line: problem.line, column: problem.column, message: problem.message)
-    }
-    original = bytes.map { String(decoding: $0, as: UTF8.self) }
+    file = root.resolve(Self.path) ?? Self.path
     do {
-      tree = try AugeasTree(root: root, transforms: [])
+      original = try root.text(file)
+    } catch {
+      throw EditorError(reading: error)
+    }
+    do {
+      tree = try AugeasTree(root: "/", transforms: [])
     } catch {
       throw EditorError(error)
     }
-    if let original {
-      base = original
-    } else {
-      do {
-        base = try TemplateStore.render(Self.template, [:])
-      } catch {
-        throw EditorError(file: "Templates/\(Self.template)", message: "cannot be rendered: \(error)")
-      }
-    }
+    base = original ?? KsmtunedConf.shippedText
     try parse(base)
   }
 
-  /// Whether the file exists under the root (before ``save()``).
+  /// Whether the file exists under the root.
   public var exists: Bool { original != nil }
 
   /// Every setting with the value in the file and the value ksmtuned uses.
@@ -95,8 +86,8 @@ public final class KsmtunedConfEditor {
   public func set(_ values: [KsmtunedSetting: String]) throws(EditorError) {
     for setting in KsmtunedSetting.allCases {
       guard let value = values[setting] else { continue }
-      if let problem = KsmtunedValueCheck.problem(setting, value) {
-        throw EditorError(file: Self.path, message: problem)
+      if let problem = setting.problem(with: value) {
+        throw EditorError(file: Self.path, message: "\(setting.rawValue) \(problem)")
       }
     }
     try checkBounds(setting: values, unsetting: [])
@@ -106,7 +97,7 @@ public final class KsmtunedConfEditor {
     try transaction { () throws(EditorError) in
       var pending: [KsmtunedSetting] = []
       for setting in changed {
-        let value = KsmtunedValueCheck.quoted(values[setting]!)
+        let value = KsmtunedConf.quoted(values[setting]!)
         if let last = try augeas({ () throws(AugeasError) in try tree.match(path(setting)).last }) {
           try augeas { () throws(AugeasError) in try tree.set(last, value) }
           treeEdited = true
@@ -117,10 +108,10 @@ public final class KsmtunedConfEditor {
       // Uncommenting is a change of text, not of the tree: a new node would lose the
       // blank lines that belong to the comment it replaces. Done on the text, then parsed again.
       if !pending.isEmpty {
-        var lines = try render().components(separatedBy: "\n")
+        var lines = try render().split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         var appended: [KsmtunedSetting] = []
         for setting in pending {
-          let value = KsmtunedValueCheck.quoted(values[setting]!)
+          let value = KsmtunedConf.quoted(values[setting]!)
           if let index = lines.firstIndex(where: { Self.isCommentedDefault($0, of: setting) }) {
             lines[index] = setting.rawValue + "=" + value
           } else {
@@ -130,7 +121,7 @@ public final class KsmtunedConfEditor {
         base = lines.joined(separator: "\n")
         try parse(base)
         for setting in appended {
-          let value = KsmtunedValueCheck.quoted(values[setting]!)
+          let value = KsmtunedConf.quoted(values[setting]!)
           try augeas { () throws(AugeasError) in try tree.set(path(setting), value) }
           treeEdited = true
         }
@@ -155,13 +146,13 @@ public final class KsmtunedConfEditor {
     guard !present.isEmpty else { return }
     try transaction { () throws(EditorError) in
       // On the text for the same reason as uncommenting in set(_:): the blank lines stay.
-      var lines = try render().components(separatedBy: "\n")
+      var lines = try render().split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
       for setting in present {
         var commented = false
         lines = lines.compactMap { line in
           guard Self.isAssignment(line, of: setting) else { return line }
           defer { commented = true }
-          return commented ? nil : "# " + setting.rawValue + "=" + Self.shippedValue(setting)
+          return commented ? nil : "# " + setting.rawValue + "=" + setting.shippedValue
         }
       }
       base = lines.joined(separator: "\n")
@@ -174,8 +165,8 @@ public final class KsmtunedConfEditor {
     edited = true
   }
 
-  /// The change ``save()`` would write: none when the text stays the same, or
-  /// when the file is missing and nothing was set.
+  /// The planned change, which the applier writes: none when the text stays the same,
+  /// or when the file is missing and nothing was set.
   public func pendingChanges() throws(EditorError) -> [FileChange] {
     let text = try render()
     if let original {
@@ -184,23 +175,11 @@ public final class KsmtunedConfEditor {
     return edited ? [FileChange(path: file, before: nil, after: text)] : []
   }
 
-  /// The file when ``save()`` would change or create it, known without
-  /// rendering the tree: a lens renders a changed tree as a different text.
+  /// The file when the plan changes or creates it, known without rendering
+  /// the tree: a lens renders a changed tree as a different text.
   public func changedFiles() -> [String] {
     if let original { return treeEdited || base != original ? [file] : [] }
     return edited ? [file] : []
-  }
-
-  /// Writes the file when its text changed (through a temporary file and a
-  /// rename, keeping its mode and owner) and returns the paths written.
-  @discardableResult
-  public func save() throws(EditorError) -> [String] {
-    guard let change = try pendingChanges().first, let text = change.after else { return [] }
-    try rootPath.writeAtomically(file, text)
-    original = text
-    base = text
-    try parse(base)
-    return [file]
   }
 
   // MARK: - Helpers
@@ -210,7 +189,7 @@ public final class KsmtunedConfEditor {
   private func assigned(_ setting: KsmtunedSetting) throws(EditorError) -> String? {
     try augeas { () throws(AugeasError) -> String? in
       guard let last = try tree.match(path(setting)).last, let raw = try tree.get(last) else { return nil }
-      return KsmtunedValueCheck.unquoted(raw)
+      return KsmtunedConf.unquoted(raw)
     }
   }
 
@@ -221,13 +200,13 @@ public final class KsmtunedConfEditor {
     let current = try self.values()
     func after(_ setting: KsmtunedSetting) -> Int? {
       if let value = values[setting] { return Int(value) }
-      if unsetting.contains(setting) { return setting.defaultValue.flatMap { Int($0) } }
+      if unsetting.contains(setting) { return setting.defaultNumber }
       return current[setting]?.effective.flatMap { Int($0) }
     }
     if let minimum = after(.npagesMin), let maximum = after(.npagesMax), minimum > maximum {
       throw EditorError(
         file: Self.path,
-        message: "KSM_NPAGES_MIN (\(minimum)) must not be greater than KSM_NPAGES_MAX (\(maximum))")
+        message: "\(KsmtunedSetting.npagesMin.rawValue) \(KsmtunedValueProblem.minimumAboveMaximum(minimum, maximum))")
     }
   }
 
@@ -247,15 +226,6 @@ public final class KsmtunedConfEditor {
       text = text.dropFirst("export".count).drop(while: blank)
     }
     return text.hasPrefix(setting.rawValue + "=")
-  }
-
-  /// The value of the commented line ksmtuned ships for `setting`.
-  static func shippedValue(_ setting: KsmtunedSetting) -> String {
-    switch setting {
-    case .logFile: "/var/log/ksmtuned"
-    case .debug: "1"
-    default: setting.defaultValue ?? ""
-    }
   }
 
   /// Parses `text` (always `base`, the text unchanged parts keep) into the tree.
@@ -279,12 +249,7 @@ public final class KsmtunedConfEditor {
   }
 
   private func textError(_ error: AugeasError) -> EditorError {
-    guard let problem = error.file else { return EditorError(file: file, message: error.description) }
-    var message = problem.kind == "parse_failed" ? "cannot be parsed" : "cannot be written back"
-    if let detail = problem.message { message += ": \(detail)" }
-    return EditorError(
-      file: original == nil ? "Templates/\(Self.template)" : file, line: problem.line,
-      column: problem.character.map { $0 + 1 }, message: message)
+    EditorError(text: error, file: original == nil ? Self.shippedFile : file)
   }
 
   /// Runs `body`; when it throws, the tree is restored as it was.

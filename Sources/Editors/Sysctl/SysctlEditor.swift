@@ -1,14 +1,15 @@
 import Augeas
-import Foundation
+import RootFS
 
-/// Reads and sets persistent kernel parameters (`kernel.numa_balancing = 1`) in the files
+/// Reads and plans persistent kernel parameters (`kernel.numa_balancing = 1`) in the files
 /// `sysctl --system` reads, with the Sysctl lens, and reads their live values under `proc/sys`.
 ///
 /// The files are read in `sysctl --system`'s order: the `*.conf` files of `/etc/sysctl.d`,
 /// `/run/sysctl.d`, `/usr/local/lib/sysctl.d`, `/usr/lib/sysctl.d` and `/lib/sysctl.d` sorted by
 /// name (a name in an earlier folder hides the same name in later ones), then `/etc/sysctl.conf`;
-/// the last assignment of a key wins. Not for applying values to the running kernel: the engine
-/// writes live values itself.
+/// the last assignment of a key wins. Each file is read through the root and parsed as text.
+/// Nothing here writes: ``pendingChanges()`` gives the new texts, which the applier writes.
+/// Not for applying values to the running kernel: the engine writes live values itself.
 ///
 /// Not `Sendable`: it owns an `AugeasTree`.
 public final class SysctlEditor {
@@ -22,27 +23,27 @@ public final class SysctlEditor {
   public static let mainFile = "/etc/sysctl.conf"
   static let lens = "Sysctl.lns"
   static let header = "Kernel settings written by virthost (sysctl.d(5)); the last assignment of a key wins."
+  /// Where the files' trees live in the Augeas tree, each under its path.
+  static let node = "/sysctl"
 
-  /// The root directory, as given.
-  public let root: String
+  /// The root read.
+  public let root: HostRoot
   /// The file new settings go to, symlinks resolved inside the root.
   public let file: String
   /// The files read, in `sysctl --system`'s order, symlinks resolved; the last one wins.
   public let files: [String]
-  private let paths: RootPath
   private let tree: AugeasTree
   /// Each file's text on disk when opened, `nil` for a missing one.
   private var originals: [String: String]
   private var edited: Set<String> = []
 
-  /// Opens the sysctl files under `root`; new settings go to `file` (a missing file is created on save).
+  /// Opens the sysctl files under `root`; new settings go to `file` (a missing file is planned as new).
   ///
   /// - Throws: ``EditorError`` when `file` is not a file `sysctl --system` reads (`*.conf` in a
-  ///   sysctl.d folder, or `/etc/sysctl.conf`), or when a file cannot be parsed (with its line).
-  public init(root: String, file: String = SysctlEditor.defaultFile) throws(EditorError) {
+  ///   sysctl.d folder, or `/etc/sysctl.conf`), or when a file cannot be read or parsed (with its line).
+  public init(root: HostRoot, file: String = SysctlEditor.defaultFile) throws(EditorError) {
     self.root = root
-    paths = RootPath(root)
-    let components = RootPath.components(file)
+    let components = file.split(separator: "/").map(String.init)
     let folder = "/" + components.dropLast().joined(separator: "/")
     guard file.hasPrefix("/"), !components.contains(".."),
       file == Self.mainFile || (Self.directories.contains(folder) && file.hasSuffix(".conf"))
@@ -52,30 +53,43 @@ public final class SysctlEditor {
         message: "is not read by sysctl --system: use /etc/sysctl.conf or a *.conf file in "
           + Self.directories.joined(separator: ", "))
     }
-    self.file = paths.resolve(file)
+    let resolve = { (path: String) in root.resolve(path) ?? path }
+    self.file = resolve(file)
     var byName: [String: String] = [:]
     for directory in Self.directories {
-      for name in paths.list(directory) where name.hasSuffix(".conf") && byName[name] == nil {
+      for name in root.listIfPresent(directory) where name.hasSuffix(".conf") && byName[name] == nil {
         byName[name] = directory + "/" + name
       }
     }
     if file != Self.mainFile, byName[components.last!] == nil { byName[components.last!] = file }
     var order = byName.keys.sorted().map { byName[$0]! }
-    if paths.kind(paths.resolve(Self.mainFile)) != nil || file == Self.mainFile { order.append(Self.mainFile) }
+    if root.status(Self.mainFile) != nil || file == Self.mainFile { order.append(Self.mainFile) }
     var resolved: [String] = []
-    for path in order.map(paths.resolve) where paths.kind(path) != .typeDirectory {
+    for path in order.map(resolve) where !root.isDirectory(path) {
       resolved.removeAll { $0 == path }  // read twice (a link to sysctl.conf): its last place counts
       resolved.append(path)
     }
     files = resolved
-    var originals: [String: String] = [:]
-    for path in resolved { originals[path] = paths.read(path) }
-    self.originals = originals
     do {
-      tree = try AugeasTree(root: root, transforms: [Transform(lens: Self.lens, includes: resolved)])
+      tree = try AugeasTree(root: "/", transforms: [])
     } catch {
       throw EditorError(error)
     }
+    var originals: [String: String] = [:]
+    for path in resolved {
+      do {
+        originals[path] = try root.text(path)
+      } catch {
+        throw EditorError(reading: error)
+      }
+      guard let text = originals[path] else { continue }
+      do {
+        try tree.parseText(text, lens: Self.lens, into: Self.node + path)
+      } catch {
+        throw EditorError(text: error, file: path)
+      }
+    }
+    self.originals = originals
   }
 
   /// The value `sysctl --system` would set for `key` at boot: its last assignment across the
@@ -88,14 +102,17 @@ public final class SysctlEditor {
   /// or for an invalid key); values of several fields keep their tabs.
   public func liveValue(_ key: String) -> String? {
     guard Self.keyProblem(key) == nil else { return nil }
-    let path = "/proc/sys/" + Self.normalized(key).replacingOccurrences(of: ".", with: "/")
-    guard let data = FileManager.default.contents(atPath: paths.full(path)) else { return nil }
-    return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .newlines)
+    let path = "/proc/sys/" + Self.normalized(key).split(separator: ".").joined(separator: "/")
+    guard let bytes = try? root.read(path, limit: 1 << 20) else { return nil }
+    let newline = UInt8(ascii: "\n")
+    let end = bytes.lastIndex { $0 != newline }.map { $0 + 1 } ?? 0
+    let start = bytes[..<end].firstIndex { $0 != newline } ?? end
+    return String(decoding: bytes[start..<end], as: UTF8.self)
   }
 
-  /// Makes `value` the persistent value of `key`: nothing when it already is; else the winning
-  /// assignment is changed in place when it stands in ``file`` or in a file read after it (so
-  /// that the new value wins), or the key is added to ``file``.
+  /// Makes `value` the persistent value of `key` in the planned texts: nothing when it already
+  /// is; else the winning assignment is changed in place when it stands in ``file`` or in a file
+  /// read after it (so that the new value wins), or the key is added to ``file``.
   /// - Throws: ``EditorError`` for a key that is not a sysctl name or a value the file format
   ///   cannot hold (empty, a newline, `#` or `;`, surrounding blanks, a leading quote); nothing changed then.
   public func set(_ key: String, _ value: String) throws(EditorError) {
@@ -109,7 +126,7 @@ public final class SysctlEditor {
         try tree.set(winner.node, value)
         edited.insert(winner.file)
       } else {
-        let base = "/files" + file
+        let base = Self.node + file
         if originals[file] == nil, try tree.count(base + "/*") == 0 {
           try tree.set(base + "/#comment", Self.header)
         }
@@ -121,46 +138,21 @@ public final class SysctlEditor {
     }
   }
 
-  /// The files ``save()`` would write, with their text before and after.
+  /// The files whose text the edits change, with their text before and after: the plan,
+  /// which the applier writes.
   public func pendingChanges() throws(EditorError) -> [FileChange] {
     var changes: [FileChange] = []
     for path in files where edited.contains(path) {
       let before = originals[path] ?? nil
       let after: String
       do {
-        after =
-          before == nil
-          ? try tree.renderText(lens: Self.lens, from: "/files" + path, original: "") : try tree.preview(file: path)
+        after = try tree.renderText(lens: Self.lens, from: Self.node + path, original: before ?? "")
       } catch {
-        throw EditorError(error)
+        throw EditorError(text: error, file: path)
       }
       if after != before { changes.append(FileChange(path: path, before: before, after: after)) }
     }
     return changes
-  }
-
-  /// Writes the changed files (Augeas's save: a temporary file and a rename, mode kept) and
-  /// returns their paths; a new drop-in's folder is created.
-  @discardableResult
-  public func save() throws(EditorError) -> [String] {
-    let changes = try pendingChanges()
-    guard !changes.isEmpty else { return [] }
-    for change in changes where change.before == nil {
-      let folder = (paths.full(change.path) as NSString).deletingLastPathComponent
-      do {
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-      } catch {
-        throw EditorError(file: change.path, message: "cannot create its folder: \(error.localizedDescription)")
-      }
-    }
-    do {
-      let saved = try tree.save()
-      for change in changes { originals[change.path] = change.after }
-      edited.removeAll()
-      return saved.map(\.target)
-    } catch {
-      throw EditorError(error)
-    }
   }
 
   // MARK: - Helpers
@@ -171,7 +163,7 @@ public final class SysctlEditor {
     var result: [(String, String, String)] = []
     do {
       for path in files {
-        for node in try tree.match("/files" + path + "/*") {
+        for node in try tree.match(Self.node + path + "/*") {
           guard let label = try tree.label(node), !label.hasPrefix("#"), Self.normalized(label) == wanted else {
             continue
           }
@@ -186,7 +178,8 @@ public final class SysctlEditor {
 
   /// `kernel/numa_balancing` and `-kernel.numa_balancing` (ignore errors) are `kernel.numa_balancing`.
   static func normalized(_ key: String) -> String {
-    (key.hasPrefix("-") ? String(key.dropFirst()) : key).replacingOccurrences(of: "/", with: ".")
+    (key.hasPrefix("-") ? key.dropFirst() : key[...]).split(separator: "/", omittingEmptySubsequences: false)
+      .joined(separator: ".")
   }
 
   static func keyProblem(_ key: String) -> String? {

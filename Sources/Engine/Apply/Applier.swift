@@ -89,7 +89,7 @@ struct Applier {
           description: "regenerate the boot loader (\(command))",
           skip: runsCommands ? nil : "the root is not /; run `\(command)` on the host itself"
         ) {
-          try Self.regenerate(regeneration, in: HostRoot(root))
+          try Self.regenerate(regeneration, in: host)
         })
     }
     for change in plan.changes where change.isChange && change.address.kind == .service {
@@ -98,20 +98,25 @@ struct Applier {
         let verb = change.actions.contains(.disable) ? "disable" : "enable"
         steps.append(
           Step(description: "\(verb) service \(name)") {
-            let editor = try ServiceEditor(root: root)
+            let editor = try ServiceEditor(root: host)
             var links = change.links
             if let installed = change.enableAfterInstall {
               links = try editor.enablementChanges(installed, enabled: true)
             }
             try store.record(links: links, in: backup)
-            try editor.apply(links)
+            let writer = self.writer
+            for link in try editor.linksToChange(links) {
+              switch link.kind {
+              case .create: try writer.createLink(link.path, to: link.target)
+              case .remove: try writer.remove(link.path)
+              }
+            }
           })
       }
       for action in change.actions where action == .start || action == .stop {
         steps.append(
           Step(description: "\(action.rawValue) service \(name)") {
-            let editor = try ServiceEditor(root: root)
-            if action == .start { try editor.start(name) } else { try editor.stop(name) }
+            try ServiceControl(root: host).carryOut(action == .start ? .start : .stop, name)
           })
       }
     }

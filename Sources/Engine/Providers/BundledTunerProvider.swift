@@ -1,6 +1,8 @@
 import DaemonFiles
 import Editors
 import Foundation
+import HostConfig
+import RootFS
 
 /// The files of `ksm.tuner: bundled`: the `virthost-ksmtuned` program under
 /// `/usr/local/sbin`, and its systemd unit or SysV init script from ``DaemonFiles``.
@@ -10,12 +12,11 @@ struct BundledTunerProvider: ResourceProvider {
 
   var origin: String { "ksm.tuner" }
 
-  /// Where the unit or init script goes for `initSystem` under the root in `context`.
-  static func serviceFile(_ initSystem: InitSystem, _ context: PlanContext) -> String {
+  /// Where the unit or init script goes for `initSystem` under `root`.
+  static func serviceFile(_ initSystem: InitSystem, _ root: HostRoot) -> String {
     switch initSystem {
-    case .systemd: return "/etc/systemd/system/\(service).service"
-    case .sysv:
-      return (context.host.isDirectory("/etc/rc.d/init.d") ? "/etc/rc.d/init.d/" : "/etc/init.d/") + service
+    case .systemd: "/etc/systemd/system/\(service).service"
+    case .sysv: (root.isDirectory("/etc/rc.d/init.d") ? "/etc/rc.d/init.d/" : "/etc/init.d/") + service
     }
   }
 
@@ -28,8 +29,9 @@ struct BundledTunerProvider: ResourceProvider {
           keyPath: origin))
       return []
     }
-    let initSystem = try InitSystem.detect(root: context.rootPath)
-    let unitPath = Self.serviceFile(initSystem, context)
+    let root = context.host
+    let initSystem = try ServiceEditor(root: root).initSystem
+    let unitPath = Self.serviceFile(initSystem, root)
     let unitText: String
     do {
       unitText =

@@ -1,36 +1,39 @@
 import Editors
+import KSMConfig
+import RootFS
 
 /// The `file["/etc/ksmtuned.conf"]` resource: `ksm.settings`, through ``KsmtunedConfEditor``.
 struct KsmtunedConfProvider: ResourceProvider {
-  /// The settings, in the desired file's order; names are ``KsmtunedSetting`` raw values.
-  var settings: [HostSpec.Setting]
+  /// The settings, in the desired file's order.
+  var settings: [HostSpec.KSMSetting]
 
   var origin: String { "ksm.settings" }
 
   func changes(in context: PlanContext) throws(EditorError) -> [ResourceChange] {
-    let editor = try KsmtunedConfEditor(root: context.rootPath)
+    let editor = try KsmtunedConfEditor(root: context.host)
     let bytes = context.readFile(KsmtunedConfEditor.path)
     let current = try editor.values()
     var wanted: [KsmtunedSetting: String] = [:]
     var before: [String] = []
     var differing: [String] = []
     for setting in settings {
-      guard let key = KsmtunedSetting(rawValue: setting.name) else { continue }
-      wanted[key] = setting.value
-      let inFile = current[key]?.inFile
-      before.append("\(setting.name)=\(inFile ?? "unset")")
-      if inFile != setting.value { differing.append(setting.name) }
+      let name = setting.setting.rawValue
+      wanted[setting.setting] = setting.value
+      let inFile = current[setting.setting]?.inFile
+      before.append("\(name)=\(inFile ?? "unset")")
+      if inFile != setting.value { differing.append(name) }
     }
     try editor.set(wanted)
     let files =
       context.rendersFiles
       ? try editor.pendingChanges().map { FileOperation($0) }
       : editor.changedFiles().map { FileOperation.unrendered(path: $0, before: bytes) }
+    let names = settings.map(\.setting.rawValue)
     let reason: String
     if files.isEmpty {
       reason = "ksm.settings match the file"
     } else if !editor.exists {
-      reason = "ksm.settings asks for \(settings.map(\.name).joined(separator: ", ")); the file does not exist"
+      reason = "ksm.settings asks for \(names.joined(separator: ", ")); the file does not exist"
     } else {
       reason =
         "ksm.settings sets \(differing.isEmpty ? "the same values in their own lines" : differing.joined(separator: ", "))"
@@ -38,7 +41,8 @@ struct KsmtunedConfProvider: ResourceProvider {
     var change = ResourceChange(
       ResourceAddress(.file, KsmtunedConfEditor.path), actions: files.map(\.action),
       before: editor.exists ? before.joined(separator: " ") : "absent",
-      after: settings.map { "\($0.name)=\($0.value)" }.joined(separator: " "), reason: reason, origin: origin)
+      after: settings.map { "\($0.setting.rawValue)=\($0.value)" }.joined(separator: " "), reason: reason,
+      origin: origin)
     change.files = files
     return [change]
   }

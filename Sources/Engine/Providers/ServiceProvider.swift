@@ -1,4 +1,5 @@
 import Editors
+import HostConfig
 
 /// The `service[...]` resources: enablement at boot (links, through
 /// ``ServiceEditor``) and, on a live host, the running state.
@@ -26,7 +27,8 @@ struct ServiceProvider: ResourceProvider {
   var origin: String { "services" }
 
   func changes(in context: PlanContext) throws(EditorError) -> [ResourceChange] {
-    let editor = try ServiceEditor(root: context.rootPath)
+    let editor = try ServiceEditor(root: context.host)
+    let manager = ServiceManager(editor.services)
     var result: [ResourceChange] = []
     for intent in intents {
       let address = ResourceAddress(.service, intent.name)
@@ -65,7 +67,7 @@ struct ServiceProvider: ResourceProvider {
       var unknown: String?
       if state.exists && context.isLive && intent.running != nil {
         do {
-          isRunning = try editor.isRunning(intent.name)
+          isRunning = try manager.isRunning(intent.name)
         } catch {
           unknown = error.message
         }

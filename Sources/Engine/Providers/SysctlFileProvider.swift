@@ -10,7 +10,7 @@ struct SysctlFileProvider: ResourceProvider {
   var origin: String { "sysctl" }
 
   func changes(in context: PlanContext) throws(EditorError) -> [ResourceChange] {
-    let editor = try SysctlEditor(root: context.rootPath)
+    let editor = try SysctlEditor(root: context.host)
     for file in Set(editor.files + [editor.file]).sorted() { _ = context.readFile(file) }
     var before: [String] = []
     var differing: [String] = []

@@ -1,4 +1,5 @@
 import HostConfig
+import KSMConfig
 
 /// The desired state of a KVM host, as read from its `host.yaml`.
 ///
@@ -63,11 +64,13 @@ public struct HostSpec: Sendable, Equatable {
     public var tuner: Tuner = .system
     /// The desired `/sys/kernel/mm/ksm/merge_across_nodes`, or `nil` when unmanaged.
     public var mergeAcrossNodes: Bool?
-    /// `/etc/ksmtuned.conf` settings, in file order, by their names there (`KSM_NPAGES_MAX`).
-    public var settings: [Setting] = []
+    /// `/etc/ksmtuned.conf` settings, in file order, each checked by its value rule.
+    public var settings: [KSMSetting] = []
 
     /// Creates a KSM block.
-    public init(enabled: Bool? = nil, tuner: Tuner = .system, mergeAcrossNodes: Bool? = nil, settings: [Setting] = []) {
+    public init(
+      enabled: Bool? = nil, tuner: Tuner = .system, mergeAcrossNodes: Bool? = nil, settings: [KSMSetting] = []
+    ) {
       self.enabled = enabled
       self.tuner = tuner
       self.mergeAcrossNodes = mergeAcrossNodes
@@ -75,7 +78,21 @@ public struct HostSpec: Sendable, Equatable {
     }
   }
 
-  /// One `name: value` pair of an ordered map (`ksm.settings`, `sysctl`, `services`).
+  /// One `ksm.settings` pair: a ksmtuned.conf setting and a value its rule accepts.
+  public struct KSMSetting: Sendable, Equatable {
+    /// The setting (`KSM_NPAGES_MAX`).
+    public var setting: KsmtunedSetting
+    /// The value as written, as text.
+    public var value: String
+
+    /// Creates a pair.
+    public init(_ setting: KsmtunedSetting, _ value: String) {
+      self.setting = setting
+      self.value = value
+    }
+  }
+
+  /// One `name: value` pair of an ordered map (`sysctl`).
   public struct Setting: Sendable, Equatable {
     /// The key as written.
     public var name: String

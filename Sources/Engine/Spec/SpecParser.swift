@@ -1,5 +1,6 @@
 import Editors
 import HostConfig
+import KSMConfig
 import Yams
 
 /// Reads a `host.yaml` into a ``HostSpec``, checking every key and value and
@@ -252,13 +253,13 @@ public enum SpecParser {
         default:
           let names = KsmtunedSetting.allCases.map(\.rawValue)
           for (name, _, settingValue) in entries(value, path, known: names) {
-            guard let text = scalar(settingValue, "\(path).\(name)") else { continue }
-            if name.hasPrefix("KSM_"), Int(text) == nil {
-              error(settingValue, "\(path).\(name)", "must be a whole number, not \"\(text)\"")
-            } else if text.contains(where: { $0.isWhitespace || $0 == "\"" || $0 == "'" || $0 == "$" }) {
-              error(settingValue, "\(path).\(name)", "must not contain spaces, quotes or $")
+            // `entries` keeps only known names.
+            guard let setting = KsmtunedSetting(rawValue: name), let text = scalar(settingValue, "\(path).\(name)")
+            else { continue }
+            if let problem = setting.problem(with: text) {
+              error(settingValue, "\(path).\(name)", problem.description)
             } else {
-              ksm.settings.append(.init(name, text))
+              ksm.settings.append(.init(setting, text))
             }
           }
         }

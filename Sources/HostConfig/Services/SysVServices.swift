@@ -1,59 +1,61 @@
-import Foundation
+import RootFS
 
-/// SysV init scripts and their `rcN.d` links, as chkconfig manages them.
-struct SysVServices {
+/// SysV init scripts and their `rcN.d` links under a root, as chkconfig reads them.
+///
+/// Reading only: the links `chkconfig NAME on|off` would make are planned by the service editor.
+public struct SysVServices: Sendable {
   /// What a script's header says about its runlevels and priorities.
-  struct Header: Equatable {
+  public struct Header: Equatable, Sendable {
     /// The levels `chkconfig NAME on` starts it in.
-    var levels: [Int]
+    public var levels: [Int]
     /// The start priority (`S84ksm`).
-    var start: Int
+    public var start: Int
     /// The stop priority (`K16ksm`).
-    var stop: Int
+    public var stop: Int
   }
 
-  let paths: RootPath
+  /// The root read.
+  public let root: HostRoot
   /// The folder of the init scripts, from the root.
-  let initDirectory: String
+  public let initDirectory: String
   /// The `rcN.d` folder of each level 0 to 6 (see ``levelDirectory(_:)``), found once.
   private let levelDirectories: [String]
 
-  init(paths: RootPath) throws(EditorError) {
-    self.paths = paths
-    guard let directory = Self.initDirectory(paths) else {
-      throw EditorError(message: "no SysV init script folder (/etc/rc.d/init.d or /etc/init.d) under \(paths.prefix)")
-    }
+  /// The init scripts of `root`.
+  /// - Throws: ``ServiceConfigError/noInitScriptFolder(root:)``.
+  public init(root: HostRoot) throws(ServiceConfigError) {
+    self.root = root
+    guard let directory = Self.initDirectory(root) else { throw .noInitScriptFolder(root: root.path) }
     initDirectory = directory
     levelDirectories = (0...6).map { level in
-      Self.levelDirectory(paths, level)
+      Self.levelDirectory(root, level)
         ?? (directory.hasPrefix("/etc/rc.d/") ? "/etc/rc.d/rc\(level).d" : "/etc/rc\(level).d")
     }
   }
 
   /// `/etc/rc.d/init.d` when it is a folder, else `/etc/init.d`, else `nil`.
-  static func initDirectory(_ paths: RootPath) -> String? {
-    ["/etc/rc.d/init.d", "/etc/init.d"].first { paths.isDirectory($0) }
+  static func initDirectory(_ root: HostRoot) -> String? {
+    ["/etc/rc.d/init.d", "/etc/init.d"].first { root.isDirectory($0) }
   }
 
   /// The existing `rcN.d` folder of `level`, `/etc/rc.d/rcN.d` first, symlinks resolved.
-  static func levelDirectory(_ paths: RootPath, _ level: Int) -> String? {
-    ["/etc/rc.d/rc\(level).d", "/etc/rc\(level).d"].first { paths.isDirectory($0) }.map(paths.resolve)
+  static func levelDirectory(_ root: HostRoot, _ level: Int) -> String? {
+    ["/etc/rc.d/rc\(level).d", "/etc/rc\(level).d"].first { root.isDirectory($0) }.flatMap(root.resolve)
   }
 
   /// The `rcN.d` folder of `level` (0 to 6), where a new one would go when it is missing.
-  func levelDirectory(_ level: Int) -> String { levelDirectories[level] }
+  public func levelDirectory(_ level: Int) -> String { levelDirectories[level] }
 
-  func scriptPath(_ name: String) -> String { initDirectory + "/" + name }
+  /// The init script of `name`, from the root.
+  public func scriptPath(_ name: String) -> String { initDirectory + "/" + name }
 
   /// The link text chkconfig and update-rc.d write: `../init.d/NAME`.
-  func linkText(_ name: String) -> String { "../init.d/" + name }
+  public func linkText(_ name: String) -> String { "../init.d/" + name }
 
-  /// The header of the script `name`, or `nil` when there is no such script.
-  func header(_ name: String) -> Header? {
-    guard paths.kind(paths.resolve(scriptPath(name))) == .typeRegular, let text = paths.read(scriptPath(name)) else {
-      return nil
-    }
-    return Self.header(of: text)
+  /// The header of the script `name`, or `nil` when there is no such script (or it cannot be read).
+  public func header(_ name: String) -> Header? {
+    guard root.isFile(scriptPath(name)), let bytes = try? root.read(scriptPath(name)) else { return nil }
+    return Self.header(of: String(decoding: bytes, as: UTF8.self))
   }
 
   /// Reads `# chkconfig: <levels> <start> <stop>` (`-` for no levels of its own), else the LSB
@@ -87,20 +89,21 @@ struct SysVServices {
   }
 
   /// The links of `name` in the folder of `level` (`S84ksm`, `K16ksm`): file name and link text.
-  func links(_ name: String, level: Int) -> [(name: String, text: String)] {
+  public func links(_ name: String, level: Int) -> [(name: String, text: String)] {
     let directory = levelDirectory(level)
-    return paths.list(directory).compactMap { entry in
+    return root.listIfPresent(directory, includingHidden: true).compactMap { entry in
       guard let first = entry.first, first == "S" || first == "K" else { return nil }
       let rest = entry.dropFirst()
       let digits = rest.prefix(while: \.isNumber)
       guard !digits.isEmpty, rest.dropFirst(digits.count) == name[...],
-        let text = paths.linkText(directory + "/" + entry)
+        let text = root.linkText(directory + "/" + entry)
       else { return nil }
       return (entry, text)
     }
   }
 
-  func state(_ name: String) -> ServiceState {
+  /// The service's enablement, as `chkconfig --list NAME` shows it.
+  public func state(_ name: String) -> ServiceState {
     guard let header = header(name) else {
       return ServiceState(name: name, exists: false, enabled: false, masked: false, detail: "\(name) not found")
     }
@@ -112,33 +115,4 @@ struct SysVServices {
     return ServiceState(
       name: name, exists: true, enabled: header.levels.allSatisfy(on.contains), masked: false, detail: detail)
   }
-
-  /// The links `chkconfig NAME on|off` leaves: `S<start>NAME` in the script's levels (on),
-  /// `K<stop>NAME` in every other level (and in all of them for off).
-  func changes(_ name: String, enabled: Bool) throws(EditorError) -> [LinkChange] {
-    guard let header = header(name) else {
-      throw EditorError(message: "unknown service \(name): no init script \(scriptPath(name))")
-    }
-    let script = paths.resolve(scriptPath(name))
-    var changes: [LinkChange] = []
-    for level in 0...6 {
-      let directory = levelDirectory(level)
-      let wanted =
-        enabled && header.levels.contains(level)
-        ? "S" + Self.priority(header.start) + name : "K" + Self.priority(header.stop) + name
-      var present = false
-      for link in links(name, level: level) {
-        if link.name == wanted, paths.resolve(directory + "/" + link.name) == script {
-          present = true
-        } else {
-          changes.append(LinkChange(kind: .remove, path: directory + "/" + link.name, target: link.text))
-        }
-      }
-      if !present { changes.append(LinkChange(kind: .create, path: directory + "/" + wanted, target: linkText(name))) }
-    }
-    return changes
-  }
-
-  /// A priority as chkconfig writes it: two digits at least (`S05`).
-  static func priority(_ value: Int) -> String { value < 10 && value >= 0 ? "0\(value)" : "\(value)" }
 }

@@ -1,37 +1,20 @@
+import RootFS
+
 #if canImport(Glibc)
   import Glibc
 #endif
 
-/// A root directory standing for the host's `/`: the live `/` or a fixture
-/// tree. Every host path the daemon reads or writes goes through ``path(_:)``.
-public struct HostRoot: Equatable, Sendable {
-  /// The root as an absolute path without a trailing slash; empty for `/`.
-  public let prefix: String
+/// The daemon's own reads of open files and of its pidfile: plain `read(2)` calls into a
+/// stack buffer, for the `/proc` scan every cycle, where the root layer's checked reads
+/// would cost more than the scan itself. Paths under the root come from ``RootFS/HostRoot``.
+enum RawFile {
+  /// The most bytes read from one file (1 MiB): more than any `/proc` or sysfs file the
+  /// daemon reads holds, short of a runaway command line.
+  static let limit = 1 << 20
 
-  /// A root at `directory`, which must exist; relative paths are made absolute.
-  ///
-  /// - Returns: `nil` when `directory` does not exist or is not a directory.
-  public init?(_ directory: String) {
-    guard let resolved = realpath(directory, nil) else { return nil }
-    defer { free(resolved) }
-    var info = stat()
-    guard stat(resolved, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else { return nil }
-    let path = String(cString: resolved)
-    prefix = path == "/" ? "" : path
-  }
-
-  /// The path of the host path `absolute` (such as `/proc/meminfo`) under the root.
-  public func path(_ absolute: String) -> String {
-    prefix + absolute
-  }
-
-  /// The most bytes read from one host file (1 MiB): more than any `/proc` or
-  /// sysfs file the daemon reads holds, short of a runaway command line.
-  static let fileLimit = 1 << 20
-
-  /// The bytes of `path` (a path on disk, not under the root), at most `limit`
-  /// bytes; `nil` when it cannot be opened or read.
-  static func readFile(_ path: String, limit: Int = fileLimit) -> [UInt8]? {
+  /// The bytes of `path` (a path on this machine), at most `limit` bytes; `nil` when it
+  /// cannot be opened or read.
+  static func read(_ path: String, limit: Int = limit) -> [UInt8]? {
     let fd = open(path, O_RDONLY | O_CLOEXEC)
     guard fd >= 0 else { return nil }
     defer { close(fd) }
@@ -59,7 +42,7 @@ public struct HostRoot: Equatable, Sendable {
   /// the count read (0 at the end of the file), or -1 on an error.
   static func readOnce(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer) -> Int {
     while true {
-      let count = read(fd, buffer.baseAddress, buffer.count)
+      let count = Glibc.read(fd, buffer.baseAddress, buffer.count)
       if count < 0 && errno == EINTR { continue }
       return count
     }
@@ -68,5 +51,13 @@ public struct HostRoot: Equatable, Sendable {
   /// The text of `errno` value `code`, such as `No such file or directory`.
   static func describe(errno code: Int32) -> String {
     String(cString: strerror(code))
+  }
+}
+
+extension HostRoot {
+  /// `path` (from the root) as a path on this machine, links resolved inside the root when
+  /// they can be: how the daemon names and opens the root's files.
+  func daemonPath(_ path: String) -> String {
+    hostPath(path) ?? unresolvedHostPath(path)
   }
 }
