@@ -9,7 +9,10 @@
 # GRUB_DISTRIBUTOR (unset: NAME is printed with `unset` instead of `=`), then
 # `sources:` and the files sourced, in order, then `commands:` and every command
 # a command substitution (or anything else) tried to run, with its file and line
-# (bash's xtrace; "none" when there was none).
+# (bash's xtrace; "none" when there was none), then `printed:` and what the
+# files wrote to stdout or stderr (Debian's xen.cfg echoes a line: with
+# `grub-mkconfig -o FILE` it goes to the terminal; WITHOUT -o it would go into
+# grub.cfg, which is why virthost must run `grub-mkconfig -o`).
 #
 # Sourcing, exactly as Debian 12's /usr/sbin/grub-mkconfig (grub-common
 # 2.06-13+deb12u2, lines 160-167) does it:
@@ -17,8 +20,7 @@
 #     for x in ${sysconfdir}/default/grub.d/*.cfg ; do
 #       if [ -e "${x}" ]; then . "${x}"; fi
 #     done
-# under `set -e`, in one shell (a later file sees and overrides what an earlier
-# one set), after grub-mkconfig has set GRUB_DISABLE_OS_PROBER=true and
+# in one shell (a later file sees and overrides what an earlier one set), after grub-mkconfig has set GRUB_DISABLE_OS_PROBER=true and
 # GRUB_EARLY_INITRD_LINUX_STOCK (reproduced). The glob sorts in the C locale
 # (LC_ALL=C here; a real run sorts by the admin's LC_COLLATE, which only matters
 # for names that differ in case or punctuation). grub-mkconfig's shell is
@@ -33,6 +35,17 @@
 #     found by name. `lsb_release` in Debian's GRUB_DISTRIBUTOR line fails with
 #     127, silently (its stderr goes to /dev/null), so its `|| echo Debian`
 #     fallback (a builtin) decides: GRUB_DISTRIBUTOR=Debian on every machine.
+#   * Sourcing a file outside the root (Ubuntu 24.04's GRUB_DISTRIBUTOR runs
+#     `( . /etc/os-release; echo ${NAME:-Ubuntu} )`) would read this machine's
+#     file: under bash, `.` and `source` are shell functions that source only
+#     files under ROOT and otherwise return 1 (traced), so Ubuntu's line yields
+#     "Ubuntu". dash cannot override `.`; GRUB_DISTRIBUTOR is therefore not among
+#     the compared variables (it names the menu entries, never the command line).
+#   * grub-mkconfig runs under `set -e`; the oracle does not: with no program
+#     to be found, RHEL's GRUB_DISTRIBUTOR="$(sed ... /etc/system-release)" fails
+#     with 127 and `set -e` would stop the sourcing there (and trips a bash
+#     bug inside the `.` function below), although on the real host sed works.
+#     The cost: a file that really fails half-way is read to its end here.
 #   * Builtins still run (echo, printf, test, eval, read): that IS what the shell
 #     makes of the file, and none of them can start another program.
 #   * A command named by a path (`$(/usr/bin/lsb_release)`) would still run: the
@@ -64,11 +77,16 @@ for f in "${files[@]}"; do
     exit 6
   fi
 done
-vars="GRUB_CMDLINE_LINUX GRUB_CMDLINE_LINUX_DEFAULT GRUB_CMDLINE_XEN GRUB_CMDLINE_XEN_DEFAULT GRUB_CMDLINE_LINUX_XEN_REPLACE GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT GRUB_DISTRIBUTOR"
+vars="GRUB_CMDLINE_LINUX GRUB_CMDLINE_LINUX_DEFAULT GRUB_CMDLINE_XEN GRUB_CMDLINE_XEN_DEFAULT GRUB_CMDLINE_LINUX_XEN_REPLACE GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT"
 # The shell program: grub-mkconfig's prologue and sourcing, then the values.
 # $1 is the root; sysconfdir is "$1/etc" (grub-mkconfig's is /etc).
+bash_guard='
+__root="$1"
+. () { case "$1" in "$__root"/*) builtin . "$@" ;; *) return 1 ;; esac; }
+source () { . "$@"; }
+'
 program='
-set -e
+exec 3>&1 1>&2
 sysconfdir="$1/etc"
 GRUB_DISABLE_OS_PROBER="true"
 if [ "x${GRUB_EARLY_INITRD_LINUX_STOCK}" = "x" ]; then
@@ -83,7 +101,7 @@ for x in ${sysconfdir}/default/grub.d/*.cfg ; do
   fi
 done
 for v in '"$vars"'; do
-  if eval "[ \"\${$v+set}\" = set ]"; then eval "printf \"%s=%s\\n\" \"\$v\" \"\$$v\""; else printf "unset %s\n" "$v"; fi
+  if eval "[ \"\${$v+set}\" = set ]"; then eval "printf \"%s=%s\\n\" \"\$v\" \"\$$v\"" >&3; else printf "unset %s\n" "$v" >&3; fi
 done
 '
 tmp=$(mktemp -d)
@@ -94,7 +112,7 @@ run() { # $1 = bash|dash; output to stdout, xtrace to $tmp/trace
   if [ "$1" = bash ]; then
     # PS4 is set inside: bash run by root does not import PS4 from the environment.
     (cd "$tmp" && exec 9>"$tmp/trace" && env -i PATH=/nonexistent LC_ALL=C BASH_XTRACEFD=9 \
-      "$sh" --noprofile --norc -c 'PS4='"'"'+${BASH_SOURCE[0]#"$1"}:${LINENO}: '"'"'; set -x; '"$program" bash "$root")
+      "$sh" --noprofile --norc -c '__root="$1"; PS4='"'"'+${BASH_SOURCE[0]#"$__root"}:${LINENO}: '"'"'; set -x; '"$bash_guard$program" bash "$root")
   else
     (cd "$tmp" && env -i PATH=/nonexistent LC_ALL=C "$sh" -c "$program" dash "$root")
   fi
@@ -117,5 +135,8 @@ for f in "${files[@]}"; do echo "  ${f#"$root"}"; done
 echo "commands:"
 # Level 1 (+) is the program, level 2 (++) the files' own lines (sourced), level
 # 3 and deeper (+++) what ran inside a command substitution or subshell of a file.
-sed -n -E 's/^\+{3,}(.*)$/  \1/p' "$tmp/trace" >"$tmp/cmds"
+# Only lines traced in the fixture's files (the `.` guard's own lines are not).
+sed -n -E 's/^\+{3,}(\/.*)$/  \1/p' "$tmp/trace" >"$tmp/cmds"
 if [ -s "$tmp/cmds" ]; then cat "$tmp/cmds"; else echo "  none"; fi
+echo "printed:"
+if [ -s "$tmp/err" ]; then sed -e "s|$root||g" -e 's/^/  /' "$tmp/err"; else echo "  none"; fi
