@@ -29,7 +29,7 @@ let package = Package(
     // One type per file format, on top of Augeas.
     .target(name: "Editors", dependencies: ["Augeas", "TemplateStore"]),
     // Read-only readers of /proc, /sys, /boot under a root.
-    .target(name: "HostFacts", dependencies: ["Editors"]),
+    .target(name: "HostFacts", dependencies: ["Editors", "RootFS"]),
     // Desired state → resources → plan → apply.
     .target(
       name: "Engine",
