@@ -68,7 +68,9 @@ public enum KernelRingBuffer {
           }
         }
         if count == 0 { return nil }
-        if let line = record(UnsafeRawBufferPointer(rebasing: buffer[..<count])) { lines.append(line) }
+        if let line = record(UnsafeRawBufferPointer(rebasing: buffer[..<count])) {
+          lines.append(contentsOf: line.split(separator: "\n", omittingEmptySubsequences: false).map(String.init))
+        }
       }
       return nil
     }
@@ -79,7 +81,8 @@ public enum KernelRingBuffer {
   }
 
   /// One `/dev/kmsg` record (`priority,sequence,microseconds,flags;text\n` then ` KEY=value`
-  /// lines) as `dmesg` prints it, its `\xNN` escapes decoded; `nil` when malformed.
+  /// lines) as `dmesg` prints it, its `\xNN` escapes decoded: a message of several lines has
+  /// its later lines indented under the first one's text. `nil` when malformed.
   static func record<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> String? {
     let raw = Array(bytes)
     guard let semicolon = raw.firstIndex(of: UInt8(ascii: ";")) else { return nil }
@@ -105,6 +108,9 @@ public enum KernelRingBuffer {
     let stamp =
       String(repeating: " ", count: max(0, 5 - seconds.count)) + seconds + "."
       + String(repeating: "0", count: 6 - fraction.count) + fraction
-    return "[\(stamp)] " + String(decoding: text, as: UTF8.self)
+    let prefix = "[\(stamp)] "
+    return prefix
+      + String(decoding: text, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+      .joined(separator: "\n" + String(repeating: " ", count: prefix.count))
   }
 }
