@@ -23,7 +23,7 @@ import Testing
     #expect(KernelArgument(word: "ro") == KernelArgument(key: "ro", value: nil))
     // What virthost would refuse to write is still read: the key is what a request matches.
     #expect(KernelArgument(word: "acpi_osi=$x") == KernelArgument(key: "acpi_osi", value: "$x"))
-    #expect(throws: BootConfigError.self) { try KernelArgument(parsing: "acpi_osi=$x") }
+    #expect(throws: ConfigFileError.self) { try KernelArgument(parsing: "acpi_osi=$x") }
   }
 
   @Test(arguments: [
@@ -32,7 +32,7 @@ import Testing
     ("a$b=1", "invalid key"), ("-x", "invalid key"), ("k=$(reboot)", "'$'"), ("k=a;b", "';'"), ("k=a\\b", "'\\'"),
   ])
   func refusesWhatCannotBeWrittenSafely(_ text: String, _ reason: String) {
-    let error = #expect(throws: BootConfigError.self) { try KernelArgument(parsing: text) }
+    let error = #expect(throws: ConfigFileError.self) { try KernelArgument(parsing: text) }
     #expect(error?.message.contains(reason) == true, "\(error?.message ?? "")")
   }
 
@@ -78,7 +78,7 @@ import Testing
   @Test func aLeftoverMenuLstBesideGrub2IsAConflict() throws {
     let root = try FixtureRoot(fixtures + "/grub2-debian/root")
     try root.write("/boot/grub/menu.lst", "default=0\ntitle Old\n\tkernel /vmlinuz ro\n")
-    let error = #expect(throws: BootConfigError.self) { try BootLoaderKind.detect(in: HostRoot(root.path)) }
+    let error = #expect(throws: ConfigFileError.self) { try BootLoaderKind.detect(in: HostRoot(root.path)) }
     #expect(error?.message.contains("several boot loader configurations") == true)
     #expect(error?.message.contains("grub-legacy (/boot/grub/menu.lst)") == true)
     #expect(error?.message.contains("grub2 (/etc/default/grub)") == true)
@@ -90,7 +90,7 @@ import Testing
     let root = try FixtureRoot(fixtures + "/bls-rhel9/root")
     let text = try root.text("/etc/default/grub").replacingOccurrences(of: "GRUB_ENABLE_BLSCFG=true\n", with: "")
     try root.write("/etc/default/grub", text)
-    let error = #expect(throws: BootConfigError.self) { try BootLoaderKind.detect(in: HostRoot(root.path)) }
+    let error = #expect(throws: ConfigFileError.self) { try BootLoaderKind.detect(in: HostRoot(root.path)) }
     #expect(error?.message.contains("GRUB_ENABLE_BLSCFG") == true)
   }
 

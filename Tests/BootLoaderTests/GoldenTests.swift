@@ -9,7 +9,7 @@ let fixtures = "Tests/BootLoaderTests/Fixtures"
 let seed = "examples/centos6-amd/root"
 
 func args(_ texts: String...) throws -> [KernelArgument] {
-  try texts.map { (text) throws(BootConfigError) in try KernelArgument(parsing: text) }
+  try texts.map { (text) throws(ConfigFileError) in try KernelArgument(parsing: text) }
 }
 
 /// Writes the planned texts of `changes` under `root` with the one writer, as apply does.

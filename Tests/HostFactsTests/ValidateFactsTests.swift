@@ -419,7 +419,7 @@ enum ValidateOracle {
 
   static func compare() throws -> (rows: [Row], table: String) {
     let output = try run(program, ["qemu"]).output
-    let checks = HostFacts.gather(root: "/").checks + ValidateFacts.gather(.live).checks
+    let checks = HostFacts.gather(root: .live).checks + ValidateFacts.gather(.live).checks
     var rows: [Row] = []
     for line in output.split(separator: "\n") {
       guard let colon = line.range(of: ": Checking ") else { continue }

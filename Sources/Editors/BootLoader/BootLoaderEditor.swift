@@ -42,7 +42,7 @@ public final class BootLoaderEditor {
   ///   line), or when no (or several) boot loader configurations are found.
   public init(root: HostRoot, kind: BootLoaderKind? = nil) throws(EditorError) {
     let configuration: any BootLoaderConfiguration
-    do { configuration = try BootLoaderKind.read(root, kind: kind) } catch { throw EditorError(error) }
+    do { configuration = try BootLoaderKind.read(root, kind: kind) } catch { throw error }
     let kind = type(of: configuration).kind
     guard let format = configuration as? any BootLoaderFormat else {
       throw EditorError(message: "\(kind.rawValue) configurations can be read but not edited")
@@ -65,7 +65,7 @@ public final class BootLoaderEditor {
   /// Every boot entry and its kernel arguments, edits included (for GRUB 2, the two
   /// summaries described in ``BootEntry``).
   public func entries() throws(EditorError) -> [BootEntry] {
-    do { return try format.entries() } catch { throw EditorError(error) }
+    do { return try format.entries() } catch { throw error }
   }
 
   /// Makes the selected entries satisfy `request`, in memory only.
@@ -89,7 +89,7 @@ public final class BootLoaderEditor {
   /// always through its lens, even when nothing changed.
   /// - Throws: ``EditorError`` when the lens cannot render the tree.
   public func render(_ file: String) throws(EditorError) -> String {
-    do { return try format.tree.render(file) } catch { throw EditorError(error) }
+    do { return try format.tree.render(file) } catch { throw error }
   }
 
   /// The planned change: each file whose text the edits change, with its text as read

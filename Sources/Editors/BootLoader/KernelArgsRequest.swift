@@ -28,7 +28,7 @@ public struct KernelArgsRequest: Sendable, Equatable {
   /// Checks every argument and that no argument is both present and absent.
   func validate() throws(EditorError) {
     for argument in present + absent {
-      do { try argument.validate() } catch { throw EditorError(error) }
+      do { try argument.validate() } catch { throw error }
     }
     for wanted in present {
       for unwanted in absent

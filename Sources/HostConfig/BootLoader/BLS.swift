@@ -32,10 +32,10 @@ public struct BLS: BootLoaderConfiguration {
   /// The folder of the entry `file`.
   static func folder(of file: String) -> String { (file as NSString).deletingLastPathComponent }
 
-  public static func read(_ root: HostRoot) throws(BootConfigError) -> BLS {
+  public static func read(_ root: HostRoot) throws(ConfigFileError) -> BLS {
     let entryFiles = root.realFiles(entryNames(root))
     guard !entryFiles.isEmpty else {
-      throw BootConfigError(file: "/boot/loader/entries", message: "no BLS entry (*.conf) under \(root.path)")
+      throw ConfigFileError(file: "/boot/loader/entries", message: "no BLS entry (*.conf) under \(root.path)")
     }
     let kernelCmdline = root.realFiles(["/etc/kernel/cmdline"]).first
     var grubenv: String?
@@ -64,18 +64,18 @@ public struct BLS: BootLoaderConfiguration {
   ///
   /// - Throws: when the entry has several `options` lines, or uses a GRUB environment
   ///   variable (`$kernelopts`) the editor cannot follow.
-  public func options(_ file: String) throws(BootConfigError) -> (text: String, line: Int?, column: Int?)? {
+  public func options(_ file: String) throws(ConfigFileError) -> (text: String, line: Int?, column: Int?)? {
     let nodes: [String]
     let value: String?
     do {
       nodes = try tree.augeas.match(tree.path(of: file) + "/options")
       value = try nodes.first.flatMap { (node) throws(AugeasError) in try tree.augeas.get(node) }
     } catch {
-      throw BootConfigError(error)
+      throw ConfigFileError(error)
     }
     let lines = tree.lineNumbers(in: file) { $0.hasPrefix("options ") || $0.hasPrefix("options\t") }
     if nodes.count > 1 {
-      throw BootConfigError(
+      throw ConfigFileError(
         file: file, line: lines.dropFirst().first,
         message: "the entry has \(nodes.count) options lines; merge them into one")
     }
@@ -86,7 +86,7 @@ public struct BLS: BootLoaderConfiguration {
       found.range(of: text).map { found.distance(from: found.startIndex, to: $0.lowerBound) + 1 }
     }
     if text.contains("$") {
-      throw BootConfigError(
+      throw ConfigFileError(
         file: file, line: line, column: column,
         message:
           "options uses a GRUB environment variable (\(text)), as RHEL 8 does with $kernelopts in grubenv; the editor does not edit grubenv: run grub2-mkconfig or grubby once so that entries carry their arguments"
@@ -123,7 +123,7 @@ public struct BLS: BootLoaderConfiguration {
     return ordered.first
   }
 
-  public func entries() throws(BootConfigError) -> [BootEntry] {
+  public func entries() throws(ConfigFileError) -> [BootEntry] {
     let defaultFile = defaultEntryFile
     var result: [BootEntry] = []
     for (index, file) in orderedEntryFiles.enumerated() {
@@ -134,7 +134,7 @@ public struct BLS: BootLoaderConfiguration {
       }
       let title: String
       do { title = try tree.augeas.get(tree.path(of: file) + "/title") ?? (file as NSString).lastPathComponent } catch {
-        throw BootConfigError(error)
+        throw ConfigFileError(error)
       }
       result.append(
         BootEntry(title: title, file: file, index: index, isDefault: file == defaultFile, arguments: arguments))

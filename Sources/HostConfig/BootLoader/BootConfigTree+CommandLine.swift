@@ -24,7 +24,7 @@ extension BootConfigTree {
   ///
   /// - Throws: an error placed in `file` at the character the lens stops at, with a hint
   ///   for a quoted argument or a variable.
-  public func parseCommandLine(_ text: String, in file: String, line: Int?, column: Int?) throws(BootConfigError)
+  public func parseCommandLine(_ text: String, in file: String, line: Int?, column: Int?) throws(ConfigFileError)
     -> ParsedCommandLine
   {
     let leading = text.prefix { $0 == " " || $0 == "\t" }
@@ -48,12 +48,12 @@ extension BootConfigTree {
 
   /// The arguments of `text`, a kernel command line found in `file` (see
   /// ``parseCommandLine(_:in:line:column:)``).
-  public func arguments(ofCommandLine text: String, in file: String, line: Int?, column: Int?) throws(BootConfigError)
+  public func arguments(ofCommandLine text: String, in file: String, line: Int?, column: Int?) throws(ConfigFileError)
     -> [KernelArgument]
   {
     let parsed = try parseCommandLine(text, in: file, line: line, column: column)
     defer { discardCommandLine() }
-    do { return try arguments(at: parsed.node) } catch { throw BootConfigError(error) }
+    do { return try arguments(at: parsed.node) } catch { throw ConfigFileError(error) }
   }
 
   /// The arguments held as the children of `node` (a `Cmdline.lns` tree, the Grub lens's
@@ -63,7 +63,7 @@ extension BootConfigTree {
   }
 
   private func commandLineError(_ error: AugeasError, text: String, file: String, line: Int?, column: Int?)
-    -> BootConfigError
+    -> ConfigFileError
   {
     var message = "cannot be parsed as a kernel command line"
     if let detail = error.file?.message { message += " (\(detail))" }
@@ -74,7 +74,7 @@ extension BootConfigTree {
     }
     message += "; found: \(text)"
     let character = error.file?.character
-    return BootConfigError(file: file, line: line, column: column.map { $0 + (character ?? 0) }, message: message)
+    return ConfigFileError(file: file, line: line, column: column.map { $0 + (character ?? 0) }, message: message)
   }
 }
 

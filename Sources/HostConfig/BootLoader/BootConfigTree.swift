@@ -30,7 +30,7 @@ public final class BootConfigTree {
   /// - Throws: an error naming the file, line and column of a file that is not text, or
   ///   where its lens stops (with the line found, and a hint for CRLF line endings and
   ///   quoted arguments).
-  init(root: HostRoot, files: [(path: String, lens: String)], aliases: [String: [String]] = [:]) throws(BootConfigError)
+  init(root: HostRoot, files: [(path: String, lens: String)], aliases: [String: [String]] = [:]) throws(ConfigFileError)
   {
     self.root = root
     self.files = files.map(\.path)
@@ -42,12 +42,12 @@ public final class BootConfigTree {
       do {
         texts[file.path] = try root.text(file.path) ?? ""
       } catch {
-        throw BootConfigError(error, reading: file.path)
+        throw ConfigFileError(error, reading: file.path)
       }
     }
     self.lenses = lenses
     self.texts = texts
-    do { augeas = try AugeasTree(root: root.path, transforms: []) } catch { throw BootConfigError(error) }
+    do { augeas = try AugeasTree(root: root.path, transforms: []) } catch { throw ConfigFileError(error) }
     for file in files {
       do {
         try augeas.parseText(texts[file.path] ?? "", lens: file.lens, into: Self.path(of: file.path))
@@ -83,14 +83,14 @@ public final class BootConfigTree {
   /// nothing changed; nothing is written.
   ///
   /// - Throws: when `file` is not one of ``files``, or the lens cannot render the tree.
-  public func render(_ file: String) throws(BootConfigError) -> String {
+  public func render(_ file: String) throws(ConfigFileError) -> String {
     guard let lens = lenses[file] else {
-      throw BootConfigError(file: file, message: "is not a file this editor manages")
+      throw ConfigFileError(file: file, message: "is not a file this editor manages")
     }
     do {
       return try augeas.renderText(lens: lens, from: path(of: file), original: text(of: file))
     } catch {
-      throw BootConfigError(Self.located(error, in: file))
+      throw ConfigFileError(Self.located(error, in: file))
     }
   }
 
@@ -117,8 +117,8 @@ public final class BootConfigTree {
   }
 
   /// An error of parsing a file, with the line that failed and what is on it.
-  private func loadError(_ error: AugeasError) -> BootConfigError {
-    var result = BootConfigError(error)
+  private func loadError(_ error: AugeasError) -> ConfigFileError {
+    var result = ConfigFileError(error)
     guard let problem = error.file else { return result }
     let text = text(of: problem.file)
     if text.contains("\r\n") {

@@ -16,7 +16,7 @@ public protocol BootLoaderConfiguration {
   /// - Throws: when the format's files are missing, or naming the file and line of
   ///   anything that cannot be parsed (CRLF line endings, a quoted argument with
   ///   spaces, an unknown line).
-  static func read(_ root: HostRoot) throws(BootConfigError) -> Self
+  static func read(_ root: HostRoot) throws(ConfigFileError) -> Self
 
   /// The files parsed, in the order the format reads them.
   var tree: BootConfigTree { get }
@@ -26,7 +26,7 @@ public protocol BootLoaderConfiguration {
   var sourceFiles: [String] { get }
 
   /// Every boot entry and its kernel arguments, as the tree holds them now.
-  func entries() throws(BootConfigError) -> [BootEntry]
+  func entries() throws(ConfigFileError) -> [BootEntry]
 }
 
 extension BootLoaderConfiguration {
@@ -36,7 +36,7 @@ extension BootLoaderConfiguration {
 extension BootLoaderKind {
   /// Reads the boot-loader configuration of `root`: of `kind`, or of the kind
   /// ``detect(in:)`` finds. The one place a kind meets the type that reads it.
-  public static func read(_ root: HostRoot, kind: BootLoaderKind? = nil) throws(BootConfigError)
+  public static func read(_ root: HostRoot, kind: BootLoaderKind? = nil) throws(ConfigFileError)
     -> any BootLoaderConfiguration
   {
     let detected: BootLoaderKind

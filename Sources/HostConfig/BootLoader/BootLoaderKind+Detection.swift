@@ -10,7 +10,7 @@ extension BootLoaderKind {
   /// - Throws: when none is found, or several (a leftover `menu.lst` beside
   ///   `/etc/default/grub`, BLS entries that GRUB is not told to read…),
   ///   naming the files found: pass the kind explicitly then.
-  public static func detect(in root: HostRoot) throws(BootConfigError) -> BootLoaderKind {
+  public static func detect(in root: HostRoot) throws(ConfigFileError) -> BootLoaderKind {
     var found: [(BootLoaderKind, String)] = []
     let legacy = GrubLegacy.names(root).filter { root.isFile($0) }
     if !legacy.isEmpty { found.append((.grubLegacy, legacy.joined(separator: ", "))) }
@@ -28,13 +28,13 @@ extension BootLoaderKind {
     }
     if found.count == 1 { return found[0].0 }
     if found.isEmpty {
-      throw BootConfigError(
+      throw ConfigFileError(
         message:
           "no boot loader configuration found under \(root.path): looked for GRUB legacy (/boot/grub/menu.lst, /boot/grub/grub.conf, /etc/grub.conf, /boot/efi/EFI/*/grub.conf), GRUB 2 (/etc/default/grub) and BLS entries (/boot/loader/entries/*.conf)"
       )
     }
     let list = found.map { "\($0.0.rawValue) (\($0.1))" }.joined(separator: "; ")
-    throw BootConfigError(
+    throw ConfigFileError(
       message: "several boot loader configurations found under \(root.path): \(list); say which one to edit")
   }
 }

@@ -41,9 +41,9 @@ public struct Grub2: BootLoaderConfiguration {
     public var rendered: String { quote + inner + quote }
   }
 
-  public static func read(_ root: HostRoot) throws(BootConfigError) -> Grub2 {
+  public static func read(_ root: HostRoot) throws(ConfigFileError) -> Grub2 {
     guard let defaults = root.realFiles([defaultsName]).first else {
-      throw BootConfigError(file: defaultsName, message: "not found under \(root.path): no GRUB 2 configuration")
+      throw ConfigFileError(file: defaultsName, message: "not found under \(root.path): no GRUB 2 configuration")
     }
     let grub2 = Grub2(
       tree: try BootConfigTree(root: root, files: [(defaults, "Shellvars.lns")]), defaultsFile: defaults)
@@ -75,11 +75,11 @@ public struct Grub2: BootLoaderConfiguration {
   ///
   /// - Throws: when it is set more than once, is not a plain assignment, or uses shell
   ///   quoting or expansion that cannot be edited safely.
-  public func shellValue(_ name: String) throws(BootConfigError) -> ShellValue? {
+  public func shellValue(_ name: String) throws(ConfigFileError) -> ShellValue? {
     do {
       return try readShellValue(name)
     } catch {
-      throw BootConfigError.wrapping(error)
+      throw ConfigFileError.wrapping(error)
     }
   }
 
@@ -88,14 +88,14 @@ public struct Grub2: BootLoaderConfiguration {
     let nodes = try tree.augeas.match(variablePath(name))
     let lines = variableLines(name)
     if nodes.count > 1 {
-      throw BootConfigError(
+      throw ConfigFileError(
         file: file, line: lines.dropFirst().first,
         message:
           "\(name) is set \(nodes.count) times (lines \(lines.map(String.init).joined(separator: ", "))); keep one")
     }
     guard let node = nodes.first else { return nil }
     if try tree.augeas.count(node + "/*") > 0 {
-      throw BootConfigError(
+      throw ConfigFileError(
         file: file, line: lines.first, message: "\(name) is not a plain assignment (array, export or comment after it)")
     }
     let raw = try tree.augeas.get(node) ?? ""
@@ -112,7 +112,7 @@ public struct Grub2: BootLoaderConfiguration {
     }
     let unsafe: Set<Character> = ["\"", "'", "\\", "$", "`"]
     if value.inner.contains(where: { unsafe.contains($0) }) {
-      throw BootConfigError(
+      throw ConfigFileError(
         file: file, line: line,
         message:
           "\(name)=\(raw) uses shell quoting or expansion ($, `, \\, nested quotes) the editor cannot edit safely; a quoted argument (with spaces) is not supported"
@@ -122,12 +122,12 @@ public struct Grub2: BootLoaderConfiguration {
   }
 
   /// The arguments of the variable `name` (none when it is not set).
-  public func arguments(of name: String) throws(BootConfigError) -> [KernelArgument] {
+  public func arguments(of name: String) throws(ConfigFileError) -> [KernelArgument] {
     guard let value = try shellValue(name) else { return [] }
     return try tree.arguments(ofCommandLine: value.inner, in: defaultsFile, line: value.line, column: value.column)
   }
 
-  public func entries() throws(BootConfigError) -> [BootEntry] {
+  public func entries() throws(ConfigFileError) -> [BootEntry] {
     let linux = try arguments(of: Self.linuxVariable)
     let normal = try arguments(of: Self.defaultVariable)
     return [

@@ -18,11 +18,11 @@ public struct GrubLegacy: BootLoaderConfiguration {
       + root.subfolders("/boot/efi/EFI").map { $0 + "/grub.conf" }
   }
 
-  public static func read(_ root: HostRoot) throws(BootConfigError) -> GrubLegacy {
+  public static func read(_ root: HostRoot) throws(ConfigFileError) -> GrubLegacy {
     let names = names(root)
     let files = root.realFiles(names)
     guard !files.isEmpty else {
-      throw BootConfigError(
+      throw ConfigFileError(
         message: "no GRUB legacy configuration under \(root.path): looked for \(names.joined(separator: ", "))")
     }
     var aliases: [String: [String]] = [:]
@@ -37,10 +37,10 @@ public struct GrubLegacy: BootLoaderConfiguration {
 
   /// Refuses a file in which the Grub lens found lines it does not know
   /// (it keeps them as `#error` nodes instead of failing).
-  private func check() throws(BootConfigError) {
+  private func check() throws(ConfigFileError) {
     for file in tree.files {
       let unknown: [String]
-      do { unknown = try tree.augeas.match(tree.path(of: file) + "//#error") } catch { throw BootConfigError(error) }
+      do { unknown = try tree.augeas.match(tree.path(of: file) + "//#error") } catch { throw ConfigFileError(error) }
       guard let first = unknown.first else { continue }
       let value = ((try? tree.augeas.get(first)) ?? nil) ?? ""
       // Which occurrence of that text this node is, to find its line.
@@ -53,7 +53,7 @@ public struct GrubLegacy: BootLoaderConfiguration {
       }
       let names = tree.otherNames(of: file)
       if !names.isEmpty { message += " (the file is also reached as \(names.joined(separator: ", ")))" }
-      throw BootConfigError(file: file, line: line, column: line == nil ? nil : 1, message: message)
+      throw ConfigFileError(file: file, line: line, column: line == nil ? nil : 1, message: message)
     }
   }
 
@@ -69,7 +69,7 @@ public struct GrubLegacy: BootLoaderConfiguration {
     try tree.augeas.match(tree.path(of: file) + "/title")
   }
 
-  public func entries() throws(BootConfigError) -> [BootEntry] {
+  public func entries() throws(ConfigFileError) -> [BootEntry] {
     do {
       var result: [BootEntry] = []
       for file in tree.files {
@@ -87,7 +87,7 @@ public struct GrubLegacy: BootLoaderConfiguration {
       }
       return result
     } catch {
-      throw BootConfigError(error)
+      throw ConfigFileError(error)
     }
   }
 }

@@ -25,7 +25,7 @@ public struct KernelArgument: Sendable, Hashable, CustomStringConvertible {
   /// Parses `quiet` or `key=value`, refusing what cannot be written safely into
   /// a boot loader configuration: whitespace, quotes, shell characters,
   /// control characters, an empty key or an empty value after `=`.
-  public init(parsing text: String) throws(BootConfigError) {
+  public init(parsing text: String) throws(ConfigFileError) {
     guard let equals = text.firstIndex(of: "=") else {
       self.init(key: text, value: nil)
       try validate(text: text)
@@ -57,15 +57,15 @@ public struct KernelArgument: Sendable, Hashable, CustomStringConvertible {
 
   /// Checks that the argument can be written safely into a boot loader configuration;
   /// the error quotes the argument and says what is wrong.
-  public func validate() throws(BootConfigError) { try validate(text: nil) }
+  public func validate() throws(ConfigFileError) { try validate(text: nil) }
 
   /// Checks the argument; the error quotes `text` (or the argument) and says what is wrong.
-  func validate(text: String?) throws(BootConfigError) {
+  func validate(text: String?) throws(ConfigFileError) {
     let shown = text ?? description
-    func refuse(_ reason: String) -> BootConfigError {
-      BootConfigError(message: "kernel argument \(quote(shown)) \(reason)")
+    func refuse(_ reason: String) -> ConfigFileError {
+      ConfigFileError(message: "kernel argument \(quote(shown)) \(reason)")
     }
-    if shown.isEmpty { throw BootConfigError(message: "an empty kernel argument was given") }
+    if shown.isEmpty { throw ConfigFileError(message: "an empty kernel argument was given") }
     for character in shown {
       if character.isWhitespace || character.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
         throw refuse(

@@ -1,11 +1,12 @@
 import Augeas
 import RootFS
 
-/// Why a boot-loader configuration cannot be read, or a kernel argument cannot be
+/// Why a configuration file cannot be read, parsed or edited, or a value cannot be
 /// accepted: the file, the position and what is wrong, so that a user can act on it.
 ///
-/// The editors wrap it in their own error unchanged (file, line, column, message).
-public struct BootConfigError: Error, Sendable, Equatable, CustomStringConvertible {
+/// The readers of HostConfig throw it, and the editors throw it as `EditorError` (the
+/// same type): when it is thrown, nothing was planned.
+public struct ConfigFileError: Error, Sendable, Equatable, CustomStringConvertible {
   /// The file concerned, as a path from the root, when there is one.
   public var file: String?
   /// The 1-based line in `file`, when known.
@@ -55,12 +56,12 @@ public struct BootConfigError: Error, Sendable, Equatable, CustomStringConvertib
     return location.isEmpty ? message : "\(location): \(message)"
   }
 
-  /// Any error met while reading, as a ``BootConfigError``.
-  static func wrapping(_ error: any Error) -> BootConfigError {
+  /// Any error met while reading, as a ``ConfigFileError``.
+  static func wrapping(_ error: any Error) -> ConfigFileError {
     switch error {
-    case let error as BootConfigError: error
-    case let error as AugeasError: BootConfigError(error)
-    default: BootConfigError(message: "\(error)")
+    case let error as ConfigFileError: error
+    case let error as AugeasError: ConfigFileError(error)
+    default: ConfigFileError(message: "\(error)")
     }
   }
 }
