@@ -2,8 +2,8 @@
 /// GRUB 2's `grub-mkconfig`/`grub2-mkconfig` after `/etc/default/grub`.
 ///
 /// A plain value in the plan: the editor says what must run, the applier runs
-/// ``program`` once (on the live host only) and writes its standard output to each of
-/// ``outputs``.
+/// ``program`` once (on the live host only) as `program -o FILE` and writes that file to
+/// each of ``outputs``.
 public struct Regeneration: Sendable, Equatable {
   /// The program's name, found in the host's `sbin` and `bin` folders (`grub2-mkconfig`).
   public var program: String

@@ -12,10 +12,13 @@ extension Applier {
   /// The folders, from the root, searched for the regeneration's program.
   static let programFolders = ["/usr/sbin", "/usr/bin", "/sbin", "/bin"]
 
-  /// Runs `regeneration`'s program once, with no argument and no input, and writes what
-  /// it prints to each of its outputs through ``HostRootWriter`` (mode and owner of an
-  /// existing grub.cfg kept, `0600` for a new one); what it prints on stderr goes only
-  /// into the error.
+  /// Runs `regeneration`'s program once, as `program -o FILE` with no input and `FILE` in a
+  /// private temporary folder, and writes what it generated to each of its outputs through
+  /// ``HostRootWriter`` (mode and owner of an existing grub.cfg kept, `0600` for a new one).
+  /// What it prints goes only into the error: `grub-mkconfig` prints what the files it
+  /// sources print (Debian's `grub.d/xen.cfg` says "Including Xen overrides…"), which must
+  /// never land in a grub.cfg. With `-o`, `grub-mkconfig` also checks the generated
+  /// script's syntax (`grub-script-check`) before it gives the file.
   ///
   /// The program is the one under `root` (in ``programFolders``): only the live `/`
   /// runs it, as the apply step is skipped for any other root.
@@ -42,11 +45,22 @@ extension Applier {
     }
   }
 
-  /// What `executable` prints on stdout, run with no argument and no input.
+  /// What `executable -o FILE` generated in `FILE`, run with no input; what it printed on
+  /// either stream goes into the error only.
   private static func run(_ executable: String, named program: String) throws(RegenerationError) -> [UInt8] {
+    let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("virthost-mkconfig-\(UUID())")
+    do {
+      try FileManager.default.createDirectory(
+        at: scratch, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+    } catch {
+      throw RegenerationError(
+        description: "cannot make a folder for \(program)'s output: \(error.localizedDescription)")
+    }
+    defer { try? FileManager.default.removeItem(at: scratch) }
+    let file = scratch.appendingPathComponent("grub.cfg").path
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = []
+    process.arguments = ["-o", file]
     let output = Pipe()
     let errors = Pipe()
     process.standardOutput = output
@@ -55,19 +69,20 @@ extension Applier {
     do { try process.run() } catch {
       throw RegenerationError(description: "cannot run \(executable): \(error.localizedDescription)")
     }
-    // stderr is drained beside stdout, so that neither pipe fills and blocks the program.
+    // Both streams are drained together, so that neither pipe fills and blocks the program.
     let diagnostics = DrainedPipe(errors.fileHandleForReading)
-    let generated = [UInt8](output.fileHandleForReading.readDataToEndOfFile())
-    let message = String(decoding: diagnostics.wait(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    let printed = output.fileHandleForReading.readDataToEndOfFile()
+    let message = String(decoding: printed + diagnostics.wait(), as: UTF8.self)
+      .trimmingCharacters(in: .whitespacesAndNewlines)
     process.waitUntilExit()
     guard process.terminationStatus == 0 else {
       throw RegenerationError(
         description: "\(program) failed (exit \(process.terminationStatus)); no grub.cfg replaced: \(message)")
     }
-    guard !generated.isEmpty else {
-      throw RegenerationError(description: "\(program) printed nothing; no grub.cfg replaced: \(message)")
+    guard let generated = FileManager.default.contents(atPath: file), !generated.isEmpty else {
+      throw RegenerationError(description: "\(program) generated nothing; no grub.cfg replaced: \(message)")
     }
-    return generated
+    return [UInt8](generated)
   }
 }
 
