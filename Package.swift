@@ -70,7 +70,7 @@ let package = Package(
     .executableTarget(name: "virthost-ksmtuned", dependencies: ["KSMTuner"]),
 
     .target(name: "TestSupport", dependencies: ["RootFS", "CXattr"], path: "Tests/TestSupport"),
-    .testTarget(name: "RootFSTests", dependencies: ["RootFS", "CXattr", "TestSupport"]),
+    .testTarget(name: "RootFSTests", dependencies: ["RootFS", "TestSupport"]),
     .testTarget(name: "AugeasTests", dependencies: ["Augeas", "TestSupport"]),
     .testTarget(
       name: "EngineTests",

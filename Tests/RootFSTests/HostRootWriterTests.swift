@@ -1,6 +1,6 @@
-import CXattr
 import Foundation
 import RootFS
+import TestSupport
 import Testing
 
 @Suite struct HostRootWriterTests {
@@ -10,37 +10,30 @@ import Testing
     let host = temporary.path + "/etc/default/grub"
     #expect(chmod(host, 0o640) == 0)
     #expect(chown(host, 4242, 4343) == 0)
-    #expect(setxattr(host, "user.virthost.test", "label", 5, 0) == 0)
+    #expect(FileAttributes.set("user.virthost.test", Array("label".utf8), on: host))
     try HostRootWriter(temporary.root).replace("/etc/default/grub", with: Array("GRUB_TIMEOUT=1\n".utf8))
     let status = try #require(temporary.root.status("/etc/default/grub"))
     #expect(status.mode == 0o640)
     #expect(status.owner == 4242)
     #expect(status.group == 4343)
     #expect(try temporary.root.text("/etc/default/grub") == "GRUB_TIMEOUT=1\n")
-    var value = [UInt8](repeating: 0, count: 16)
-    let count = getxattr(host, "user.virthost.test", &value, value.count)
-    #expect(count == 5)
-    #expect(String(decoding: value.prefix(max(count, 0)), as: UTF8.self) == "label")
+    #expect(FileAttributes.value("user.virthost.test", of: host) == Array("label".utf8))
   }
 
   @Test func aReplacedFileKeepsItsPOSIXACL() throws {
     let temporary = try TemporaryRoot()
     try temporary.write("/etc/ksmtuned.conf", "KSM_MONITOR_INTERVAL=60\n")
     let host = temporary.path + "/etc/ksmtuned.conf"
-    // user::rw-, user:4242:r--, group::r--, mask::r--, other::--- (the kernel's binary ACL, version 2).
-    var acl: [UInt8] = [2, 0, 0, 0]
-    for (tag, permissions, id) in [
-      (1, 6, UInt32.max), (2, 4, 4242), (4, 4, UInt32.max), (0x10, 4, UInt32.max), (0x20, 0, UInt32.max),
-    ] {
-      acl += [UInt8(tag), 0, UInt8(permissions), 0]
-      acl += withUnsafeBytes(of: id.littleEndian, Array.init)
-    }
-    let set = acl.withUnsafeBytes { setxattr(host, "system.posix_acl_access", $0.baseAddress, $0.count, 0) }
-    try #require(set == 0, "the file system of \(temporary.path) takes no POSIX ACL")
+    // user::rw-, user:4242:r--, group::r--, mask::r--, other::---
+    let acl = FileAttributes.posixACL([
+      .init(tag: 1, permissions: 6), .init(tag: 2, permissions: 4, id: 4242), .init(tag: 4, permissions: 4),
+      .init(tag: 0x10, permissions: 4), .init(tag: 0x20, permissions: 0),
+    ])
+    try #require(
+      FileAttributes.set("system.posix_acl_access", acl, on: host),
+      "the file system of \(temporary.path) takes no POSIX ACL")
     try HostRootWriter(temporary.root).replace("/etc/ksmtuned.conf", with: Array("KSM_MONITOR_INTERVAL=30\n".utf8))
-    var kept = [UInt8](repeating: 0, count: 128)
-    let count = getxattr(host, "system.posix_acl_access", &kept, kept.count)
-    #expect(Array(kept.prefix(max(count, 0))) == acl)
+    #expect(FileAttributes.value("system.posix_acl_access", of: host) == acl)
     #expect(temporary.root.status("/etc/ksmtuned.conf")?.mode == 0o640)
   }
 
