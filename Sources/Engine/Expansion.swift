@@ -24,7 +24,7 @@ struct Expansion {
     if let ksm = spec.ksm, !ksm.settings.isEmpty { result.append(KsmtunedConfProvider(settings: ksm.settings)) }
     if spec.ksm?.enabled == true, spec.ksm?.tuner == .bundled { result.append(BundledTunerProvider()) }
     if !spec.sysctl.isEmpty { result.append(SysctlFileProvider(settings: spec.sysctl)) }
-    let intents = ksmServices() + spec.services.map(serviceIntent)
+    let intents = distinct(ksmServices() + spec.services.map(serviceIntent))
     if !intents.isEmpty { result.append(ServiceProvider(intents: intents)) }
     let live = liveWants()
     if !live.isEmpty { result.append(LiveValueProvider(wants: live)) }
@@ -121,26 +121,26 @@ struct Expansion {
     guard enabled else {
       return ["ksm", "ksmtuned", bundled].map { name in
         .init(
-          name: name, enabled: false, running: false, origin: "ksm.enabled",
+          name: name, enabled: false, running: false, origin: "ksm.enabled", setting: "ksm.enabled: false",
           reason: "ksm.enabled: false turns KSM and its tuner off", required: false)
       }
     }
     var intents: [ServiceProvider.Intent] = [
       .init(
-        name: "ksm", enabled: true, running: true, origin: "ksm.enabled",
+        name: "ksm", enabled: true, running: true, origin: "ksm.enabled", setting: "ksm.enabled: true",
         reason: "ksm.enabled: true starts KSM at boot", required: ksm.tuner != .bundled)
     ]
     switch ksm.tuner {
     case .system:
       intents.append(
         .init(
-          name: "ksmtuned", enabled: true, running: true, origin: "ksm.tuner",
+          name: "ksmtuned", enabled: true, running: true, origin: "ksm.tuner", setting: "ksm.tuner: system",
           reason: "ksm.tuner: system runs the distribution's ksmtuned", required: true))
       intents.append(off(bundled, "ksm.tuner: system replaces virthost-ksmtuned"))
     case .bundled:
       intents.append(
         .init(
-          name: bundled, enabled: true, running: true, origin: "ksm.tuner",
+          name: bundled, enabled: true, running: true, origin: "ksm.tuner", setting: "ksm.tuner: bundled",
           reason: "ksm.tuner: bundled runs virthost-ksmtuned", required: true, installedByPlan: true))
       intents.append(off("ksmtuned", "ksm.tuner: bundled replaces the distribution's ksmtuned"))
     case .none:
@@ -151,7 +151,9 @@ struct Expansion {
   }
 
   private func off(_ name: String, _ reason: String) -> ServiceProvider.Intent {
-    .init(name: name, enabled: false, running: false, origin: "ksm.tuner", reason: reason, required: false)
+    .init(
+      name: name, enabled: false, running: false, origin: "ksm.tuner",
+      setting: "ksm.tuner: \(spec.ksm?.tuner.rawValue ?? "")", reason: reason, required: false)
   }
 
   private func serviceIntent(_ service: (name: String, state: HostSpec.ServiceState)) -> ServiceProvider.Intent {
@@ -164,7 +166,32 @@ struct Expansion {
       }
     return .init(
       name: service.name, enabled: enabled, running: running, origin: "services.\(service.name)",
+      setting: "services.\(service.name): \(service.state.rawValue)",
       reason: "services.\(service.name): \(service.state.rawValue)", required: true)
+  }
+
+  /// `intents` with one intent per service: `ksm` and `ksm.service` are one unit. Two keys
+  /// asking the same of it keep the first; asking opposite states is an error naming both keys
+  /// (each apply would undo the other), and neither is planned.
+  private mutating func distinct(_ intents: [ServiceProvider.Intent]) -> [ServiceProvider.Intent] {
+    var result: [ServiceProvider.Intent] = []
+    var refused: Set<String> = []
+    for intent in intents {
+      let key = UnitName(intent.name).key
+      guard let first = result.first(where: { UnitName($0.name).key == key }) else {
+        result.append(intent)
+        continue
+      }
+      if first.enabled == intent.enabled && (first.running == intent.running || intent.running == nil) { continue }
+      diagnostics.append(
+        Diagnostic(
+          .error, .conflictingServices,
+          "\(intent.setting) contradicts \(first.setting): both name the service \(UnitName(intent.name).unit)",
+          detail: "Remove one of the two keys, or give both the same state.",
+          address: ResourceAddress(.service, intent.name), keyPath: intent.origin))
+      refused.insert(key)
+    }
+    return result.filter { !refused.contains(UnitName($0.name).key) }
   }
 
   private mutating func liveWants() -> [LiveValueProvider.Want] {

@@ -29,9 +29,10 @@ public struct ServiceFacts: Sendable, Codable, Equatable {
     detail = .unknown(reason, source: source)
   }
 
-  /// The facts of the service `name` as `services` reads them; whether it runs is asked
-  /// only when `canAskRunning` succeeds (the live `/`, its service manager running).
-  init(_ name: String, services: ServiceReader, canAskRunning: Result<Void, ServicesFacts.NotAsked>) {
+  /// The facts of the service `name` as `manager`'s reader reads them; whether it runs is asked
+  /// only when the service manager is available (the live `/`, its service manager running).
+  init(_ name: String, manager: ServiceManager) {
+    let services = manager.services
     let source =
       switch services.initSystem {
       case .sysv: "SysV rcN.d links of \(name)"
@@ -46,13 +47,13 @@ public struct ServiceFacts: Sendable, Codable, Equatable {
     }
     let command = services.initSystem == .systemd ? "systemctl is-active \(name)" : "service \(name) status"
     let running: Fact<Bool>
-    switch canAskRunning {
+    switch manager.availability {
     case _ where !state.exists: running = .known(false, source: source)
-    case .failure(let reason): running = .unknown(reason.description, source: command)
-    case .success:
+    case .unavailable(let reason): running = .unknown(reason, source: command)
+    case .available:
       do {
         running =
-          try ServiceManager(services).isRunning(name).map { .known($0, source: command) }
+          try manager.isRunning(name).map { .known($0, source: command) }
           ?? .unknown("the service manager cannot tell", source: command)
       } catch {
         running = .unknown(error.description, source: command)

@@ -4,21 +4,10 @@ import RootFS
 /// The KSM services and the init system that starts them: `ksm` (CentOS/RHEL), the
 /// tuner `ksmtuned`, and virthost's own tuner `virthost-ksmtuned`.
 public struct ServicesFacts: Sendable, Codable, Equatable {
-  /// Why whether a service runs cannot be asked.
-  enum NotAsked: Error, CustomStringConvertible {
-    case offline
-    case noSystemd
-
-    var description: String {
-      switch self {
-      case .offline: "not the live root: whether it runs can only be asked on /"
-      case .noSystemd: "systemd does not run on this machine (no /run/systemd/system)"
-      }
-    }
-  }
-
   /// The init system whose conventions decide enablement: `sysv` or `systemd`.
   public var initSystem: Fact<String>
+  /// Which tool's semantics enabling follows here, in words (``HostConfig/ServiceSemantics/summary``).
+  public var semantics: Fact<String>
   /// The `ksm` service, which starts KSM at boot (absent on Debian, where ksmtuned does).
   public var ksm: ServiceFacts
   /// The `ksmtuned` service.
@@ -28,6 +17,7 @@ public struct ServicesFacts: Sendable, Codable, Equatable {
 
   private enum CodingKeys: String, CodingKey {
     case initSystem = "init_system"
+    case semantics
     case ksm, ksmtuned
     case virthostKSMTuned = "virthost_ksmtuned"
   }
@@ -58,6 +48,7 @@ public struct ServicesFacts: Sendable, Codable, Equatable {
   /// Every fact unknown for `reason`.
   private init(unknown reason: String) {
     initSystem = .unknown(reason, source: Self.detection)
+    semantics = .unknown(reason, source: Self.detection)
     ksm = ServiceFacts(unknown: reason, source: Self.detection)
     ksmtuned = ksm
     virthostKSMTuned = ksm
@@ -65,18 +56,11 @@ public struct ServicesFacts: Sendable, Codable, Equatable {
 
   private init(root: HostRoot, services: ServiceReader) {
     initSystem = .known(services.initSystem.rawValue, source: Self.detection)
-    let canAsk: Result<Void, NotAsked> =
-      if !root.isLive {
-        .failure(.offline)
-      } else if services.initSystem == .systemd && !root.isDirectory("/run/systemd/system") {
-        // systemd does not manage this machine (sd_booted(3)): `systemctl is-active` fails for every unit.
-        .failure(.noSystemd)
-      } else {
-        .success(())
-      }
-    ksm = ServiceFacts("ksm", services: services, canAskRunning: canAsk)
-    ksmtuned = ServiceFacts("ksmtuned", services: services, canAskRunning: canAsk)
-    virthostKSMTuned = ServiceFacts("virthost-ksmtuned", services: services, canAskRunning: canAsk)
+    semantics = .known(services.semantics.summary, source: Self.detection)
+    let manager = ServiceManager(services)
+    ksm = ServiceFacts("ksm", manager: manager)
+    ksmtuned = ServiceFacts("ksmtuned", manager: manager)
+    virthostKSMTuned = ServiceFacts("virthost-ksmtuned", manager: manager)
   }
 
   /// What the service reader looks at to tell the init system, in its order.

@@ -83,7 +83,11 @@ import Testing
     let created = plan.changes.flatMap(\.links).filter { $0.kind == .create }.map(\.path)
     #expect(
       created == (2...5).map { "/etc/rc.d/rc\($0).d/S84ksm" } + (2...5).map { "/etc/rc.d/rc\($0).d/S85ksmtuned" })
-    #expect(plan.diagnostics.map(\.summary) == ["reboot required: the running kernel lacks amd_iommu=on"])
+    #expect(
+      plan.diagnostics.map(\.summary) == [
+        "reboot required: the running kernel lacks amd_iommu=on",
+        "services follow chkconfig (sysv, RHEL family: /etc/rc.d/init.d)",
+      ])
   }
 
   @Test(arguments: ExampleHost.all) func aSavedPlanRoundTrips(_ name: String) throws {

@@ -8,7 +8,7 @@ import RootFS
 /// ``linksToChange(_:)`` checks, just before they are made, which of them are still to make;
 /// the applier makes them. Nothing here writes, starts or stops: reading goes through
 /// ``ServiceReader`` (shared with the host facts), running services through the applier.
-/// Not for runlevel changes, unit masking or unmasking, or template units (`name@instance`).
+/// Not for runlevel changes, unit masking or unmasking.
 public struct ServiceEditor: Sendable {
   /// The services as the root's init system sees them.
   public let services: ServiceReader
@@ -35,32 +35,55 @@ public struct ServiceEditor: Sendable {
     try Self.reading { () throws(ServiceConfigError) in try services.state(name) }
   }
 
-  /// Exactly the links `chkconfig NAME on|off` or `systemctl enable|disable NAME` would create
-  /// and remove, removals first; `[]` when the service is already so.
-  ///
-  /// SysV: `S<start>NAME` in the script's levels and `K<stop>NAME` in the others when enabling,
-  /// `K<stop>NAME` in every level when disabling (priorities from `# chkconfig:`).
-  /// systemd: the `[Install]` section's `WantedBy=`, `RequiredBy=`, `UpheldBy=`, `Alias=`,
-  /// followed through `Also=`.
-  /// - Throws: ``EditorError`` for an invalid name, an unknown service, a masked unit, or a unit
-  ///   without `[Install]` section to enable.
+  /// Which tool's semantics this editor follows (systemctl, update-rc.d, chkconfig), and why.
+  public var semantics: ServiceSemantics { services.semantics }
+
+  /// Exactly the links `chkconfig NAME on|off`, `update-rc.d NAME defaults` + `enable|disable`
+  /// or `systemctl enable|disable NAME` would create and remove, removals first; `[]` when the
+  /// service is already so. See ``enablement(_:enabled:)``, which also gives the tool's warnings.
   public func enablementChanges(_ name: String, enabled: Bool) throws(EditorError) -> [LinkChange] {
+    try enablement(name, enabled: enabled).links
+  }
+
+  /// The links of ``enablementChanges(_:enabled:)`` and the warnings the tool would print.
+  ///
+  /// SysV, RHEL: `S<start>NAME` in the script's levels and `K<stop>NAME` in the others when
+  /// enabling, `K<stop>NAME` in every level when disabling (priorities from `# chkconfig:`).
+  /// SysV, Debian: update-rc.d's links (`rcS.d` included), numbers kept.
+  /// systemd: the `[Install]` section's `WantedBy=`, `RequiredBy=`, `UpheldBy=`, `Alias=`
+  /// (an empty assignment resets), followed through `Also=` (a missing unit is a warning),
+  /// templates through `DefaultInstance=`; a masked unit is left alone when disabling; on a
+  /// Debian root, the unit's own init script's update-rc.d links too.
+  /// - Throws: ``EditorError`` for an invalid name, an unknown service, a masked unit to enable,
+  ///   or a unit without `[Install]` section to enable.
+  public func enablement(_ name: String, enabled: Bool) throws(EditorError) -> ServiceEnablement {
     try Self.reading { () throws(ServiceConfigError) in try ServiceReader.check(name) }
-    let changes: [LinkChange]
-    switch initSystem {
-    case .sysv:
+    var result = ServiceEnablement()
+    switch (initSystem, semantics.family) {
+    case (.sysv, .debian): result.links = try UpdateRcDScripts(root: root).changes(name, enabled: enabled)
+    case (.sysv, .rhel):
       let sysv = try Self.reading { () throws(ServiceConfigError) in try SysVServices(root: root) }
-      changes = try sysv.changes(name, enabled: enabled)
-    case .systemd: changes = try SystemdServices(root: root).changes(name, enabled: enabled)
+      result.links = try sysv.changes(name, enabled: enabled)
+    case (.systemd, _): result = try services.systemd.changes(name, enabled: enabled)
     }
-    return changes.filter { $0.kind == .remove } + changes.filter { $0.kind == .create }
+    result.links = result.links.filter { $0.kind == .remove } + result.links.filter { $0.kind == .create }
+    return result
+  }
+
+  /// The units `systemctl enable|disable NAME` acts on (the unit and its `Also=` closure, own
+  /// names) and the `Also=` units not installed; SysV: the script alone.
+  /// - Throws: ``EditorError`` when a unit file cannot be read or parsed.
+  public func closure(_ name: String) throws(EditorError) -> (units: [String], missing: [String]) {
+    guard initSystem == .systemd else { return ([name], []) }
+    return try Self.reading { () throws(ServiceConfigError) in try services.systemd.alsoClosure(name) }
   }
 
   /// The changes of `changes` still to make, checked against the root as it is now, for the
   /// applier to make in order (nothing else, parent folders of new links excepted).
   ///
   /// Every path must lie under `/etc`; a link to create that already exists with the same
-  /// text, or one to remove that is already gone, is left out, so applying twice is applying once.
+  /// text or leading to the same file (`/usr/lib/...` for `/lib/...` on a merged-usr root),
+  /// or one to remove that is already gone, is left out, so applying twice is applying once.
   /// - Throws: ``EditorError`` when a path is outside `/etc`, when something else stands where
   ///   a link is to be created, or when a link to remove is not a link or points elsewhere;
   ///   none of the changes is to be made then.
@@ -76,6 +99,9 @@ public struct ServiceEditor: Sendable {
       switch change.kind {
       case .create:
         if existing == change.target { continue }
+        if existing != nil, change.target.hasPrefix("/"), root.resolve(change.path) == root.resolve(change.target) {
+          continue
+        }
         if existing != nil || root.exists(change.path) {
           throw EditorError(
             file: change.path, message: "already exists and is not a link to \(change.target): left alone")

@@ -45,5 +45,13 @@ extension Diagnostic {
     case serviceStateUnknown = "service-state-unknown"
     /// A diagnostic read from a plan file of format 1, which kept no codes.
     case unrecorded
+    /// Which tool's semantics (systemctl, update-rc.d, chkconfig) services follow on this root, and why.
+    case serviceSemantics = "service-semantics"
+    /// Two keys want opposite states for one unit (directly, or through `Also=`).
+    case conflictingServices = "conflicting-services"
+    /// An `Also=` unit is not installed: skipped, as systemctl does.
+    case alsoUnitMissing = "also-unit-missing"
+    /// The service manager cannot be asked here (systemd installed but not running): running state left alone.
+    case noServiceManager = "no-service-manager"
   }
 }

@@ -300,7 +300,8 @@ public enum SpecParser {
       guard spec.ksm?.enabled != nil, let services = root.mapping?["services"]?.mapping else { return }
       let owned = ["ksm", "ksmtuned", BundledTunerProvider.service]
       for (keyNode, _) in services {
-        guard let name = keyNode.scalar?.string, owned.contains(name) else { continue }
+        // `ksm` and `ksm.service` name one unit (issue 17 case 4).
+        guard let name = keyNode.scalar?.string, owned.contains(UnitName(name).key) else { continue }
         error(
           keyNode, "services.\(name)", "is already managed by ksm.enabled",
           detail: "Remove services.\(name), or leave ksm.enabled out to manage the service yourself.")

@@ -20,6 +20,8 @@ public enum ServiceConfigError: Error, Sendable, Equatable, CustomStringConverti
   case statusUnknown(String, output: String)
   /// The service manager could not be run (the command, and why).
   case cannotRun(command: String, reason: String)
+  /// Marks of both the Debian and the RHEL family, and both tools or neither (what was found).
+  case ambiguousFamily(found: [String])
 
   /// The file concerned, as a path from the root, when the message does not name it.
   public var file: String? {
@@ -64,6 +66,9 @@ public enum ServiceConfigError: Error, Sendable, Equatable, CustomStringConverti
     case .unreadable(let error): error.description
     case .statusUnknown(let name, let output): "the status of \(name) is unknown: \(output)"
     case .cannotRun(let command, let reason): "cannot run \(command): \(reason)"
+    case .ambiguousFamily(let found):
+      "cannot tell whether services here follow update-rc.d (Debian: /etc/debian_version) or chkconfig "
+        + "(RHEL: /etc/rc.d/init.d): found \(found.joined(separator: ", "))"
     }
   }
 

@@ -17,12 +17,35 @@ public struct ServiceManager: Sendable {
     case stop
   }
 
+  /// Whether the service manager can be asked about services (and told to start or stop them).
+  public enum Availability: Sendable, Equatable {
+    /// It can: the live root, its service manager running.
+    case available
+    /// It cannot, for this reason (one clause a sentence can quote).
+    case unavailable(String)
+  }
+
   /// The services of the root.
   public let services: ServiceReader
+  /// Whether the root is the running machine (the root's own answer unless given).
+  public let isLive: Bool
 
-  /// The service manager of the root `services` reads.
-  public init(_ services: ServiceReader) {
+  /// The service manager of the root `services` reads; `isLive` overrides the root's own
+  /// answer (tests ask as if a copy were the live machine).
+  public init(_ services: ServiceReader, isLive: Bool? = nil) {
     self.services = services
+    self.isLive = isLive ?? services.root.isLive
+  }
+
+  /// Whether services can be asked about now; one answer for facts and the planner. systemd
+  /// runs when `/run/systemd/system` is a folder (`sd_booted(3)`); without it (a container, a
+  /// chroot) `systemctl is-active` fails for every unit and says nothing about the unit.
+  public var availability: Availability {
+    if !isLive { return .unavailable("not the live root: whether it runs can only be asked on /") }
+    if services.initSystem == .systemd && !services.root.isDirectory("/run/systemd/system") {
+      return .unavailable("systemd is installed but not running here (no /run/systemd/system)")
+    }
+    return .available
   }
 
   /// The command that does `action` for the service `name` on the live host.
@@ -45,19 +68,22 @@ public struct ServiceManager: Sendable {
     }
   }
 
-  /// Whether the service runs now, from the host's service manager; `nil` for an offline
-  /// root, where nothing runs.
+  /// Whether the service runs now, from the host's service manager; `nil` when it cannot be
+  /// asked (``availability``): an offline root, or systemd installed but not running.
+  /// `systemctl is-active`: 0 running, 3 stopped, any other status unknown.
   /// - Throws: ``ServiceConfigError`` for an invalid name, an unknown service, or a status the
   ///   service manager cannot tell.
   public func isRunning(_ name: String) throws(ServiceConfigError) -> Bool? {
     try ServiceReader.check(name)
-    guard services.root.isLive else { return nil }
+    guard availability == .available else { return nil }
     _ = try services.existing(name)
     let status = try Self.run(try command(.status, for: name))
-    if services.initSystem == .sysv && status.code == 4 {
-      throw .statusUnknown(name, output: status.output)
+    switch (services.initSystem, status.code) {
+    case (_, 0): return true
+    case (.systemd, 3): return false
+    case (.systemd, _), (.sysv, 4): throw .statusUnknown(name, output: status.output)
+    case (.sysv, _): return false
     }
-    return status.code == 0
   }
 
   /// Runs `command` (a program's path and its arguments) and waits for it: its exit status

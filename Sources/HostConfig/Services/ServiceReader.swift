@@ -8,21 +8,29 @@ public struct ServiceReader: Sendable {
   /// The root read.
   public let root: HostRoot
   /// The init system whose conventions this reader follows.
-  public let initSystem: InitSystem
+  public var initSystem: InitSystem { semantics.initSystem }
+  /// Which tool's semantics (systemctl, update-rc.d, chkconfig) this reader follows.
+  public let semantics: ServiceSemantics
 
   /// The services of `root` for `initSystem`, or the one ``InitSystem/detect(root:)`` finds.
   ///
-  /// - Throws: ``ServiceConfigError`` when the init system cannot be told, or SysV is asked
-  ///   for on a root without an init script folder.
+  /// The family (Debian, RHEL) is found by ``ServiceSemantics/detect(root:initSystem:)``.
+  /// - Throws: ``ServiceConfigError`` when the init system or the family cannot be told, or
+  ///   SysV is asked for on a root without an init script folder.
   public init(root: HostRoot, initSystem: InitSystem? = nil) throws(ServiceConfigError) {
     self.root = root
+    let system: InitSystem
     if let initSystem {
-      self.initSystem = initSystem
+      system = initSystem
     } else {
-      self.initSystem = try InitSystem.detect(root: root)
+      system = try InitSystem.detect(root: root)
     }
-    if self.initSystem == .sysv { _ = try SysVServices(root: root) }
+    semantics = try ServiceSemantics.detect(root: root, initSystem: system)
+    if system == .sysv { _ = try SysVServices(root: root) }
   }
+
+  /// The systemd units of the root, read as its family's systemctl reads them.
+  public var systemd: SystemdServices { SystemdServices(root: root, family: semantics.family) }
 
   /// The service's enablement as the init system's own tool would report it; an unknown
   /// service has `exists == false`.
@@ -30,8 +38,9 @@ public struct ServiceReader: Sendable {
   public func state(_ name: String) throws(ServiceConfigError) -> ServiceState {
     try Self.check(name)
     switch initSystem {
+    case .sysv where semantics.family == .debian: return UpdateRcDScripts(root: root).state(name)
     case .sysv: return try SysVServices(root: root).state(name)
-    case .systemd: return try SystemdServices(root: root).state(name)
+    case .systemd: return try systemd.state(name)
     }
   }
 
@@ -46,9 +55,12 @@ public struct ServiceReader: Sendable {
       problem = "it contains .."
     } else if name.hasPrefix("-") {
       problem = "it starts with -"
-    } else if name.contains("@") {
-      problem = "template units (name@instance) are not supported"
-    } else if let bad = name.first(where: { !($0.isASCII && ($0.isLetter || $0.isNumber || "_.:+-".contains($0))) }) {
+    } else if name.filter({ $0 == "@" }).count > 1 {
+      problem = "it contains @ more than once"
+    } else if name.hasPrefix("@") {
+      problem = "it starts with @"
+    } else if let bad = name.first(where: { !($0.isASCII && ($0.isLetter || $0.isNumber || "_.:+-@\\".contains($0))) })
+    {
       problem = "it contains \(String(reflecting: String(bad)))"
     } else {
       problem = nil

@@ -62,25 +62,17 @@ public struct SysVServices: Sendable {
   /// `Default-Start:`; levels default to 2345 and priorities (without a chkconfig line) to 50.
   static func header(of text: String) -> Header {
     var chkconfig: (levels: String, start: Int, stop: Int)?
-    var lsbLevels: [Int]?
-    var inLSB = false
     for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
       guard line.hasPrefix("#") else { continue }
       let body = line.dropFirst().drop { $0 == " " || $0 == "\t" }
-      if body.hasPrefix("## BEGIN INIT INFO") { inLSB = true }
-      if body.hasPrefix("## END INIT INFO") { inLSB = false }
       if chkconfig == nil, body.hasPrefix("chkconfig:") {
         let fields = body.dropFirst("chkconfig:".count).split(whereSeparator: { $0 == " " || $0 == "\t" })
         if fields.count == 3, let start = Int(fields[1]), let stop = Int(fields[2]) {
           chkconfig = (String(fields[0]), start, stop)
         }
       }
-      if inLSB, body.hasPrefix("Default-Start:") {
-        lsbLevels = body.dropFirst("Default-Start:".count).split(whereSeparator: { $0 == " " || $0 == "\t" })
-          .compactMap { Int($0) }
-          .filter { (0...6).contains($0) }
-      }
     }
+    let lsbLevels = LSBHeader(text).start.map { $0.compactMap { Int($0) }.filter { (0...6).contains($0) } }
     let defaultLevels = [2, 3, 4, 5]
     guard let chkconfig else { return Header(levels: lsbLevels ?? defaultLevels, start: 50, stop: 50) }
     let own = chkconfig.levels.compactMap { $0.wholeNumberValue }.filter { (0...6).contains($0) }
@@ -90,8 +82,12 @@ public struct SysVServices: Sendable {
 
   /// The links of `name` in the folder of `level` (`S84ksm`, `K16ksm`): file name and link text.
   public func links(_ name: String, level: Int) -> [(name: String, text: String)] {
-    let directory = levelDirectory(level)
-    return root.listIfPresent(directory, includingHidden: true).compactMap { entry in
+    Self.links(name, in: levelDirectory(level), root: root)
+  }
+
+  /// The links of the script `name` in `directory` (`S84ksm`, `K01ksm`): file name and link text.
+  static func links(_ name: String, in directory: String, root: HostRoot) -> [(name: String, text: String)] {
+    root.listIfPresent(directory, includingHidden: true).sorted().compactMap { entry in
       guard let first = entry.first, first == "S" || first == "K" else { return nil }
       let rest = entry.dropFirst()
       let digits = rest.prefix(while: \.isNumber)

@@ -1,0 +1,52 @@
+import HostConfig
+
+extension UpdateRcDScripts {
+  /// The links `update-rc.d NAME defaults` then `update-rc.d NAME enable|disable` leave, as
+  /// Debian's update-rc.d does without insserv (and as systemd-sysv-install runs it):
+  ///
+  /// - no link of NAME in any `rc?.d`: `S01NAME` in the `Default-Start` levels (`K01NAME` in
+  ///   those update-rc.d toggles when disabling) and `K01NAME` in the `Default-Stop` levels;
+  /// - links present: in the `Default-Start` levels among `S` and 2–5, `S`↔`K` renamed with
+  ///   the number kept; levels 0, 1 and 6 are never touched.
+  /// - Throws: ``EditorError`` for a missing script, or one without links on a root whose
+  ///   update-rc.d numbers links with insserv (not reproduced here).
+  func changes(_ name: String, enabled: Bool) throws(EditorError) -> [LinkChange] {
+    guard let header = header(name) else {
+      throw EditorError(message: "unknown service \(name): no init script \(scriptPath(name))")
+    }
+    let start = header.start ?? []
+    let existing = LSBHeader.levels.map { ($0, links(name, level: $0)) }
+    var changes: [LinkChange] = []
+    if existing.allSatisfy({ $0.1.isEmpty }) {
+      if usesInsserv {
+        throw EditorError(
+          message: "\(name) has no rc links; on this host update-rc.d orders scripts with insserv, which virthost "
+            + "does not reproduce: run `update-rc.d \(name) defaults` (dpkg does this when installing the package)")
+      }
+      for level in LSBHeader.levels {
+        let letter: String
+        if start.contains(level) {
+          letter = enabled || !LSBHeader.toggled.contains(level) ? "S" : "K"
+        } else if (header.stop ?? []).contains(level) {
+          letter = "K"
+        } else {
+          continue
+        }
+        changes.append(
+          LinkChange(kind: .create, path: levelDirectory(level) + "/\(letter)01" + name, target: linkText(name)))
+      }
+      return changes
+    }
+    let wanted: Character = enabled ? "S" : "K"
+    for (level, links) in existing where start.contains(level) && LSBHeader.toggled.contains(level) {
+      for link in links where link.name.first != wanted {
+        let directory = levelDirectory(level)
+        changes.append(LinkChange(kind: .remove, path: directory + "/" + link.name, target: link.text))
+        changes.append(
+          LinkChange(
+            kind: .create, path: directory + "/" + String(wanted) + link.name.dropFirst(), target: link.text))
+      }
+    }
+    return changes
+  }
+}
