@@ -162,9 +162,18 @@ extension HostFacts {
     let needed = (services.ksm.exists.value == true ? [("ksm", services.ksm)] : []) + tuners
     let enabled = needed.filter { $0.1.enabled.value == true }.map(\.0)
     let tunerEnabled = tuners.contains { $0.facts.enabled.value == true }
+    // Masked is off at boot on purpose (systemctl enable would refuse it): never hint "enable" for it.
+    let masked = needed.filter { $0.1.masked.value == true }.map(\.0)
     let off =
       (services.ksm.exists.value == true && services.ksm.enabled.value != true ? ["ksm"] : [])
-      + (tunerEnabled ? [] : tuners.prefix(1).map(\.name))
+      + (tunerEnabled ? [] : tuners.filter { $0.facts.masked.value != true }.prefix(1).map(\.name))
+    let enable = off.filter { !masked.contains($0) }
+    if !masked.isEmpty && enable.isEmpty {
+      return ReadinessCheck(
+        name: name, level: .warn,
+        message: "\(masked.joined(separator: " and ")) \(masked.count == 1 ? "is" : "are") masked: off at boot",
+        hint: "systemctl unmask \(masked.joined(separator: " ")), if KSM should start at boot")
+    }
     if off.isEmpty {
       return ReadinessCheck(
         name: name, level: .pass,
@@ -172,8 +181,8 @@ extension HostFacts {
     }
     let hint =
       services.initSystem.value == "systemd"
-      ? "systemctl enable \(off.joined(separator: " "))"
-      : off.map { "chkconfig \($0) on" }.joined(separator: "; ")
+      ? "systemctl enable \(enable.joined(separator: " "))"
+      : enable.map { "chkconfig \($0) on" }.joined(separator: "; ")
     return ReadinessCheck(
       name: name, level: .warn,
       message: "\(off.joined(separator: " and ")) \(off.count == 1 ? "does" : "do") not start at boot", hint: hint)

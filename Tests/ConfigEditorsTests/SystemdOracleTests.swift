@@ -164,3 +164,22 @@ import Testing
     return result
   }
 }
+
+/// Issue 17 case 7: systemd installed but not running (a container, a chroot, this test machine).
+@Suite struct ServiceManagerAvailabilityTests {
+  @Test func withoutARunningSystemdWhetherAUnitRunsIsUnknown() throws {
+    let root = try OracleRoot(.merged, ["ksmtuned/lib/systemd/system/ksm.service"])
+    let manager = ServiceManager(try ServiceReader(root: root.root.host), isLive: true)
+    #expect(manager.availability == .unavailable("systemd is installed but not running here (no /run/systemd/system)"))
+    #expect(try manager.isRunning("ksm") == nil)
+  }
+
+  @Test func anOfflineRootIsNeverAsked() throws {
+    let root = try OracleRoot(.merged, ["ksmtuned/lib/systemd/system/ksm.service"])
+    try FileManager.default.createDirectory(
+      atPath: root.path + "/run/systemd/system", withIntermediateDirectories: true)
+    let manager = ServiceManager(try ServiceReader(root: root.root.host))
+    #expect(manager.availability == .unavailable("not the live root: whether it runs can only be asked on /"))
+    #expect(try manager.isRunning("ksm") == nil)
+  }
+}

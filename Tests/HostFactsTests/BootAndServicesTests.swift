@@ -96,4 +96,18 @@ import Testing
     #expect(
       check == ReadinessCheck(name: "KSM services at boot", level: .pass, message: "ksmtuned starts at boot"))
   }
+
+  /// Issue 17 case 6: a masked unit is off at boot on purpose; the hint is never "enable" for it.
+  @Test func aMaskedKsmIsNotHintedToBeEnabled() throws {
+    let root = try FixtureRoot("Tests/HostFactsTests/Fixtures/intel-vmx-dmar/root")
+    try FileManager.default.removeItem(atPath: root.path + "/etc/systemd/system/multi-user.target.wants/ksm.service")
+    try FileManager.default.createSymbolicLink(
+      atPath: root.path + "/etc/systemd/system/ksm.service", withDestinationPath: "/dev/null")
+    let check = HostFacts.gather(root: root.host).checks.first { $0.name == "KSM services at boot" }
+    #expect(
+      check
+        == ReadinessCheck(
+          name: "KSM services at boot", level: .warn, message: "ksm is masked: off at boot",
+          hint: "systemctl unmask ksm, if KSM should start at boot"))
+  }
 }
