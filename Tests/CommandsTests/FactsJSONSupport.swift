@@ -34,6 +34,9 @@ let seedBeforeReboot: [String: JSONLeaf] = [
   "facts.services.init_system.source": "/run/systemd/system, /sbin/init, /etc/systemd/system, rcN.d folders",
   "facts.services.init_system.unknown": nil,
   "facts.services.init_system.value": "sysv",
+  "facts.services.semantics.source": "/run/systemd/system, /sbin/init, /etc/systemd/system, rcN.d folders",
+  "facts.services.semantics.unknown": nil,
+  "facts.services.semantics.value": "services follow chkconfig (sysv, RHEL family: /etc/rc.d/init.d)",
   "facts.services.ksm.detail.source": "SysV rcN.d links of ksm",
   "facts.services.ksm.detail.unknown": nil,
   "facts.services.ksm.detail.value": "ksm 0:off 1:off 2:off 3:off 4:off 5:off 6:off",
@@ -274,7 +277,12 @@ extension Dictionary where Key == String, Value == JSONLeaf {
   /// These leaves with every service of a systemd host (`init_system`, the enablement facts'
   /// sources, the running facts' sources) as the service editor reports them.
   func systemdServices() -> Self {
-    var result = changing(["facts.services.init_system.value": "systemd"])
+    var result = changing([
+      "facts.services.init_system.value": "systemd",
+      "facts.services.semantics.value": .string(
+        "services follow systemctl (systemd, RHEL family: no family marker found, RHEL's unit search path assumed "
+          + "(/usr/lib/systemd/system first))"),
+    ])
     for (key, unit) in [("ksm", "ksm"), ("ksmtuned", "ksmtuned"), ("virthost_ksmtuned", "virthost-ksmtuned")] {
       result = result.sourced(
         "facts.services.\(key)", ["detail", "enabled", "exists", "masked"], "systemd links of \(unit).service")

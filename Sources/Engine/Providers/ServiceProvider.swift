@@ -30,7 +30,6 @@ struct ServiceProvider: ResourceProvider {
 
   func changes(in context: PlanContext) throws(EditorError) -> [ResourceChange] {
     let editor = try ServiceEditor(root: context.host)
-    context.report(Diagnostic(.note, .serviceSemantics, editor.semantics.summary))
     let manager = ServiceManager(editor.services, isLive: context.isLive)
     let blocked = conflicts(editor, context)
     var result: [ResourceChange] = []
@@ -43,6 +42,10 @@ struct ServiceProvider: ResourceProvider {
             .error, .hostFile, error.description, address: ResourceAddress(.service, intent.name),
             keyPath: intent.origin))
       }
+    }
+    if result.contains(where: \.isChange) {
+      // Whose semantics the planned links follow; said only where links or services change.
+      context.report(Diagnostic(.note, .serviceSemantics, editor.semantics.summary))
     }
     return result
   }
@@ -91,7 +94,12 @@ struct ServiceProvider: ResourceProvider {
     }
     let now = isRunning.map { $0 ? ", running" : ", stopped" } ?? ""
     let wantNow = intent.running.flatMap { context.isLive ? ($0 ? ", running" : ", stopped") : nil } ?? ""
-    let (before, after) = try bootStates(intent, state, editor)
+    var (before, after) = try bootStates(intent, state, editor)
+    if before == after && !enablement.links.isEmpty {
+      // Enabled already, but links of it still differ (an init script's rc links, an alias):
+      // say so rather than show a change from a state to itself.
+      after += " (\(enablement.links.count) link\(enablement.links.count == 1 ? "" : "s") to sync)"
+    }
     var change = ResourceChange(
       address, actions: actions, before: before + now, after: after + wantNow, reason: intent.reason,
       origin: intent.origin)
