@@ -181,6 +181,26 @@ import Testing
       #expect(again.changes.filter(\.isChange).isEmpty, "\(unit.unit): \(state) twice")
     }
   }
+
+  /// The same on Debian SysV roots (`update-rc.d`): enabled gives `defaults`' links (then
+  /// `enable`), disabled gives `disable`'s, for every script of the update-rc.d corpus.
+  @Test(arguments: ["libvirtd", "virtlogd", "networking", "open-iscsi", "iscsid", "procps"])
+  func applyGivesUpdateRcDsLinksAndASecondPlanIsEmpty(_ script: String) throws {
+    let package = [
+      "libvirtd": "libvirt-daemon-system-sysv", "virtlogd": "libvirt-daemon-system-sysv", "networking": "ifupdown",
+      "open-iscsi": "open-iscsi", "iscsid": "open-iscsi", "procps": "procps",
+    ][script]!
+    let root = try OracleRoot(.debianSysV, ["\(package)/etc/init.d/\(script)"])
+    let steps = try OracleCase("update-rc.d", script + "-noinsserv").steps
+    let defaults = try #require(steps.first { $0.operation.verb == "defaults" })
+    let disable = try #require(steps.first { $0.operation.verb == "disable" })
+    for (state, step) in [("enabled", defaults), ("disabled", disable)] {
+      let spec = "services:\n  \(script): \(state)\n"
+      try apply(root, spec)
+      #expect(root.links == step.links, "\(script): \(state)")
+      #expect(try plan(root, spec).changes.filter(\.isChange).isEmpty, "\(script): \(state) twice")
+    }
+  }
 }
 
 /// Issue 17 case 7 on this machine's own root, read only (planned, never applied): where systemd
