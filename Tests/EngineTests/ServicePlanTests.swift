@@ -1,4 +1,5 @@
 import Foundation
+import HostFacts
 import RootFS
 import TestSupport
 import Testing
@@ -220,5 +221,12 @@ import Testing
       plan.diagnostics.filter { $0.code == .noServiceManager }.map(\.summary) == [
         "systemd is installed but not running here (no /run/systemd/system): running state of ksm left alone"
       ])
+  }
+
+  @Test(.enabled(if: applies, "needs a live root with ksm.service installed and systemd not running"))
+  func factsAndThePlanAgreeThatTheRunningStateIsUnknown() throws {
+    let facts = ServicesFacts(root: try HostRoot("/"))
+    #expect(facts.ksm.running.value == nil)
+    #expect(facts.ksm.running.unknown == "systemd is installed but not running here (no /run/systemd/system)")
   }
 }
