@@ -186,7 +186,8 @@ struct Expansion {
       diagnostics.append(
         Diagnostic(
           .error, .conflictingServices,
-          "\(intent.setting) contradicts \(first.setting): both name the service \(UnitName(intent.name).unit)",
+          "\(intent.setting) and \(first.setting) name one service, \(UnitName(intent.name).unit), "
+            + "with different states",
           detail: "Remove one of the two keys, or give both the same state.",
           address: ResourceAddress(.service, intent.name), keyPath: intent.origin))
       refused.insert(key)

@@ -60,8 +60,8 @@ import Testing
     let plan = try plan(root, "services:\n  libvirtd: enabled\n  libvirtd.service: disabled\n")
     #expect(
       serviceErrors(plan).map(\.summary) == [
-        "services.libvirtd.service: disabled contradicts services.libvirtd: enabled: both name the service "
-          + "libvirtd.service"
+        "services.libvirtd.service: disabled and services.libvirtd: enabled name one service, libvirtd.service, "
+          + "with different states"
       ])
     #expect(plan.changes.filter(\.isChange).isEmpty)
   }

@@ -12,14 +12,14 @@ public struct OracleCase: Sendable {
     public var exit: Int32
     /// Its output lines.
     public var out: [String] = []
-    /// Every link recorded after it (path from the root → link text); `nil` when the oracle
-    /// wrote none (then the set is empty).
+    /// Every link recorded after it (path from the root → link text); empty when the oracle
+    /// wrote no `link` line.
     public var links: [String: String] = [:]
     /// The `is-enabled` lines after it: unit → (answer, exit status).
     public var isEnabled: [(unit: String, answer: String, exit: Int32)] = []
 
-    /// The operation and its operand: the last two words (`enable`, `ksm`), or
-    /// `("remove", name)` for `update-rc.d -f NAME remove`, `(verb, name)` for `update-rc.d NAME verb`.
+    /// The operation and its operand: the last two words of a systemctl call (`enable`, `ksm`);
+    /// for update-rc.d (`update-rc.d [-f] NAME VERB`), the verb and the script.
     public var operation: (verb: String, name: String) {
       if command.contains("/usr/sbin/update-rc.d") {
         let words = command.drop { $0 != "/usr/sbin/update-rc.d" }.dropFirst().filter { $0 != "-f" }
