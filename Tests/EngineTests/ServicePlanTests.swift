@@ -90,6 +90,14 @@ import Testing
         + "for ksm.enabled: true.")
   }
 
+  @Test func aUnitFileErrorIsPlacedAtTheKeyThatAskedNotAtServices() throws {
+    let root = try OracleRoot(.merged, [Self.ksm])
+    try root.root.write("/lib/systemd/system/ksm.service", "[Unit]\nDescription=KSM\n[Install\nWantedBy=x\n")
+    let errors = serviceErrors(try plan(root, "ksm:\n  enabled: true\n  tuner: none\n"))
+    #expect(errors.map(\.keyPath) == ["ksm.enabled"])
+    #expect(errors.first?.summary.hasPrefix("/usr/lib/systemd/system/ksm.service:3") == true)
+  }
+
   @Test func disablingAnIndirectUnitShowsItsAlsoUnitsBeforeAndAfter() throws {
     let root = try OracleRoot(.merged, OracleRoot.libvirtUnits)
     try apply(root, "services:\n  virtlockd.socket: enabled\n")
