@@ -25,6 +25,13 @@ public final class FixtureRoot: @unchecked Sendable {
     try Self.copyTree(source, to: path)
   }
 
+  /// A new empty root, for a test that lays out its own files (the sysctl oracle's layouts).
+  public init() throws {
+    let base = FileManager.default.temporaryDirectory.appendingPathComponent("virthost-test-\(UUID().uuidString)")
+    path = base.appendingPathComponent("root").path
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+  }
+
   /// Copies the tree `source` to `destination` (which must not exist) with `cp -a`, which
   /// keeps symlinks as links, modes and times, as a real host would have them.
   public static func copyTree(_ source: String, to destination: String) throws {
