@@ -50,8 +50,10 @@ import Testing
 
   @Test func sysctlPlan_keyInARuntimeFile_isWrittenUnderEtc() throws {
     let root = try Self.systemdRoot("run-masks-vendor")
-    let plan = try Self.plan(root, "sysctl:\n  vm.swappiness: 10\n")
-    #expect(Self.fileChanges(plan).map(\.files) == [["/etc/sysctl.d/90-virthost.conf"]])
+    try root.write("/run/sysctl.d/95-tuned.conf", "vm.swappiness = 30\n")
+    let plan = try Self.plan(root, "sysctl:\n  vm.swappiness: 10\n  kernel.numa_balancing: 0\n")
+    #expect(
+      Self.fileChanges(plan).map(\.files) == [["/etc/sysctl.d/90-virthost.conf"], ["/etc/sysctl.d/zz-virthost.conf"]])
   }
 
   @Test func sysctlPlan_sysctlConfWithoutTheLink_doesNotCountOnASystemdHost() throws {

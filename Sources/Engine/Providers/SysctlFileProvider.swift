@@ -12,12 +12,16 @@ struct SysctlFileProvider: ResourceProvider {
 
   func changes(in context: PlanContext) throws(EditorError) -> [ResourceChange] {
     let editor = try SysctlEditor(root: context.host)
-    for file in Set(editor.files + [SysctlEditor.defaultFile, SysctlEditor.laterFile]).sorted() {
-      _ = context.readFile(file)
-    }
     var placements: [SysctlPlacement] = []
     for setting in settings { placements.append(try editor.set(setting.name, setting.value)) }
     let operations = try editor.pendingChanges().map { FileOperation($0) }
+    // What the placement depends on: the files read, virthost's own files, and /etc/sysctl.conf
+    // (read by procps and RHEL 6, and by systemd-sysctl through a link).
+    var observed = Set(editor.files + [SysctlEditor.defaultFile] + operations.map(\.path))
+    for file in [SysctlEditor.mainFile, SysctlEditor.laterFile] where context.host.exists(file) {
+      observed.insert(file)
+    }
+    for file in observed.sorted() { _ = context.readFile(file) }
     guard !operations.isEmpty else {
       let values = settings.map { "\($0.name)=\($0.value)" }.joined(separator: " ")
       return [
