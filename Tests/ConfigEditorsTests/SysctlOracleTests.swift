@@ -206,8 +206,8 @@ import Testing
       + "net.ipv4.conf.hub0.rp_filter = 0\n"
     #expect(
       original
-        == expected.replacingOccurrences(of: "= 0", with: "= 1").replacingOccurrences(
-          of: "default.rp_filter = 1", with: "default.rp_filter = 2"))
+        == "net.ipv4.conf.default.rp_filter = 2\nnet.ipv4.conf.*.rp_filter = 2\n-net.ipv4.conf.all.rp_filter\n"
+        + "net.ipv4.conf.hub0.rp_filter = 1\n")
     #expect(
       try editor.pendingChanges() == [
         FileChange(path: "/etc/sysctl.d/95-rp_filter.conf", before: original, after: expected)
