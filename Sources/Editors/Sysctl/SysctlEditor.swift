@@ -186,6 +186,7 @@ public final class SysctlEditor {
       {
         continue  // it would hide a package's file of that name
       }
+      if root.status(candidate, followingLinks: false)?.kind == .symbolicLink { continue }  // someone else's file
       let order = readOrder(adding: candidate)
       guard let position = order.firstIndex(of: candidate),
         naming.allSatisfy({
