@@ -223,7 +223,7 @@ struct Expansion {
     for setting in spec.sysctl {
       wants.append(
         .init(
-          address: ResourceAddress(.sysctl, setting.name), path: SysctlValue.procPath(setting.name),
+          address: ResourceAddress(.sysctl, setting.name), path: SysctlKey(setting.name).procPath,
           value: setting.value, origin: "sysctl.\(setting.name)",
           reason: "sysctl.\(setting.name) sets the running kernel's value"))
     }

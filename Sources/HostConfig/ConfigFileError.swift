@@ -40,6 +40,18 @@ public struct ConfigFileError: Error, Sendable, Equatable, CustomStringConvertib
     }
   }
 
+  /// The form of a text of `file` that a lens did not accept (or could not render
+  /// back): the file, Augeas's line and column, and its message.
+  public init(text error: AugeasError, file: String) {
+    guard let problem = error.file else {
+      self.init(file: file, message: error.description)
+      return
+    }
+    var message = problem.kind == "parse_failed" ? "cannot be parsed" : "cannot be written back"
+    if let detail = problem.message { message += ": \(detail)" }
+    self.init(file: file, line: problem.line, column: problem.character.map { $0 + 1 }, message: message)
+  }
+
   private static func message(of problem: FileProblem) -> String {
     var text = problem.kind == "parse_failed" ? "cannot be parsed" : "cannot be written (\(problem.kind))"
     if let message = problem.message { text += ": \(message)" }

@@ -9,7 +9,7 @@ import Testing
 @Suite struct ServiceSemanticsTests {
   /// A root with `files` (empty files; a path ending in `/` a folder) and SysV's init folders.
   func root(_ files: [String]) throws -> FixtureRoot {
-    let root = try FixtureRoot(empty: ())
+    let root = try FixtureRoot()
     for file in files {
       if file.hasSuffix("/") {
         try FileManager.default.createDirectory(atPath: root.path + file, withIntermediateDirectories: true)

@@ -1,5 +1,6 @@
 import Editors
 import Foundation
+import HostConfig
 import TestSupport
 import Testing
 
@@ -40,20 +41,53 @@ private let centosSysctl = """
     #expect(try reread.persistentValue("vm/nr_hugepages") == "512")
   }
 
-  @Test func theLastFileReadWinsAndIsEditedInPlace() throws {
+  @Test func withSysctlSystemTheLastFileReadWinsAndIsEditedInPlace() throws {
     let root = try FixtureRoot(seed)
     try root.write("/etc/sysctl.conf", centosSysctl + "vm.nr_hugepages = 128\n")
     try root.write("/usr/lib/sysctl.d/10-hugepages.conf", "vm.nr_hugepages = 64\n")
     try root.write("/etc/sysctl.d/10-hugepages.conf", "vm.nr_hugepages = 32\n")
-    let editor = try SysctlEditor(root: try root.root)
-    #expect(
-      editor.files == ["/etc/sysctl.d/10-hugepages.conf", "/etc/sysctl.d/90-virthost.conf", "/etc/sysctl.conf"])
+    let editor = try SysctlEditor(root: try root.root, semantics: .procps)
+    #expect(editor.files == ["/etc/sysctl.d/10-hugepages.conf", "/etc/sysctl.conf"])
     #expect(try editor.persistentValue("vm.nr_hugepages") == "128")
     try editor.set("vm.nr_hugepages", "256")
     #expect(try editor.pendingChanges().map(\.path) == ["/etc/sysctl.conf"])
     try root.apply(try editor.pendingChanges())
     #expect(try root.text("/etc/sysctl.conf") == centosSysctl + "vm.nr_hugepages = 256\n")
     #expect(try root.text("/etc/sysctl.d/10-hugepages.conf") == "vm.nr_hugepages = 32\n")
+  }
+
+  @Test func onTheRHEL6SeedSysctlConfIsReadFirstThenEtcSysctlDAndNothingElse() throws {
+    let root = try FixtureRoot(seed)
+    try root.write("/etc/sysctl.conf", centosSysctl + "vm.nr_hugepages = 128\n")
+    try root.write("/usr/lib/sysctl.d/10-hugepages.conf", "vm.nr_hugepages = 64\n")
+    try root.write("/etc/sysctl.d/10-hugepages.conf", "vm.nr_hugepages = 32\n")
+    try root.write("/etc/sysctl.d/10-hugepages.conf.rpmsave", "vm.nr_hugepages = 16\n")
+    let editor = try SysctlEditor(root: try root.root)
+    #expect(editor.semantics == .rhel6)
+    #expect(editor.files == ["/etc/sysctl.conf", "/etc/sysctl.d/10-hugepages.conf"])
+    #expect(try editor.persistentValue("vm.nr_hugepages") == "32")
+    try editor.set("vm.nr_hugepages", "256")
+    try editor.set("net.ipv4.ip_forward", "1")
+    try root.apply(try editor.pendingChanges())
+    #expect(try root.text("/etc/sysctl.d/10-hugepages.conf") == "vm.nr_hugepages = 256\n")
+    #expect(
+      try root.text("/etc/sysctl.conf")
+        == centosSysctl.replacingOccurrences(of: "ip_forward = 0", with: "ip_forward = 1") + "vm.nr_hugepages = 128\n")
+    #expect(try root.text("/usr/lib/sysctl.d/10-hugepages.conf") == "vm.nr_hugepages = 64\n")
+  }
+
+  @Test func theSemanticsFollowTheInitSystemAndTheFamily() throws {
+    let centos = try FixtureRoot(seed)
+    #expect(SysctlSemantics.detect(try centos.root) == .rhel6)
+    let systemd = try FixtureRoot(systemdHost)
+    #expect(SysctlSemantics.detect(try systemd.root) == .systemd)
+    let debian = try FixtureRoot()
+    try debian.write("/etc/init.d/procps", "#!/bin/sh\n")
+    try debian.write("/etc/rc2.d/.keep", "")
+    try debian.write("/etc/debian_version", "12.8\n")
+    #expect(SysctlSemantics.detect(try debian.root) == .procps)
+    let unknown = try FixtureRoot()
+    #expect(SysctlSemantics.detect(try unknown.root) == .procps)
   }
 
   @Test func sysctlConfCanBeTheEditedFile() throws {
@@ -117,8 +151,7 @@ private let centosSysctl = """
     let file = editorError { () throws(EditorError) in _ = try SysctlEditor(root: host, file: "/etc/virthost.conf") }
     #expect(
       file?.description
-        == "/etc/virthost.conf: is not read by sysctl --system: use /etc/sysctl.conf or a *.conf file in "
-        + "/etc/sysctl.d, /run/sysctl.d, /usr/local/lib/sysctl.d, /usr/lib/sysctl.d, /lib/sysctl.d")
+        == "/etc/virthost.conf: is not read by RHEL 6's boot scripts: use /etc/sysctl.conf or a file in /etc/sysctl.d")
     #expect(try editor.pendingChanges() == [])
   }
 

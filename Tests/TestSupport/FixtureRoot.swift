@@ -25,10 +25,9 @@ public final class FixtureRoot: @unchecked Sendable {
     try Self.copyTree(source, to: path)
   }
 
-  /// A new, empty temporary root (for tests that build their root file by file).
-  public init(empty: ()) throws {
-    let base = FileManager.default.temporaryDirectory
-      .appendingPathComponent("virthost-test-\(UUID().uuidString)")
+  /// A new empty root, for a test that lays out its own files (the sysctl oracle's layouts).
+  public init() throws {
+    let base = FileManager.default.temporaryDirectory.appendingPathComponent("virthost-test-\(UUID().uuidString)")
     path = base.appendingPathComponent("root").path
     try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
   }

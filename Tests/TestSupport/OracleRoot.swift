@@ -41,7 +41,7 @@ public final class OracleRoot: @unchecked Sendable {
   /// `ksmtuned/lib/systemd/system/ksm.service`, from `debian12-packages`, or from `constructed`
   /// when `constructed` is set) installed at their package paths.
   public init(_ layout: Layout, _ files: [String], constructed: Bool = false) throws {
-    root = try FixtureRoot(empty: ())
+    root = try FixtureRoot()
     let manager = FileManager.default
     func folder(_ relative: String) throws {
       try manager.createDirectory(atPath: path + relative, withIntermediateDirectories: true)

@@ -42,25 +42,7 @@ record() {
 
 values() {
   if ! unshare -m true 2>/dev/null; then note "value oracle skipped: no mount namespace"; return; fi
-  local conf=$work/empty.sysctl.conf
-  : > "$conf"
-  [[ -e $ROOT/etc/sysctl.conf ]] && conf=$ROOT/etc/sysctl.conf
-  local d
-  for d in etc/sysctl.d run/sysctl.d usr/lib/sysctl.d usr/local/lib/sysctl.d; do mkdir -p "$ROOT/$d"; done
-  unshare -m --propagation private bash -euo pipefail -c '
-    root=$1 conf=$2; shift 2
-    mount -t tmpfs tmpfs /proc/sys
-    [[ $(stat -f -c %T /proc/sys) == tmpfs ]] || { echo "refusing: /proc/sys is not the tmpfs" >&2; exit 1; }
-    for k in "$@"; do mkdir -p "/proc/sys/$(dirname "$k")"; : > "/proc/sys/$k"; done
-    mount --bind "$root/etc/sysctl.d" /etc/sysctl.d
-    mount --bind "$conf" /etc/sysctl.conf
-    mount -t tmpfs tmpfs /run && mkdir -p /run/sysctl.d && mount --bind "$root/run/sysctl.d" /run/sysctl.d
-    mount -t tmpfs tmpfs /usr/local/lib && mkdir -p /usr/local/lib/sysctl.d && mount --bind "$root/usr/local/lib/sysctl.d" /usr/local/lib/sysctl.d
-    mount --bind "$root/usr/lib/sysctl.d" /usr/lib/sysctl.d
-    status=0; /lib/systemd/systemd-sysctl >/dev/null 2>&1 || status=$?
-    printf "sysctl-exit\t%s\n" "$status"
-    for k in "$@"; do printf "value\t%s\t%s\n" "${k//\//.}" "$(v=$(cat "/proc/sys/$k"); echo "${v:-(not written)}")"; done
-  ' bash "$ROOT" "$conf" "${fake_keys[@]}" >> "$out"
+  "$repo/scripts/oracles/sysctl-values.sh" "$ROOT" "${fake_keys[@]}" >> "$out"
 }
 
 layout() { begin_case $D "$1" "$2"; ROOT=$work/sysctl.$1; rm -rf "$ROOT"; mkdir -p "$ROOT"; }

@@ -25,6 +25,12 @@ struct Applier {
 
   /// Applies `plan`, whose operations must be fresh (planned under the lock).
   func apply(_ plan: Plan, progress: (ApplyEvent) -> Void) throws(EngineError) -> ApplyReport {
+    // A plan (from a file, or from another version) that would write a sysctl file outside /etc is refused whole.
+    for operation in plan.fileOperations {
+      if let problem = SysctlEditor.writeProblem(operation.path) {
+        throw .io("\(operation.path): \(problem); nothing written")
+      }
+    }
     let store = BackupStore(root: host)
     let backup: String
     do {

@@ -1,3 +1,5 @@
+import HostConfig
+
 /// The `sysfs[...]` and live `sysctl[...]` resources: values of a running kernel,
 /// written in place under `/sys` or `/proc/sys`.
 ///

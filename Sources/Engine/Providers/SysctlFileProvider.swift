@@ -1,8 +1,9 @@
 import Editors
 import Foundation
+import HostConfig
 
-/// The persistent half of `sysctl:`: the `file[...]` resource of the sysctl file
-/// that holds the settings across reboots, through ``SysctlEditor``.
+/// The persistent half of `sysctl:`: one `file[...]` resource per sysctl file written, through
+/// ``SysctlEditor``, which chooses the files (only under `/etc`) by the root's boot program.
 struct SysctlFileProvider: ResourceProvider {
   /// The settings, in the desired file's order.
   var settings: [HostSpec.Setting]
@@ -11,37 +12,41 @@ struct SysctlFileProvider: ResourceProvider {
 
   func changes(in context: PlanContext) throws(EditorError) -> [ResourceChange] {
     let editor = try SysctlEditor(root: context.host)
-    for file in Set(editor.files + [editor.file]).sorted() { _ = context.readFile(file) }
-    var before: [String] = []
-    var differing: [String] = []
-    for setting in settings {
-      let value = try editor.persistentValue(setting.name)
-      before.append("\(setting.name)=\(value ?? "unset")")
-      if value.map(SysctlValue.normalized) != SysctlValue.normalized(setting.value) { differing.append(setting.name) }
-      try editor.set(setting.name, setting.value)
+    var placements: [SysctlPlacement] = []
+    for setting in settings { placements.append(try editor.set(setting.name, setting.value)) }
+    let operations = try editor.pendingChanges().map { FileOperation($0) }
+    // What the placement depends on: the files read, virthost's own files, and /etc/sysctl.conf
+    // (read by procps and RHEL 6, and by systemd-sysctl through a link).
+    var observed = Set(editor.files + [SysctlEditor.defaultFile] + operations.map(\.path))
+    for file in [SysctlEditor.mainFile, SysctlEditor.laterFile] where context.host.exists(file) {
+      observed.insert(file)
     }
-    let files = try editor.pendingChanges().map { FileOperation($0) }
-    for file in files where !editor.files.contains(file.path) { _ = context.readFile(file.path) }
-    var change = ResourceChange(
-      ResourceAddress(.file, files.first?.path ?? SysctlEditor.defaultFile), actions: files.map(\.action),
-      before: before.joined(separator: " "), after: settings.map { "\($0.name)=\($0.value)" }.joined(separator: " "),
-      reason: files.isEmpty
-        ? "the sysctl settings persist already" : "sysctl keeps \(differing.joined(separator: ", ")) across reboots",
-      origin: origin)
-    change.files = files
-    return [change]
-  }
-}
-
-/// How sysctl values compare: runs of blanks (tabs in `/proc/sys` files) are one space.
-enum SysctlValue {
-  /// `value` with blanks collapsed and trimmed.
-  static func normalized(_ value: String) -> String {
-    value.split(whereSeparator: \.isWhitespace).joined(separator: " ")
-  }
-
-  /// The `/proc/sys` file of `key`: dots become slashes.
-  static func procPath(_ key: String) -> String {
-    "/proc/sys/" + key.replacingOccurrences(of: ".", with: "/")
+    for file in observed.sorted() { _ = context.readFile(file) }
+    guard !operations.isEmpty else {
+      let values = settings.map { "\($0.name)=\($0.value)" }.joined(separator: " ")
+      return [
+        ResourceChange(
+          ResourceAddress(.file, SysctlEditor.defaultFile), actions: [], before: values, after: values,
+          reason: "the sysctl settings persist already", origin: origin)
+      ]
+    }
+    return operations.map { operation in
+      let written = placements.filter { $0.file == operation.path }
+      let removed = placements.filter { $0.removedFrom == operation.path }
+      let before =
+        written.map { "\($0.key)=\($0.before?.value ?? "unset")" }
+        + removed.map { "\($0.key)=\($0.before?.value ?? "unset") (here)" }
+      let after =
+        written.map { "\($0.key)=\($0.value)" }
+        + removed.map { "\($0.key) moved to \($0.file ?? SysctlEditor.laterFile)" }
+      var reason = "sysctl keeps \((written + removed).map(\.key).joined(separator: ", ")) across reboots"
+      let details = written.compactMap(\.detail)
+      if !details.isEmpty { reason += " (" + details.joined(separator: "; ") + ")" }
+      var change = ResourceChange(
+        ResourceAddress(.file, operation.path), actions: [operation.action], before: before.joined(separator: " "),
+        after: after.joined(separator: " "), reason: reason, origin: origin)
+      change.files = [operation]
+      return change
+    }
   }
 }
