@@ -49,6 +49,7 @@ struct PlanCommand: ParsableCommand {
     do {
       plan = try engine.plan(specText: try EngineSetup.readSpec(spec), specFile: spec)
     } catch let error as SpecError {
+      if format == .json { print(JSONOutput.text(DiagnosticsDocument(diagnostics: error.diagnostics)), terminator: "") }
       EngineSetup.printError(error.description)
       throw ExitCode.failure
     }
