@@ -21,7 +21,8 @@ public struct KVMFacts: Sendable, Codable, Equatable {
   static let devicePath = "/dev/kvm"
   static let modules = "/proc/modules"
 
-  init(_ root: HostRoot, cpu: CPUFacts) {
+  /// Reads `/dev/kvm` and the vendor's module of the host at `root` whose processors `cpu` describes.
+  public init(_ root: HostRoot, cpu: CPUFacts) {
     switch root.status(Self.devicePath)?.kind {
     case .characterDevice?, .regular?: device = .known(true, source: Self.devicePath)
     case .directory?, .symbolicLink?, .blockDevice?, .other?:
