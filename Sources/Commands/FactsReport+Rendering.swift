@@ -142,7 +142,9 @@ extension FactsReport {
       FactGroup(
         title: "Secure guests",
         rows: [
-          FactRow("CPU flags", facts.validate.secureGuests.cpuFlags) { $0.isEmpty ? "none" : $0.joined(separator: " ") },
+          FactRow("CPU flags", facts.validate.secureGuests.cpuFlags) {
+            $0.isEmpty ? "none" : $0.joined(separator: " ")
+          },
           FactRow("kvm_amd sev", facts.validate.secureGuests.sev, describe: Self.yesNo),
           FactRow("kvm_intel tdx", facts.validate.secureGuests.tdx, describe: Self.yesNo),
         ]),
@@ -178,7 +180,9 @@ extension FactsReport {
     }
     rows.append(FactRow("cgroup layout", validate.cgroups.layout) { $0 })
     for name in CgroupFacts.required {
-      if let fact = validate.cgroups.controllers[name] { rows.append(FactRow("cgroup \(name)", fact, describe: Self.yesNo)) }
+      if let fact = validate.cgroups.controllers[name] {
+        rows.append(FactRow("cgroup \(name)", fact, describe: Self.yesNo))
+      }
     }
     return rows
   }

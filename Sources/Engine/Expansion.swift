@@ -62,7 +62,9 @@ struct Expansion {
         ? "the kernel is built without KVM (CONFIG_KVM is not set)"
         : "the CPU has no hardware virtualization (no svm or vmx flag)"
       let detail =
-        lacksKVM ? "Boot a kernel with KVM." : "KVM guests cannot run here. Turn on SVM or VT-x in the firmware setup if the CPU has it."
+        lacksKVM
+        ? "Boot a kernel with KVM."
+        : "KVM guests cannot run here. Turn on SVM or VT-x in the firmware setup if the CPU has it."
       if kvmKeys.isEmpty {
         diagnostics.append(Diagnostic(.warning, code, summary, detail: detail))
       }
