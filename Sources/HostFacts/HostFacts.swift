@@ -3,7 +3,7 @@ import RootFS
 /// Everything virthost reads about a host before it changes anything, each value with
 /// its source.
 ///
-/// `gather(root:)` reads `/proc`, `/sys`, `/boot`, `/var/log/dmesg`, the boot loader's
+/// `gather(root:)` reads `/proc`, `/sys`, `/boot`, `/dev`, `/var/log/dmesg`, the boot loader's
 /// configuration and the services' enablement under a root (the live `/`, an offline
 /// image or a fixture tree), read-only; on the live root without `/var/log/dmesg`, the
 /// kernel's ring buffer (``KernelRingBuffer``). It never throws and
@@ -102,9 +102,11 @@ public struct HostFacts: Sendable, Codable, Equatable {
     let cpu = CPUFacts(root: root)
     let memory = MemoryFacts(root, cpu: cpu)
     let kernel = KernelFacts(root: root)
+    let validate = ValidateFacts.gather(root, cpu: cpu)
     return HostFacts(
       cpu: cpu, kernel: kernel, iommu: IOMMUFacts(root), ksm: KSMFacts(root, pageSize: memory.pageSizeBytes),
-      memory: memory, kvm: KVMFacts(root, cpu: cpu), boot: BootFacts(root: root.path, cmdline: kernel.cmdline),
-      services: ServicesFacts(root: root.path, isLive: root.isLive), validate: ValidateFacts.gather(root, cpu: cpu))
+      memory: memory, kvm: KVMFacts(root, cpu: cpu, devices: validate.devices),
+      boot: BootFacts(root: root.path, cmdline: kernel.cmdline),
+      services: ServicesFacts(root: root.path, isLive: root.isLive), validate: validate)
   }
 }

@@ -15,7 +15,8 @@ public struct IOMMUFacts: Sendable, Codable, Equatable {
   /// boot log's words decide (`AMD-Vi: Enabling IOMMU`, `DMAR: IOMMU enabled` against
   /// `AMD-Vi disabled by default`); unknown when neither tells.
   public var active: Fact<Bool>
-  /// The boot log's lines about the IOMMU (those naming `AMD-Vi`, `DMAR`, `IOMMU`, `Intel-IOMMU`
+  /// The boot log (``KernelRingBuffer/bootLog(_:)``: `/var/log/dmesg`, else the live ring
+  /// buffer)'s lines about the IOMMU (those naming `AMD-Vi`, `DMAR`, `IOMMU`, `Intel-IOMMU`
   /// or starting `iommu:`), verbatim and in order, command-line echoes left out.
   public var bootLog: Fact<[String]>
   /// Whether the boot log shows the IOMMU in passthrough mode (`Initialized for Passthrough
