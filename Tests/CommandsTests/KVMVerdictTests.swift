@@ -29,6 +29,23 @@ import Testing
     #expect(plan.hasChanges)
   }
 
+  /// Apply re-plans through the same path: it applies what the plan shows, with the warning.
+  @Test func applyAgreesWithThePlanOnKVMWithoutTheCPUFlags() throws {
+    let root = try FixtureRoot(Self.fixture)
+    try root.write("/dev/kvm", "")
+    let folder = URL(fileURLWithPath: root.path).deletingLastPathComponent().path
+    try Data("iommu: on\n".utf8).write(to: URL(fileURLWithPath: folder + "/host.yaml"))
+    let run = try ProgramRun.virthost(["apply", "host.yaml", "--root", root.path], in: folder)
+    #expect(run.status == 0, "\(run.transcript)")
+    #expect(run.output.contains("warning: the CPU shows neither svm nor vmx, yet /dev/kvm exists"))
+    #expect(try root.text("/etc/default/grub").contains("intel_iommu=on"))
+    let without = try FixtureRoot(Self.fixture)
+    let refused = try ProgramRun.virthost(["apply", "host.yaml", "--root", without.path], in: folder)
+    #expect(refused.status == 1)
+    #expect(refused.output.contains("error: the CPU has no hardware virtualization (no svm or vmx flag)"))
+    #expect(try without.text("/etc/default/grub") == (try FixtureRoot(Self.fixture).text("/etc/default/grub")))
+  }
+
   /// No flag and no `/dev/kvm`: facts fail, and the plan refuses the keys that exist for
   /// KVM guests, each at its own key.
   @Test func noKVMIsAnErrorOnTheKeysForKVMGuests() throws {
