@@ -48,6 +48,8 @@ struct CheckCommand: ParsableCommand {
       report = try makeReport()
     } catch let error as SpecError {
       unknown(error.description, diagnostics: error.diagnostics)
+    } catch let error as RootFailure {
+      unknown("error: \(error.message)", diagnostics: [Diagnostic(.error, .missingRoot, error.message)])
     } catch {
       unknown("error: \(error)", diagnostics: [])
     }
@@ -64,14 +66,19 @@ struct CheckCommand: ParsableCommand {
     let root: HostRoot
     do {
       root = try options.hostRoot()
-    } catch let error as ValidationError {
-      throw CommandFailure(error.message)
+    } catch {
+      throw RootFailure(message: error.message)
     }
     let text = try EngineSetup.readSpec(spec)
     var engine = EngineSetup.engine(root: root)
     engine.planner.rendersFiles = false
     let plan = try engine.plan(specText: text, specFile: spec)
     return DriftReport(plan: plan, facts: HostFacts.gather(root: root), live: root.isLive)
+  }
+
+  /// A root that does not exist or is not a directory.
+  private struct RootFailure: Error {
+    var message: String
   }
 
   /// Says why nothing could be checked, in the format asked for, and exits with 3.

@@ -14,7 +14,7 @@ public struct RootOptions: ParsableArguments {
   /// error and nothing created; `virthost check` reports it with its own exit status.
   ///
   /// - Throws: a `ValidationError` naming `--root` when it does not exist or is not a folder.
-  public func hostRoot() throws -> HostRoot {
+  public func hostRoot() throws(ValidationError) -> HostRoot {
     try Self.hostRoot(root)
   }
 

@@ -121,6 +121,13 @@ import Testing
     #expect(noRoot.status == 3)
     #expect(noRoot.error == "error: --root \(root.path)/nowhere does not exist\n")
     #expect(!FileManager.default.fileExists(atPath: root.path + "/nowhere"))
+    let json = try ProgramRun.virthost([
+      "check", Self.example("centos6-amd"), "--root", root.path + "/nowhere", "--format", "json",
+    ])
+    #expect(json.status == 3)
+    let document = try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [String: Any]
+    let diagnostics = document?["diagnostics"] as? [[String: Any]]
+    #expect(diagnostics?.first?["code"] as? String == "missing-root")
   }
 
   /// The verdicts come from the plan generically: a regeneration planned with a file change is

@@ -48,6 +48,21 @@ import Testing
     #expect(run.error.split(separator: "\n").count == 11)
   }
 
+  /// Issue 17 case 9 in JSON: a missing root is a diagnostic of the JSON document, and the same error.
+  @Test func planAsJSONOnAMissingRootPrintsItAsADiagnostic() throws {
+    let root = try FixtureRoot("examples/centos6-amd/root")
+    let run = try ProgramRun.virthost([
+      "plan", Self.example("centos6-amd"), "--root", root.path + "/nowhere", "--format", "json",
+    ])
+    #expect(run.status == 64)
+    let document = try JSONSerialization.jsonObject(with: Data(run.output.utf8)) as? [String: Any]
+    let diagnostics = document?["diagnostics"] as? [[String: Any]]
+    #expect(diagnostics?.first?["code"] as? String == "missing-root")
+    #expect(diagnostics?.first?["summary"] as? String == "--root \(root.path)/nowhere does not exist")
+    #expect(run.error == "error: --root \(root.path)/nowhere does not exist\n")
+    #expect(!FileManager.default.fileExists(atPath: root.path + "/nowhere"))
+  }
+
   /// Every command's failure, ours or the argument parser's, starts `error: `.
   @Test func everyCommandSpellsItsErrorsTheSameWay() throws {
     let root = try FixtureRoot("examples/centos6-amd/root")

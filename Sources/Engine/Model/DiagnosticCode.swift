@@ -45,5 +45,7 @@ extension Diagnostic {
     case serviceStateUnknown = "service-state-unknown"
     /// A diagnostic read from a plan file of format 1, which kept no codes.
     case unrecorded
+    /// `--root` does not exist or is not a directory: nothing was read.
+    case missingRoot = "missing-root"
   }
 }
