@@ -46,11 +46,9 @@ struct ApplyCommand: ParsableCommand {
       EngineSetup.printError(error.description)
       throw ExitCode.failure
     } catch let error as PlanFileError {
-      EngineSetup.printError(error.description)
-      throw ExitCode.failure
+      throw CommandFailure(error.description)
     } catch let error as EngineError {
-      EngineSetup.printError(error.description)
-      throw ExitCode.failure
+      throw CommandFailure(error.description)
     }
     if report.applied.isEmpty && report.skipped.isEmpty {
       // A plan from a desired-state file has said so already.

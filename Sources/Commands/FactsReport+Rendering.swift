@@ -116,7 +116,7 @@ extension FactsReport {
           FactRow("full_scans", ksm.fullScans) { "\($0)" },
           FactRow("merge_across_nodes", ksm.mergeAcrossNodes) { "\($0)" },
           FactRow("saved", ksm.savedBytes) { ByteCount.human($0) },
-        ]),
+        ] + ksmCounterRows),
       FactGroup(
         title: "Memory",
         rows: [
@@ -136,6 +136,17 @@ extension FactsReport {
           FactRow("/dev/kvm", kvm.device) { $0 ? "present" : "absent" },
           FactRow("module", kvm.module) { $0 },
           FactRow("module loaded", kvm.moduleLoaded, describe: Self.yesNo),
+          FactRow("nested", facts.validate.nested.enabled, describe: Self.yesNo),
+        ]),
+      FactGroup(title: "Devices and cgroups", rows: deviceRows),
+      FactGroup(
+        title: "Secure guests",
+        rows: [
+          FactRow("CPU flags", facts.validate.secureGuests.cpuFlags) {
+            $0.isEmpty ? "none" : $0.joined(separator: " ")
+          },
+          FactRow("kvm_amd sev", facts.validate.secureGuests.sev, describe: Self.yesNo),
+          FactRow("kvm_intel tdx", facts.validate.secureGuests.tdx, describe: Self.yesNo),
         ]),
       FactGroup(
         title: "Boot loader",
@@ -147,6 +158,33 @@ extension FactsReport {
         ]),
       FactGroup(title: "Services", rows: serviceRows),
     ]
+  }
+
+  /// The counters of kernel 6.x's KSM, only those the kernel has.
+  private var ksmCounterRows: [FactRow] {
+    let counters = facts.validate.ksmCounters
+    var rows = KSMCounters.names.compactMap { name in counters.counters[name].map { FactRow(name, $0) { "\($0)" } } }
+    if let mode = counters.advisorMode { rows.append(FactRow("advisor_mode", mode) { $0 }) }
+    return rows
+  }
+
+  /// The device nodes QEMU opens, and the cgroup layout and controllers libvirt uses.
+  private var deviceRows: [FactRow] {
+    let validate = facts.validate
+    var rows = [validate.devices.kvm, validate.devices.vhostNet, validate.devices.tun, validate.devices.sev].map {
+      node in
+      FactRow(node.path, node.present) { present in
+        guard present else { return "absent" }
+        return "present" + (node.permissions.value.map { " (\($0))" } ?? "")
+      }
+    }
+    rows.append(FactRow("cgroup layout", validate.cgroups.layout) { $0 })
+    for name in CgroupFacts.required {
+      if let fact = validate.cgroups.controllers[name] {
+        rows.append(FactRow("cgroup \(name)", fact, describe: Self.yesNo))
+      }
+    }
+    return rows
   }
 
   /// Per service, its enablement at boot and whether it runs.

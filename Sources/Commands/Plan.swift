@@ -1,6 +1,7 @@
 import ArgumentParser
 import Engine
 import Foundation
+import RootFS
 
 /// `virthost plan`: shows what it would take to bring the host to the desired state.
 struct PlanCommand: ParsableCommand {
@@ -43,12 +44,23 @@ struct PlanCommand: ParsableCommand {
 
   func run() throws {
     if let hosts { return try planFleet(hosts) }
-    var engine = EngineSetup.engine(root: try options.hostRoot())
+    let root: HostRoot
+    do {
+      root = try options.hostRoot()
+    } catch {
+      if format == .json {
+        let diagnostic = Diagnostic(.error, .missingRoot, error.message)
+        print(JSONOutput.text(DiagnosticsDocument(diagnostics: [diagnostic])), terminator: "")
+      }
+      throw error
+    }
+    var engine = EngineSetup.engine(root: root)
     engine.planner.rendersFiles = rendersFiles
     let plan: Plan
     do {
       plan = try engine.plan(specText: try EngineSetup.readSpec(spec), specFile: spec)
     } catch let error as SpecError {
+      if format == .json { print(JSONOutput.text(DiagnosticsDocument(diagnostics: error.diagnostics)), terminator: "") }
       EngineSetup.printError(error.description)
       throw ExitCode.failure
     }

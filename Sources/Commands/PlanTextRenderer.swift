@@ -52,10 +52,11 @@ struct PlanTextRenderer {
     return lines.joined(separator: "\n") + "\n"
   }
 
-  /// Diagnostics, most serious first: `Warning: …` with the resource or key and the detail below.
+  /// Diagnostics, most serious first: `warning: …` (spelled as the desired state's errors and
+  /// every command's, `error: …`) with the resource or key and the detail below.
   static func diagnostics(_ diagnostics: [Diagnostic]) -> String {
     diagnostics.map { diagnostic in
-      var lines = ["\(diagnostic.severity.rawValue.capitalized): \(diagnostic.summary)"]
+      var lines = ["\(diagnostic.severity.rawValue): \(diagnostic.summary)"]
       let place = [diagnostic.address?.description, diagnostic.keyPath.map { "from \($0)" }].compactMap { $0 }
       if let location = diagnostic.location { lines[0] = "\(location): " + lines[0] }
       if !place.isEmpty { lines.append("  " + place.joined(separator: ", ")) }

@@ -14,8 +14,7 @@ struct RollbackCommand: ParsableCommand {
       let report = try engine.rollback(progress: ProgressPrinter().show)
       print("Rolled back the apply of backup \(report.backup): \(report.restored.count) steps.")
     } catch {
-      EngineSetup.printError(error.description)
-      throw ExitCode.failure
+      throw CommandFailure(error.description)
     }
   }
 }

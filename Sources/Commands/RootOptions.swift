@@ -9,15 +9,12 @@ public struct RootOptions: ParsableArguments {
 
   public init() {}
 
-  /// Refuses a root that does not exist or is not a folder, before anything is read or created.
-  public func validate() throws {
-    _ = try hostRoot()
-  }
-
-  /// The root, normalised once for the whole command.
+  /// The root, normalised once for the whole command. Every command asks for it before it
+  /// reads or writes anything under the root, so that a missing root is refused with one
+  /// error and nothing created; `virthost check` reports it with its own exit status.
   ///
   /// - Throws: a `ValidationError` naming `--root` when it does not exist or is not a folder.
-  public func hostRoot() throws -> HostRoot {
+  public func hostRoot() throws(ValidationError) -> HostRoot {
     try Self.hostRoot(root)
   }
 

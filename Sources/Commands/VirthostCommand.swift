@@ -6,7 +6,10 @@ public struct VirthostCommand: ParsableCommand {
     commandName: "virthost",
     abstract: "Turns a Linux machine into a well-tuned KVM host, declaratively.",
     version: "0.1.0",
-    subcommands: [PlanCommand.self, ApplyCommand.self, RollbackCommand.self, InitCommand.self, Facts.self, Tree.self]
+    subcommands: [
+      PlanCommand.self, ApplyCommand.self, CheckCommand.self, RollbackCommand.self, InitCommand.self, Facts.self,
+      Tree.self,
+    ]
   )
 
   public init() {}

@@ -31,27 +31,46 @@ struct Expansion {
     return result
   }
 
-  private var enablesKVM: Bool { spec.iommu == .on || spec.ksm?.enabled == true }
+  /// The keys that exist for KVM guests and cannot help a host without KVM.
+  private var kvmKeys: [String] {
+    (spec.iommu == .on ? ["iommu"] : []) + (spec.ksm?.enabled == true ? ["ksm.enabled"] : [])
+  }
 
+  /// The preconditions, on the one KVM verdict facts show (``HostProfile/kvm``): KVM provided
+  /// without the CPU flags (nested, paravirtualized) or not known is a warning for every
+  /// spec; no KVM at all is an error for each key that exists for KVM guests, and a warning
+  /// for a spec without them (ksmtuned.conf, sysctl and services still plan).
   private mutating func checkPreconditions() {
-    let severity: Diagnostic.Severity = enablesKVM ? .error : .warning
-    if profile.hardwareVirtualization == nil {
+    switch profile.kvm {
+    case .hardware: break
+    case .unknown:
       diagnostics.append(
         Diagnostic(
           .warning, .virtualizationUnknown, "cannot tell whether the CPU has hardware virtualization",
           detail: "/proc/cpuinfo under the root has no flags line."))
-    }
-    if profile.hardwareVirtualization == false {
+    case .withoutFlags:
       diagnostics.append(
         Diagnostic(
-          severity, .noHardwareVirtualization, "the CPU has no hardware virtualization (no svm or vmx flag)",
-          detail: "KVM guests cannot run here. Turn on SVM or VT-x in the firmware setup if the CPU has it."))
-    }
-    if profile.kernelLacks("CONFIG_KVM") {
-      diagnostics.append(
-        Diagnostic(
-          severity, .kernelWithoutKVM, "the kernel is built without KVM (CONFIG_KVM is not set)",
-          detail: "Boot a kernel with KVM."))
+          .warning, .noHardwareVirtualization,
+          "the CPU shows neither svm nor vmx, yet /dev/kvm exists: KVM is provided another way (nested or paravirtualized)",
+          detail: "KVM guests run; the plan goes on."))
+    case .unavailable:
+      let lacksKVM = profile.kernelLacks("CONFIG_KVM")
+      let code: Diagnostic.Code = lacksKVM ? .kernelWithoutKVM : .noHardwareVirtualization
+      let summary =
+        lacksKVM
+        ? "the kernel is built without KVM (CONFIG_KVM is not set)"
+        : "the CPU has no hardware virtualization (no svm or vmx flag)"
+      let detail =
+        lacksKVM
+        ? "Boot a kernel with KVM."
+        : "KVM guests cannot run here. Turn on SVM or VT-x in the firmware setup if the CPU has it."
+      if kvmKeys.isEmpty {
+        diagnostics.append(Diagnostic(.warning, code, summary, detail: detail))
+      }
+      for key in kvmKeys {
+        diagnostics.append(Diagnostic(.error, code, summary, detail: detail, keyPath: key))
+      }
     }
     if spec.ksm?.enabled == true, profile.kernelLacks("CONFIG_KSM") {
       diagnostics.append(

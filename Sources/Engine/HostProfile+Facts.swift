@@ -10,16 +10,17 @@ extension HostProfile {
   /// ``HostFacts/gather(root:)``, which the providers read themselves (the boot
   /// loader would otherwise be parsed by Augeas twice per plan).
   public static func read(root: HostRoot) -> HostProfile {
-    HostProfile(cpu: CPUFacts(root: root), kernel: KernelFacts(root: root))
+    let cpu = CPUFacts(root: root)
+    return HostProfile(cpu: cpu, kernel: KernelFacts(root: root), kvm: KVMFacts(root, cpu: cpu))
   }
 
   /// The profile made of `facts`.
   public init(facts: HostFacts) {
-    self.init(cpu: facts.cpu, kernel: facts.kernel)
+    self.init(cpu: facts.cpu, kernel: facts.kernel, kvm: facts.kvm)
   }
 
-  /// The profile made of the processors' and the running kernel's facts.
-  public init(cpu: CPUFacts, kernel: KernelFacts) {
+  /// The profile made of the processors', the running kernel's and KVM's facts.
+  public init(cpu: CPUFacts, kernel: KernelFacts, kvm: KVMFacts? = nil) {
     let vendor: Vendor =
       switch cpu.vendor.value {
       case .amd?: .amd
@@ -37,6 +38,6 @@ extension HostProfile {
     self.init(
       vendor: vendor, hardwareVirtualization: cpu.hardwareVirtualization.value,
       numaNodes: cpu.numaNodes.value ?? 1, kernelConfig: config,
-      runningCommandLine: kernel.cmdline.value?.joined(separator: " "))
+      runningCommandLine: kernel.cmdline.value?.joined(separator: " "), kvmDevice: kvm?.device.value)
   }
 }

@@ -1,3 +1,5 @@
+import HostFacts
+
 /// What the engine needs to know about the host to plan: the facts behind its
 /// preconditions and its choices (which IOMMU argument, whether KSM can merge across nodes).
 ///
@@ -26,17 +28,27 @@ public struct HostProfile: Sendable, Equatable, Codable {
   public var kernelConfig: [String: String]?
   /// The running kernel's command line, or `nil` when unknown.
   public var runningCommandLine: String?
+  /// Whether `/dev/kvm` exists; `nil` when the root has no `/dev` to tell (kept out of the
+  /// saved digest then, so that plans saved before it existed stay valid).
+  public var kvmDevice: Bool?
+
+  /// Whether KVM guests can run here, judged as `virthost facts` judges it.
+  public var kvm: KVMAvailability {
+    let flag: String? = hardwareVirtualization.map { $0 ? "svm or vmx" : "" }
+    return KVMAvailability.judge(flag: flag, device: kvmDevice, kernelLacksKVM: kernelLacks("CONFIG_KVM"))
+  }
 
   /// Creates a profile.
   public init(
     vendor: Vendor, hardwareVirtualization: Bool?, numaNodes: Int, kernelConfig: [String: String]?,
-    runningCommandLine: String?
+    runningCommandLine: String?, kvmDevice: Bool? = nil
   ) {
     self.vendor = vendor
     self.hardwareVirtualization = hardwareVirtualization
     self.numaNodes = numaNodes
     self.kernelConfig = kernelConfig
     self.runningCommandLine = runningCommandLine
+    self.kvmDevice = kvmDevice
   }
 
   /// The configuration options whose values are kept.

@@ -52,6 +52,16 @@ public struct ConfigFileError: Error, Sendable, Equatable, CustomStringConvertib
     self.init(file: file, line: problem.line, column: problem.character.map { $0 + 1 }, message: message)
   }
 
+  /// When `text`, the file's text, has CRLF (DOS) line ends: the error placed at the first
+  /// line that ends in CR, whatever line the lens stopped at, with a hint; `false` otherwise.
+  mutating func placeAtCRLF(in text: String) -> Bool {
+    guard let (line, column) = TextBytes.firstCRLF(text.utf8) else { return false }
+    self.line = line
+    self.column = column
+    message += ": the file has CRLF (DOS) line endings; convert it to LF"
+    return true
+  }
+
   private static func message(of problem: FileProblem) -> String {
     var text = problem.kind == "parse_failed" ? "cannot be parsed" : "cannot be written (\(problem.kind))"
     if let message = problem.message { text += ": \(message)" }

@@ -26,6 +26,9 @@ public struct CPUFacts: Sendable, Codable, Equatable {
   public var hardwareVirtualization: Fact<Bool>
   /// Whether the CPU runs 64-bit code: the `lm` (long mode) flag.
   public var longMode: Fact<Bool>
+  /// Every flag any processor shows on a `flags` (x86) or `Features` (Arm) line, sorted, as
+  /// `virt-host-validate` reads them; unknown without such a line.
+  public var flags: Fact<[String]>
   /// The number of logical processors (`processor` entries).
   public var count: Fact<Int>
   /// The number of NUMA nodes (`node<N>` folders in `/sys/devices/system/node`).
@@ -37,6 +40,7 @@ public struct CPUFacts: Sendable, Codable, Equatable {
     case model
     case hardwareVirtualization = "hardware_virtualization"
     case longMode = "long_mode"
+    case flags
     case count
     case numaNodes = "numa_nodes"
   }
@@ -55,6 +59,7 @@ public struct CPUFacts: Sendable, Codable, Equatable {
       model = .unknown(reason, source: Self.cpuinfo)
       hardwareVirtualization = .unknown(reason, source: Self.cpuinfo)
       longMode = .unknown(reason, source: Self.cpuinfo)
+      flags = .unknown(reason, source: Self.cpuinfo)
       count = .unknown(reason, source: Self.cpuinfo)
     case .success(let text):
       let fields = CPUInfo(text)
@@ -62,7 +67,8 @@ public struct CPUFacts: Sendable, Codable, Equatable {
       vendorID = .known(id, source: Self.cpuinfo)
       vendor = .known(Self.vendor(of: id), source: Self.cpuinfo)
       model = .known(fields.first("model name") ?? "", source: Self.cpuinfo)
-      if let flags = fields.first("flags").map({ Set($0.split(separator: " ").map(String.init)) }) {
+      // svm, vmx and lm are x86 flags: an Arm CPU's Features line does not judge them.
+      if let flags = fields.flags(lines: ["flags"]) {
         hardwareVirtualization = .known(flags.contains("svm") || flags.contains("vmx"), source: Self.cpuinfo)
         longMode = .known(flags.contains("lm"), source: Self.cpuinfo)
       } else {
@@ -70,6 +76,9 @@ public struct CPUFacts: Sendable, Codable, Equatable {
         hardwareVirtualization = .unknown(reason, source: Self.cpuinfo)
         longMode = .unknown(reason, source: Self.cpuinfo)
       }
+      flags =
+        fields.flags(lines: ["flags", "Features"]).map { .known($0.sorted(), source: Self.cpuinfo) }
+        ?? .unknown("\(Self.cpuinfo) has no flags line", source: Self.cpuinfo)
       count = .known(fields.count("processor"), source: Self.cpuinfo)
     }
     switch root.factEntries(Self.nodes) {
@@ -79,6 +88,18 @@ public struct CPUFacts: Sendable, Codable, Equatable {
       let nodes = names.filter { $0.hasPrefix("node") && $0.dropFirst(4).allSatisfy(\.isNumber) && $0.count > 4 }
       numaNodes = .known(nodes.count, source: Self.nodes)
     }
+  }
+
+  /// Whether the CPU shows `flag`; `nil` when the flags are unknown.
+  public func has(_ flag: String) -> Bool? { flags.value.map { $0.contains(flag) } }
+
+  /// The maker as the IOMMU and secure-guest checks need it: by flag first (`vmx` Intel, `svm`
+  /// AMD, as `virt-host-validate` decides), else by `vendor_id`, so that a CPU whose
+  /// virtualization is off in the BIOS still gets its maker's advice.
+  public var iommuVendor: Vendor {
+    if has("vmx") == true { return .intel }
+    if has("svm") == true { return .amd }
+    return vendor.value ?? .unknown
   }
 
   static func vendor(of id: String) -> Vendor {
@@ -102,6 +123,13 @@ private struct CPUInfo {
   }
 
   func first(_ key: String) -> String? { pairs.first { $0.key == key }?.value }
+
+  /// The flags of every line named one of `lines`, all processors together; `nil` without one.
+  func flags(lines names: Set<String>) -> Set<String>? {
+    let lines = pairs.filter { names.contains($0.key) }
+    guard !lines.isEmpty else { return nil }
+    return Set(lines.flatMap { $0.value.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init) })
+  }
 
   /// `text` without the spaces and tabs around it.
   private static func trimmed(_ text: Substring) -> String {

@@ -1,43 +1,53 @@
 extension HostFacts {
-  /// The readiness checks of these facts, always the same names in the same order:
-  /// `hardware virtualization`, `64-bit CPU`, `/dev/kvm`, `IOMMU in firmware`,
-  /// `IOMMU in kernel build`, `IOMMU enabled by kernel`, `reboot pending`,
+  /// The readiness checks of these facts, always the same names in the same order, those of
+  /// `virt-host-validate qemu` where it has them: `hardware virtualization`, `64-bit CPU`,
+  /// `/dev/kvm`, `/dev/kvm access`, `/dev/vhost-net`, `/dev/net/tun`, the six
+  /// `cgroup <name> controller`, `IOMMU in firmware`, `IOMMU in kernel build`,
+  /// `IOMMU enabled by kernel`, `secure guests`, `nested virtualization`, `reboot pending`,
   /// `KSM in kernel build`, `KSM running`, `KSM services at boot`.
   ///
-  /// Only a host that cannot run KVM guests fails (no hardware virtualization, no
-  /// `/dev/kvm`); what KVM can do without (IOMMU, KSM) warns; a fact that is unknown
+  /// Only what stops KVM guests fails (no KVM, `/dev/kvm` not openable, no `/dev/net/tun`);
+  /// what KVM can do without (IOMMU, KSM, cgroups) warns; a fact that is unknown
   /// warns with the reason and no hint.
   public var checks: [ReadinessCheck] {
     [
-      hardwareVirtualizationCheck, longModeCheck, deviceCheck, firmwareIOMMUCheck, kernelIOMMUBuildCheck,
-      kernelIOMMUCheck, rebootCheck, ksmBuildCheck, ksmRunningCheck, ksmServicesCheck,
+      hardwareVirtualizationCheck, longModeCheck, deviceCheck, validate.kvmAccessCheck, validate.vhostNetCheck,
+      validate.tunCheck,
+    ] + CgroupFacts.required.map(validate.cgroupCheck) + [
+      validate.firmwareIOMMUCheck, kernelIOMMUBuildCheck, kernelIOMMUCheck, validate.secureGuestsCheck,
+      validate.nestedCheck, rebootCheck, ksmBuildCheck, ksmRunningCheck, ksmServicesCheck,
     ]
   }
 
-  private var vendor: VendorTerms { VendorTerms(cpu.vendor.value ?? .unknown) }
+  private var vendor: VendorTerms { VendorTerms(cpu.iommuVendor) }
 
   private func cannotTell<T>(_ name: String, _ fact: Fact<T>) -> ReadinessCheck {
-    ReadinessCheck(name: name, level: .warn, message: "cannot tell: \(fact.unknown ?? "unknown")")
+    ReadinessCheck.cannotTell(name, fact)
   }
 
+  /// ``kvmAvailability`` in words.
   private var hardwareVirtualizationCheck: ReadinessCheck {
     let name = "hardware virtualization"
-    switch cpu.hardwareVirtualization.value {
-    case true?:
+    switch kvmAvailability {
+    case .hardware:
       return ReadinessCheck(name: name, level: .pass, message: "the CPU has \(vendor.virtualization)")
-    case false? where kvm.device.value == true:
+    case .withoutFlags:
       return ReadinessCheck(
         name: name, level: .warn,
         message: "the CPU shows neither svm nor vmx, yet /dev/kvm exists: KVM is provided another way "
           + "(nested or paravirtualized)",
         hint: "on bare metal, enable \(vendor.biosVirtualization) in the BIOS setup; in a virtual machine, "
           + "ask for nested virtualization")
-    case false?:
+    case .unavailable where cpu.hardwareVirtualization.value == true:
+      return ReadinessCheck(
+        name: name, level: .fail, message: "the kernel is built without KVM (CONFIG_KVM is not set)",
+        hint: "boot a kernel built with CONFIG_KVM")
+    case .unavailable:
       return ReadinessCheck(
         name: name, level: .fail,
         message: "the CPU does not show \(vendor.virtualization): switched off in the BIOS or not supported",
         hint: "enable \(vendor.biosVirtualization) in the BIOS setup")
-    case nil:
+    case .unknown:
       return cannotTell(name, cpu.hardwareVirtualization)
     }
   }
@@ -69,20 +79,6 @@ extension HostFacts {
     }
   }
 
-  private var firmwareIOMMUCheck: ReadinessCheck {
-    let name = "IOMMU in firmware"
-    guard let tables = iommu.firmwareTables.value else { return cannotTell(name, iommu.firmwareTables) }
-    let found = tables.filter { vendor.tables.contains($0) }
-    if let table = found.first {
-      return ReadinessCheck(
-        name: name, level: .pass, message: "the firmware announces \(vendor.iommu) (ACPI table \(table))")
-    }
-    return ReadinessCheck(
-      name: name, level: .warn,
-      message: "the firmware announces no \(vendor.iommu) (no ACPI \(vendor.tables.joined(separator: " or ")) table)",
-      hint: "enable \(vendor.biosIOMMU) in the BIOS setup if guests need PCI passthrough")
-  }
-
   private var kernelIOMMUBuildCheck: ReadinessCheck {
     let name = "IOMMU in kernel build"
     let facts = vendor.iommuOptions.map { kernel.config($0) }
@@ -104,7 +100,7 @@ extension HostFacts {
       return ReadinessCheck(name: name, level: .pass, message: "the kernel runs the IOMMU\(mode)")
     case false?:
       var message = "the kernel does not run the IOMMU"
-      if iommu.active.source == IOMMUFacts.bootLogPath, let words = iommu.bootLog.value?.first(where: isIOMMUOffLine) {
+      if iommu.active.source == iommu.bootLog.source, let words = iommu.bootLog.value?.first(where: isIOMMUOffLine) {
         message += ": the boot log says \"\(words)\""
       }
       let onCommandLine = vendor.iommuArguments.filter { kernel.cmdline.value?.contains($0) == true }
@@ -213,7 +209,11 @@ extension HostFacts {
     let name = "KSM running"
     switch ksm.run.value {
     case 1?:
-      let saved = ksm.savedBytes.value.map { ": it saves \(ByteCount.human($0))" } ?? ""
+      // The kernel's own count of what merging saves (general_profit, 6.1 and later) where it has one.
+      let profit = validate.ksmCounters.profitBytes?.value
+      let saved =
+        profit.map { ": it saves \(ByteCount.human($0)) (general_profit)" }
+        ?? ksm.savedBytes.value.map { ": it saves \(ByteCount.human($0))" } ?? ""
       return ReadinessCheck(name: name, level: .pass, message: "KSM is running\(saved)")
     case 0? where runningTuner != nil:
       return ReadinessCheck(

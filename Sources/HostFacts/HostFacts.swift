@@ -3,11 +3,12 @@ import RootFS
 /// Everything virthost reads about a host before it changes anything, each value with
 /// its source.
 ///
-/// `gather(root:)` reads `/proc`, `/sys`, `/boot`, `/var/log/dmesg`, the boot loader's
+/// `gather(root:)` reads `/proc`, `/sys`, `/boot`, `/dev`, `/var/log/dmesg`, the boot loader's
 /// configuration and the services' enablement under a root (the live `/`, an offline
-/// image or a fixture tree), read-only. It never throws and
+/// image or a fixture tree), read-only; on the live root without `/var/log/dmesg`, the
+/// kernel's ring buffer (``KernelRingBuffer``). It never throws and
 /// never guesses: a source that is missing or unreadable makes its facts unknown, with
-/// the reason. It is not a monitor: it reads once, and reads no live kernel log.
+/// the reason. It is not a monitor: it reads once.
 public struct HostFacts: Sendable, Codable, Equatable {
   /// The processors.
   public var cpu: CPUFacts
@@ -25,15 +26,87 @@ public struct HostFacts: Sendable, Codable, Equatable {
   public var boot: BootFacts
   /// The KSM services.
   public var services: ServicesFacts
+  /// The facts behind `virt-host-validate qemu`'s checks and beyond: device nodes, cgroups,
+  /// firmware IOMMU tables, secure guests, nested virtualization, newer KSM counters. Its
+  /// `cpu` is ``cpu``; in JSON its other members stand beside the facts above.
+  public var validate: ValidateFacts
+
+  /// Whether KVM guests can run here: the verdict facts, plan and apply share.
+  public var kvmAvailability: KVMAvailability { KVMAvailability(cpu: cpu, kvm: kvm, kernel: kernel) }
+
+  /// Creates the facts from their parts.
+  public init(
+    cpu: CPUFacts, kernel: KernelFacts, iommu: IOMMUFacts, ksm: KSMFacts, memory: MemoryFacts, kvm: KVMFacts,
+    boot: BootFacts, services: ServicesFacts, validate: ValidateFacts
+  ) {
+    self.cpu = cpu
+    self.kernel = kernel
+    self.iommu = iommu
+    self.ksm = ksm
+    self.memory = memory
+    self.kvm = kvm
+    self.boot = boot
+    self.services = services
+    self.validate = validate
+  }
+
+  private enum CodingKeys: String, CodingKey {
+    case cpu, kernel, iommu, ksm, memory, kvm, boot, services, devices, cgroups
+    case firmwareIOMMU = "firmware_iommu"
+    case secureGuests = "secure_guests"
+    case nested
+    case ksmCounters = "ksm_counters"
+  }
+
+  /// Decodes the facts; the validation facts are read back from the keys beside them.
+  public init(from decoder: any Decoder) throws {
+    let container = try decoder.container(keyedBy: CodingKeys.self)
+    cpu = try container.decode(CPUFacts.self, forKey: .cpu)
+    kernel = try container.decode(KernelFacts.self, forKey: .kernel)
+    iommu = try container.decode(IOMMUFacts.self, forKey: .iommu)
+    ksm = try container.decode(KSMFacts.self, forKey: .ksm)
+    memory = try container.decode(MemoryFacts.self, forKey: .memory)
+    kvm = try container.decode(KVMFacts.self, forKey: .kvm)
+    boot = try container.decode(BootFacts.self, forKey: .boot)
+    services = try container.decode(ServicesFacts.self, forKey: .services)
+    validate = ValidateFacts(
+      cpu: cpu, devices: try container.decode(DeviceNodeFacts.self, forKey: .devices),
+      cgroups: try container.decode(CgroupFacts.self, forKey: .cgroups),
+      firmwareIOMMU: try container.decode(FirmwareIOMMUFacts.self, forKey: .firmwareIOMMU),
+      secureGuests: try container.decode(SecureGuestFacts.self, forKey: .secureGuests),
+      nested: try container.decode(NestedFacts.self, forKey: .nested),
+      ksmCounters: try container.decode(KSMCounters.self, forKey: .ksmCounters))
+  }
+
+  /// Encodes the facts, the validation facts beside the others (their CPU is ``cpu``).
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.container(keyedBy: CodingKeys.self)
+    try container.encode(cpu, forKey: .cpu)
+    try container.encode(kernel, forKey: .kernel)
+    try container.encode(iommu, forKey: .iommu)
+    try container.encode(ksm, forKey: .ksm)
+    try container.encode(memory, forKey: .memory)
+    try container.encode(kvm, forKey: .kvm)
+    try container.encode(boot, forKey: .boot)
+    try container.encode(services, forKey: .services)
+    try container.encode(validate.devices, forKey: .devices)
+    try container.encode(validate.cgroups, forKey: .cgroups)
+    try container.encode(validate.firmwareIOMMU, forKey: .firmwareIOMMU)
+    try container.encode(validate.secureGuests, forKey: .secureGuests)
+    try container.encode(validate.nested, forKey: .nested)
+    try container.encode(validate.ksmCounters, forKey: .ksmCounters)
+  }
 
   /// Reads the facts of the host whose root directory is `root` (`/` for this machine).
   public static func gather(root: HostRoot) -> HostFacts {
     let cpu = CPUFacts(root: root)
     let memory = MemoryFacts(root, cpu: cpu)
     let kernel = KernelFacts(root: root)
+    let validate = ValidateFacts.gather(root, cpu: cpu)
     return HostFacts(
       cpu: cpu, kernel: kernel, iommu: IOMMUFacts(root), ksm: KSMFacts(root, pageSize: memory.pageSizeBytes),
-      memory: memory, kvm: KVMFacts(root, cpu: cpu), boot: BootFacts(root: root.path, cmdline: kernel.cmdline),
-      services: ServicesFacts(root: root.path, isLive: root.isLive))
+      memory: memory, kvm: KVMFacts(root, cpu: cpu, devices: validate.devices),
+      boot: BootFacts(root: root.path, cmdline: kernel.cmdline),
+      services: ServicesFacts(root: root.path, isLive: root.isLive), validate: validate)
   }
 }

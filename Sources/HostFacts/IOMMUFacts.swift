@@ -15,7 +15,8 @@ public struct IOMMUFacts: Sendable, Codable, Equatable {
   /// boot log's words decide (`AMD-Vi: Enabling IOMMU`, `DMAR: IOMMU enabled` against
   /// `AMD-Vi disabled by default`); unknown when neither tells.
   public var active: Fact<Bool>
-  /// The boot log's lines about the IOMMU (those naming `AMD-Vi`, `DMAR`, `IOMMU`, `Intel-IOMMU`
+  /// The boot log (``KernelRingBuffer/bootLog(_:)``: `/var/log/dmesg`, else the live ring
+  /// buffer)'s lines about the IOMMU (those naming `AMD-Vi`, `DMAR`, `IOMMU`, `Intel-IOMMU`
   /// or starting `iommu:`), verbatim and in order, command-line echoes left out.
   public var bootLog: Fact<[String]>
   /// Whether the boot log shows the IOMMU in passthrough mode (`Initialized for Passthrough
@@ -32,9 +33,6 @@ public struct IOMMUFacts: Sendable, Codable, Equatable {
   static let tablesFolder = "/sys/firmware/acpi/tables"
   static let classFolder = "/sys/class/iommu"
   static let groupsFolder = "/sys/kernel/iommu_groups"
-  /// The boot log virthost reads: the kernel messages of the current boot, as CentOS and
-  /// RHEL save them at start-up. The live kernel buffer (`dmesg`, `/dev/kmsg`) is not read.
-  static let bootLogPath = "/var/log/dmesg"
 
   init(_ root: HostRoot) {
     switch root.factEntries(Self.tablesFolder) {
@@ -42,17 +40,16 @@ public struct IOMMUFacts: Sendable, Codable, Equatable {
     case .success(let names):
       firmwareTables = .known(Self.tables.filter { names.contains($0) }, source: Self.tablesFolder)
     }
-    switch root.factText(Self.bootLogPath) {
-    case .failure(let problem):
-      bootLog = .unknown(problem.factReason, source: Self.bootLogPath)
-      passthrough = .unknown(problem.factReason, source: Self.bootLogPath)
-    case .success(let text):
-      let lines = text.split(separator: "\n").map { String($0.reversed().drop { $0.isWhitespace }.reversed()) }
-        .filter(Self.isAboutIOMMU)
-      bootLog = .known(lines, source: Self.bootLogPath)
+    let log = KernelRingBuffer.bootLog(root)
+    if let all = log.value {
+      let lines = all.map { String($0.reversed().drop { $0.isWhitespace }.reversed()) }.filter(Self.isAboutIOMMU)
+      bootLog = .known(lines, source: log.source)
       passthrough = .known(
         lines.contains { $0.lowercased().contains("passthrough") || $0.lowercased().contains("pass through") },
-        source: Self.bootLogPath)
+        source: log.source)
+    } else {
+      bootLog = .unknown(log.unknown ?? "", source: log.source)
+      passthrough = .unknown(log.unknown ?? "", source: log.source)
     }
     active = Self.active(root, bootLog: bootLog)
   }
@@ -80,11 +77,11 @@ public struct IOMMUFacts: Sendable, Codable, Equatable {
     ]
     let off = ["AMD-Vi disabled by default", "DMAR: IOMMU disabled", "Intel-IOMMU: disabled"]
     if lines.contains(where: { line in on.contains { line.contains($0) } }) {
-      return .known(true, source: bootLogPath)
+      return .known(true, source: bootLog.source)
     }
     if lines.contains(where: { line in off.contains { line.contains($0) } }) {
-      return .known(false, source: bootLogPath)
+      return .known(false, source: bootLog.source)
     }
-    return .unknown("\(missing), and \(bootLogPath) does not say", source: bootLogPath)
+    return .unknown("\(missing), and \(bootLog.source) does not say", source: bootLog.source)
   }
 }

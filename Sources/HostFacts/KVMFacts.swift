@@ -21,16 +21,19 @@ public struct KVMFacts: Sendable, Codable, Equatable {
   static let devicePath = "/dev/kvm"
   static let modules = "/proc/modules"
 
-  init(_ root: HostRoot, cpu: CPUFacts) {
-    switch root.status(Self.devicePath)?.kind {
-    case .characterDevice?, .regular?: device = .known(true, source: Self.devicePath)
-    case .directory?, .symbolicLink?, .blockDevice?, .other?:
-      device = .unknown("\(Self.devicePath) is neither a device nor a file", source: Self.devicePath)
-    case nil:
+  /// Reads `/dev/kvm` and the vendor's module of the host at `root` whose processors `cpu`
+  /// describes; `/dev/kvm` as `devices` found it (the one reader of device nodes), read now
+  /// when not given.
+  public init(_ root: HostRoot, cpu: CPUFacts, devices: DeviceNodeFacts? = nil) {
+    let node = (devices ?? DeviceNodeFacts(root, as: .caller)).kvm
+    switch node.present.value {
+    case nil: device = .unknown(node.present.unknown ?? "", source: Self.devicePath)
+    case false?: device = .known(false, source: Self.devicePath)
+    case true?:
       device =
-        root.isDirectory("/dev")
-        ? .known(false, source: Self.devicePath)
-        : .unknown("/dev not found (an offline image has no devices)", source: Self.devicePath)
+        ["character device", "regular file"].contains(node.kind.value ?? "")
+        ? .known(true, source: Self.devicePath)
+        : .unknown("\(Self.devicePath) is neither a device nor a file", source: Self.devicePath)
     }
     module = cpu.vendor.map { vendor in
       switch vendor {

@@ -28,6 +28,11 @@ public struct ReadinessCheck: Sendable, Codable, Equatable {
     self.hint = hint
   }
 
+  /// The warning for a check whose fact is unknown: `cannot tell: <reason>`, no hint.
+  static func cannotTell<T>(_ name: String, _ fact: Fact<T>) -> ReadinessCheck {
+    ReadinessCheck(name: name, level: .warn, message: "cannot tell: \(fact.unknown ?? "unknown")")
+  }
+
   private enum CodingKeys: String, CodingKey {
     case name, level, message, hint
   }

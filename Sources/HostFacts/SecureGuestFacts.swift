@@ -30,7 +30,7 @@ public struct SecureGuestFacts: Sendable, Codable, Equatable {
   static let amdParameters = "/sys/module/kvm_amd/parameters"
   static let tdxParameter = "/sys/module/kvm_intel/parameters/tdx"
 
-  init(_ root: HostRoot, cpu: CPUFlagsFacts, devices: DeviceNodeFacts) {
+  init(_ root: HostRoot, cpu: CPUFacts, devices: DeviceNodeFacts) {
     cpuFlags = cpu.flags.map { flags in Self.flagNames.filter { flags.contains($0) } }
     sev = root.switchFact("\(Self.amdParameters)/sev")
     sevES = root.switchFact("\(Self.amdParameters)/sev_es")

@@ -14,14 +14,10 @@ extension ValidateFacts {
       + [firmwareIOMMUCheck, secureGuestsCheck, nestedCheck]
   }
 
-  private func cannotTell<T>(_ name: String, _ fact: Fact<T>) -> ReadinessCheck {
-    ReadinessCheck(name: name, level: .warn, message: "cannot tell: \(fact.unknown ?? "unknown")")
-  }
-
-  private var kvmAccessCheck: ReadinessCheck {
+  var kvmAccessCheck: ReadinessCheck {
     let name = "/dev/kvm access"
     let node = devices.kvm
-    guard let present = node.present.value else { return cannotTell(name, node.present) }
+    guard let present = node.present.value else { return ReadinessCheck.cannotTell(name, node.present) }
     guard present else {
       return ReadinessCheck(
         name: name, level: .warn, message: "cannot tell: /dev/kvm does not exist (see the /dev/kvm check)")
@@ -39,11 +35,11 @@ extension ValidateFacts {
       return ReadinessCheck(
         name: name, level: .fail, message: "/dev/kvm\(permissions) is not readable and writable by the caller",
         hint: "add the user that runs QEMU to the group of /dev/kvm (usually kvm), or make it mode 0666 as udev does")
-    case nil: return cannotTell(name, node.accessible)
+    case nil: return ReadinessCheck.cannotTell(name, node.accessible)
     }
   }
 
-  private var vhostNetCheck: ReadinessCheck {
+  var vhostNetCheck: ReadinessCheck {
     let name = "/dev/vhost-net"
     switch devices.vhostNet.present.value {
     case true?: return ReadinessCheck(name: name, level: .pass, message: "/dev/vhost-net exists")
@@ -52,11 +48,11 @@ extension ValidateFacts {
         name: name, level: .warn,
         message: "/dev/vhost-net does not exist: virtio networking runs in QEMU, more slowly",
         hint: "load the vhost_net module: modprobe vhost_net, and list it in /etc/modules-load.d/ to load it at boot")
-    case nil: return cannotTell(name, devices.vhostNet.present)
+    case nil: return ReadinessCheck.cannotTell(name, devices.vhostNet.present)
     }
   }
 
-  private var tunCheck: ReadinessCheck {
+  var tunCheck: ReadinessCheck {
     let name = "/dev/net/tun"
     switch devices.tun.present.value {
     case true?: return ReadinessCheck(name: name, level: .pass, message: "/dev/net/tun exists")
@@ -65,7 +61,7 @@ extension ValidateFacts {
         name: name, level: .fail,
         message: "/dev/net/tun does not exist: guests cannot have TAP network devices",
         hint: "load the tun module: modprobe tun, and list it in /etc/modules-load.d/ to load it at boot")
-    case nil: return cannotTell(name, devices.tun.present)
+    case nil: return ReadinessCheck.cannotTell(name, devices.tun.present)
     }
   }
 
@@ -75,7 +71,7 @@ extension ValidateFacts {
     "memory": "CONFIG_MEMCG", "devices": "CONFIG_CGROUP_DEVICE", "blkio": "CONFIG_BLK_CGROUP",
   ]
 
-  private func cgroupCheck(_ controller: String) -> ReadinessCheck {
+  func cgroupCheck(_ controller: String) -> ReadinessCheck {
     let name = "cgroup \(controller) controller"
     guard let fact = cgroups.controllers[controller] else {
       return ReadinessCheck(name: name, level: .warn, message: "cannot tell: not read")
@@ -96,35 +92,35 @@ extension ValidateFacts {
         name: name, level: .warn,
         message: "no \(controller) controller (cgroup layout: \(layout)): libvirt cannot limit guests' \(controller)",
         hint: hint)
-    case nil: return cannotTell(name, fact)
+    case nil: return ReadinessCheck.cannotTell(name, fact)
     }
   }
 
-  private var firmwareIOMMUCheck: ReadinessCheck {
+  var firmwareIOMMUCheck: ReadinessCheck {
     let name = "IOMMU in firmware"
-    guard let tables = firmwareIOMMU.tables.value else { return cannotTell(name, firmwareIOMMU.tables) }
+    guard let tables = firmwareIOMMU.tables.value else { return ReadinessCheck.cannotTell(name, firmwareIOMMU.tables) }
     let hint = "if guests need PCI passthrough, enable %@ in the BIOS setup"
-    switch cpu.vendor {
+    switch cpu.iommuVendor {
     case .intel where tables.contains("DMAR"), .amd where tables.contains("IVRS"):
-      let (table, iommu) = cpu.vendor == .intel ? ("DMAR", "VT-d") : ("IVRS", "AMD-Vi")
+      let (table, iommu) = cpu.iommuVendor == .intel ? ("DMAR", "VT-d") : ("IVRS", "AMD-Vi")
       return ReadinessCheck(name: name, level: .pass, message: "the firmware announces \(iommu) (ACPI table \(table))")
     case .intel, .amd:
       let (table, iommu, setting) =
-        cpu.vendor == .intel ? ("DMAR", "VT-d", "VT-d") : ("IVRS", "AMD-Vi", "the IOMMU (AMD-Vi)")
+        cpu.iommuVendor == .intel ? ("DMAR", "VT-d", "VT-d") : ("IVRS", "AMD-Vi", "the IOMMU (AMD-Vi)")
       return ReadinessCheck(
         name: name, level: .warn,
         message: "no ACPI \(table) table: \(iommu) is off in the BIOS or not supported by this platform",
         hint: hint.replacingPlaceholder(with: setting))
-    case .other where tables.contains("IORT"):
+    case .unknown where tables.contains("IORT"):
       switch firmwareIOMMU.iortHasSMMU.value {
       case true?: return ReadinessCheck(name: name, level: .pass, message: "the firmware announces an SMMU (ACPI IORT)")
       case false?:
         return ReadinessCheck(
           name: name, level: .warn, message: "the ACPI IORT table describes no SMMU",
           hint: hint.replacingPlaceholder(with: "the SMMU"))
-      case nil: return cannotTell(name, firmwareIOMMU.iortHasSMMU)
+      case nil: return ReadinessCheck.cannotTell(name, firmwareIOMMU.iortHasSMMU)
       }
-    case .other:
+    case .unknown:
       return ReadinessCheck(
         name: name, level: .warn,
         message: "cannot tell: the CPU is neither Intel nor AMD (vendor_id \"\(cpu.vendorID.value ?? "unknown")\") "
@@ -132,7 +128,7 @@ extension ValidateFacts {
     }
   }
 
-  private var secureGuestsCheck: ReadinessCheck {
+  var secureGuestsCheck: ReadinessCheck {
     let name = "secure guests"
     let flags = secureGuests.cpuFlags.value ?? []
     if flags.contains("sev") {
@@ -151,7 +147,7 @@ extension ValidateFacts {
           hint: "use a kernel whose kvm_intel supports TDX (Linux 6.16 or later) and load kvm_intel")
       }
     }
-    if secureGuests.cpuFlags.value == nil { return cannotTell(name, secureGuests.cpuFlags) }
+    if secureGuests.cpuFlags.value == nil { return ReadinessCheck.cannotTell(name, secureGuests.cpuFlags) }
     return ReadinessCheck(
       name: name, level: .warn,
       message: "no secure-guest technology: the CPU shows no sev flag and the kernel reports no Intel TDX",
@@ -194,9 +190,9 @@ extension ValidateFacts {
     }
   }
 
-  private var nestedCheck: ReadinessCheck {
+  var nestedCheck: ReadinessCheck {
     let name = "nested virtualization"
-    guard let module = nested.module.value else { return cannotTell(name, nested.module) }
+    guard let module = nested.module.value else { return ReadinessCheck.cannotTell(name, nested.module) }
     switch nested.enabled.value {
     case true?:
       return ReadinessCheck(name: name, level: .pass, message: "\(module) lets guests run hypervisors (nested = Y)")
@@ -205,7 +201,7 @@ extension ValidateFacts {
         name: name, level: .warn, message: "\(module) runs with nested = N: guests cannot run hypervisors",
         hint: "only if guests run hypervisors: options \(module) nested=1 in /etc/modprobe.d/kvm.conf, "
           + "then reload \(module) with no guest running")
-    case nil: return cannotTell(name, nested.enabled)
+    case nil: return ReadinessCheck.cannotTell(name, nested.enabled)
     }
   }
 }

@@ -11,8 +11,8 @@ import RootFS
 /// (``HostFacts`` reads the CPU vendor, kernel, IOMMU boot log, KSM, memory, boot loader and
 /// services), and not a monitor: it reads once.
 public struct ValidateFacts: Sendable, Codable, Equatable {
-  /// The CPU's `vendor_id` and flags.
-  public var cpu: CPUFlagsFacts
+  /// The CPU's `vendor_id` and flags (the one reader of `/proc/cpuinfo`, ``CPUFacts``).
+  public var cpu: CPUFacts
   /// `/dev/kvm`, `/dev/vhost-net`, `/dev/net/tun`, `/dev/sev`.
   public var devices: DeviceNodeFacts
   /// The cgroup controllers libvirt needs, v1 or v2.
@@ -37,74 +37,17 @@ public struct ValidateFacts: Sendable, Codable, Equatable {
   /// Reads the facts of the host at `root`; whether a device node may be opened is judged for
   /// `credentials` (on the live root, by `access(2)` for this process instead). Never throws.
   public static func gather(_ root: HostRoot, as credentials: Credentials = .caller) -> ValidateFacts {
-    let cpu = CPUFlagsFacts(root)
+    gather(root, cpu: CPUFacts(root: root), as: credentials)
+  }
+
+  /// Reads the facts of the host at `root` whose processors `cpu` describes.
+  public static func gather(_ root: HostRoot, cpu: CPUFacts, as credentials: Credentials = .caller) -> ValidateFacts {
     let devices = DeviceNodeFacts(root, as: credentials)
     return ValidateFacts(
       cpu: cpu, devices: devices, cgroups: CgroupFacts(root), firmwareIOMMU: FirmwareIOMMUFacts(root),
       secureGuests: SecureGuestFacts(root, cpu: cpu, devices: devices), nested: NestedFacts(root),
       ksmCounters: KSMCounters(root))
   }
-}
-
-/// The CPU flags of `/proc/cpuinfo` that the validation checks read, as `virt-host-validate` reads
-/// them: every `flags` (x86) or `Features` (Arm) line, all processors together.
-public struct CPUFlagsFacts: Sendable, Codable, Equatable {
-  /// The first processor's `vendor_id` (`AuthenticAMD`, `GenuineIntel`); `""` without one (Arm).
-  public var vendorID: Fact<String>
-  /// Every flag any processor shows, sorted; unknown without a `flags` or `Features` line.
-  public var flags: Fact<[String]>
-
-  private enum CodingKeys: String, CodingKey {
-    case vendorID = "vendor_id"
-    case flags
-  }
-
-  static let path = "/proc/cpuinfo"
-
-  init(_ root: HostRoot) {
-    let text: String
-    switch root.textFact(Self.path) {
-    case .failure(let problem):
-      vendorID = .unknown(problem.description, source: Self.path)
-      flags = .unknown(problem.description, source: Self.path)
-      return
-    case .success(let read): text = read
-    }
-    var vendor: String?
-    var found: Set<String>?
-    for line in text.split(separator: "\n") {
-      guard let colon = line.firstIndex(of: ":") else { continue }
-      let key = line[..<colon].trimmingBlanks
-      let value = line[line.index(after: colon)...]
-      if key == "vendor_id" && vendor == nil { vendor = value.trimmingBlanks }
-      if key == "flags" || key == "Features" {
-        found = (found ?? []).union(value.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init))
-      }
-    }
-    vendorID = .known(vendor ?? "", source: Self.path)
-    flags =
-      found.map { .known($0.sorted(), source: Self.path) }
-      ?? .unknown("\(Self.path) has no flags line", source: Self.path)
-  }
-
-  /// Whether the CPU shows `flag`; `nil` when the flags are unknown.
-  public func has(_ flag: String) -> Bool? { flags.value.map { $0.contains(flag) } }
-
-  /// The vendor as the IOMMU and secure-guest checks need it: by flag first (`vmx` Intel, `svm`
-  /// AMD, as `virt-host-validate` decides), else by `vendor_id`, so that a CPU whose
-  /// virtualization is off in the BIOS still gets its vendor's advice.
-  var vendor: Vendor {
-    if has("vmx") == true { return .intel }
-    if has("svm") == true { return .amd }
-    switch vendorID.value {
-    case "GenuineIntel"?: return .intel
-    case "AuthenticAMD"?, "HygonGenuine"?: return .amd
-    default: return .other
-    }
-  }
-
-  /// The makers whose IOMMU and secure guests differ.
-  enum Vendor { case intel, amd, other }
 }
 
 extension HostRoot {
@@ -136,12 +79,5 @@ extension HostRoot {
     case "0", "N", "n": return .known(false, source: path)
     default: return .unknown("\(path) holds \"\(text)\", not Y or N", source: path)
     }
-  }
-}
-
-extension Substring {
-  /// The text without leading and trailing blanks.
-  var trimmingBlanks: String {
-    String(drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" || $0 == "\r" }.reversed())
   }
 }

@@ -19,6 +19,8 @@ public enum KsmtunedValueProblem: Error, Sendable, Equatable, CustomStringConver
   case shellSyntax(ShellSyntax)
   /// `KSM_NPAGES_MIN` would be greater than `KSM_NPAGES_MAX` (minimum, maximum).
   case minimumAboveMaximum(Int, Int)
+  /// A desired `DEBUG` is neither true nor false (see ``KsmtunedSetting/desiredValue(_:)``).
+  case notBoolean(String)
 
   public var description: String {
     switch self {
@@ -33,6 +35,7 @@ public enum KsmtunedValueProblem: Error, Sendable, Equatable, CustomStringConver
       "must not contain \(syntax), which the shell that sources \(KsmtunedConf.path) would interpret"
     case .minimumAboveMaximum(let minimum, let maximum):
       "(\(minimum)) must not be greater than KSM_NPAGES_MAX (\(maximum))"
+    case .notBoolean(let value): "must be true or false, not \(Self.shown(value))"
     }
   }
 

@@ -74,9 +74,7 @@ public struct KSMSettings: Equatable, Sendable {
       let value = KsmtunedConf.unquoted(raw)
       logFile = value.isEmpty ? nil : value
     }
-    if let raw = assignments[KsmtunedSetting.debug.rawValue] {
-      debug = !KsmtunedConf.unquoted(raw).isEmpty
-    }
+    debug = KsmtunedSetting.isDebugging(assignments[KsmtunedSetting.debug.rawValue])
   }
 
   /// The value of `text` when it is an optionally signed decimal integer that fits an `Int`.

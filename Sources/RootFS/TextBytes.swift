@@ -31,6 +31,16 @@ public enum TextBytes {
     return (line, column)
   }
 
+  /// The 1-based line and column of the first CR that ends a line (CRLF, DOS line ends), or nil.
+  public static func firstCRLF<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> (line: Int, column: Int)? {
+    var previous: UInt8?
+    for (offset, byte) in bytes.enumerated() {
+      if byte == UInt8(ascii: "\n"), previous == UInt8(ascii: "\r") { return position(of: offset - 1, in: bytes) }
+      previous = byte
+    }
+    return nil
+  }
+
   /// Why `bytes` are not text, placed at the offending byte (`not UTF-8 text (byte 0xFF)`,
   /// `holds a NUL byte: not a text file`); nil when they are UTF-8 text without NUL.
   public static func problem<Bytes: Collection<UInt8>>(in bytes: Bytes) -> (line: Int, column: Int, message: String)? {

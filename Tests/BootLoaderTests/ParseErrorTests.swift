@@ -33,7 +33,7 @@ import Testing
       try root.write("/boot/grub/grub.conf", text)
     }
     #expect(error?.file == "/boot/grub/grub.conf")
-    #expect(error?.line == 8, "where the Grub lens stops: hiddenmenu\\r")
+    #expect(error?.line == 1, "the first line ending in CRLF, not where the Grub lens stops (hiddenmenu, line 8)")
     #expect(error?.message.contains("CRLF") == true)
     #expect(error?.message.contains("/boot/grub/menu.lst") == true, "the other names of the file are given")
   }

@@ -51,7 +51,7 @@ import Testing
     #expect(again.status == 1)
     #expect(
       again.error == """
-        The saved plan is stale; nothing was applied. Since it was made:
+        error: The saved plan is stale; nothing was applied. Since it was made:
           - service ksm changed
           - service ksmtuned changed
           - sysfs /sys/kernel/mm/ksm/run changed

@@ -35,10 +35,13 @@ import Testing
   }
 
   @Test func aRootThatIsMissingOrNotADirectoryIsAUsageError() throws {
-    let error = #expect(throws: (any Error).self) { try Facts.parse(["--root", "/nonexistent/virthost-root"]) }
+    let missing = try Facts.parse(["--root", "/nonexistent/virthost-root"])
+    let error = #expect(throws: (any Error).self) { try missing.render(environment: [:], isTerminal: false) }
     #expect(error.map(Facts.message(for:)) == "--root /nonexistent/virthost-root does not exist")
     let file = try FixtureRoot("examples/centos6-amd/root")
-    let notFolder = #expect(throws: (any Error).self) { try Facts.parse(["--root", file.path + "/proc/cpuinfo"]) }
+    let notFolder = #expect(throws: (any Error).self) {
+      try Facts.parse(["--root", file.path + "/proc/cpuinfo"]).render(environment: [:], isTerminal: false)
+    }
     #expect(notFolder.map(Facts.message(for:)) == "--root \(file.path)/proc/cpuinfo is not a directory")
     #expect(throws: (any Error).self) { try Facts.parse(["--format", "yaml"]) }
   }

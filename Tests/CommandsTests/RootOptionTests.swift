@@ -19,12 +19,12 @@ import Testing
       let run = try ProgramRun.virthost(command + ["--root", missing])
       #expect(run.status == 64, "\(command[0])\n\(run.transcript)")
       #expect(run.output == "", "\(command[0])")
-      #expect(run.error.hasPrefix("Error: --root \(missing) does not exist\n"), "\(command[0])\n\(run.transcript)")
+      #expect(run.error.hasPrefix("error: --root \(missing) does not exist\n"), "\(command[0])\n\(run.transcript)")
       #expect(!FileManager.default.fileExists(atPath: folder.path + "/nowhere"), "\(command[0]) created nothing")
     }
     let file = try ProgramRun.virthost(["plan", spec, "--root", folder.path + "/etc/grub.conf"])
     #expect(file.status == 64)
-    #expect(file.error.hasPrefix("Error: --root \(folder.path)/etc/grub.conf is not a directory\n"))
+    #expect(file.error.hasPrefix("error: --root \(folder.path)/etc/grub.conf is not a directory\n"))
   }
 
   @Test(arguments: ["/", "/./", "//", "/tmp/..", "/.//./"])

@@ -31,7 +31,7 @@ import Testing
         let report = try JSONDecoder().decode(FactsReport.self, from: Data(output.text.utf8))
         #expect(report.schemaVersion == 1)
         #expect(report.root == "/")
-        #expect(report.checks.count == 10)
+        #expect(report.checks.count == 21)
       }
     }
   }

@@ -53,5 +53,7 @@ extension Diagnostic {
     case alsoUnitMissing = "also-unit-missing"
     /// The service manager cannot be asked here (systemd installed but not running): running state left alone.
     case noServiceManager = "no-service-manager"
+    /// `--root` does not exist or is not a directory: nothing was read.
+    case missingRoot = "missing-root"
   }
 }

@@ -14,16 +14,24 @@ struct KsmtunedConfProvider: ResourceProvider {
     let bytes = context.readFile(KsmtunedConfEditor.path)
     let current = try editor.values()
     var wanted: [KsmtunedSetting: String] = [:]
+    var unwanted: [KsmtunedSetting] = []
     var before: [String] = []
     var differing: [String] = []
     for setting in settings {
       let name = setting.setting.rawValue
-      wanted[setting.setting] = setting.value
       let inFile = current[setting.setting]?.inFile
+      switch setting.value {
+      case .set(let value):
+        wanted[setting.setting] = value
+        if inFile != value { differing.append(name) }
+      case .unset:
+        unwanted.append(setting.setting)
+        if inFile != nil { differing.append(name) }
+      }
       before.append("\(name)=\(inFile ?? "unset")")
-      if inFile != setting.value { differing.append(name) }
     }
     try editor.set(wanted)
+    try editor.unset(unwanted)
     let files =
       context.rendersFiles
       ? try editor.pendingChanges().map { FileOperation($0) }

@@ -78,17 +78,22 @@ public struct HostSpec: Sendable, Equatable {
     }
   }
 
-  /// One `ksm.settings` pair: a ksmtuned.conf setting and a value its rule accepts.
+  /// One `ksm.settings` pair: a ksmtuned.conf setting and what the file should say of it.
   public struct KSMSetting: Sendable, Equatable {
     /// The setting (`KSM_NPAGES_MAX`).
     public var setting: KsmtunedSetting
-    /// The value as written, as text.
-    public var value: String
+    /// A value its rule accepts, or no assignment (`null`, or `DEBUG: false`).
+    public var value: KsmtunedDesiredValue
 
     /// Creates a pair.
-    public init(_ setting: KsmtunedSetting, _ value: String) {
+    public init(_ setting: KsmtunedSetting, _ value: KsmtunedDesiredValue) {
       self.setting = setting
       self.value = value
+    }
+
+    /// Creates a pair that assigns `value`.
+    public init(_ setting: KsmtunedSetting, _ value: String) {
+      self.init(setting, .set(value))
     }
   }
 

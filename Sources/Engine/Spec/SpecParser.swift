@@ -146,11 +146,17 @@ public enum SpecParser {
         error(node, path, "must be a single value, not a \(node.mapping != nil ? "mapping" : "list")")
         return nil
       }
-      if scalar.style == .plain, ["", "~", "null", "Null", "NULL"].contains(scalar.string) {
+      if isNull(node) {
         error(node, path, "needs a value")
         return nil
       }
       return scalar.string
+    }
+
+    /// Whether `node` is YAML's null written plainly (`~`, `null`, or nothing).
+    func isNull(_ node: Node) -> Bool {
+      guard let scalar = node.scalar else { return false }
+      return scalar.style == .plain && ["", "~", "null", "Null", "NULL"].contains(scalar.string)
     }
 
     mutating func choice<T: RawRepresentable & CaseIterable>(_ node: Node, _ path: String, _: T.Type) -> T?
@@ -254,12 +260,15 @@ public enum SpecParser {
           let names = KsmtunedSetting.allCases.map(\.rawValue)
           for (name, _, settingValue) in entries(value, path, known: names) {
             // `entries` keeps only known names.
-            guard let setting = KsmtunedSetting(rawValue: name), let text = scalar(settingValue, "\(path).\(name)")
-            else { continue }
-            if let problem = setting.problem(with: text) {
-              error(settingValue, "\(path).\(name)", problem.description)
-            } else {
-              ksm.settings.append(.init(setting, text))
+            guard let setting = KsmtunedSetting(rawValue: name) else { continue }
+            if isNull(settingValue) {
+              ksm.settings.append(.init(setting, .unset))
+              continue
+            }
+            guard let text = scalar(settingValue, "\(path).\(name)") else { continue }
+            switch setting.desiredValue(text) {
+            case .success(let value): ksm.settings.append(.init(setting, value))
+            case .failure(let problem): error(settingValue, "\(path).\(name)", problem.description)
             }
           }
         }

@@ -121,9 +121,7 @@ public final class BootConfigTree {
     var result = ConfigFileError(error)
     guard let problem = error.file else { return result }
     let text = text(of: problem.file)
-    if text.contains("\r\n") {
-      result.message += ": the file has CRLF (DOS) line endings; convert it to LF"
-    } else if let number = problem.line, let found = line(number, of: problem.file) {
+    if !result.placeAtCRLF(in: text), let number = problem.line, let found = line(number, of: problem.file) {
       let trimmed = found.trimmingCharacters(in: .whitespaces)
       if trimmed.contains("\"") || trimmed.contains("'") {
         result.message += ": a quoted argument (with spaces) is not supported"
