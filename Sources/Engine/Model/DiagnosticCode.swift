@@ -45,5 +45,17 @@ extension Diagnostic {
     case serviceStateUnknown = "service-state-unknown"
     /// A diagnostic read from a plan file of format 1, which kept no codes.
     case unrecorded
+    /// An edit takes off a value of a requested key that the desired state did not name
+    /// (`amd_iommu=off` when `amd_iommu=on` is asked): one diagnostic per value removed.
+    case removedKernelArgumentValue = "removed-kernel-argument-value"
+    /// A kernel argument that is the hypervisor's business is asked for a Xen dom0 (`amd_iommu=`,
+    /// `intel_iommu=`: the IOMMU belongs to Xen, `iommu=` on the `xen.gz` line).
+    case xenDom0Argument = "xen-dom0-argument"
+    /// tuned owns part of the kernel command line (`$tuned_params`, `/etc/tuned/bootcmdline`):
+    /// a requested argument it already sets, or one both set differently.
+    case tunedOwnsArgument = "tuned-owns-argument"
+    /// The active tuned profile contradicts the desired state (it disables KSM while
+    /// `ksm.enabled: true`).
+    case tunedConflict = "tuned-conflict"
   }
 }

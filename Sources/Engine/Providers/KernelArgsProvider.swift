@@ -41,10 +41,17 @@ struct KernelArgsProvider: ResourceProvider {
       let onAny = selected.contains { entry in entry.arguments.contains { Self.matches($0, want.argument) } }
       if want.present ? !onEvery : onAny { missing.append(want) }
     }
-    try editor.ensure(
-      KernelArgsRequest(
-        entries: entries, present: wants.filter(\.present).map(\.argument),
-        absent: wants.filter { !$0.present }.map(\.argument)))
+    let request = KernelArgsRequest(
+      entries: entries, present: wants.filter(\.present).map(\.argument),
+      absent: wants.filter { !$0.present }.map(\.argument))
+    try editor.ensure(request)
+    for removal in ArgumentRemoval.between(before: selected, after: try editor.entries(), request: request) {
+      context.report(
+        Diagnostic(
+          .warning, .removedKernelArgumentValue, removal.description,
+          detail: "The desired state names this key with other values only; the admin's value is removed.",
+          address: address, keyPath: origin))
+    }
     let files =
       context.rendersFiles
       ? try editor.pendingChanges().map { FileOperation($0) }
