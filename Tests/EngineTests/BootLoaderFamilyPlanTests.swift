@@ -60,3 +60,15 @@ import Testing
     #expect(!plan.diagnostics.contains { $0.code == .removedKernelArgumentValue })
   }
 }
+
+extension BootLoaderFamilyPlanTests {
+  // Case 4: on a Xen dom0 the argument goes on the module line, and the plan says that the
+  // IOMMU there is the hypervisor's.
+  @Test func xenDom0IOMMUArgumentIsReportedAsTheHypervisorsBusiness() throws {
+    let (plan, _) = try Self.plan("xen-dom0-legacy", "kernel:\n  args:\n    present: [amd_iommu=on]\n")
+    #expect(
+      plan.diagnostics.filter { $0.code == .xenDom0Argument }.map(\.summary) == [
+        "amd_iommu=on on the dom0 of 'CentOS (2.6.18-419.el5xen)' (/boot/grub/grub.conf) is ineffective: under Xen the IOMMU is the hypervisor's; set iommu= on its line (kernel /xen.gz-2.6.18-419.el5)"
+      ])
+  }
+}

@@ -45,6 +45,9 @@ struct KernelArgsProvider: ResourceProvider {
       entries: entries, present: wants.filter(\.present).map(\.argument),
       absent: wants.filter { !$0.present }.map(\.argument))
     try editor.ensure(request)
+    for warning in XenDom0Advice.warnings(selected, request) {
+      context.report(Diagnostic(.warning, .xenDom0Argument, warning, address: address, keyPath: origin))
+    }
     for removal in ArgumentRemoval.between(before: selected, after: try editor.entries(), request: request) {
       context.report(
         Diagnostic(
