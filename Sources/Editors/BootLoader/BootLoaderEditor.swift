@@ -82,7 +82,7 @@ public final class BootLoaderEditor {
   /// The files (real paths, in ``sourceFiles`` order) whose text the edits change,
   /// known without rendering any text.
   public func changedFiles() -> [String] {
-    format.tree.files.filter(changed.contains)
+    format.tree.files.filter(changed.contains) + changed.subtracting(format.tree.files).sorted()
   }
 
   /// The text the tree of `file` (one of the parsed files) renders to now,
@@ -98,9 +98,19 @@ public final class BootLoaderEditor {
   public func pendingChanges() throws(EditorError) -> [FileChange] {
     var changes: [FileChange] = []
     for file in changedFiles() {
+      let outside: FileChange?
+      do { outside = try format.change(outsideTree: file) } catch { throw EditorError.wrapping(error) }
+      if let outside {
+        changes.append(outside)
+        continue
+      }
       let after = try render(file)
       let before = format.tree.text(of: file)
-      if after != before { changes.append(FileChange(path: file, before: before, after: after)) }
+      if after != before {
+        var change = FileChange(path: file, before: before, after: after)
+        change.command = format.command(for: file)
+        changes.append(change)
+      }
     }
     return changes
   }

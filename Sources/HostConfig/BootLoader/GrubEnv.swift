@@ -24,6 +24,8 @@ public struct GrubEnv: Sendable, Equatable {
     public var value: String
   }
 
+  /// The variable RHEL 8's BLS entries take their arguments from (`options $kernelopts`).
+  public static let kernelopts = "kernelopts"
   /// The size of a block `grub-editenv create` makes.
   public static let standardSize = 1024
   /// Where the block is parsed in the tree, outside `/files`.
