@@ -72,3 +72,98 @@ extension BootLoaderFamilyPlanTests {
       ])
   }
 }
+
+extension BootLoaderFamilyPlanTests {
+  /// An engine for `root`, running the live-host commands when `live` (the programs are the
+  /// root's own stand-ins, which only record their arguments).
+  static func engine(_ root: FixtureRoot, live: Bool = false) -> Engine {
+    Engine(planner: Planner(root: root.host), lockWait: .milliseconds(200), runsCommands: live)
+  }
+
+  /// A stand-in for `program` under the root's /usr/sbin that writes its arguments, one a
+  /// line, to `/usr/sbin/<program>.args` beside itself, and touches nothing else.
+  static func standIn(_ program: String, in root: FixtureRoot) throws {
+    try FileManager.default.createDirectory(atPath: root.path + "/usr/sbin", withIntermediateDirectories: true)
+    let path = "/usr/sbin/" + program
+    try root.write(path, "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done > \"$0.args\"\n")
+    try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: root.path + path)
+  }
+
+  // Case 5 and What to build 3: tuned's argument is satisfied with a note; its profile's
+  // KSM stop is a conflict naming both owners.
+  @Test func tunedOwnsItsArgumentsAndItsKSMStopIsAConflict() throws {
+    let spec = "ksm:\n  enabled: true\nkernel:\n  args:\n    present: [transparent_hugepage=never]\n"
+    let (plan, _) = try Self.plan("rocky9-tuned", spec)
+    #expect(!plan.changes.contains { $0.address.kind == .kernelArgs && $0.isChange })
+    let owner = "tuned profile kvm-host-hugepages (/etc/tuned/bootcmdline, /boot/grub2/grubenv)"
+    #expect(
+      plan.diagnostics.filter { $0.code == .tunedOwnsArgument }.map(\.summary) == [
+        "transparent_hugepage=never is set by \(owner): virthost adds nothing"
+      ])
+    #expect(
+      plan.diagnostics.filter { $0.code == .tunedConflict }.map(\.summary) == [
+        "tuned profile kvm-host-hugepages (/etc/tuned/kvm-host-hugepages/tuned.conf) stops KSM (/sys/kernel/mm/ksm/run=0), but virthost's ksm.enabled: true starts it"
+      ])
+  }
+
+  // Case 6 end to end: offline, the rendered grubenv block is written (1024 bytes, what
+  // grub-editenv writes) with /etc/default/grub; a second plan is empty.
+  @Test func rhel8OfflineApplyWritesTheGrubenvBlockAndConverges() throws {
+    let spec = "kernel:\n  args:\n    present: [amd_iommu=on]\n"
+    let (plan, root) = try Self.plan("rhel8", spec)
+    #expect(plan.fileOperations.map(\.path) == ["/boot/grub2/grubenv", "/etc/default/grub"])
+    #expect(
+      PlanTextRenderer().render(plan).contains(
+        "update /boot/grub2/grubenv  (live host: by grub2-editenv /boot/grub2/grubenv set 'kernelopts=root="))
+    _ = try Self.engine(root).apply(plan)
+    let block = try root.bytes("/boot/grub2/grubenv")
+    #expect(block.count == 1024)
+    #expect(String(decoding: block, as: UTF8.self).contains("rhgb quiet amd_iommu=on \n"))
+    #expect(!(try Planner(root: root.host).plan(specText: spec, specFile: "host.yaml").hasChanges))
+  }
+
+  // On the live host grub2-editenv sets kernelopts; virthost does not write grubenv itself.
+  // The stand-in records its arguments and runs the real grub-editenv on the root's copy.
+  @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/grub-editenv")))
+  func onTheLiveHostGrub2EditenvSetsKernelopts() throws {
+    let spec = "kernel:\n  args:\n    present: [amd_iommu=on]\n"
+    let (plan, root) = try Self.plan("rhel8", spec)
+    try Self.standIn("grub2-editenv", in: root)
+    let script = root.path + "/usr/sbin/grub2-editenv"
+    let recorder = try String(contentsOfFile: script, encoding: .utf8)
+    try
+      (recorder
+      + "top=$(cd \"$(dirname \"$0\")/../..\" && pwd)\nfile=$1\nshift\nexec /usr/bin/grub-editenv \"$top$file\" \"$@\"\n")
+      .write(toFile: script, atomically: false, encoding: .utf8)
+    let planned = try #require(plan.fileOperations.first?.after)
+    let report = try Self.engine(root, live: true).apply(plan)
+    #expect(
+      report.applied.first
+        == "run grub2-editenv /boot/grub2/grubenv set 'kernelopts=root=/dev/mapper/rhel-root ro crashkernel=auto resume=/dev/mapper/rhel-swap rd.lvm.lv=rhel/root rd.lvm.lv=rhel/swap rhgb quiet amd_iommu=on ' (write /boot/grub2/grubenv)"
+    )
+    #expect(
+      try root.text("/usr/sbin/grub2-editenv.args")
+        == "/boot/grub2/grubenv\nset\nkernelopts=root=/dev/mapper/rhel-root ro crashkernel=auto resume=/dev/mapper/rhel-swap rd.lvm.lv=rhel/root rd.lvm.lv=rhel/swap rhgb quiet amd_iommu=on \n"
+    )
+    #expect(try root.bytes("/boot/grub2/grubenv") == planned, "grub-editenv wrote the bytes the plan showed")
+  }
+
+  // Proxmox: only /etc/kernel/cmdline; offline, proxmox-boot-tool refresh is pending; live, it runs.
+  @Test func proxmoxWritesKernelCmdlineThenRefreshesOrReportsPending() throws {
+    let spec = "kernel:\n  args:\n    present: [amd_iommu=on]\n"
+    let (plan, root) = try Self.plan("proxmox-systemd-boot", spec)
+    #expect(plan.fileOperations.map(\.path) == ["/etc/kernel/cmdline"])
+    let report = try Self.engine(root).apply(plan)
+    #expect(
+      report.skipped == [
+        "run proxmox-boot-tool refresh: the root is not /; pending: run `proxmox-boot-tool refresh` on the host itself"
+      ])
+    #expect(try root.text("/etc/kernel/cmdline") == "root=ZFS=rpool/ROOT/pve-1 boot=zfs amd_iommu=on\n")
+
+    let (live, liveRoot) = try Self.plan("proxmox-systemd-boot", spec)
+    try Self.standIn("proxmox-boot-tool", in: liveRoot)
+    let liveReport = try Self.engine(liveRoot, live: true).apply(live)
+    #expect(liveReport.applied == ["write /etc/kernel/cmdline", "run proxmox-boot-tool refresh"])
+    #expect(try liveRoot.text("/usr/sbin/proxmox-boot-tool.args") == "refresh\n")
+  }
+}

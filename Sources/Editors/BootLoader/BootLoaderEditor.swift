@@ -30,6 +30,9 @@ public final class BootLoaderEditor {
   /// different text, so these are exactly the files whose text changes.
   private var changed: Set<String> = []
 
+  /// What tuned owns of the command line (BLS hosts with an active profile), or `nil`.
+  public var tuned: Tuned? { format.tuned }
+
   /// The files read (real paths from the root): what a plan digests.
   public var sourceFiles: [String] { format.sourceFiles }
 

@@ -26,10 +26,14 @@ protocol BootLoaderFormat: BootLoaderConfiguration {
 
   /// What runs on the live host once `file` (a changed file) is written, if anything.
   func command(for file: String) -> HostCommand?
+
+  /// What tuned owns of the command line, when a profile is active and the format reads it.
+  var tuned: Tuned? { get }
 }
 
 extension BootLoaderFormat {
   func regeneration() -> Regeneration? { nil }
   func change(outsideTree file: String) throws -> FileChange? { nil }
   func command(for file: String) -> HostCommand? { nil }
+  var tuned: Tuned? { nil }
 }

@@ -73,13 +73,25 @@ struct Applier {
     var steps: [Step] = []
     for change in plan.changes where change.isChange {
       for operation in change.files {
-        steps.append(
-          Step(
-            description:
-              "\(operation.action == .create ? "create" : operation.action == .delete ? "remove" : "write") \(operation.path)"
-          ) {
-            try write(operation)
-          })
+        let verb = operation.action == .create ? "create" : operation.action == .delete ? "remove" : "write"
+        if let command = operation.command, command.role == .insteadOfWrite, runsCommands {
+          // The distribution's tool writes its own file on the live host (same bytes as planned).
+          steps.append(
+            Step(description: "run \(command.shown) (\(verb) \(operation.path))") {
+              try write(operation, by: command)
+            })
+          continue
+        }
+        steps.append(Step(description: "\(verb) \(operation.path)") { try write(operation) })
+        if let command = operation.command, command.role == .afterWrite {
+          steps.append(
+            Step(
+              description: "run \(command.shown)",
+              skip: runsCommands ? nil : "the root is not /; pending: run `\(command.shown)` on the host itself"
+            ) {
+              try Self.run(command, in: host)
+            })
+        }
       }
     }
     if let regeneration = plan.regeneration {
@@ -130,6 +142,14 @@ struct Applier {
       }
     }
     return steps
+  }
+
+  /// Has `command` make the change of `operation` on the live host, first checking that
+  /// the file still has the bytes the plan read.
+  private func write(_ operation: FileOperation, by command: HostCommand) throws {
+    let current = try host.readIfPresent(operation.path)
+    guard current.map({ Data($0) }) == operation.before else { throw StaleFile(path: operation.path) }
+    try Self.run(command, in: host)
   }
 
   /// Writes one file, first checking that it still has the bytes the plan read; an

@@ -45,6 +45,14 @@ struct KernelArgsProvider: ResourceProvider {
       entries: entries, present: wants.filter(\.present).map(\.argument),
       absent: wants.filter { !$0.present }.map(\.argument))
     try editor.ensure(request)
+    if let tuned = editor.tuned {
+      for want in wants where want.present && tuned.arguments.contains(want.argument) {
+        context.report(
+          Diagnostic(
+            .note, .tunedOwnsArgument, "\(want.argument) is set by \(tuned.owner): virthost adds nothing",
+            address: address, keyPath: want.origin))
+      }
+    }
     for warning in XenDom0Advice.warnings(selected, request) {
       context.report(Diagnostic(.warning, .xenDom0Argument, warning, address: address, keyPath: origin))
     }
