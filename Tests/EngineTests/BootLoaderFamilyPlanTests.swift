@@ -167,3 +167,17 @@ extension BootLoaderFamilyPlanTests {
     #expect(try liveRoot.text("/usr/sbin/proxmox-boot-tool.args") == "refresh\n")
   }
 }
+
+extension BootLoaderFamilyPlanTests {
+  // What to build 2 (BLS): the default entry alone gets the argument; kernels installed
+  // later are built from /etc/kernel/cmdline, which lacks it: a coverage warning.
+  @Test func anArgumentOnTodaysEntryButNotTheNextKernelsIsACoverageWarning() throws {
+    let (plan, _) = try Self.plan("bls-rhel9", "kernel:\n  entries: default\n  args:\n    present: [amd_iommu=on]\n")
+    #expect(
+      plan.diagnostics.filter { $0.code == .kernelArgumentCoverage }.map(\.summary) == [
+        "amd_iommu=on reaches today's entries but not the next kernel's: /etc/kernel/cmdline lacks it"
+      ])
+    let (all, _) = try Self.plan("bls-rhel9", "kernel:\n  args:\n    present: [amd_iommu=on]\n")
+    #expect(!all.diagnostics.contains { $0.code == .kernelArgumentCoverage })
+  }
+}

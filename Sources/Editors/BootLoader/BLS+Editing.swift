@@ -13,10 +13,8 @@ import HostConfig
 /// grubenv is set with `grub2-editenv`, and a Proxmox host's ESPs are refreshed with
 /// `proxmox-boot-tool refresh`.
 extension BLS: BootLoaderFormat {
-  /// Where an edit keeps the new values of files outside the tree, until they are rendered.
-  static let edits = "/virthost-edits"
-  private static var kerneloptsEdit: String { edits + "/kernelopts" }
-  private static var kernelCmdlineEdit: String { edits + "/kernel-cmdline" }
+  /// Where an edit keeps the text of a `/etc/kernel/cmdline` it creates, until it is rendered.
+  private static let kernelCmdlineEdit = "/virthost-edits/kernel-cmdline"
 
   func ensure(_ request: KernelArgsRequest) throws -> Set<String> {
     let request = try withoutTunedArguments(request)

@@ -71,6 +71,11 @@ public final class BootLoaderEditor {
     do { return try format.entries() } catch { throw error }
   }
 
+  /// Every place the command line lives, edits included (see ``CommandLineSource``).
+  public func commandLineSources() throws(EditorError) -> [CommandLineSource] {
+    do { return try format.commandLineSources() } catch { throw error }
+  }
+
   /// Makes the selected entries satisfy `request`, in memory only.
   ///
   /// - Throws: for an invalid argument, an argument both present and absent,

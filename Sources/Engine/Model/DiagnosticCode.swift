@@ -57,5 +57,8 @@ extension Diagnostic {
     /// The active tuned profile contradicts the desired state (it disables KSM while
     /// `ksm.enabled: true`).
     case tunedConflict = "tuned-conflict"
+    /// Today's boot entries and the source the next kernel's entries are made from
+    /// (`# kopt=`, `/etc/kernel/cmdline`, grubenv `kernelopts`) disagree on a managed argument.
+    case kernelArgumentCoverage = "kernel-argument-coverage"
   }
 }

@@ -53,6 +53,13 @@ struct KernelArgsProvider: ResourceProvider {
             address: address, keyPath: want.origin))
       }
     }
+    let tunedArguments = editor.tuned?.arguments ?? []
+    for gap in CommandLineSource.gaps(
+      in: try editor.commandLineSources(), for: request.present.filter { !tunedArguments.contains($0) },
+      selected: Set(selected.map(\.title)))
+    {
+      context.report(Diagnostic(.warning, .kernelArgumentCoverage, gap, address: address, keyPath: origin))
+    }
     for warning in XenDom0Advice.warnings(selected, request) {
       context.report(Diagnostic(.warning, .xenDom0Argument, warning, address: address, keyPath: origin))
     }

@@ -166,7 +166,9 @@ public struct BLS: BootLoaderConfiguration {
     var arguments = try tree.arguments(
       ofCommandLine: options.text, in: file, line: options.line, column: options.column)
     for name in options.variableNames {
-      guard let grubEnv, let value = grubEnv.value(name) else { continue }
+      guard let grubEnv, let value = name == GrubEnv.kernelopts ? editedKernelopts : grubEnv.value(name) else {
+        continue
+      }
       arguments += try tree.arguments(ofCommandLine: value, in: grubEnv.file, line: nil, column: nil)
     }
     return arguments
@@ -223,5 +225,39 @@ public struct BLS: BootLoaderConfiguration {
         BootEntry(title: title, file: file, index: index, isDefault: file == defaultFile, arguments: arguments))
     }
     return result
+  }
+}
+
+extension BLS {
+  /// Where an edit keeps grubenv's new `kernelopts` until the block is rendered (the tree
+  /// holds every edit; grubenv is rendered byte-exact, not through a lens).
+  public static let kerneloptsEdit = "/virthost-edits/kernelopts"
+
+  /// grubenv's `kernelopts` as edited (or as read when no edit changed it).
+  public var editedKernelopts: String? {
+    // A fixed, valid path: reading it cannot fail, it is only missing before an edit.
+    ((try? tree.augeas.get(Self.kerneloptsEdit)) ?? nil) ?? grubEnv?.value(GrubEnv.kernelopts)
+  }
+
+  /// The entries (none on a proxmox-boot-tool host, whose entries are on unmounted ESPs),
+  /// `/etc/kernel/cmdline` (kernel-install's and proxmox-boot-tool's source) and grubenv's
+  /// `kernelopts` when entries use it (RHEL 8's kernel-install writes `options $kernelopts`).
+  public func commandLineSources() throws(ConfigFileError) -> [CommandLineSource] {
+    var sources: [CommandLineSource] = []
+    if !entryFiles.isEmpty {
+      sources = try entries().map(CommandLineSource.init(entry:))
+    }
+    if let kernelCmdline {
+      let arguments: [KernelArgument]
+      do { arguments = try tree.arguments(at: tree.path(of: kernelCmdline)) } catch { throw ConfigFileError(error) }
+      sources.append(CommandLineSource(name: kernelCmdline, role: .nextKernels, arguments: arguments))
+    }
+    if let grubEnv, let value = editedKernelopts, try !entriesUsing(GrubEnv.kernelopts).isEmpty {
+      sources.append(
+        CommandLineSource(
+          name: "\(grubEnv.file) kernelopts", role: .nextKernels,
+          arguments: try tree.arguments(ofCommandLine: value, in: grubEnv.file, line: nil, column: nil)))
+    }
+    return sources
   }
 }

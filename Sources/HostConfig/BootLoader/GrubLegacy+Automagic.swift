@@ -92,3 +92,25 @@ extension GrubLegacy {
     return nil
   }
 }
+
+extension GrubLegacy {
+  /// The entries, and for each AUTOMAGIC block the options `update-grub` builds the next
+  /// kernel's normal entry from (`# kopt=` then `# defoptions=`).
+  public func commandLineSources() throws(ConfigFileError) -> [CommandLineSource] {
+    var sources = try entries().map(CommandLineSource.init(entry:))
+    for file in tree.files {
+      let block: Automagic?
+      do { block = try automagic(file) } catch { throw ConfigFileError(error) }
+      guard let block else { continue }
+      var arguments: [KernelArgument] = []
+      for option in [Automagic.Option.kopt, .defoptions] {
+        let value: String?
+        do { value = try tree.augeas.get(block.node + "/" + option.rawValue) } catch { throw ConfigFileError(error) }
+        guard let value, !value.isEmpty else { continue }
+        arguments += try tree.arguments(ofCommandLine: value, in: file, line: line(of: option, in: file), column: nil)
+      }
+      sources.append(CommandLineSource(name: "\(file) # kopt= # defoptions=", role: .nextKernels, arguments: arguments))
+    }
+    return sources
+  }
+}
