@@ -23,15 +23,10 @@ import Testing
 
   static func args(_ text: String) throws -> KernelArgument { try KernelArgument(parsing: text) }
 
-  /// The planned changes of `request` on a copy of `fixture`, with the copy.
   static func plan(_ fixture: String, _ request: KernelArgsRequest, edit: ((FixtureRoot) throws -> Void)? = nil)
     throws -> ([FileChange], FixtureRoot)
   {
-    let root = try FixtureRoot(fixture)
-    try edit?(root)
-    let editor = try BootLoaderEditor(root: root.path)
-    try editor.ensure(request)
-    return (try editor.pendingChanges(), root)
+    try planChanges(fixture, request, edit: edit)
   }
 
   // MARK: case 5, tuned

@@ -7,20 +7,26 @@ import Testing
 
 /// Issue 16, GRUB legacy families: Debian's AUTOMAGIC `menu.lst` (case 3) and Xen dom0
 /// entries (case 4). Each expected text is the fixture's with exactly the lines named.
+/// The planned changes of `request` on a copy of `fixture` (changed first by `edit`), with the copy.
+func planChanges(_ fixture: String, _ request: KernelArgsRequest, edit: ((FixtureRoot) throws -> Void)? = nil)
+  throws -> ([FileChange], FixtureRoot)
+{
+  let root = try FixtureRoot(fixture)
+  try edit?(root)
+  let editor = try BootLoaderEditor(root: root.path)
+  try editor.ensure(request)
+  return (try editor.pendingChanges(), root)
+}
+
 @Suite struct LegacyFamilyTests {
   static let automagic = fixtures + "/debian-menulst-automagic/root"
   static let xen = fixtures + "/xen-dom0-legacy/root"
   static let menu = "/boot/grub/menu.lst"
 
-  /// The planned changes of `request` on a copy of `fixture`, with the copy.
   static func plan(_ fixture: String, _ request: KernelArgsRequest, edit: ((FixtureRoot) throws -> Void)? = nil)
     throws -> ([FileChange], FixtureRoot)
   {
-    let root = try FixtureRoot(fixture)
-    try edit?(root)
-    let editor = try BootLoaderEditor(root: root.path)
-    try editor.ensure(request)
-    return (try editor.pendingChanges(), root)
+    try planChanges(fixture, request, edit: edit)
   }
 
   /// `text` with each pair's first line replaced by its second (each must be there once).

@@ -147,10 +147,7 @@ extension BLS: BootLoaderFormat {
       block.set(GrubEnv.kernelopts, edited)
       let before: String?
       do { before = try tree.root.text(file) } catch { throw EditorError(message: "\(file): \(error)") }
-      var change = FileChange(path: file, before: before, after: try block.rendered())
-      let program = file.hasPrefix("/boot/grub2/") ? "grub2-editenv" : "grub-editenv"
-      change.command = HostCommand([program, file, "set", "\(GrubEnv.kernelopts)=\(edited)"], role: .insteadOfWrite)
-      return change
+      return FileChange(path: file, before: before, after: try block.rendered())
     }
     if file == Self.kernelCmdlineName, kernelCmdline == nil, let created = try tree.augeas.get(Self.kernelCmdlineEdit) {
       return FileChange(path: file, before: nil, after: created)
@@ -162,6 +159,12 @@ extension BLS: BootLoaderFormat {
   }
 
   func command(for file: String) -> HostCommand? {
-    isProxmox && file == kernelCmdline ? HostCommand(["proxmox-boot-tool", "refresh"], role: .afterWrite) : nil
+    if isProxmox && file == kernelCmdline { return HostCommand(["proxmox-boot-tool", "refresh"], role: .afterWrite) }
+    // A fixed, valid path: reading it cannot fail, it is only missing before an edit.
+    if let grubEnv, file == grubEnv.file, let edited = (try? tree.augeas.get(Self.kerneloptsEdit)) ?? nil {
+      let program = file.hasPrefix("/boot/grub2/") ? "grub2-editenv" : "grub-editenv"
+      return HostCommand([program, file, "set", "\(GrubEnv.kernelopts)=\(edited)"], role: .insteadOfWrite)
+    }
+    return nil
   }
 }

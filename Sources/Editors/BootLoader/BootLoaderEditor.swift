@@ -76,6 +76,10 @@ public final class BootLoaderEditor {
     do { return try format.commandLineSources() } catch { throw error }
   }
 
+  /// What runs on the live host for the changed file `file` (see ``HostCommand``), known
+  /// without rendering it.
+  public func command(for file: String) -> HostCommand? { format.command(for: file) }
+
   /// Makes the selected entries satisfy `request`, in memory only.
   ///
   /// - Throws: for an invalid argument, an argument both present and absent,
@@ -108,7 +112,8 @@ public final class BootLoaderEditor {
     for file in changedFiles() {
       let outside: FileChange?
       do { outside = try format.change(outsideTree: file) } catch { throw EditorError.wrapping(error) }
-      if let outside {
+      if var outside {
+        outside.command = format.command(for: file)
         changes.append(outside)
         continue
       }

@@ -73,7 +73,11 @@ struct KernelArgsProvider: ResourceProvider {
     let files =
       context.rendersFiles
       ? try editor.pendingChanges().map { FileOperation($0) }
-      : editor.changedFiles().map { FileOperation.unrendered(path: $0, before: read[$0]) }
+      : editor.changedFiles().map { file in
+        var operation = FileOperation.unrendered(path: file, before: read[file])
+        operation.command = editor.command(for: file)
+        return operation
+      }
 
     let keys = Set(wants.map(\.argument.key))
     var current: [String] = []
