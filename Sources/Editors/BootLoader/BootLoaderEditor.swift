@@ -98,10 +98,14 @@ public final class BootLoaderEditor {
   }
 
   /// The text the tree of `file` (one of the parsed files) renders to now,
-  /// always through its lens, even when nothing changed.
+  /// always through its lens, even when nothing changed; for a file the format renders
+  /// itself (an edited grubenv, RHEL 8's `/etc/default/grub` beside BLS entries), its text.
   /// - Throws: ``EditorError`` when the lens cannot render the tree.
   public func render(_ file: String) throws(EditorError) -> String {
-    do { return try format.tree.render(file) } catch { throw error }
+    do {
+      if let outside = try format.change(outsideTree: file), let after = outside.after { return after }
+      return try format.tree.render(file)
+    } catch { throw EditorError.wrapping(error) }
   }
 
   /// The planned change: each file whose text the edits change, with its text as read
