@@ -1,3 +1,4 @@
+import Editors
 import Foundation
 import TestSupport
 import Testing
@@ -159,6 +160,7 @@ extension BootLoaderFamilyPlanTests {
         "run proxmox-boot-tool refresh: the root is not /; pending: run `proxmox-boot-tool refresh` on the host itself"
       ])
     #expect(try root.text("/etc/kernel/cmdline") == "root=ZFS=rpool/ROOT/pve-1 boot=zfs amd_iommu=on\n")
+    #expect(report.pendingCommands == [HostCommand(["proxmox-boot-tool", "refresh"], role: .afterWrite)])
 
     let (live, liveRoot) = try Self.plan("proxmox-systemd-boot", spec)
     try Self.standIn("proxmox-boot-tool", in: liveRoot)
@@ -179,5 +181,19 @@ extension BootLoaderFamilyPlanTests {
       ])
     let (all, _) = try Self.plan("bls-rhel9", "kernel:\n  args:\n    present: [amd_iommu=on]\n")
     #expect(!all.diagnostics.contains { $0.code == .kernelArgumentCoverage })
+  }
+}
+
+extension BootLoaderFamilyPlanTests {
+  // `virthost apply` on an offline Proxmox root: the file is written, the refresh is
+  // pending, and the exit status says so (3: neither converged nor failed).
+  @Test func applyExitsPendingWhenTheRefreshIsLeftToTheHost() throws {
+    let root = try FixtureRoot("\(Self.fixtures)/proxmox-systemd-boot/root")
+    let spec = root.path + "/../host.yaml"
+    try "kernel:\n  args:\n    present: [amd_iommu=on]\n".write(toFile: spec, atomically: true, encoding: .utf8)
+    let run = try ProgramRun.virthost(["apply", spec, "--root", root.path])
+    #expect(run.status == 3, "\(run.transcript)")
+    #expect(run.output.hasSuffix("pending: run proxmox-boot-tool refresh on the host itself\n"), "\(run.transcript)")
+    #expect(try root.text("/etc/kernel/cmdline") == "root=ZFS=rpool/ROOT/pve-1 boot=zfs amd_iommu=on\n")
   }
 }

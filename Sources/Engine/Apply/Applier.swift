@@ -20,6 +20,8 @@ struct Applier {
   private struct Step {
     var description: String
     var skip: String?
+    /// The live-host command this step runs, reported pending when the step is skipped.
+    var pending: HostCommand?
     var run: () throws -> Void
   }
 
@@ -37,10 +39,12 @@ struct Applier {
     let steps = self.steps(plan, store: store, backup: backup)
     var applied: [String] = []
     var skipped: [String] = []
+    var pending: [HostCommand] = []
     for (index, step) in steps.enumerated() {
       if let reason = step.skip {
         progress(ApplyEvent(step: step.description, outcome: .skipped(reason)))
         skipped.append("\(step.description): \(reason)")
+        if let command = step.pending { pending.append(command) }
         continue
       }
       progress(ApplyEvent(step: step.description, outcome: .started))
@@ -57,7 +61,9 @@ struct Applier {
       progress(ApplyEvent(step: step.description, outcome: .done))
       applied.append(step.description)
     }
-    return ApplyReport(plan: plan, applied: applied, skipped: skipped, backup: backup)
+    var report = ApplyReport(plan: plan, applied: applied, skipped: skipped, backup: backup)
+    report.pendingCommands = pending
+    return report
   }
 
   /// The value of each live file before its first write.
@@ -87,7 +93,8 @@ struct Applier {
           steps.append(
             Step(
               description: "run \(command.shown)",
-              skip: runsCommands ? nil : "the root is not /; pending: run `\(command.shown)` on the host itself"
+              skip: runsCommands ? nil : "the root is not /; pending: run `\(command.shown)` on the host itself",
+              pending: command
             ) {
               try Self.run(command, in: host)
             })
