@@ -112,7 +112,7 @@ extension BootLoaderFamilyPlanTests {
   @Test func rhel8OfflineApplyWritesTheGrubenvBlockAndConverges() throws {
     let spec = "kernel:\n  args:\n    present: [amd_iommu=on]\n"
     let (plan, root) = try Self.plan("rhel8", spec)
-    #expect(plan.fileOperations.map(\.path) == ["/boot/grub2/grubenv", "/etc/default/grub"])
+    #expect(plan.fileOperations.map(\.path) == ["/boot/grub2/grubenv", "/etc/default/grub", "/boot/grub2/grub.cfg"])
     #expect(
       PlanTextRenderer().render(plan).contains(
         "update /boot/grub2/grubenv  (live host: by grub2-editenv /boot/grub2/grubenv set 'kernelopts=root="))
@@ -136,7 +136,7 @@ extension BootLoaderFamilyPlanTests {
       (recorder
       + "top=$(cd \"$(dirname \"$0\")/../..\" && pwd)\nfile=$1\nshift\nexec /usr/bin/grub-editenv \"$top$file\" \"$@\"\n")
       .write(toFile: script, atomically: false, encoding: .utf8)
-    let planned = try #require(plan.fileOperations.first?.after)
+    let planned = try #require(plan.fileOperations.first { $0.path == "/boot/grub2/grubenv" }?.after)
     let report = try Self.engine(root, live: true).apply(plan)
     #expect(
       report.applied.first

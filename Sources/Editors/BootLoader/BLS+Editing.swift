@@ -4,7 +4,7 @@ import HostConfig
 
 /// BLS: the `options` line of each selected entry (its GRUB variables kept last, new
 /// arguments before them), grubenv's `kernelopts` for entries that reference it (RHEL 8)
-/// with `GRUB_CMDLINE_LINUX` kept in step, and `/etc/kernel/cmdline` when every entry is
+/// with `GRUB_CMDLINE_LINUX` and grub.cfg's fallback `set kernelopts=` kept in step, and `/etc/kernel/cmdline` when every entry is
 /// selected (kernels installed later take their arguments from it; created where
 /// kernel-install would otherwise fall back to `/proc/cmdline`). What tuned owns is never
 /// edited: a request tuned already meets is dropped, one that contradicts it refused.
@@ -126,6 +126,7 @@ extension BLS: BootLoaderFormat {
       _ = try block.rendered()  // refuses, naming the sizes, a block that would not fit
       changed.insert(grubEnv.file)
     }
+    changed.formUnion(try KerneloptsFallback.ensure(request, files: kerneloptsFallbackFiles, in: tree))
     if let defaults {
       changed.formUnion(
         try defaults.ensure(KernelArgsRequest(entries: .all, present: request.present, absent: request.absent)))
@@ -152,6 +153,7 @@ extension BLS: BootLoaderFormat {
     if file == Self.kernelCmdlineName, kernelCmdline == nil, let created = try tree.augeas.get(Self.kernelCmdlineEdit) {
       return FileChange(path: file, before: nil, after: created)
     }
+    if let fallback = try KerneloptsFallback.change(of: file, in: tree) { return fallback }
     if let defaults, defaults.tree.files.contains(file) {
       return FileChange(path: file, before: defaults.tree.text(of: file), after: try defaults.tree.render(file))
     }

@@ -94,7 +94,8 @@ public final class BootLoaderEditor {
   /// The files (real paths, in ``sourceFiles`` order) whose text the edits change,
   /// known without rendering any text.
   public func changedFiles() -> [String] {
-    format.tree.files.filter(changed.contains) + changed.subtracting(format.tree.files).sorted()
+    let known = format.tree.files + format.sourceFiles.filter { !format.tree.files.contains($0) }
+    return known.filter(changed.contains) + changed.subtracting(known).sorted()
   }
 
   /// The text the tree of `file` (one of the parsed files) renders to now,

@@ -38,6 +38,9 @@ public struct BLS: BootLoaderConfiguration {
   /// grubenv's `kernelopts` (RHEL 8): `grub2-mkconfig` rebuilds `kernelopts` from its
   /// `GRUB_CMDLINE_LINUX`, so the two are kept in step.
   public private(set) var defaults: Grub2?
+  /// The grub.cfg files (real paths) read for their fallback `set kernelopts="…"`, when
+  /// entries take their arguments from grubenv's `kernelopts`.
+  public private(set) var kerneloptsFallbackFiles: [String] = []
 
   /// The grubenv file, when there is one.
   public var grubenv: String? { grubEnv?.file }
@@ -45,7 +48,7 @@ public struct BLS: BootLoaderConfiguration {
   public var savedEntry: String? { grubEnv?.value("saved_entry") }
 
   public var sourceFiles: [String] {
-    tree.files + (grubenv.map { [$0] } ?? []) + (defaults?.sourceFiles ?? [])
+    tree.files + (grubenv.map { [$0] } ?? []) + (defaults?.sourceFiles ?? []) + kerneloptsFallbackFiles
       + tree.root.realFiles(["/etc/tuned/bootcmdline"])
   }
 
@@ -75,8 +78,9 @@ public struct BLS: BootLoaderConfiguration {
       tuned: try Tuned.read(root, tunedParams: tunedParams), isProxmox: isProxmox,
       usesKernelInstall: root.status("/usr/bin/kernel-install") != nil)
     _ = try bls.entries()
-    if try !bls.entriesUsing(GrubEnv.kernelopts).isEmpty, root.isFile(Grub2.defaultsName) {
-      bls.defaults = try Grub2.read(root)
+    if try !bls.entriesUsing(GrubEnv.kernelopts).isEmpty {
+      if root.isFile(Grub2.defaultsName) { bls.defaults = try Grub2.read(root) }
+      bls.kerneloptsFallbackFiles = root.realFiles(["/boot/grub2/grub.cfg", "/boot/grub/grub.cfg"])
     }
     return bls
   }
