@@ -57,5 +57,14 @@ struct ApplyCommand: ParsableCommand {
     }
     print("Apply complete: \(report.applied.count) steps done" + (report.backup.map { "; backup \($0)" } ?? "") + ".")
     print("Planned again: no changes. The host matches the desired state.")
+    if !report.pendingCommands.isEmpty {
+      // The files are right; what the host builds from them is not, until it runs these.
+      for command in report.pendingCommands { print("pending: run \(command.shown) on the host itself") }
+      throw ExitCode(Self.pendingStatus)
+    }
   }
+
+  /// The exit status of an apply that left a live-host command (`proxmox-boot-tool
+  /// refresh`) to the host: not 0, which says converged, nor 1, which says failed.
+  static let pendingStatus: Int32 = 3
 }

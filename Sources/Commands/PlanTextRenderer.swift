@@ -34,7 +34,8 @@ struct PlanTextRenderer {
     field("before:", change.before)
     field("after:", change.after)
     for (index, file) in change.files.enumerated() {
-      field(index == 0 ? "files:" : "", "\(file.action.rawValue) \(file.path)")
+      let command = file.command.map { "  (live host: \($0.role == .afterWrite ? "then " : "by ")\($0.shown))" } ?? ""
+      field(index == 0 ? "files:" : "", "\(file.action.rawValue) \(file.path)" + command)
     }
     if change.regeneratesBootLoader, let regeneration {
       field("then:", regeneration.joined(separator: " ") + "  (once, after every file)")

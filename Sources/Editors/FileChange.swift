@@ -11,6 +11,9 @@ public struct FileChange: Sendable, Equatable {
   public var before: String?
   /// The text after the edit, or `nil` when the edit deletes the file.
   public var after: String?
+  /// What runs on the live host for this change, beside or instead of the write; `nil`
+  /// for a file the boot loader (or its regeneration) reads as written.
+  public var command: HostCommand?
 
   /// Creates a change of `path` from `before` to `after`.
   public init(path: String, before: String?, after: String?) {

@@ -69,7 +69,8 @@ public struct Planner: Sendable {
     }
     return Plan(
       root: root.path, specFile: specFile, specText: specText, changes: changes,
-      diagnostics: expansion.diagnostics + context.diagnostics, observations: context.sortedObservations,
+      diagnostics: expansion.diagnostics + context.diagnostics + TunedConflicts.diagnostics(spec, root: root),
+      observations: context.sortedObservations,
       regeneration: regeneration)
   }
 

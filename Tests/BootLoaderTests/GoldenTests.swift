@@ -59,6 +59,24 @@ let goldenCases: [GoldenCase] = {
     GoldenCase(name: "rhel7-default-creates-variable", root: rhel7, request: request(.default, ["amd_iommu=on"])),
     GoldenCase(name: "bls-all-iommu", root: bls, request: request(.all, ["amd_iommu=on", "iommu=pt"], ["rhgb"])),
     GoldenCase(name: "bls-default-iommu", root: bls, request: request(.default, ["intel_iommu=on"])),
+    // Issue 16's families (the expected files recorded from the editor, each reviewed
+    // against the fixture; LegacyFamilyTests and BLSFamilyTests state the lines that change).
+    GoldenCase(
+      name: "automagic-all-iommu", root: fixtures + "/debian-menulst-automagic/root",
+      request: request(.all, ["amd_iommu=on"])),
+    GoldenCase(
+      name: "automagic-default-iommu", root: fixtures + "/debian-menulst-automagic/root",
+      request: request(.default, ["amd_iommu=on"])),
+    GoldenCase(
+      name: "xen-legacy-all-iommu", root: fixtures + "/xen-dom0-legacy/root", request: request(.all, ["amd_iommu=on"])),
+    GoldenCase(
+      name: "rocky9-tuned-all-iommu", root: fixtures + "/rocky9-tuned/root", request: request(.all, ["amd_iommu=on"])),
+    GoldenCase(
+      name: "rhel8-kernelopts-iommu", root: fixtures + "/rhel8/root",
+      request: request(.all, ["amd_iommu=on", "iommu=pt"])),
+    GoldenCase(
+      name: "proxmox-all-iommu", root: fixtures + "/proxmox-systemd-boot/root",
+      request: request(.all, ["amd_iommu=on"])),
   ]
 }()
 

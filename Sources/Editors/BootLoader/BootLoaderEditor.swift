@@ -30,6 +30,9 @@ public final class BootLoaderEditor {
   /// different text, so these are exactly the files whose text changes.
   private var changed: Set<String> = []
 
+  /// What tuned owns of the command line (BLS hosts with an active profile), or `nil`.
+  public var tuned: Tuned? { format.tuned }
+
   /// The files read (real paths from the root): what a plan digests.
   public var sourceFiles: [String] { format.sourceFiles }
 
@@ -68,6 +71,15 @@ public final class BootLoaderEditor {
     do { return try format.entries() } catch { throw error }
   }
 
+  /// Every place the command line lives, edits included (see ``CommandLineSource``).
+  public func commandLineSources() throws(EditorError) -> [CommandLineSource] {
+    do { return try format.commandLineSources() } catch { throw error }
+  }
+
+  /// What runs on the live host for the changed file `file` (see ``HostCommand``), known
+  /// without rendering it.
+  public func command(for file: String) -> HostCommand? { format.command(for: file) }
+
   /// Makes the selected entries satisfy `request`, in memory only.
   ///
   /// - Throws: for an invalid argument, an argument both present and absent,
@@ -82,14 +94,19 @@ public final class BootLoaderEditor {
   /// The files (real paths, in ``sourceFiles`` order) whose text the edits change,
   /// known without rendering any text.
   public func changedFiles() -> [String] {
-    format.tree.files.filter(changed.contains)
+    let known = format.tree.files + format.sourceFiles.filter { !format.tree.files.contains($0) }
+    return known.filter(changed.contains) + changed.subtracting(known).sorted()
   }
 
   /// The text the tree of `file` (one of the parsed files) renders to now,
-  /// always through its lens, even when nothing changed.
+  /// always through its lens, even when nothing changed; for a file the format renders
+  /// itself (an edited grubenv, RHEL 8's `/etc/default/grub` beside BLS entries), its text.
   /// - Throws: ``EditorError`` when the lens cannot render the tree.
   public func render(_ file: String) throws(EditorError) -> String {
-    do { return try format.tree.render(file) } catch { throw error }
+    do {
+      if let outside = try format.change(outsideTree: file), let after = outside.after { return after }
+      return try format.tree.render(file)
+    } catch { throw EditorError.wrapping(error) }
   }
 
   /// The planned change: each file whose text the edits change, with its text as read
@@ -98,9 +115,20 @@ public final class BootLoaderEditor {
   public func pendingChanges() throws(EditorError) -> [FileChange] {
     var changes: [FileChange] = []
     for file in changedFiles() {
+      let outside: FileChange?
+      do { outside = try format.change(outsideTree: file) } catch { throw EditorError.wrapping(error) }
+      if var outside {
+        outside.command = format.command(for: file)
+        changes.append(outside)
+        continue
+      }
       let after = try render(file)
       let before = format.tree.text(of: file)
-      if after != before { changes.append(FileChange(path: file, before: before, after: after)) }
+      if after != before {
+        var change = FileChange(path: file, before: before, after: after)
+        change.command = format.command(for: file)
+        changes.append(change)
+      }
     }
     return changes
   }

@@ -19,8 +19,21 @@ protocol BootLoaderFormat: BootLoaderConfiguration {
   /// What must run once the changed files are written for the boot loader to see them
   /// (GRUB 2's grub.cfg regeneration); `nil` for a format the boot loader reads itself.
   func regeneration() -> Regeneration?
+
+  /// The planned change of `file`, one of the files ``ensure(_:)`` returned that is not in
+  /// ``tree`` (grubenv, rendered byte-exact; a file created); `nil` for a file of the tree.
+  func change(outsideTree file: String) throws -> FileChange?
+
+  /// What runs on the live host once `file` (a changed file) is written, if anything.
+  func command(for file: String) -> HostCommand?
+
+  /// What tuned owns of the command line, when a profile is active and the format reads it.
+  var tuned: Tuned? { get }
 }
 
 extension BootLoaderFormat {
   func regeneration() -> Regeneration? { nil }
+  func change(outsideTree file: String) throws -> FileChange? { nil }
+  func command(for file: String) -> HostCommand? { nil }
+  var tuned: Tuned? { nil }
 }

@@ -2,7 +2,10 @@ import Augeas
 import HostConfig
 
 /// GRUB legacy: the arguments are edited as the children of each selected entry's
-/// `kernel` node; the boot loader reads the file itself, so nothing runs after.
+/// Linux line (its `kernel` node, or for a Xen dom0 entry its first `module`: the
+/// hypervisor's `kernel` line never gets Linux arguments), and in Debian's AUTOMAGIC
+/// block the options `update-grub` builds the entries from (`# kopt=`, `# defoptions=`,
+/// `# xenkopt=`); the boot loader reads the file itself, so nothing runs after.
 extension GrubLegacy: BootLoaderFormat {
   func ensure(_ request: KernelArgsRequest) throws -> Set<String> {
     for argument in request.present + request.absent where Self.ignored.contains(argument.key) {
@@ -11,8 +14,10 @@ extension GrubLegacy: BootLoaderFormat {
     }
     // Resolve every selection before changing anything.
     var kernels: [(file: String, node: String)] = []
+    var blocks: [Automagic] = []
     for file in tree.files {
       let titles = try titles(file)
+      let automagic = try automagic(file)
       var selected: [String]
       switch request.entries {
       case .all:
@@ -32,18 +37,104 @@ extension GrubLegacy: BootLoaderFormat {
             message: "default=\(index) but the file has \(titles.count) entries (0 to \(titles.count - 1))")
         }
         selected = [titles[index]]
+        // update-grub gives defoptions to every normal entry of the block: they are edited
+        // alike, so that the next update-grub writes what the plan shows.
+        if let automagic, automagic.titles.contains(titles[index]) {
+          for title in automagic.titles where !selected.contains(title) {
+            if !automagic.isAlternative(try tree.augeas.get(title) ?? "") { selected.append(title) }
+          }
+          selected = titles.filter(selected.contains)
+        }
       }
+      if let automagic { blocks.append(automagic) }
       for title in selected {
-        // Entries without a kernel line (chainloader, DOS) are left alone.
-        kernels += try tree.augeas.match(title + "/kernel").map { (file, $0) }
+        // Entries without a Linux line (chainloader, DOS) are left alone.
+        if let node = try linuxNode(of: title) { kernels.append((file, node)) }
       }
     }
     var changed: Set<String> = []
+    for block in blocks where try ensureOptions(request, in: block) { changed.insert(block.file) }
     for kernel in kernels {
       var list = try ArgumentList(tree: tree.augeas, node: kernel.node, ignored: Self.ignored)
       try list.apply(request)
       if list.changed { changed.insert(kernel.file) }
     }
     return changed
+  }
+
+  /// Edits the AUTOMAGIC options of `block` as GRUB 2's defaults are edited: `all` puts
+  /// the request on `kopt` (every generated entry) and takes the requested keys and the
+  /// absent arguments off `defoptions` and `xenkopt` (added after it); `default` edits
+  /// `defoptions` (the normal entries), refusing what `kopt` sets for every entry.
+  /// Whether an option changed.
+  private func ensureOptions(_ request: KernelArgsRequest, in block: Automagic) throws -> Bool {
+    var changed = false
+    switch request.entries {
+    case .all:
+      changed = try editOption(.kopt, in: block) { (list) throws(AugeasError) in try list.apply(request) }
+      for option in [Automagic.Option.defoptions, .xenkopt] {
+        changed =
+          try editOption(option, in: block) { (list) throws(AugeasError) in
+            try list.removeAbsent(request.absent)
+            for (key, _) in request.presentByKey { try list.removeKey(key) }
+          } || changed
+      }
+    case .default:
+      let kopt = try optionArguments(.kopt, in: block)
+      let koptLine = line(of: .kopt, in: block.file)
+      for unwanted in request.absent {
+        if let found = kopt.first(where: {
+          $0.key == unwanted.key && (unwanted.value == nil || unwanted.value == $0.value)
+        }) {
+          throw EditorError(
+            file: block.file, line: koptLine,
+            message: "'\(found)' stands in '# kopt=', which applies to every entry: select all entries to remove it")
+        }
+      }
+      var inKopt: [String] = []
+      for (key, values) in request.presentByKey {
+        let existing = kopt.filter { $0.key == key }
+        if existing.isEmpty { continue }
+        if existing.map(\.value) != values {
+          throw EditorError(
+            file: block.file, line: koptLine,
+            message:
+              "'\(existing.map(\.description).joined(separator: " "))' stands in '# kopt=', which applies to every entry: select all entries to change it"
+          )
+        }
+        inKopt.append(key)
+      }
+      changed = try editOption(.defoptions, in: block) { (list) throws(AugeasError) in
+        try list.removeAbsent(request.absent)
+        for (key, values) in request.presentByKey {
+          if inKopt.contains(key) { try list.removeKey(key) } else { try list.ensure(key: key, values: values) }
+        }
+      }
+    }
+    return changed
+  }
+
+  /// The arguments of the AUTOMAGIC option `option` (none when it is missing or empty).
+  private func optionArguments(_ option: Automagic.Option, in block: Automagic) throws -> [KernelArgument] {
+    guard let value = try tree.augeas.get(block.node + "/" + option.rawValue), !value.isEmpty else { return [] }
+    return try tree.arguments(
+      ofCommandLine: value, in: block.file, line: line(of: option, in: block.file), column: nil)
+  }
+
+  /// Edits the command line of the AUTOMAGIC option `option`, when the block has it (a
+  /// missing `defoptions` or `xenkopt` adds nothing; a missing `kopt` is created);
+  /// whether it changed.
+  private func editOption(
+    _ option: Automagic.Option, in block: Automagic, _ body: (inout ArgumentList) throws(AugeasError) -> Void
+  ) throws -> Bool {
+    let path = block.node + "/" + option.rawValue
+    let exists = try tree.augeas.count(path) > 0
+    if !exists && option != .kopt { return false }
+    let value = try tree.augeas.get(path) ?? ""
+    let edited = try tree.editCommandLine(
+      value, file: block.file, line: line(of: option, in: block.file), column: nil, body)
+    if edited == value { return false }
+    try tree.augeas.set(path, edited.isEmpty ? nil : edited)  // the lens stores no empty value
+    return true
   }
 }

@@ -20,6 +20,8 @@ struct Applier {
   private struct Step {
     var description: String
     var skip: String?
+    /// The live-host command this step runs, reported pending when the step is skipped.
+    var pending: HostCommand?
     var run: () throws -> Void
   }
 
@@ -43,10 +45,12 @@ struct Applier {
     let steps = self.steps(plan, store: store, backup: backup)
     var applied: [String] = []
     var skipped: [String] = []
+    var pending: [HostCommand] = []
     for (index, step) in steps.enumerated() {
       if let reason = step.skip {
         progress(ApplyEvent(step: step.description, outcome: .skipped(reason)))
         skipped.append("\(step.description): \(reason)")
+        if let command = step.pending { pending.append(command) }
         continue
       }
       progress(ApplyEvent(step: step.description, outcome: .started))
@@ -63,7 +67,9 @@ struct Applier {
       progress(ApplyEvent(step: step.description, outcome: .done))
       applied.append(step.description)
     }
-    return ApplyReport(plan: plan, applied: applied, skipped: skipped, backup: backup)
+    var report = ApplyReport(plan: plan, applied: applied, skipped: skipped, backup: backup)
+    report.pendingCommands = pending
+    return report
   }
 
   /// The value of each live file before its first write.
@@ -79,13 +85,26 @@ struct Applier {
     var steps: [Step] = []
     for change in plan.changes where change.isChange {
       for operation in change.files {
-        steps.append(
-          Step(
-            description:
-              "\(operation.action == .create ? "create" : operation.action == .delete ? "remove" : "write") \(operation.path)"
-          ) {
-            try write(operation)
-          })
+        let verb = operation.action == .create ? "create" : operation.action == .delete ? "remove" : "write"
+        if let command = operation.command, command.role == .insteadOfWrite, runsCommands {
+          // The distribution's tool writes its own file on the live host (same bytes as planned).
+          steps.append(
+            Step(description: "run \(command.shown) (\(verb) \(operation.path))") {
+              try write(operation, by: command)
+            })
+          continue
+        }
+        steps.append(Step(description: "\(verb) \(operation.path)") { try write(operation) })
+        if let command = operation.command, command.role == .afterWrite {
+          steps.append(
+            Step(
+              description: "run \(command.shown)",
+              skip: runsCommands ? nil : "the root is not /; pending: run `\(command.shown)` on the host itself",
+              pending: command
+            ) {
+              try Self.run(command, in: host)
+            })
+        }
       }
     }
     if let regeneration = plan.regeneration {
@@ -136,6 +155,14 @@ struct Applier {
       }
     }
     return steps
+  }
+
+  /// Has `command` make the change of `operation` on the live host, first checking that
+  /// the file still has the bytes the plan read.
+  private func write(_ operation: FileOperation, by command: HostCommand) throws {
+    let current = try host.readIfPresent(operation.path)
+    guard current.map({ Data($0) }) == operation.before else { throw StaleFile(path: operation.path) }
+    try Self.run(command, in: host)
   }
 
   /// Writes one file, first checking that it still has the bytes the plan read; an

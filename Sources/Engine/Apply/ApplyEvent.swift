@@ -1,3 +1,5 @@
+import Editors
+
 /// Progress of an apply or rollback, one step at a time, for the command line to show.
 public struct ApplyEvent: Sendable, Equatable {
   /// What became of a step.
@@ -34,6 +36,9 @@ public struct ApplyReport: Sendable {
   public var skipped: [String]
   /// The backup made, `nil` when nothing changed.
   public var backup: String?
+  /// The live-host commands of the files written that an apply to another root left to the
+  /// host (`proxmox-boot-tool refresh`): pending until the host runs them.
+  public var pendingCommands: [HostCommand] = []
 }
 
 /// What a rollback did.

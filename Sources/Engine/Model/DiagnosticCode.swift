@@ -55,5 +55,20 @@ extension Diagnostic {
     case noServiceManager = "no-service-manager"
     /// `--root` does not exist or is not a directory: nothing was read.
     case missingRoot = "missing-root"
+    /// An edit takes off a value of a requested key that the desired state did not name
+    /// (`amd_iommu=off` when `amd_iommu=on` is asked): one diagnostic per value removed.
+    case removedKernelArgumentValue = "removed-kernel-argument-value"
+    /// A kernel argument that is the hypervisor's business is asked for a Xen dom0 (`amd_iommu=`,
+    /// `intel_iommu=`: the IOMMU belongs to Xen, `iommu=` on the `xen.gz` line).
+    case xenDom0Argument = "xen-dom0-argument"
+    /// tuned owns part of the kernel command line (`$tuned_params`, `/etc/tuned/bootcmdline`):
+    /// a requested argument it already sets, or one both set differently.
+    case tunedOwnsArgument = "tuned-owns-argument"
+    /// The active tuned profile contradicts the desired state (it disables KSM while
+    /// `ksm.enabled: true`).
+    case tunedConflict = "tuned-conflict"
+    /// Today's boot entries and the source the next kernel's entries are made from
+    /// (`# kopt=`, `/etc/kernel/cmdline`, grubenv `kernelopts`) disagree on a managed argument.
+    case kernelArgumentCoverage = "kernel-argument-coverage"
   }
 }

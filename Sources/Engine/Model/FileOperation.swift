@@ -20,6 +20,8 @@ public struct FileOperation: Sendable, Equatable {
   /// (``Planner/rendersFiles`` off) knows which files change, and whether each is
   /// created or updated, but not their new bytes: it can be shown, not applied.
   public var isRendered = true
+  /// What runs on the live host for this file, beside or instead of the write (see ``HostCommand``).
+  public var command: HostCommand?
 
   /// Creates an operation on `path`.
   public init(path: String, before: Data?, after: Data?, mode: Int = 0o644) {
@@ -34,6 +36,7 @@ public struct FileOperation: Sendable, Equatable {
     self.init(
       path: change.path, before: change.before.map { Data($0.utf8) }, after: change.after.map { Data($0.utf8) },
       mode: mode)
+    command = change.command
   }
 
   /// An update (or, when `before` is `nil`, a creation) of `path` whose new bytes

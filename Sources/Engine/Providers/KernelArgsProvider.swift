@@ -41,14 +41,43 @@ struct KernelArgsProvider: ResourceProvider {
       let onAny = selected.contains { entry in entry.arguments.contains { Self.matches($0, want.argument) } }
       if want.present ? !onEvery : onAny { missing.append(want) }
     }
-    try editor.ensure(
-      KernelArgsRequest(
-        entries: entries, present: wants.filter(\.present).map(\.argument),
-        absent: wants.filter { !$0.present }.map(\.argument)))
+    let request = KernelArgsRequest(
+      entries: entries, present: wants.filter(\.present).map(\.argument),
+      absent: wants.filter { !$0.present }.map(\.argument))
+    try editor.ensure(request)
+    if let tuned = editor.tuned {
+      for want in wants where want.present && tuned.arguments.contains(want.argument) {
+        context.report(
+          Diagnostic(
+            .note, .tunedOwnsArgument, "\(want.argument) is set by \(tuned.owner): virthost adds nothing",
+            address: address, keyPath: want.origin))
+      }
+    }
+    let tunedArguments = editor.tuned?.arguments ?? []
+    for gap in CommandLineSource.gaps(
+      in: try editor.commandLineSources(), for: request.present.filter { !tunedArguments.contains($0) },
+      selected: Set(selected.map(\.title)))
+    {
+      context.report(Diagnostic(.warning, .kernelArgumentCoverage, gap, address: address, keyPath: origin))
+    }
+    for warning in XenDom0Advice.warnings(selected, request) {
+      context.report(Diagnostic(.warning, .xenDom0Argument, warning, address: address, keyPath: origin))
+    }
+    for removal in ArgumentRemoval.between(before: selected, after: try editor.entries(), request: request) {
+      context.report(
+        Diagnostic(
+          .warning, .removedKernelArgumentValue, removal.description,
+          detail: "The desired state names this key with other values only; the admin's value is removed.",
+          address: address, keyPath: origin))
+    }
     let files =
       context.rendersFiles
       ? try editor.pendingChanges().map { FileOperation($0) }
-      : editor.changedFiles().map { FileOperation.unrendered(path: $0, before: read[$0]) }
+      : editor.changedFiles().map { file in
+        var operation = FileOperation.unrendered(path: file, before: read[file])
+        operation.command = editor.command(for: file)
+        return operation
+      }
 
     let keys = Set(wants.map(\.argument.key))
     var current: [String] = []

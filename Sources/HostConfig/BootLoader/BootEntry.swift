@@ -15,13 +15,20 @@ public struct BootEntry: Sendable, Equatable {
   public var isDefault: Bool
   /// The kernel arguments, in order (empty for an entry without a kernel line).
   public var arguments: [KernelArgument]
+  /// The hypervisor the entry boots first when its Linux kernel is a Xen dom0 (GRUB
+  /// legacy's `kernel /xen.gz…` with Linux on the first `module` line); `nil` otherwise.
+  /// ``arguments`` are then dom0's, from the `module` line.
+  public var hypervisor: String?
 
   /// Creates an entry.
-  public init(title: String, file: String, index: Int, isDefault: Bool, arguments: [KernelArgument]) {
+  public init(
+    title: String, file: String, index: Int, isDefault: Bool, arguments: [KernelArgument], hypervisor: String? = nil
+  ) {
     self.title = title
     self.file = file
     self.index = index
     self.isDefault = isDefault
     self.arguments = arguments
+    self.hypervisor = hypervisor
   }
 }

@@ -27,10 +27,19 @@ public protocol BootLoaderConfiguration {
 
   /// Every boot entry and its kernel arguments, as the tree holds them now.
   func entries() throws(ConfigFileError) -> [BootEntry]
+
+  /// Every place the command line lives, as the tree holds it now (edits included): the
+  /// current entries and the sources of the next kernel's entries, for the coverage check.
+  /// By default the entries alone.
+  func commandLineSources() throws(ConfigFileError) -> [CommandLineSource]
 }
 
 extension BootLoaderConfiguration {
   public var sourceFiles: [String] { tree.files }
+
+  public func commandLineSources() throws(ConfigFileError) -> [CommandLineSource] {
+    try entries().map(CommandLineSource.init(entry:))
+  }
 }
 
 extension BootLoaderKind {

@@ -6,11 +6,16 @@ extension BootLoaderKind {
   /// GRUB legacy: one of `/boot/grub/menu.lst`, `/boot/grub/grub.conf`,
   /// `/etc/grub.conf`, `/boot/efi/EFI/*/grub.conf`. BLS: entries in
   /// `/boot/loader/entries` and either no `/etc/default/grub` (systemd-boot)
-  /// or `GRUB_ENABLE_BLSCFG=true` in it. GRUB 2: `/etc/default/grub` otherwise.
+  /// or `GRUB_ENABLE_BLSCFG=true` in it; a Proxmox host whose ESPs `proxmox-boot-tool`
+  /// fills from `/etc/kernel/cmdline` (it has `/etc/kernel/proxmox-boot-uuids`), whatever
+  /// else it has. GRUB 2: `/etc/default/grub` otherwise.
   /// - Throws: when none is found, or several (a leftover `menu.lst` beside
   ///   `/etc/default/grub`, BLS entries that GRUB is not told to read…),
   ///   naming the files found: pass the kind explicitly then.
   public static func detect(in root: HostRoot) throws(ConfigFileError) -> BootLoaderKind {
+    // proxmox-boot-tool keeps the ESPs (systemd-boot, or GRUB on legacy BIOS) in step with
+    // /etc/kernel/cmdline; /etc/default/grub is installed there but not what boots.
+    if root.isFile(BLS.proxmoxBootUUIDs) && root.isFile(BLS.kernelCmdlineName) { return .bls }
     var found: [(BootLoaderKind, String)] = []
     let legacy = GrubLegacy.names(root).filter { root.isFile($0) }
     if !legacy.isEmpty { found.append((.grubLegacy, legacy.joined(separator: ", "))) }

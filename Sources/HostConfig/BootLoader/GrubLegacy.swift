@@ -29,8 +29,13 @@ public struct GrubLegacy: BootLoaderConfiguration {
     for name in names {
       if let real = root.resolve(name), files.contains(real) { aliases[real, default: []].append(name) }
     }
-    let legacy = GrubLegacy(
-      tree: try BootConfigTree(root: root, files: files.map { ($0, "Grub.lns") }, aliases: aliases))
+    let tree: BootConfigTree
+    do {
+      tree = try BootConfigTree(root: root, files: files.map { ($0, "Grub.lns") }, aliases: aliases)
+    } catch {
+      throw perVersionOptionsError(root, files) ?? error
+    }
+    let legacy = GrubLegacy(tree: tree)
     try legacy.check()
     return legacy
   }
@@ -76,13 +81,13 @@ public struct GrubLegacy: BootLoaderConfiguration {
         let defaultIndex = try defaultIndex(file)
         for (index, title) in try titles(file).enumerated() {
           var arguments: [KernelArgument] = []
-          if let kernel = try tree.augeas.match(title + "/kernel").first {
+          if let kernel = try linuxNode(of: title) {
             arguments = try tree.arguments(at: kernel, ignoring: Self.ignored)
           }
           result.append(
             BootEntry(
               title: try tree.augeas.get(title) ?? "", file: file, index: index, isDefault: index == defaultIndex,
-              arguments: arguments))
+              arguments: arguments, hypervisor: try hypervisor(of: title)))
         }
       }
       return result

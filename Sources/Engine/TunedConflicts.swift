@@ -1,0 +1,26 @@
+import HostConfig
+import RootFS
+
+/// What the desired state asks that the active tuned profile undoes: a profile that stops
+/// KSM (`[sysfs] /sys/kernel/mm/ksm/run=0`) while `ksm.enabled: true`. tuned applies its
+/// profile at every start, after virthost's settings, so both cannot hold: the plan names
+/// both owners and leaves the choice to the admin (virthost never edits tuned's files).
+enum TunedConflicts {
+  /// The diagnostics for `spec` on `root`.
+  static func diagnostics(_ spec: HostSpec, root: HostRoot) -> [Diagnostic] {
+    guard spec.ksm?.enabled == true else { return [] }
+    let tuned: Tuned?
+    do { tuned = try Tuned.read(root, tunedParams: nil) } catch {
+      return [Diagnostic(.warning, .hostFile, "tuned's state cannot be read: \(error)", keyPath: "ksm.enabled")]
+    }
+    guard let tuned, let file = tuned.ksmDisabledBy else { return [] }
+    return [
+      Diagnostic(
+        .warning, .tunedConflict,
+        "tuned profile \(tuned.profile) (\(file)) stops KSM (/sys/kernel/mm/ksm/run=0), but virthost's ksm.enabled: true starts it",
+        detail:
+          "tuned applies its profile each time it starts and undoes the setting; remove the [sysfs] line from the profile (or choose another profile), or set ksm.enabled: false.",
+        address: ResourceAddress(.sysfs, "/sys/kernel/mm/ksm/run"), keyPath: "ksm.enabled")
+    ]
+  }
+}
