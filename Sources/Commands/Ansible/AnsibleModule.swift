@@ -53,7 +53,9 @@ public enum AnsibleModule {
     }
     if plan.hasChanges && !arguments.checkMode {
       do {
-        _ = try engine.apply(plan)
+        if let pending = try engine.apply(plan).pendingRegeneration {
+          result["pending_regeneration"] = pending.command.joined(separator: " ")
+        }
       } catch {
         result["failed"] = true
         result["msg"] = "apply failed: \(error)"

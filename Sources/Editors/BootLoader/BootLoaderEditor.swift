@@ -82,7 +82,7 @@ public final class BootLoaderEditor {
   /// The files (real paths, in ``sourceFiles`` order) whose text the edits change,
   /// known without rendering any text.
   public func changedFiles() -> [String] {
-    format.tree.files.filter(changed.contains)
+    format.tree.files.filter(changed.contains) + ((try? format.createdFiles().map(\.path)) ?? [])
   }
 
   /// The text the tree of `file` (one of the parsed files) renders to now,
@@ -97,11 +97,12 @@ public final class BootLoaderEditor {
   /// Only the ``changedFiles()`` are rendered.
   public func pendingChanges() throws(EditorError) -> [FileChange] {
     var changes: [FileChange] = []
-    for file in changedFiles() {
+    for file in format.tree.files.filter(changed.contains) {
       let after = try render(file)
       let before = format.tree.text(of: file)
       if after != before { changes.append(FileChange(path: file, before: before, after: after)) }
     }
+    do { changes += try format.createdFiles() } catch { throw EditorError.wrapping(error) }
     return changes
   }
 
@@ -109,6 +110,19 @@ public final class BootLoaderEditor {
   /// regeneration); `nil` when nothing changes or the boot loader reads its files itself.
   public func regeneration() -> Regeneration? {
     changedFiles().isEmpty ? nil : plannedRegeneration
+  }
+
+  /// Where the edits are written when that is not where the value is read, one sentence
+  /// each (GRUB 2: "… is decided by …; virthost writes … 99-virthost.cfg").
+  public func explanations() -> [String] { format.explanations() }
+
+  /// The lines of the generated configuration (GRUB 2's grub.cfg) whose arguments with a
+  /// key in `keys` differ from what its sources (the evaluated `/etc/default/grub` and
+  /// drop-ins) give, as read before any edit: "pending regeneration" when the sources
+  /// need no change. One sentence each, naming file and line; none for a boot loader
+  /// that reads its files itself, or a root without a generated configuration.
+  public func staleGeneratedLines(comparing keys: Set<String>) -> [String] {
+    format.staleGeneratedLines(comparing: keys)
   }
 
   /// What a change to this boot loader's files makes run, whether or not anything

@@ -19,8 +19,24 @@ protocol BootLoaderFormat: BootLoaderConfiguration {
   /// What must run once the changed files are written for the boot loader to see them
   /// (GRUB 2's grub.cfg regeneration); `nil` for a format the boot loader reads itself.
   func regeneration() -> Regeneration?
+
+  /// The files an edit creates (not among the parsed ones), with their new text:
+  /// GRUB 2's `99-virthost.cfg`. None by default.
+  func createdFiles() throws -> [FileChange]
+
+  /// Where the edits are written when that is not where the value is read (GRUB 2: a
+  /// drop-in written after a distribution's), one sentence each. None by default.
+  func explanations() -> [String]
+
+  /// The lines of the generated configuration that differ, in the arguments with a key
+  /// in `keys`, from what its sources give: what a regeneration would change. None by
+  /// default (a format whose files the boot loader reads itself).
+  func staleGeneratedLines(comparing keys: Set<String>) -> [String]
 }
 
 extension BootLoaderFormat {
   func regeneration() -> Regeneration? { nil }
+  func createdFiles() throws -> [FileChange] { [] }
+  func explanations() -> [String] { [] }
+  func staleGeneratedLines(comparing keys: Set<String>) -> [String] { [] }
 }

@@ -1,3 +1,4 @@
+import Editors
 /// Progress of an apply or rollback, one step at a time, for the command line to show.
 public struct ApplyEvent: Sendable, Equatable {
   /// What became of a step.
@@ -34,6 +35,10 @@ public struct ApplyReport: Sendable {
   public var skipped: [String]
   /// The backup made, `nil` when nothing changed.
   public var backup: String?
+  /// The regeneration an offline apply left to the host: the files are written, the
+  /// generated configuration is stale until the host runs it ("pending regeneration").
+  /// `nil` when nothing is pending.
+  public var pendingRegeneration: Regeneration? = nil
 }
 
 /// What a rollback did.

@@ -45,5 +45,12 @@ extension Diagnostic {
     case serviceStateUnknown = "service-state-unknown"
     /// A diagnostic read from a plan file of format 1, which kept no codes.
     case unrecorded
+    /// Today's boot entries (a generated grub.cfg) and the source the next kernel's
+    /// entries are made from (the evaluated `/etc/default/grub` and drop-ins) disagree
+    /// on a managed kernel argument.
+    case kernelArgumentCoverage = "kernel-argument-coverage"
+    /// Where virthost writes a kernel command line differs from the file that sets it
+    /// (a distribution's drop-in decides; virthost writes a drop-in read after it).
+    case commandLineSource = "command-line-source"
   }
 }
