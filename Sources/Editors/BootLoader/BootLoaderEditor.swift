@@ -82,7 +82,7 @@ public final class BootLoaderEditor {
   /// The files (real paths, in ``sourceFiles`` order) whose text the edits change,
   /// known without rendering any text.
   public func changedFiles() -> [String] {
-    format.tree.files.filter(changed.contains) + ((try? format.createdFiles().map(\.path)) ?? [])
+    format.tree.files.filter(changed.contains)
   }
 
   /// The text the tree of `file` (one of the parsed files) renders to now,
@@ -97,12 +97,12 @@ public final class BootLoaderEditor {
   /// Only the ``changedFiles()`` are rendered.
   public func pendingChanges() throws(EditorError) -> [FileChange] {
     var changes: [FileChange] = []
-    for file in format.tree.files.filter(changed.contains) {
+    for file in changedFiles() {
       let after = try render(file)
-      let before = format.tree.text(of: file)
+      // A parsed file that does not exist (GRUB 2's 99-virthost.cfg) is created.
+      let before = root.exists(file) ? format.tree.text(of: file) : nil
       if after != before { changes.append(FileChange(path: file, before: before, after: after)) }
     }
-    do { changes += try format.createdFiles() } catch { throw EditorError.wrapping(error) }
     return changes
   }
 

@@ -20,10 +20,6 @@ protocol BootLoaderFormat: BootLoaderConfiguration {
   /// (GRUB 2's grub.cfg regeneration); `nil` for a format the boot loader reads itself.
   func regeneration() -> Regeneration?
 
-  /// The files an edit creates (not among the parsed ones), with their new text:
-  /// GRUB 2's `99-virthost.cfg`. None by default.
-  func createdFiles() throws -> [FileChange]
-
   /// Where the edits are written when that is not where the value is read (GRUB 2: a
   /// drop-in written after a distribution's), one sentence each. None by default.
   func explanations() -> [String]
@@ -36,7 +32,6 @@ protocol BootLoaderFormat: BootLoaderConfiguration {
 
 extension BootLoaderFormat {
   func regeneration() -> Regeneration? { nil }
-  func createdFiles() throws -> [FileChange] { [] }
   func explanations() -> [String] { [] }
   func staleGeneratedLines(comparing keys: Set<String>) -> [String] { [] }
 }

@@ -8,17 +8,18 @@ import HostConfig
 /// value is edited with `Cmdline.lns`; grub.cfg is built from them by
 /// `grub-mkconfig`/`grub2-mkconfig`, which must run after the files are written.
 extension Grub2: BootLoaderFormat {
-  /// Where the scratch tree of a new `99-virthost.cfg` is kept until it is rendered.
-  static let newDropInNode = "/virthost-new-dropin"
-
   func ensure(_ request: KernelArgsRequest) throws -> Set<String> {
     var changed: Set<String> = []
     let linux = GrubDefaults.linux
     let normal = GrubDefaults.linuxDefault
     // The Xen dom0 entries read the …_XEN_REPLACE* variables instead when they are not
     // empty: they get the same edit (Debian's xen.cfg itself is never edited).
+    // Each edit starts from the tree as it is now, so that ensuring twice is ensuring once.
+    let defaults = try current()
     var pairs = [(linux: linux, normal: normal)]
-    if hasXenReplacement { pairs.append((xenReplacement(of: linux) ?? linux, xenReplacement(of: normal) ?? normal)) }
+    if defaults.hasXenReplacement {
+      pairs.append((defaults.xenReplacement(of: linux) ?? linux, defaults.xenReplacement(of: normal) ?? normal))
+    }
     var done: Set<String> = []
     for pair in pairs {
       switch request.entries {
@@ -26,20 +27,20 @@ extension Grub2: BootLoaderFormat {
         // The Linux variable carries exactly the request; the normal entries must not add
         // another occurrence of a requested key.
         if done.insert(pair.linux).inserted {
-          changed.formUnion(try edit(pair.linux, request) { (list) throws(AugeasError) in try list.apply(request) })
+          changed.formUnion(try edit(pair.linux, request, defaults) { (list) throws(AugeasError) in try list.apply(request) })
         }
         if done.insert(pair.normal).inserted {
           changed.formUnion(
-            try edit(pair.normal, request) { (list) throws(AugeasError) in
+            try edit(pair.normal, request, defaults) { (list) throws(AugeasError) in
               try list.removeAbsent(request.absent)
               for (key, _) in request.presentByKey { try list.removeKey(key) }
             })
         }
       case .default:
         guard done.insert(pair.normal).inserted else { continue }
-        let inLinux = try keysStandingIn(pair.linux, request)
+        let inLinux = try keysStandingIn(pair.linux, request, defaults)
         changed.formUnion(
-          try edit(pair.normal, request) { (list) throws(AugeasError) in
+          try edit(pair.normal, request, defaults) { (list) throws(AugeasError) in
             try list.removeAbsent(request.absent)
             for (key, values) in request.presentByKey {
               if inLinux.contains(key) { try list.removeKey(key) } else { try list.ensure(key: key, values: values) }
@@ -55,7 +56,9 @@ extension Grub2: BootLoaderFormat {
   ///
   /// - Throws: when `name` sets a requested key otherwise, or holds an argument to
   ///   remove: it applies to every entry.
-  private func keysStandingIn(_ name: String, _ request: KernelArgsRequest) throws -> [String] {
+  private func keysStandingIn(_ name: String, _ request: KernelArgsRequest, _ defaults: GrubDefaults) throws
+    -> [String]
+  {
     let linux = defaults.arguments(of: name)
     let line = defaults.decider(of: name)
     for unwanted in request.absent {
@@ -97,7 +100,7 @@ extension Grub2: BootLoaderFormat {
   /// - Throws: when a distribution's file that `grub-mkconfig` reads after
   ///   `99-virthost.cfg` decides it (naming both), or when it is only ever appended to in
   ///   `/etc/default/grub`.
-  func target(of name: String) throws -> Target {
+  func target(of name: String, in defaults: GrubDefaults) throws -> Target {
     guard let decider = defaults.decider(of: name) else {
       if let append = defaults.assignments[name]?.first(where: { $0.file == defaultsFile }) {
         throw EditorError(
@@ -120,9 +123,10 @@ extension Grub2: BootLoaderFormat {
 
   /// Edits the value of variable `name` where it is decided (see ``target(of:)``); the files changed.
   private func edit(
-    _ name: String, _ request: KernelArgsRequest, _ body: (inout ArgumentList) throws(AugeasError) -> Void
+    _ name: String, _ request: KernelArgsRequest, _ defaults: GrubDefaults,
+    _ body: (inout ArgumentList) throws(AugeasError) -> Void
   ) throws -> Set<String> {
-    let target = try target(of: name)
+    let target = try target(of: name, in: defaults)
     let file: String
     let base: String
     var line: Int?
@@ -136,7 +140,7 @@ extension Grub2: BootLoaderFormat {
       file = GrubDefaults.virthostDropIn
       base = defaults.value(of: name, before: file).trimmingCharacters(in: .whitespaces)
     }
-    try refuseAppended(name, after: file, request)
+    try refuseAppended(name, after: file, request, defaults)
     let edited = try tree.editCommandLine(base, file: file, line: line, column: column, body)
     if edited == base { return [] }
     switch target {
@@ -151,28 +155,24 @@ extension Grub2: BootLoaderFormat {
       }
       try tree.augeas.set(path + "/" + name, "\"" + edited + "\"")
       return [defaultsFile]
-    case .dropIn(let decider):
-      line = nil
-      column = nil
-      let value = "\"" + edited + "\""
-      if tree.files.contains(file) {
-        try tree.augeas.set(tree.path(of: file) + "/" + name, value)
-        return [file]
-      }
-      if try !tree.augeas.exists(Self.newDropInNode) {
+    case .dropIn:
+      let path = tree.path(of: file)
+      let empty = try tree.augeas.count(path + "/*") == 0
+      if empty {
         try tree.augeas.set(
-          Self.newDropInNode + "/#comment",
-          "Written by virthost: the kernel command line that grub-mkconfig reads after the distribution's drop-ins")
+          path + "/#comment",
+          "Written by virthost: kernel arguments read after the distribution's drop-ins (see docs/boot-loader.md)")
       }
-      try tree.augeas.set(Self.newDropInNode + "/#comment[last()+1]", "\(name): \(decider.location) decides it")
-      try tree.augeas.set(Self.newDropInNode + "/" + name, value)
-      return []
+      try tree.augeas.set(path + "/" + name, "\"" + edited + "\"")
+      return [file]
     }
   }
 
   /// Refuses an edit of `name` written in `file` when a file read after it appends an
   /// argument that the request names: that argument cannot be changed where it is written.
-  private func refuseAppended(_ name: String, after file: String, _ request: KernelArgsRequest) throws {
+  private func refuseAppended(
+    _ name: String, after file: String, _ request: KernelArgsRequest, _ defaults: GrubDefaults
+  ) throws {
     for append in defaults.assignments[name] ?? [] where append.form != .set && !defaults.precedes(append.file, file) {
       if append.file == file { continue }
       for argument in append.arguments {
@@ -189,18 +189,11 @@ extension Grub2: BootLoaderFormat {
     }
   }
 
-  /// The new `99-virthost.cfg`, when an edit needs it (its text rendered with Shellvars.lns).
-  func createdFiles() throws -> [FileChange] {
-    guard try tree.augeas.exists(Self.newDropInNode) else { return [] }
-    let text = try tree.augeas.renderText(lens: "Shellvars.lns", from: Self.newDropInNode, original: "")
-    return [FileChange(path: GrubDefaults.virthostDropIn, before: nil, after: text)]
-  }
-
   /// Where each command-line variable an edit changes is written, and why, one sentence each.
   func explanations() -> [String] {
     var result: [String] = []
     for name in GrubDefaults.variables where !(defaults.assignments[name] ?? []).isEmpty {
-      guard case .dropIn(let decider)? = try? target(of: name) else { continue }
+      guard case .dropIn(let decider)? = try? target(of: name, in: defaults) else { continue }
       result.append(
         "\(name) is decided by \(decider.location), a distribution's file: virthost writes its value to \(GrubDefaults.virthostDropIn), read after it")
     }
@@ -212,12 +205,12 @@ extension Grub2: BootLoaderFormat {
   }
 
   /// The grub.cfg files GRUB 2 reads and the program that writes them: `grub2-mkconfig`
-  /// where the root has `/boot/grub2` or `/usr/sbin/grub2-mkconfig`, `grub-mkconfig`
-  /// otherwise.
+  /// where the root has `/boot/grub2` or `/usr/sbin/grub2-mkconfig` (RHEL), `grub-mkconfig`
+  /// otherwise (Debian, Ubuntu).
   func regeneration() -> Regeneration? {
     let root = tree.root
     var outputs = Grub2GeneratedConfig.files(in: root)
-    let rhel = root.isDirectory("/boot/grub2") || root.status("/usr/sbin/grub2-mkconfig") != nil
+    let rhel = !GrubDefaults.readsDropIns(root)
     if outputs.isEmpty { outputs = [rhel ? "/boot/grub2/grub.cfg" : "/boot/grub/grub.cfg"] }
     return Regeneration(program: rhel ? "grub2-mkconfig" : "grub-mkconfig", outputs: outputs)
   }

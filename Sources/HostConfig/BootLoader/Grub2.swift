@@ -24,11 +24,11 @@ public struct Grub2: BootLoaderConfiguration {
   public let generated: [Grub2GeneratedConfig]
 
   public var tree: BootConfigTree { defaults.tree }
+  /// The parsed files that exist (virthost's drop-in is parsed before it exists): what a plan digests.
+  public var sourceFiles: [String] { tree.files.filter { tree.root.exists($0) } }
   /// `/etc/default/grub`, a real path from the root.
   public var defaultsFile: String { defaults.files[0] }
 
-  /// The parsed files, then the grub.cfg files: what a plan digests.
-  public var sourceFiles: [String] { tree.files + generated.map(\.file) }
 
   public static func read(_ root: HostRoot) throws(ConfigFileError) -> Grub2 {
     let defaults = try GrubDefaults.read(root)
@@ -50,22 +50,17 @@ public struct Grub2: BootLoaderConfiguration {
     }
   }
 
-  /// Whether the Xen dom0 entries get `…_XEN_REPLACE*` instead of the plain variables:
-  /// 20_linux_xen replaces a variable by its Xen one when that one is not empty.
-  public var hasXenReplacement: Bool {
-    !defaults.value(of: GrubDefaults.xenReplace).isEmpty
-      || !defaults.value(of: GrubDefaults.xenReplaceDefault).isEmpty
-  }
-
-  /// The variable that stands for `variable` in the Xen dom0 entries, when it is not empty.
-  public func xenReplacement(of variable: String) -> String? {
-    let xen = variable == GrubDefaults.linux ? GrubDefaults.xenReplace : GrubDefaults.xenReplaceDefault
-    return defaults.value(of: xen).isEmpty ? nil : xen
-  }
+  /// The command-line variables as the tree holds them now, edits included (``defaults``
+  /// is what was read).
+  public func current() throws(ConfigFileError) -> GrubDefaults { try GrubDefaults(tree: tree) }
 
   /// The arguments the next `grub-mkconfig` puts on the Linux lines of `kind` (before
-  /// `root=` and `ro`, which it adds itself).
-  public func expectedArguments(_ kind: Grub2GeneratedConfig.Kind) -> [KernelArgument] {
+  /// `root=` and `ro`, which it adds itself), from `defaults` (by default, as read).
+  public func expectedArguments(_ kind: Grub2GeneratedConfig.Kind, from defaults: GrubDefaults? = nil)
+    -> [KernelArgument]
+  {
+    let defaults = defaults ?? self.defaults
+    func xenReplacement(of variable: String) -> String? { defaults.xenReplacement(of: variable) }
     let linux = GrubDefaults.linux
     let normal = GrubDefaults.linuxDefault
     switch kind {
@@ -81,6 +76,11 @@ public struct Grub2: BootLoaderConfiguration {
   public func entries() throws(ConfigFileError) -> [BootEntry] {
     let linux = Self.linuxVariable
     let normal = Self.defaultVariable
+    let defaults = try current()
+    func expectedArguments(_ kind: Grub2GeneratedConfig.Kind) -> [KernelArgument] {
+      self.expectedArguments(kind, from: defaults)
+    }
+    func xenReplacement(of variable: String) -> String? { defaults.xenReplacement(of: variable) }
     var entries = [
       BootEntry(
         title: "normal entries (\(linux) and \(normal))", file: defaultsFile, index: 0, isDefault: true,
@@ -89,7 +89,7 @@ public struct Grub2: BootLoaderConfiguration {
         title: "recovery entries (\(linux))", file: defaultsFile, index: 1, isDefault: false,
         arguments: expectedArguments(.recovery)),
     ]
-    if hasXenReplacement {
+    if defaults.hasXenReplacement {
       entries.append(
         BootEntry(
           title: "Xen dom0 normal entries (\(xenReplacement(of: linux) ?? linux) and \(xenReplacement(of: normal) ?? normal))",

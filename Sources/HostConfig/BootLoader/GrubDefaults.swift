@@ -51,17 +51,41 @@ public struct GrubDefaults {
       throw ConfigFileError(file: defaultsName, message: "not found under \(root.path): no GRUB 2 configuration")
     }
     var files = [defaults]
+    guard readsDropIns(root) else {
+      return try GrubDefaults(tree: BootConfigTree(root: root, files: [(defaults, "Shellvars.lns")]))
+    }
     for dropIn in root.glob(dropInFolder, suffix: ".cfg") {
       if let real = root.realFiles([dropIn]).first, !files.contains(real) { files.append(real) }
     }
-    let tree = try BootConfigTree(root: root, files: files.map { ($0, "Shellvars.lns") })
+    // virthost's own drop-in is parsed even when it does not exist yet (as an empty
+    // file): an edit that needs it sets its variables like any other file's, and a plan
+    // records that it was absent.
+    if !files.contains(virthostDropIn) && !root.exists(virthostDropIn) {
+      let position = files.dropFirst().firstIndex { !Array($0.utf8).lexicographicallyPrecedes(Array(virthostDropIn.utf8)) }
+      files.insert(virthostDropIn, at: position ?? files.endIndex)
+    }
+    return try GrubDefaults(tree: BootConfigTree(root: root, files: files.map { ($0, "Shellvars.lns") }))
+  }
+
+  /// Whether the root's `grub-mkconfig` reads `/etc/default/grub.d/*.cfg`: Debian's and
+  /// Ubuntu's do (a Debian patch); RHEL's `grub2-mkconfig` (a root with `/boot/grub2` or
+  /// `/usr/sbin/grub2-mkconfig`) reads `/etc/default/grub` only.
+  public static func readsDropIns(_ root: HostRoot) -> Bool {
+    !(root.isDirectory("/boot/grub2") || root.status("/usr/sbin/grub2-mkconfig") != nil)
+  }
+
+  /// Evaluates the command-line variables as `tree` holds them now (edits included).
+  ///
+  /// - Throws: as ``read(_:)``.
+  public init(tree: BootConfigTree) throws(ConfigFileError) {
     var assignments: [String: [GrubAssignment]] = [:]
-    for file in files {
-      for variable in variables {
-        assignments[variable, default: []] += try read(variable, in: file, tree: tree)
+    for file in tree.files {
+      for variable in Self.variables {
+        assignments[variable, default: []] += try Self.read(variable, in: file, tree: tree)
       }
     }
-    return GrubDefaults(tree: tree, assignments: assignments)
+    self.tree = tree
+    self.assignments = assignments
   }
 
   private static func read(_ name: String, in file: String, tree: BootConfigTree) throws(ConfigFileError)
@@ -189,6 +213,19 @@ public struct GrubDefaults {
     let all = assignments[name] ?? []
     guard let assignment, let position = all.firstIndex(of: assignment) else { return all }
     return Array(all[(position + 1)...])
+  }
+
+  /// Whether the Xen dom0 entries get `…_XEN_REPLACE*` instead of the plain variables:
+  /// 20_linux_xen replaces a variable by its Xen one when that one is not empty.
+  public var hasXenReplacement: Bool {
+    !value(of: Self.xenReplace).isEmpty || !value(of: Self.xenReplaceDefault).isEmpty
+  }
+
+  /// The variable that stands for `variable` (``linux`` or ``linuxDefault``) in the Xen
+  /// dom0 entries, when it is not empty.
+  public func xenReplacement(of variable: String) -> String? {
+    let xen = variable == Self.linux ? Self.xenReplace : Self.xenReplaceDefault
+    return value(of: xen).isEmpty ? nil : xen
   }
 
   /// Whether a package or an image builder owns `file` (see ``distributionDropIns``).
