@@ -198,7 +198,7 @@ enum EffectiveCmdline {
     let after = try root.snapshot()
     #expect(after["etc/default/grub.d/xen.cfg"] == before["etc/default/grub.d/xen.cfg"], "Debian's xen.cfg is never edited")
     let entries = try BootLoaderEditor(root: root.path).entries()
-    #expect(entries.map(\.title).count == 4)
+    try #require(entries.count == 4)
     #expect(entries[2].arguments.map(\.description) == ["console=hvc0", "earlyprintk=xen", "amd_iommu=on", "quiet"])
   }
 }
