@@ -19,7 +19,7 @@ import Testing
     let report = FactsReport(root: root.path, facts: HostFacts.gather(root: root.host))
     let leaves = try jsonLeaves(report.json())
     let values = leaves.filter { $0.key.hasPrefix("facts.") && $0.key.hasSuffix(".value") }
-    #expect(values.count == 62)
+    #expect(values.count == 63)
     #expect(values.allSatisfy { $0.value == .null })
     for key in values.keys {
       let reason = leaves[String(key.dropLast(6)) + ".unknown"]

@@ -1,0 +1,35 @@
+import Foundation
+import HostFacts
+import TestSupport
+import Testing
+
+/// GRUB 2's coverage fact: per argument, the evaluated defaults (the next kernel's
+/// source) against each grub.cfg (today's entries) and the running kernel.
+@Suite struct CoverageTests {
+  @Test func aStaleGrubCfgLacksWhatTheDefaultsGive() throws {
+    let root = try FixtureRoot("Tests/BootLoaderTests/Fixtures/stale-grubcfg/root")
+    let coverage = HostFacts.gather(root: root.host).boot.coverage
+    #expect(coverage.source == "/etc/default/grub (evaluated), /boot/grub/grub.cfg against /proc/cmdline")
+    let defaults = ArgumentCoverage.evaluatedDefaults
+    #expect(
+      coverage.value == [
+        ArgumentCoverage(
+          argument: "amd_iommu=on", sources: [defaults: true, "/boot/grub/grub.cfg": false], running: nil),
+        ArgumentCoverage(argument: "iommu=pt", sources: [defaults: true, "/boot/grub/grub.cfg": false], running: nil),
+        ArgumentCoverage(argument: "quiet", sources: [defaults: true, "/boot/grub/grub.cfg": true], running: nil),
+      ])
+    #expect(coverage.value?.map(\.sourcesDisagree) == [true, true, false])
+  }
+
+  @Test func theRunningKernelIsCompared() throws {
+    let root = try FixtureRoot("Tests/BootLoaderTests/Fixtures/debian12/root")
+    try root.write("/proc/cmdline", "BOOT_IMAGE=/boot/vmlinuz-6.1.0-28-amd64 root=/dev/sda1 ro\n")
+    let coverage = HostFacts.gather(root: root.host).boot.coverage
+    #expect(
+      coverage.value == [
+        ArgumentCoverage(
+          argument: "quiet", sources: [ArgumentCoverage.evaluatedDefaults: true, "/boot/grub/grub.cfg": true],
+          running: false)
+      ])
+  }
+}
