@@ -58,7 +58,8 @@ public struct BootFacts: Sendable, Codable, Equatable {
         if let grub2 = configuration as? Grub2 {
           let running = cmdline.value.map { Array($0.prefix { $0 != "--" }) }
           let sources = ([ArgumentCoverage.evaluatedDefaults] + grub2.generated.map(\.file)).joined(separator: ", ")
-          coverage = .known(ArgumentCoverage.of(grub2, running: running), source: "\(sources) against \(cmdline.source)")
+          coverage = .known(
+            ArgumentCoverage.of(grub2, running: running), source: "\(sources) against \(cmdline.source)")
         }
       } else {
         self.init(

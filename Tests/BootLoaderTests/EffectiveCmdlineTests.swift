@@ -9,14 +9,18 @@ import Testing
 /// `Oracles/effective-cmdline.sh` (the files sourced by bash and by dash, as
 /// grub-mkconfig sources them) and its golden output.
 enum EffectiveCmdline {
-  static let oracle = FixtureRoot.repository.appendingPathComponent("Tests/BootLoaderTests/Oracles/effective-cmdline.sh")
-    .path
+  static let oracle = FixtureRoot.repository.appendingPathComponent(
+    "Tests/BootLoaderTests/Oracles/effective-cmdline.sh"
+  )
+  .path
 
   /// The oracle's `NAME=value` lines for the root at `root`, sourced by bash and by dash,
   /// which must agree.
   static func values(of root: String) throws -> [String: String] {
     let run = try ProgramRun.run("/bin/bash", [oracle, root, "--shell", "both"])
-    guard run.status == 0 else { throw CocoaError(.fileReadUnknown, userInfo: [NSDebugDescriptionErrorKey: run.transcript]) }
+    guard run.status == 0 else {
+      throw CocoaError(.fileReadUnknown, userInfo: [NSDebugDescriptionErrorKey: run.transcript])
+    }
     return parse(run.output)
   }
 
@@ -50,7 +54,8 @@ enum EffectiveCmdline {
   @Test func theDropInsDecideAsTheShellSaysOnEachFixture() throws {
     for fixture in ["ubuntu2404-cloud", "debian12", "xen-dom0-grub2", "stale-grubcfg"] {
       let golden = try EffectiveCmdline.golden(fixture)
-      let grub2 = try Grub2.read(try HostRoot(FixtureRoot.repository.appendingPathComponent("\(fixtures)/\(fixture)/root").path))
+      let grub2 = try Grub2.read(
+        try HostRoot(FixtureRoot.repository.appendingPathComponent("\(fixtures)/\(fixture)/root").path))
       for name in GrubDefaults.variables {
         #expect(
           grub2.defaults.arguments(of: name).map(\.description) == EffectiveCmdline.words(golden[name]),
@@ -65,7 +70,8 @@ enum EffectiveCmdline {
     let golden = try EffectiveCmdline.golden("ubuntu2404-cloud")
     #expect(
       entries[0].arguments.map(\.description)
-        == EffectiveCmdline.words(golden["GRUB_CMDLINE_LINUX"]) + EffectiveCmdline.words(golden["GRUB_CMDLINE_LINUX_DEFAULT"]))
+        == EffectiveCmdline.words(golden["GRUB_CMDLINE_LINUX"])
+        + EffectiveCmdline.words(golden["GRUB_CMDLINE_LINUX_DEFAULT"]))
     #expect(
       entries[0].arguments.map(\.description) == [
         "console=ttyS0,115200n8", "console=tty1", "console=ttyS0", crashkernel,
@@ -196,7 +202,8 @@ enum EffectiveCmdline {
     #expect(values["GRUB_CMDLINE_LINUX_XEN_REPLACE"] == "console=hvc0 earlyprintk=xen amd_iommu=on")
     #expect(values["GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT"] == "quiet")
     let after = try root.snapshot()
-    #expect(after["etc/default/grub.d/xen.cfg"] == before["etc/default/grub.d/xen.cfg"], "Debian's xen.cfg is never edited")
+    #expect(
+      after["etc/default/grub.d/xen.cfg"] == before["etc/default/grub.d/xen.cfg"], "Debian's xen.cfg is never edited")
     let entries = try BootLoaderEditor(root: root.path).entries()
     try #require(entries.count == 4)
     #expect(entries[2].arguments.map(\.description) == ["console=hvc0", "earlyprintk=xen", "amd_iommu=on", "quiet"])

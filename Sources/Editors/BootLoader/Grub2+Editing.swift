@@ -27,7 +27,8 @@ extension Grub2: BootLoaderFormat {
         // The Linux variable carries exactly the request; the normal entries must not add
         // another occurrence of a requested key.
         if done.insert(pair.linux).inserted {
-          changed.formUnion(try edit(pair.linux, request, defaults) { (list) throws(AugeasError) in try list.apply(request) })
+          changed.formUnion(
+            try edit(pair.linux, request, defaults) { (list) throws(AugeasError) in try list.apply(request) })
         }
         if done.insert(pair.normal).inserted {
           changed.formUnion(
@@ -105,7 +106,9 @@ extension Grub2: BootLoaderFormat {
       if let append = defaults.assignments[name]?.first(where: { $0.file == defaultsFile }) {
         throw EditorError(
           file: append.file, line: append.line,
-          message: "\(name) is only appended to (\(append.prefix.trimmingCharacters(in: .whitespaces))…), never set: set it once in \(defaultsFile)")
+          message:
+            "\(name) is only appended to (\(append.prefix.trimmingCharacters(in: .whitespaces))…), never set: set it once in \(defaultsFile)"
+        )
       }
       return .newInDefaults
     }
@@ -177,7 +180,9 @@ extension Grub2: BootLoaderFormat {
       if append.file == file { continue }
       for argument in append.arguments {
         let present = request.present.contains { $0.key == argument.key }
-        let absent = request.absent.contains { $0.key == argument.key && ($0.value == nil || $0.value == argument.value) }
+        let absent = request.absent.contains {
+          $0.key == argument.key && ($0.value == nil || $0.value == argument.value)
+        }
         if present || absent {
           throw EditorError(
             file: append.file, line: append.line,
@@ -189,13 +194,16 @@ extension Grub2: BootLoaderFormat {
     }
   }
 
-  /// Where each command-line variable an edit changes is written, and why, one sentence each.
+  /// For each command-line variable an edit moved to `99-virthost.cfg`: which
+  /// distribution's file decided it, one sentence each.
   func explanations() -> [String] {
     var result: [String] = []
-    for name in GrubDefaults.variables where !(defaults.assignments[name] ?? []).isEmpty {
+    let now = try? current()
+    for name in GrubDefaults.variables where now?.decider(of: name)?.file == GrubDefaults.virthostDropIn {
       guard case .dropIn(let decider)? = try? target(of: name, in: defaults) else { continue }
       result.append(
-        "\(name) is decided by \(decider.location), a distribution's file: virthost writes its value to \(GrubDefaults.virthostDropIn), read after it")
+        "\(name) is decided by \(decider.location), a distribution's file: virthost writes its value to \(GrubDefaults.virthostDropIn), read after it"
+      )
     }
     return result
   }

@@ -1,4 +1,5 @@
 import Editors
+
 /// Progress of an apply or rollback, one step at a time, for the command line to show.
 public struct ApplyEvent: Sendable, Equatable {
   /// What became of a step.

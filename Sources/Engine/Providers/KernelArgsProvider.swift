@@ -96,7 +96,8 @@ struct KernelArgsProvider: ResourceProvider {
       Diagnostic(
         .warning, .kernelArgumentCoverage,
         "today's boot entries and the source of the next kernel's entries disagree on "
-          + keys.sorted().joined(separator: ", ") + "; " + (changing ? "the plan regenerates them" : "pending regeneration"),
+          + keys.sorted().joined(separator: ", ") + "; "
+          + (changing ? "the plan regenerates them" : "pending regeneration"),
         detail: stale.joined(separator: "\n") + "\nRegenerate with `\(command)` on the host.",
         address: address, keyPath: origin))
     if changing { return [] }

@@ -35,7 +35,8 @@ extension Grub2 {
         let found = line.arguments.filter { keys.contains($0.key) }
         let expected = expectedArguments(line.kind).filter { keys.contains($0.key) }
         if found != expected {
-          result.append(Grub2StaleLine(file: config.file, line: line.line, kind: line.kind, found: found, expected: expected))
+          result.append(
+            Grub2StaleLine(file: config.file, line: line.line, kind: line.kind, found: found, expected: expected))
         }
       }
     }

@@ -29,7 +29,6 @@ public struct Grub2: BootLoaderConfiguration {
   /// `/etc/default/grub`, a real path from the root.
   public var defaultsFile: String { defaults.files[0] }
 
-
   public static func read(_ root: HostRoot) throws(ConfigFileError) -> Grub2 {
     let defaults = try GrubDefaults.read(root)
     var generated: [Grub2GeneratedConfig] = []
@@ -92,7 +91,8 @@ public struct Grub2: BootLoaderConfiguration {
     if defaults.hasXenReplacement {
       entries.append(
         BootEntry(
-          title: "Xen dom0 normal entries (\(xenReplacement(of: linux) ?? linux) and \(xenReplacement(of: normal) ?? normal))",
+          title:
+            "Xen dom0 normal entries (\(xenReplacement(of: linux) ?? linux) and \(xenReplacement(of: normal) ?? normal))",
           file: defaultsFile, index: 2, isDefault: false, arguments: expectedArguments(.xenNormal)))
       entries.append(
         BootEntry(

@@ -61,7 +61,9 @@ public struct GrubDefaults {
     // file): an edit that needs it sets its variables like any other file's, and a plan
     // records that it was absent.
     if !files.contains(virthostDropIn) && !root.exists(virthostDropIn) {
-      let position = files.dropFirst().firstIndex { !Array($0.utf8).lexicographicallyPrecedes(Array(virthostDropIn.utf8)) }
+      let position = files.dropFirst().firstIndex {
+        !Array($0.utf8).lexicographicallyPrecedes(Array(virthostDropIn.utf8))
+      }
       files.insert(virthostDropIn, at: position ?? files.endIndex)
     }
     return try GrubDefaults(tree: BootConfigTree(root: root, files: files.map { ($0, "Shellvars.lns") }))
@@ -113,7 +115,8 @@ public struct GrubDefaults {
     if try tree.augeas.count(base + "//" + name) != nodes.count {
       throw ConfigFileError(
         file: file, line: lines.first,
-        message: "\(name) is set inside a condition, loop or function; virthost cannot tell which value grub-mkconfig gets")
+        message:
+          "\(name) is set inside a condition, loop or function; virthost cannot tell which value grub-mkconfig gets")
     }
     for unset in try tree.augeas.match(base + "//@unset/*") where try tree.augeas.get(unset) == name {
       throw ConfigFileError(
