@@ -51,7 +51,11 @@ public struct Engine: Sendable {
     let fresh = replan(shown)
     let differences = Self.differences(saved: PlanDocument(shown), current: PlanDocument(fresh))
     if !differences.isEmpty { throw .stale(differences) }
-    let report = try Applier(host: root, runsCommands: runsCommands).apply(fresh, progress: progress)
+    var report = try Applier(host: root, runsCommands: runsCommands).apply(fresh, progress: progress)
+    if !runsCommands, let regeneration = fresh.regeneration {
+      // The step was skipped: whatever grub.cfg holds now, the host has to run it.
+      report.pendingRegeneration = regeneration
+    }
     let after = replan(shown)
     if after.hasChanges {
       // Offline, the files are written and the generated configuration stays stale until

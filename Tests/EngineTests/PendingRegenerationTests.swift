@@ -87,6 +87,15 @@ import Testing
     #expect(again.fileOperations.isEmpty)
   }
 
+  @Test func anOfflineApplyThatSkipsTheRegenerationSaysPendingEvenWithoutAGrubCfg() throws {
+    // Ubuntu's cloud image fixture has no grub.cfg to compare: the skipped step alone says it.
+    let root = try FixtureRoot("Tests/BootLoaderTests/Fixtures/ubuntu2404-cloud/root")
+    let run = try ProgramRun.virthost(["apply", try specFile(beside: root), "--root", root.path])
+    #expect(run.status == 3, "\(run.transcript)")
+    #expect(run.output.contains("  done     write /etc/default/grub.d/60-site-console.cfg\n"))
+    #expect(run.output.hasSuffix("pending regeneration: run grub-mkconfig -o /boot/grub/grub.cfg on the host\n"))
+  }
+
   @Test func aLiveApplyWhoseRegenerationFailsSaysWhatIsWrittenAndWhatNot() throws {
     let root = try FixtureRoot(Self.debian12)
     try root.write("/usr/sbin/grub-mkconfig", "#!/bin/sh\necho '/etc/grub.d/40_custom: syntax error' >&2\nexit 1\n")
