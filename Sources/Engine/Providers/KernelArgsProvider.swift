@@ -97,7 +97,7 @@ struct KernelArgsProvider: ResourceProvider {
         .warning, .kernelArgumentCoverage,
         "today's boot entries and the source of the next kernel's entries disagree on "
           + keys.sorted().joined(separator: ", ") + "; "
-          + (changing ? "the plan regenerates them" : "pending regeneration"),
+          + (changing ? "drifted: the plan changes the sources and regenerates" : "pending regeneration"),
         detail: stale.joined(separator: "\n") + "\nRegenerate with `\(command)` on the host.",
         address: address, keyPath: origin))
     if changing { return [] }
