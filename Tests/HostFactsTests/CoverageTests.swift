@@ -32,4 +32,19 @@ import Testing
           running: false)
       ])
   }
+
+  @Test func onlyTheLinuxTemplatesLinesAreCompared() throws {
+    // memtest86+ (20_memtest86+) and a custom entry: not made from the defaults.
+    let root = try FixtureRoot("Tests/BootLoaderTests/Fixtures/debian12/root")
+    let text = try root.text("/boot/grub/grub.cfg")
+    try root.write(
+      "/boot/grub/grub.cfg",
+      text + "### BEGIN /etc/grub.d/20_memtest86+ ###\nmenuentry 'Memory test (memtest86+x64.bin)' {\n"
+        + "\tlinux16\t/boot/memtest86+x64.bin\n}\n### END /etc/grub.d/20_memtest86+ ###\n"
+        + "### BEGIN /etc/grub.d/40_custom ###\nmenuentry 'Other' {\n\tlinux /boot/vmlinuz-other root=/dev/sdb1\n}\n"
+        + "### END /etc/grub.d/40_custom ###\n")
+    let coverage = HostFacts.gather(root: root.host).boot.coverage
+    #expect(coverage.value?.map(\.argument) == ["quiet"])
+    #expect(coverage.value?.first?.sources["/boot/grub/grub.cfg"] == true)
+  }
 }

@@ -6,9 +6,11 @@ import RootFS
 ///
 /// No Augeas lens reads grub.cfg: GRUB 2's configuration is a shell-like script
 /// (`menuentry … {`, `if`, functions), and Grub.lns is GRUB legacy's `menu.lst`. Only
-/// the lines `grub-mkconfig`'s templates write are read here, word by word: `linux`,
-/// `linux16` and `linuxefi` (10_linux) and, in Xen entries, the `module`, `module2` or
-/// `xen_module` line of a `vmlinu*` image (20_linux_xen). Nothing is ever written to it.
+/// the lines `grub-mkconfig`'s Linux templates write are read here, word by word:
+/// `linux`, `linux16` and `linuxefi` (10_linux) and, in Xen entries, the `module`,
+/// `module2` or `xen_module` line (20_linux_xen), each of a `vmlinu*` or `kernel-*`
+/// image, inside a `### BEGIN /etc/grub.d/*_linux ###` or `*_linux_xen` section when
+/// the file has such markers. Nothing is ever written to it.
 public struct Grub2GeneratedConfig: Sendable, Equatable {
   /// Which entries a Linux line belongs to.
   public enum Kind: String, Sendable, Equatable, CaseIterable {
@@ -63,16 +65,26 @@ public struct Grub2GeneratedConfig: Sendable, Equatable {
     self.file = file
     var lines: [LinuxLine] = []
     var title = ""
+    // The template that wrote a line (`### BEGIN /etc/grub.d/10_linux ###`): only the Linux
+    // templates' lines come from the defaults; memtest86+, os-prober and custom entries do not.
+    var section: String?
     for (offset, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
       let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
       guard let command = words.first else { continue }
+      if words.count == 4, words[0] == "###", words[3] == "###", words[1] == "BEGIN" || words[1] == "END" {
+        section = words[1] == "BEGIN" ? String(words[2].split(separator: "/").last ?? "") : ""
+        continue
+      }
       if command == "menuentry" {
         title = String(line)
         continue
       }
+      if let section, !section.hasSuffix("_linux") && !section.hasSuffix("_linux_xen") { continue }
+      let image = words.count > 1 ? String(words[1].split(separator: "/").last ?? "") : ""
+      guard image.hasPrefix("vmlinu") || image.hasPrefix("kernel-") else { continue }
       let linux = ["linux", "linux16", "linuxefi"].contains(command)
-      let xen = ["module", "module2", "xen_module"].contains(command) && words.count > 1 && words[1].contains("vmlinu")
-      guard linux || xen, words.count > 1 else { continue }
+      let xen = ["module", "module2", "xen_module"].contains(command)
+      guard linux || xen else { continue }
       let arguments = words.dropFirst(2).map { KernelArgument(word: $0) }
       let recovery = title.contains("(recovery mode)") || arguments.contains { $0.key == "single" && $0.value == nil }
       let kind: Kind = xen ? (recovery ? .xenRecovery : .xenNormal) : (recovery ? .recovery : .normal)
