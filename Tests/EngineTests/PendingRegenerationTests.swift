@@ -59,6 +59,19 @@ import Testing
     #expect(text.contains("grub-mkconfig -o /boot/grub/grub.cfg  (once, after every file)"))
   }
 
+  @Test func aSavedPendingRegenerationRoundTripsAndIsAppliedOffline() throws {
+    let root = try FixtureRoot(Self.stale)
+    let document = PlanDocument(try plan(root))
+    let json = document.json()
+    #expect(json.contains(#""address" : "boot_loader_regeneration[\"/boot/grub/grub.cfg\"]""#))
+    let decoded = try PlanDocument.decode(Data(json.utf8), file: "plan.json")
+    #expect(decoded == document)
+    let report = try engine(root).apply(saved: decoded)
+    #expect(report.applied == [])
+    #expect(report.backup == nil)
+    #expect(report.pendingRegeneration?.command == ["grub-mkconfig", "-o", "/boot/grub/grub.cfg"])
+  }
+
   @Test func detailedExitcodeIsTwoWhileARegenerationIsPending() throws {
     let root = try FixtureRoot(Self.stale)
     let run = try ProgramRun.virthost(["plan", try specFile(beside: root), "--root", root.path, "--detailed-exitcode"])
