@@ -17,7 +17,9 @@ public struct BootFacts: Sendable, Codable, Equatable {
   /// `BOOT_IMAGE`, `root` and `ro` at boot.
   public var configuredArguments: Fact<[String]>
   /// The configured arguments that `/proc/cmdline` lacks (before any `--`, after which
-  /// arguments go to init): what the next boot adds. `[]` when none.
+  /// arguments go to init): what the next boot adds. `[]` when none. For GRUB 2, an
+  /// argument that a grub.cfg lacks is left out: it waits for a regeneration, which
+  /// ``coverage`` shows, and a reboot alone would not bring it.
   public var pendingArguments: Fact<[String]>
   /// Whether the configured arguments wait for a reboot: `pendingArguments` is not empty.
   /// Arguments removed from the configuration but still running are not counted: the
@@ -58,8 +60,16 @@ public struct BootFacts: Sendable, Codable, Equatable {
         if let grub2 = configuration as? Grub2 {
           let running = cmdline.value.map { Array($0.prefix { $0 != "--" }) }
           let sources = ([ArgumentCoverage.evaluatedDefaults] + grub2.generated.map(\.file)).joined(separator: ", ")
-          coverage = .known(
-            ArgumentCoverage.of(grub2, running: running), source: "\(sources) against \(cmdline.source)")
+          let items = ArgumentCoverage.of(grub2, running: running)
+          coverage = .known(items, source: "\(sources) against \(cmdline.source)")
+          // A reboot brings only what grub.cfg carries: an argument that grub.cfg lacks
+          // waits for a regeneration first (the coverage says so), not for a reboot.
+          let behind = Set(items.filter(\.sourcesDisagree).map(\.argument))
+          if let pending = pendingArguments.value, !behind.isEmpty {
+            let left = pending.filter { !behind.contains($0) }
+            pendingArguments = .known(left, source: pendingArguments.source + ", " + sources)
+            rebootPending = .known(!left.isEmpty, source: rebootPending.source + ", " + sources)
+          }
         }
       } else {
         self.init(

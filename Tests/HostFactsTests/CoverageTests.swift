@@ -21,6 +21,17 @@ import Testing
     #expect(coverage.value?.map(\.sourcesDisagree) == [true, true, false])
   }
 
+  @Test func aRebootIsNotAdvisedForWhatGrubCfgLacks() throws {
+    // Issue 16 case 2: /etc/default/grub has the arguments, grub.cfg does not; a reboot would not bring them.
+    let root = try FixtureRoot("Tests/BootLoaderTests/Fixtures/stale-grubcfg/root")
+    try root.write("/proc/cmdline", "BOOT_IMAGE=/boot/vmlinuz-6.1.0-28-amd64 root=/dev/sda1 ro quiet\n")
+    let boot = HostFacts.gather(root: root.host).boot
+    #expect(boot.configuredArguments.value == ["amd_iommu=on", "iommu=pt", "quiet"])
+    #expect(boot.pendingArguments.value == [])
+    #expect(boot.rebootPending.value == false)
+    #expect(boot.coverage.value?.map(\.running) == [false, false, true])
+  }
+
   @Test func theRunningKernelIsCompared() throws {
     let root = try FixtureRoot("Tests/BootLoaderTests/Fixtures/debian12/root")
     try root.write("/proc/cmdline", "BOOT_IMAGE=/boot/vmlinuz-6.1.0-28-amd64 root=/dev/sda1 ro\n")
