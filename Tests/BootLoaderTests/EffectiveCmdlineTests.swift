@@ -208,4 +208,16 @@ enum EffectiveCmdline {
     try #require(entries.count == 4)
     #expect(entries[2].arguments.map(\.description) == ["console=hvc0", "earlyprintk=xen", "amd_iommu=on", "quiet"])
   }
+
+  @Test func rhelsGrub2MkconfigReadsNoDropIns() throws {
+    // The drop-in loop is a Debian patch: RHEL's grub2-mkconfig reads /etc/default/grub alone.
+    let root = try FixtureRoot(fixtures + "/grub2-rhel7/root")
+    let before = try BootLoaderEditor(root: root.path).entries()
+    try root.write("/etc/default/grub.d/50-site.cfg", "GRUB_CMDLINE_LINUX=\"nomodeset\"\n")
+    let editor = try BootLoaderEditor(root: root.path)
+    #expect(try editor.entries() == before)
+    #expect(!editor.sourceFiles.contains { $0.hasPrefix("/etc/default/grub.d/") })
+    try editor.ensure(KernelArgsRequest(entries: .all, present: try args("intel_iommu=on"), absent: []))
+    #expect(editor.changedFiles() == ["/etc/default/grub"])
+  }
 }
