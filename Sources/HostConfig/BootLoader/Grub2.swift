@@ -49,6 +49,9 @@ public struct Grub2: BootLoaderConfiguration {
     }
   }
 
+  /// The evaluated arguments of the command-line variable `name`, as read (none when no file sets it).
+  public func arguments(of name: String) -> [KernelArgument] { defaults.arguments(of: name) }
+
   /// The command-line variables as the tree holds them now, edits included (``defaults``
   /// is what was read).
   public func current() throws(ConfigFileError) -> GrubDefaults { try GrubDefaults(tree: tree) }
