@@ -13,7 +13,15 @@ struct ApplyCommand: ParsableCommand {
       With a desired-state file, plans and applies in one go. With a plan saved by \
       `virthost plan --out`, applies it to the root it was made for, and refuses it \
       when anything it read has changed since.
+
+      Exit status: 0 applied (or nothing to do) and planned again without changes; 1 \
+      error (nothing more applied); \(pendingRegenerationStatus) applied to a root that \
+      is not /, whose generated boot-loader configuration (grub.cfg) only the host \
+      can regenerate: "pending regeneration", with the command to run there.
       """)
+
+  /// The exit status of an apply that left a boot-loader regeneration to the host.
+  static let pendingRegenerationStatus: Int32 = 3
 
   @OptionGroup var options: RootOptions
 
@@ -49,6 +57,12 @@ struct ApplyCommand: ParsableCommand {
       throw CommandFailure(error.description)
     } catch let error as EngineError {
       throw CommandFailure(error.description)
+    }
+    if let pending = report.pendingRegeneration {
+      print(
+        "Apply complete: \(report.applied.count) steps done" + (report.backup.map { "; backup \($0)" } ?? "") + ".")
+      print("pending regeneration: run \(pending.command.joined(separator: " ")) on the host")
+      throw ExitCode(Self.pendingRegenerationStatus)
     }
     if report.applied.isEmpty && report.skipped.isEmpty {
       // A plan from a desired-state file has said so already.

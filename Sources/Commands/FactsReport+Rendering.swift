@@ -155,6 +155,7 @@ extension FactsReport {
           FactRow("configured arguments", boot.configuredArguments, wraps: true) { $0.joined(separator: " ") },
           FactRow("pending arguments", boot.pendingArguments) { $0.isEmpty ? "none" : $0.joined(separator: " ") },
           FactRow("reboot pending", boot.rebootPending, describe: Self.yesNo),
+          FactRow("coverage", boot.coverage, wraps: true) { Self.describe($0) },
         ]),
       FactGroup(title: "Services", rows: serviceRows),
     ]
@@ -219,6 +220,21 @@ extension FactsReport {
   }
 
   private static func yesNo(_ value: Bool) -> String { value ? "yes" : "no" }
+
+  /// The arguments whose sources or running kernel disagree, in the shared vocabulary
+  /// (pending regeneration, pending reboot); `every source and the running kernel agree` else.
+  private static func describe(_ coverage: [ArgumentCoverage]) -> String {
+    var parts: [String] = []
+    for item in coverage {
+      let lacking = item.sources.filter { !$0.value }.keys.sorted()
+      if item.sourcesDisagree {
+        parts.append("\(item.argument): pending regeneration (\(lacking.joined(separator: ", ")) lacks it)")
+      } else if lacking.isEmpty, item.running == false {
+        parts.append("\(item.argument): pending reboot")
+      }
+    }
+    return parts.isEmpty ? "every source and the running kernel agree" : parts.joined(separator: "; ")
+  }
 
   private static func kibibytes(_ value: Int) -> String { "\(value) kB (\(ByteCount.human(value * 1024)))" }
 

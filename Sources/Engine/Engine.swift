@@ -1,3 +1,4 @@
+import Editors
 import Foundation
 import RootFS
 
@@ -39,15 +40,39 @@ public struct Engine: Sendable {
       throw .io("the plan was made without the new text of \(file.path) (rendersFiles off); nothing was applied")
     }
     guard shown.hasChanges else { return ApplyReport(plan: shown, applied: [], skipped: [], backup: nil) }
+    if !runsCommands, shown.onlyRegenerationPending, let regeneration = shown.regeneration {
+      // Only the host can regenerate: nothing is written, not even a backup.
+      return ApplyReport(
+        plan: shown, applied: [], skipped: [Self.offlineRegeneration(regeneration)], backup: nil,
+        pendingRegeneration: regeneration)
+    }
     let lock = try ApplyLock(root: root, wait: lockWait)
     defer { withExtendedLifetime(lock) {} }
     let fresh = replan(shown)
     let differences = Self.differences(saved: PlanDocument(shown), current: PlanDocument(fresh))
     if !differences.isEmpty { throw .stale(differences) }
-    let report = try Applier(host: root, runsCommands: runsCommands).apply(fresh, progress: progress)
+    var report = try Applier(host: root, runsCommands: runsCommands).apply(fresh, progress: progress)
+    if !runsCommands, let regeneration = fresh.regeneration {
+      // The step was skipped: whatever grub.cfg holds now, the host has to run it.
+      report.pendingRegeneration = regeneration
+    }
     let after = replan(shown)
-    if after.hasChanges { throw .notConverged(after) }
+    if after.hasChanges {
+      // Offline, the files are written and the generated configuration stays stale until
+      // the host regenerates it: "pending regeneration", not converged, not an error.
+      guard !runsCommands, after.onlyRegenerationPending, let regeneration = after.regeneration else {
+        throw .notConverged(after)
+      }
+      var pending = report
+      pending.pendingRegeneration = regeneration
+      return pending
+    }
     return report
+  }
+
+  /// The step an offline apply leaves to the host.
+  static func offlineRegeneration(_ regeneration: Regeneration) -> String {
+    "regenerate the boot loader (\(regeneration.command.joined(separator: " "))): the root is not /; run it on the host"
   }
 
   /// Applies a saved plan: refuses it when anything it read has changed (saying

@@ -31,6 +31,9 @@ let seedBeforeReboot: [String: JSONLeaf] = [
   "facts.boot.reboot_pending.source": "/boot/grub/grub.conf against /proc/cmdline",
   "facts.boot.reboot_pending.unknown": nil,
   "facts.boot.reboot_pending.value": false,
+  "facts.boot.coverage.source": "boot loader configuration",
+  "facts.boot.coverage.unknown": "read for GRUB 2 only: the other boot loaders' entries are their own source",
+  "facts.boot.coverage.value": nil,
   "facts.services.init_system.source": "/run/systemd/system, /sbin/init, /etc/systemd/system, rcN.d folders",
   "facts.services.init_system.unknown": nil,
   "facts.services.init_system.value": "sysv",
@@ -279,6 +282,22 @@ func expectLeaves(
 }
 
 extension Dictionary where Key == String, Value == JSONLeaf {
+  /// These leaves with GRUB 2's `facts.boot.coverage` known: each of `arguments` in every
+  /// one of `sources` and on the running kernel, read from `source`.
+  func covered(_ arguments: [String], in sources: [String], source: String) -> Self {
+    var result = self
+    result.removeValue(forKey: "facts.boot.coverage.value")
+    result["facts.boot.coverage.source"] = .string(source)
+    result["facts.boot.coverage.unknown"] = .null
+    for (index, argument) in arguments.enumerated() {
+      let prefix = "facts.boot.coverage.value[\(index)]"
+      result["\(prefix).argument"] = .string(argument)
+      result["\(prefix).running"] = .bool(true)
+      for name in sources { result["\(prefix).sources.\(name)"] = .bool(true) }
+    }
+    return result
+  }
+
   /// These leaves with the `source` of each fact in `fields` under `prefix` set to `source`.
   func sourced(_ prefix: String, _ fields: [String], _ source: String) -> Self {
     var result = self

@@ -150,6 +150,9 @@ private let fixtures = "Tests/HostFactsTests/Fixtures"
       .replacing(
         array: "facts.boot.configured_arguments.value",
         with: ["crashkernel=auto", "rd.lvm.lv=centos/root", "rd.lvm.lv=centos/swap", "rhgb", "quiet", "intel_iommu=on"]
+      ).covered(
+        ["crashkernel=auto", "rd.lvm.lv=centos/root", "rd.lvm.lv=centos/swap", "rhgb", "quiet", "intel_iommu=on"],
+        in: ["/etc/default/grub (evaluated)"], source: "/etc/default/grub (evaluated) against /proc/cmdline"
       ).replacing(
         array: "facts.kernel.cmdline.value",
         with: [
@@ -252,6 +255,9 @@ private let fixtures = "Tests/HostFactsTests/Fixtures"
       .sourced("facts.boot", ["loader", "configured_arguments"], "/etc/default/grub")
       .sourced("facts.boot", ["pending_arguments", "reboot_pending"], "/etc/default/grub against /proc/cmdline")
       .replacing(array: "facts.boot.configured_arguments.value", with: ["quiet"])
+      .covered(
+        ["quiet"], in: ["/etc/default/grub (evaluated)"], source: "/etc/default/grub (evaluated) against /proc/cmdline"
+      )
       .replacing(
         array: "facts.kernel.cmdline.value",
         with: ["BOOT_IMAGE=/boot/vmlinuz-4.9.0-atom", "root=UUID=6c1f3a52-8a8e-4f7e-9d61-2f0b7f0f5d1e", "ro", "quiet"]

@@ -137,6 +137,15 @@ import Testing
     let report = try host.engine.apply(saved: saved)
     #expect((report.backup == nil) == (name == "converged"))
     let again = try host.plan()
+    if name == "intel-grub2-systemd" {
+      // Offline, /etc/default/grub is written and grub.cfg still has nomodeset: only the
+      // host's grub2-mkconfig fixes it ("pending regeneration"), so the apply says so.
+      #expect(report.pendingRegeneration?.command == ["grub2-mkconfig", "-o", "/boot/grub2/grub.cfg"])
+      #expect(again.onlyRegenerationPending)
+      #expect(again.pendingChanges.map(\.address.description) == ["boot_loader_regeneration[\"/boot/grub2/grub.cfg\"]"])
+      return
+    }
+    #expect(report.pendingRegeneration == nil)
     #expect(!again.hasChanges)
     #expect(host.text(again).hasSuffix("No changes. The host matches the desired state.\n"))
   }

@@ -70,6 +70,23 @@ import Testing
       error?.description == "grub2-mkconfig not found in /usr/sbin, /usr/bin, /sbin or /bin: is GRUB 2 installed?")
   }
 
+  @Test func aGrub2MkconfigThatListsUpdateBLSCmdlineGetsIt() throws {
+    // RHEL 9.3 and later: `--update-bls-cmdline` also rewrites the BLS entries' options.
+    let root = try root(
+      mkconfig: "[ \"$1\" = --help ] && { echo '  --update-bls-cmdline    overwrite BLS cmdline args'; exit 0; }\n"
+        + "echo \"args: $1 $2\" > \"$3\"")
+    try run(root)
+    #expect(try root.text(outputs[0]) == "args: --update-bls-cmdline -o\n")
+  }
+
+  @Test func aGrub2MkconfigWithoutUpdateBLSCmdlineIsRunWithOutputOnly() throws {
+    let root = try root(
+      mkconfig: "[ \"$1\" = --help ] && { echo 'Usage: grub2-mkconfig [OPTION]'; exit 0; }\n"
+        + "echo \"args: $1\" > \"$2\"")
+    try run(root)
+    #expect(try root.text(outputs[0]) == "args: -o\n")
+  }
+
   @Test func muchOutputOnBothStreamsDoesNotBlock() throws {
     // More than a pipe holds (64 KiB) on stderr before stdout is closed.
     let root = try root(

@@ -19,7 +19,7 @@ import Testing
     let report = FactsReport(root: root.path, facts: HostFacts.gather(root: root.host))
     let leaves = try jsonLeaves(report.json())
     let values = leaves.filter { $0.key.hasPrefix("facts.") && $0.key.hasSuffix(".value") }
-    #expect(values.count == 100, "62 facts before the virt-host-validate ones, services.semantics")
+    #expect(values.count == 101, "62 facts before the virt-host-validate ones, services.semantics, boot.coverage")
     #expect(values.allSatisfy { $0.value == .null })
     for key in values.keys {
       let reason = leaves[String(key.dropLast(6)) + ".unknown"]

@@ -53,7 +53,9 @@ public enum AnsibleModule {
     }
     if plan.hasChanges && !arguments.checkMode {
       do {
-        _ = try engine.apply(plan)
+        if let pending = try engine.apply(plan).pendingRegeneration {
+          result["pending_regeneration"] = pending.command.joined(separator: " ")
+        }
       } catch {
         result["failed"] = true
         result["msg"] = "apply failed: \(error)"
@@ -77,8 +79,11 @@ public enum AnsibleModule {
   /// The result fields: `changed`, `msg`, the plan, `reboot_required`, the
   /// facts and, in diff mode, Ansible's `diff` list.
   static func report(_ plan: Plan, root: HostRoot, arguments: ModuleArguments) -> [String: Any] {
+    // Offline, a plan whose only change is a pending regeneration changes nothing: only
+    // the host itself can regenerate, and the result says so.
+    let leftToHost = !root.isLive && plan.onlyRegenerationPending
     var result: [String: Any] = [
-      "changed": plan.hasChanges,
+      "changed": plan.hasChanges && !leftToHost,
       "failed": false,
       "msg": plan.summary,
       "reboot_required": plan.rebootRequired,
@@ -96,6 +101,9 @@ public enum AnsibleModule {
     let facts = FactsReport(root: arguments.root, facts: HostFacts.gather(root: root)).json()
     result["facts"] = (try? JSONSerialization.jsonObject(with: Data(facts.utf8))) ?? [:]
     if arguments.diff { result["diff"] = diff(plan) }
+    if leftToHost, let regeneration = plan.regeneration {
+      result["pending_regeneration"] = regeneration.command.joined(separator: " ")
+    }
     return result
   }
 

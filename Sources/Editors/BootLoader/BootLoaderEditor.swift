@@ -123,7 +123,8 @@ public final class BootLoaderEditor {
         continue
       }
       let after = try render(file)
-      let before = format.tree.text(of: file)
+      // A parsed file that does not exist (GRUB 2's 99-virthost.cfg) is created.
+      let before = root.exists(file) ? format.tree.text(of: file) : nil
       if after != before {
         var change = FileChange(path: file, before: before, after: after)
         change.command = format.command(for: file)
@@ -137,6 +138,19 @@ public final class BootLoaderEditor {
   /// regeneration); `nil` when nothing changes or the boot loader reads its files itself.
   public func regeneration() -> Regeneration? {
     changedFiles().isEmpty ? nil : plannedRegeneration
+  }
+
+  /// Where the edits are written when that is not where the value is read, one sentence
+  /// each (GRUB 2: "… is decided by …; virthost writes … 99-virthost.cfg").
+  public func explanations() -> [String] { format.explanations() }
+
+  /// The lines of the generated configuration (GRUB 2's grub.cfg) whose arguments with a
+  /// key in `keys` differ from what its sources (the evaluated `/etc/default/grub` and
+  /// drop-ins) give, as read before any edit: "pending regeneration" when the sources
+  /// need no change. One sentence each, naming file and line; none for a boot loader
+  /// that reads its files itself, or a root without a generated configuration.
+  public func staleGeneratedLines(comparing keys: Set<String>) -> [String] {
+    format.staleGeneratedLines(comparing: keys)
   }
 
   /// What a change to this boot loader's files makes run, whether or not anything

@@ -29,6 +29,15 @@ protocol BootLoaderFormat: BootLoaderConfiguration {
 
   /// What tuned owns of the command line, when a profile is active and the format reads it.
   var tuned: Tuned? { get }
+
+  /// Where the edits are written when that is not where the value is read (GRUB 2: a
+  /// drop-in written after a distribution's), one sentence each. None by default.
+  func explanations() -> [String]
+
+  /// The lines of the generated configuration that differ, in the arguments with a key
+  /// in `keys`, from what its sources give: what a regeneration would change. None by
+  /// default (a format whose files the boot loader reads itself).
+  func staleGeneratedLines(comparing keys: Set<String>) -> [String]
 }
 
 extension BootLoaderFormat {
@@ -36,4 +45,6 @@ extension BootLoaderFormat {
   func change(outsideTree file: String) throws -> FileChange? { nil }
   func command(for file: String) -> HostCommand? { nil }
   var tuned: Tuned? { nil }
+  func explanations() -> [String] { [] }
+  func staleGeneratedLines(comparing keys: Set<String>) -> [String] { [] }
 }

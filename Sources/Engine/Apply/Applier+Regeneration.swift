@@ -38,16 +38,40 @@ extension Applier {
       throw RegenerationError(
         description: "\(program) not found in /usr/sbin, /usr/bin, /sbin or /bin: is GRUB 2 installed?")
     }
-    let generated = try run(executable, named: program)
+    let generated = try run(executable, named: program, options: options(of: executable))
     let writer = HostRootWriter(root)
     for output in regeneration.outputs {
       try writer.replace(output, with: generated, mode: 0o600)
     }
   }
 
-  /// What `executable -o FILE` generated in `FILE`, run with no input; what it printed on
-  /// either stream goes into the error only.
-  private static func run(_ executable: String, named program: String) throws(RegenerationError) -> [UInt8] {
+  /// The option that also rewrites the BLS entries' `options` from `GRUB_CMDLINE_LINUX`
+  /// (RHEL 9.3 and later): without it, their `grub2-mkconfig` leaves the entries alone.
+  static let updateBLSCommandLine = "--update-bls-cmdline"
+
+  /// The options `executable` gets before `-o FILE`: ``updateBLSCommandLine`` when its
+  /// `--help` lists it, none otherwise (or when `--help` cannot be run).
+  static func options(of executable: String) -> [String] {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = ["--help"]
+    let output = Pipe()
+    process.standardOutput = output
+    process.standardError = FileHandle.nullDevice
+    process.standardInput = FileHandle.nullDevice
+    do { try process.run() } catch { return [] }
+    let help = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    let listed = help.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "," || $0 == "=" })
+      .contains { $0 == updateBLSCommandLine }
+    return listed ? [updateBLSCommandLine] : []
+  }
+
+  /// What `executable OPTIONS -o FILE` generated in `FILE`, run with no input; what it
+  /// printed on either stream goes into the error only.
+  private static func run(_ executable: String, named program: String, options: [String]) throws(RegenerationError)
+    -> [UInt8]
+  {
     let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("virthost-mkconfig-\(UUID())")
     do {
       try FileManager.default.createDirectory(
@@ -60,7 +84,7 @@ extension Applier {
     let file = scratch.appendingPathComponent("grub.cfg").path
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = ["-o", file]
+    process.arguments = options + ["-o", file]
     let output = Pipe()
     let errors = Pipe()
     process.standardOutput = output

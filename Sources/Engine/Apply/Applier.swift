@@ -109,12 +109,20 @@ struct Applier {
     }
     if let regeneration = plan.regeneration {
       let command = regeneration.command.joined(separator: " ")
+      let written = plan.fileOperations.map(\.path)
       steps.append(
         Step(
           description: "regenerate the boot loader (\(command))",
           skip: runsCommands ? nil : "the root is not /; run `\(command)` on the host itself"
         ) {
-          try Self.regenerate(regeneration, in: host)
+          do {
+            try Self.regenerate(regeneration, in: host)
+          } catch {
+            // The sources are written, the generated files are not: say which is which.
+            throw RegenerationError(
+              description: "\(error); written: \(written.isEmpty ? "nothing" : written.joined(separator: ", ")); "
+                + "not written: \(regeneration.outputs.joined(separator: ", ")) (pending regeneration)")
+          }
         })
     }
     for change in plan.changes where change.isChange && change.address.kind == .service {

@@ -39,6 +39,11 @@ public struct ApplyReport: Sendable {
   /// The live-host commands of the files written that an apply to another root left to the
   /// host (`proxmox-boot-tool refresh`): pending until the host runs them.
   public var pendingCommands: [HostCommand] = []
+
+  /// The regeneration an offline apply left to the host: the files are written, the
+  /// generated configuration is stale until the host runs it ("pending regeneration").
+  /// `nil` when nothing is pending.
+  public var pendingRegeneration: Regeneration? = nil
 }
 
 /// What a rollback did.

@@ -45,6 +45,11 @@ public struct Plan: Sendable, Equatable {
   public var pendingChanges: [ResourceChange] { changes.filter(\.isChange) }
   /// Whether anything would change.
   public var hasChanges: Bool { changes.contains(where: \.isChange) }
+  /// Whether the only changes are `boot_loader_regeneration` resources: the files are
+  /// right and a generated configuration is stale ("pending regeneration").
+  public var onlyRegenerationPending: Bool {
+    hasChanges && pendingChanges.allSatisfy { $0.address.kind == .bootLoaderRegeneration }
+  }
   /// Whether an error stops the plan from being applied.
   public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
 

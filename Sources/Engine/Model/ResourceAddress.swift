@@ -16,6 +16,11 @@ public struct ResourceAddress: Sendable, Hashable, Comparable, TextCoded {
     case sysctl
     /// A live value under `/sys` or `/proc/sys`, written as a plain file; the name is its path.
     case sysfs
+    /// A generated boot-loader configuration that its sources no longer match, while the
+    /// sources themselves need no change ("pending regeneration"): the name is the file
+    /// the boot loader reads (`/boot/grub/grub.cfg`). Its only step is the plan's
+    /// ``Plan/regeneration``, which only a live host runs.
+    case bootLoaderRegeneration = "boot_loader_regeneration"
   }
 
   /// The kind of resource.

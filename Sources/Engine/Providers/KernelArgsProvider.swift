@@ -101,7 +101,42 @@ struct KernelArgsProvider: ResourceProvider {
       origin: origin)
     change.files = files
     change.regeneratesBootLoader = changing && editor.regeneration() != nil
+    if changing {
+      for explanation in editor.explanations() {
+        context.report(Diagnostic(.note, .commandLineSource, explanation, address: address, keyPath: origin))
+      }
+    }
     rebootNotes(address, context)
+    return [change] + pendingRegeneration(editor, keys: keys, changing: changing, context)
+  }
+
+  /// The generated configuration's side of the state (GRUB 2's grub.cfg): a warning when
+  /// today's entries and the evaluated sources of the next ones disagree on a managed
+  /// argument, and, when the sources need no change, the `boot_loader_regeneration`
+  /// resource whose step is the plan's regeneration ("pending regeneration").
+  private func pendingRegeneration(
+    _ editor: BootLoaderEditor, keys: Set<String>, changing: Bool, _ context: PlanContext
+  ) -> [ResourceChange] {
+    let stale = editor.staleGeneratedLines(comparing: keys)
+    guard !stale.isEmpty, let regeneration = editor.regenerationCommand() else { return [] }
+    let command = regeneration.command.joined(separator: " ")
+    let address = ResourceAddress(.bootLoaderRegeneration, regeneration.outputs[0])
+    context.report(
+      Diagnostic(
+        .warning, .kernelArgumentCoverage,
+        "today's boot entries and the source of the next kernel's entries disagree on "
+          + keys.sorted().joined(separator: ", ") + "; "
+          + (changing ? "drifted: the plan changes the sources and regenerates" : "pending regeneration"),
+        detail: stale.joined(separator: "\n") + "\nRegenerate with `\(command)` on the host.",
+        address: address, keyPath: origin))
+    if changing { return [] }
+    var change = ResourceChange(
+      address, actions: [.update], before: "stale (\(stale.count) Linux line\(stale.count == 1 ? "" : "s"))",
+      after: "regenerated from the boot loader's sources",
+      reason: "pending regeneration: the sources carry the requested kernel arguments, the generated "
+        + "configuration does not: " + stale.joined(separator: "; "),
+      origin: origin)
+    change.regeneratesBootLoader = true
     return [change]
   }
 

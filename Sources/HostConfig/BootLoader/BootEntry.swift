@@ -1,9 +1,11 @@
 /// One boot entry and its kernel arguments, as the boot-loader readers find them.
 ///
-/// For GRUB 2 the entries are generated, so the readers report two summaries
-/// of `/etc/default/grub` instead: index 0, the normal entries
-/// (`GRUB_CMDLINE_LINUX` then `GRUB_CMDLINE_LINUX_DEFAULT`, marked default),
-/// and index 1, the recovery entries (`GRUB_CMDLINE_LINUX` only).
+/// For GRUB 2 the entries are generated, so the readers report summaries of
+/// `/etc/default/grub` and its drop-ins, evaluated as `grub-mkconfig` sources them,
+/// instead: index 0, the normal entries (`GRUB_CMDLINE_LINUX` then
+/// `GRUB_CMDLINE_LINUX_DEFAULT`, marked default), index 1, the recovery entries
+/// (`GRUB_CMDLINE_LINUX` only) and, when a `GRUB_CMDLINE_LINUX_XEN_REPLACE*` variable
+/// is not empty, index 2 and 3, the Xen dom0 normal and recovery entries.
 public struct BootEntry: Sendable, Equatable {
   /// The entry's title.
   public var title: String

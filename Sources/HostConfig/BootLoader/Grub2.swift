@@ -2,53 +2,42 @@ import Augeas
 import Foundation
 import RootFS
 
-/// GRUB 2: `GRUB_CMDLINE_LINUX` (every entry) and `GRUB_CMDLINE_LINUX_DEFAULT` (normal
-/// entries) in `/etc/default/grub`, read with the Shellvars lens; each quoted value is
-/// parsed with `Cmdline.lns`. grub.cfg is generated from it, so GRUB 2's entries are
-/// two summaries (see ``BootEntry``).
+/// GRUB 2 as `grub-mkconfig` builds it: the command-line variables of
+/// `/etc/default/grub` and its drop-ins (``GrubDefaults``, evaluated as the shell would),
+/// and the grub.cfg files generated from them (``Grub2GeneratedConfig``), which are
+/// part of the state: a grub.cfg whose Linux lines lack what the defaults evaluate to
+/// waits for a regeneration.
+///
+/// The entries are summaries of the evaluated defaults (see ``BootEntry``): normal,
+/// recovery and, when a `…_XEN_REPLACE*` variable is not empty, the Xen dom0 ones.
 public struct Grub2: BootLoaderConfiguration {
   public static let kind = BootLoaderKind.grub2
   /// The variable whose arguments every entry gets.
-  public static let linuxVariable = "GRUB_CMDLINE_LINUX"
+  public static let linuxVariable = GrubDefaults.linux
   /// The variable whose arguments normal (not recovery) entries add.
-  public static let defaultVariable = "GRUB_CMDLINE_LINUX_DEFAULT"
-  static let defaultsName = "/etc/default/grub"
+  public static let defaultVariable = GrubDefaults.linuxDefault
+  static let defaultsName = GrubDefaults.defaultsName
 
-  public let tree: BootConfigTree
+  /// `/etc/default/grub` and its drop-ins.
+  public let defaults: GrubDefaults
+  /// The grub.cfg files as read (none when the root has none).
+  public let generated: [Grub2GeneratedConfig]
+
+  public var tree: BootConfigTree { defaults.tree }
+  /// The parsed files that exist (virthost's drop-in is parsed before it exists): what a plan digests.
+  public var sourceFiles: [String] { tree.files.filter { tree.root.exists($0) } }
   /// `/etc/default/grub`, a real path from the root.
-  public let defaultsFile: String
-
-  /// A variable's value split into its quote and the command line inside.
-  public struct ShellValue: Sendable {
-    /// `"`, `'` or nothing.
-    public var quote: String
-    /// The command line between the quotes.
-    public var inner: String
-    /// The 1-based line of the assignment, when known.
-    public var line: Int?
-    /// The 1-based column where `inner` starts on `line`.
-    public var column: Int?
-
-    /// Creates a value.
-    public init(quote: String, inner: String, line: Int?, column: Int?) {
-      self.quote = quote
-      self.inner = inner
-      self.line = line
-      self.column = column
-    }
-
-    /// The value as written in the file: `inner` in its quotes.
-    public var rendered: String { quote + inner + quote }
-  }
+  public var defaultsFile: String { defaults.files[0] }
 
   public static func read(_ root: HostRoot) throws(ConfigFileError) -> Grub2 {
-    guard let defaults = root.realFiles([defaultsName]).first else {
-      throw ConfigFileError(file: defaultsName, message: "not found under \(root.path): no GRUB 2 configuration")
+    let defaults = try GrubDefaults.read(root)
+    var generated: [Grub2GeneratedConfig] = []
+    for file in Grub2GeneratedConfig.files(in: root) {
+      let text: String?
+      do { text = try root.text(file) } catch { throw ConfigFileError(error, reading: file) }
+      generated.append(Grub2GeneratedConfig(file: file, text: text ?? ""))
     }
-    let grub2 = Grub2(
-      tree: try BootConfigTree(root: root, files: [(defaults, "Shellvars.lns")]), defaultsFile: defaults)
-    for name in [linuxVariable, defaultVariable] { _ = try grub2.arguments(of: name) }
-    return grub2
+    return Grub2(defaults: defaults, generated: generated)
   }
 
   /// Whether `text` (of `/etc/default/grub`) sets `GRUB_ENABLE_BLSCFG=true`: GRUB then
@@ -60,83 +49,59 @@ public struct Grub2: BootLoaderConfiguration {
     }
   }
 
-  /// The Augeas path of the variable `name`.
-  public func variablePath(_ name: String) -> String { tree.path(of: defaultsFile) + "/" + name }
+  /// The evaluated arguments of the command-line variable `name`, as read (none when no file sets it).
+  public func arguments(of name: String) -> [KernelArgument] { defaults.arguments(of: name) }
 
-  private func variableLines(_ name: String) -> [Int] {
-    tree.lineNumbers(in: defaultsFile) { line in
-      var trimmed = Substring(line.drop { $0 == " " || $0 == "\t" })
-      if trimmed.hasPrefix("export ") { trimmed = trimmed.dropFirst("export ".count).drop { $0 == " " } }
-      return trimmed.hasPrefix(name + "=")
-    }
-  }
+  /// The command-line variables as the tree holds them now, edits included (``defaults``
+  /// is what was read).
+  public func current() throws(ConfigFileError) -> GrubDefaults { try GrubDefaults(tree: tree) }
 
-  /// The value of `name`, or `nil` when the file does not set it.
-  ///
-  /// - Throws: when it is set more than once, is not a plain assignment, or uses shell
-  ///   quoting or expansion that cannot be edited safely.
-  public func shellValue(_ name: String) throws(ConfigFileError) -> ShellValue? {
-    do {
-      return try readShellValue(name)
-    } catch {
-      throw ConfigFileError.wrapping(error)
+  /// The arguments the next `grub-mkconfig` puts on the Linux lines of `kind` (before
+  /// `root=` and `ro`, which it adds itself), from `defaults` (by default, as read).
+  public func expectedArguments(_ kind: Grub2GeneratedConfig.Kind, from defaults: GrubDefaults? = nil)
+    -> [KernelArgument]
+  {
+    let defaults = defaults ?? self.defaults
+    func xenReplacement(of variable: String) -> String? { defaults.xenReplacement(of: variable) }
+    let linux = GrubDefaults.linux
+    let normal = GrubDefaults.linuxDefault
+    switch kind {
+    case .normal: return defaults.arguments(of: linux) + defaults.arguments(of: normal)
+    case .recovery: return defaults.arguments(of: linux)
+    case .xenNormal:
+      return defaults.arguments(of: xenReplacement(of: linux) ?? linux)
+        + defaults.arguments(of: xenReplacement(of: normal) ?? normal)
+    case .xenRecovery: return defaults.arguments(of: xenReplacement(of: linux) ?? linux)
     }
-  }
-
-  private func readShellValue(_ name: String) throws -> ShellValue? {
-    let file = defaultsFile
-    let nodes = try tree.augeas.match(variablePath(name))
-    let lines = variableLines(name)
-    if nodes.count > 1 {
-      throw ConfigFileError(
-        file: file, line: lines.dropFirst().first,
-        message:
-          "\(name) is set \(nodes.count) times (lines \(lines.map(String.init).joined(separator: ", "))); keep one")
-    }
-    guard let node = nodes.first else { return nil }
-    if try tree.augeas.count(node + "/*") > 0 {
-      throw ConfigFileError(
-        file: file, line: lines.first, message: "\(name) is not a plain assignment (array, export or comment after it)")
-    }
-    let raw = try tree.augeas.get(node) ?? ""
-    let line = lines.first
-    var column: Int?
-    if let line, let text = tree.line(line, of: file), let range = text.range(of: name + "=") {
-      column = text.distance(from: text.startIndex, to: range.upperBound) + 1
-    }
-    var value = ShellValue(quote: "", inner: raw, line: line, column: column)
-    if raw.count >= 2, let first = raw.first, first == "\"" || first == "'", raw.last == first {
-      value.quote = String(first)
-      value.inner = String(raw.dropFirst().dropLast())
-      value.column = column.map { $0 + 1 }
-    }
-    let unsafe: Set<Character> = ["\"", "'", "\\", "$", "`"]
-    if value.inner.contains(where: { unsafe.contains($0) }) {
-      throw ConfigFileError(
-        file: file, line: line,
-        message:
-          "\(name)=\(raw) uses shell quoting or expansion ($, `, \\, nested quotes) the editor cannot edit safely; a quoted argument (with spaces) is not supported"
-      )
-    }
-    return value
-  }
-
-  /// The arguments of the variable `name` (none when it is not set).
-  public func arguments(of name: String) throws(ConfigFileError) -> [KernelArgument] {
-    guard let value = try shellValue(name) else { return [] }
-    return try tree.arguments(ofCommandLine: value.inner, in: defaultsFile, line: value.line, column: value.column)
   }
 
   public func entries() throws(ConfigFileError) -> [BootEntry] {
-    let linux = try arguments(of: Self.linuxVariable)
-    let normal = try arguments(of: Self.defaultVariable)
-    return [
+    let linux = Self.linuxVariable
+    let normal = Self.defaultVariable
+    let defaults = try current()
+    func expectedArguments(_ kind: Grub2GeneratedConfig.Kind) -> [KernelArgument] {
+      self.expectedArguments(kind, from: defaults)
+    }
+    func xenReplacement(of variable: String) -> String? { defaults.xenReplacement(of: variable) }
+    var entries = [
       BootEntry(
-        title: "normal entries (\(Self.linuxVariable) and \(Self.defaultVariable))", file: defaultsFile, index: 0,
-        isDefault: true, arguments: linux + normal),
+        title: "normal entries (\(linux) and \(normal))", file: defaultsFile, index: 0, isDefault: true,
+        arguments: expectedArguments(.normal)),
       BootEntry(
-        title: "recovery entries (\(Self.linuxVariable))", file: defaultsFile, index: 1, isDefault: false,
-        arguments: linux),
+        title: "recovery entries (\(linux))", file: defaultsFile, index: 1, isDefault: false,
+        arguments: expectedArguments(.recovery)),
     ]
+    if defaults.hasXenReplacement {
+      entries.append(
+        BootEntry(
+          title:
+            "Xen dom0 normal entries (\(xenReplacement(of: linux) ?? linux) and \(xenReplacement(of: normal) ?? normal))",
+          file: defaultsFile, index: 2, isDefault: false, arguments: expectedArguments(.xenNormal)))
+      entries.append(
+        BootEntry(
+          title: "Xen dom0 recovery entries (\(xenReplacement(of: linux) ?? linux))", file: defaultsFile, index: 3,
+          isDefault: false, arguments: expectedArguments(.xenRecovery)))
+    }
+    return entries
   }
 }
