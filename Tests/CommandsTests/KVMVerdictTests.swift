@@ -36,7 +36,8 @@ import Testing
     let folder = URL(fileURLWithPath: root.path).deletingLastPathComponent().path
     try Data("iommu: on\n".utf8).write(to: URL(fileURLWithPath: folder + "/host.yaml"))
     let run = try ProgramRun.virthost(["apply", "host.yaml", "--root", root.path], in: folder)
-    #expect(run.status == 0, "\(run.transcript)")
+    // 3: written, grub.cfg's regeneration left to the host (an offline root).
+    #expect(run.status == 3, "\(run.transcript)")
     #expect(run.output.contains("warning: the CPU shows neither svm nor vmx, yet /dev/kvm exists"))
     #expect(try root.text("/etc/default/grub").contains("intel_iommu=on"))
     let without = try FixtureRoot(Self.fixture)

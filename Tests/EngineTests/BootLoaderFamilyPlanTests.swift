@@ -49,7 +49,7 @@ import Testing
     let markdown = PlanMarkdownRenderer().render(plan)
     let json = PlanDocument(plan).json()
     for removal in removals {
-      #expect(text.contains("Warning: " + removal.summary + "\n"))
+      #expect(text.contains("warning: " + removal.summary + "\n"))
       #expect(markdown.contains(removal.summary))
       #expect(json.contains(removal.summary))
     }
