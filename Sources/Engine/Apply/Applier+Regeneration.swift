@@ -9,9 +9,6 @@ struct RegenerationError: Error, Equatable, CustomStringConvertible {
 }
 
 extension Applier {
-  /// The folders, from the root, searched for the regeneration's program.
-  static let programFolders = ["/usr/sbin", "/usr/bin", "/sbin", "/bin"]
-
   /// Runs `regeneration`'s program once, as `program -o FILE` with no input and `FILE` in a
   /// private temporary folder, and writes what it generated to each of its outputs through
   /// ``HostRootWriter`` (mode and owner of an existing grub.cfg kept, `0600` for a new one).
@@ -20,7 +17,7 @@ extension Applier {
   /// never land in a grub.cfg. With `-o`, `grub-mkconfig` also checks the generated
   /// script's syntax (`grub-script-check`) before it gives the file.
   ///
-  /// The program is the one under `root` (in ``programFolders``): only the live `/`
+  /// The program is the one under `root` (in ``HostProgram/folders``): only the live `/`
   /// runs it, as the apply step is skipped for any other root.
   ///
   /// - Throws: ``RegenerationError`` when the program is missing, cannot start, fails or
@@ -28,13 +25,7 @@ extension Applier {
   ///   be replaced.
   static func regenerate(_ regeneration: Regeneration, in root: HostRoot) throws {
     let program = regeneration.program
-    let candidates = programFolders.map { $0 + "/" + program }
-    guard
-      let found = candidates.first(where: {
-        root.status($0).map { $0.kind == .regular && $0.mode & 0o111 != 0 } ?? false
-      }),
-      let executable = root.hostPath(found)
-    else {
+    guard let executable = HostProgram.find(program, in: root) else {
       throw RegenerationError(
         description: "\(program) not found in /usr/sbin, /usr/bin, /sbin or /bin: is GRUB 2 installed?")
     }
@@ -52,16 +43,7 @@ extension Applier {
   /// The options `executable` gets before `-o FILE`: ``updateBLSCommandLine`` when its
   /// `--help` lists it, none otherwise (or when `--help` cannot be run).
   static func options(of executable: String) -> [String] {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = ["--help"]
-    let output = Pipe()
-    process.standardOutput = output
-    process.standardError = FileHandle.nullDevice
-    process.standardInput = FileHandle.nullDevice
-    do { try process.run() } catch { return [] }
-    let help = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
+    let help = (try? HostProgram.run(executable, ["--help"]))?.printed ?? ""
     let listed = help.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "," || $0 == "=" })
       .contains { $0 == updateBLSCommandLine }
     return listed ? [updateBLSCommandLine] : []
@@ -82,51 +64,18 @@ extension Applier {
     }
     defer { try? FileManager.default.removeItem(at: scratch) }
     let file = scratch.appendingPathComponent("grub.cfg").path
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = options + ["-o", file]
-    let output = Pipe()
-    let errors = Pipe()
-    process.standardOutput = output
-    process.standardError = errors
-    process.standardInput = FileHandle.nullDevice
-    do { try process.run() } catch {
-      throw RegenerationError(description: "cannot run \(executable): \(error.localizedDescription)")
+    let outcome: HostProgram.Outcome
+    do { outcome = try HostProgram.run(executable, options + ["-o", file]) } catch {
+      throw RegenerationError(description: error.description)
     }
-    // Both streams are drained together, so that neither pipe fills and blocks the program.
-    let diagnostics = DrainedPipe(errors.fileHandleForReading)
-    let printed = output.fileHandleForReading.readDataToEndOfFile()
-    let message = String(decoding: printed + diagnostics.wait(), as: UTF8.self)
-      .trimmingCharacters(in: .whitespacesAndNewlines)
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
+    let message = outcome.printed
+    guard outcome.status == 0 else {
       throw RegenerationError(
-        description: "\(program) failed (exit \(process.terminationStatus)); no grub.cfg replaced: \(message)")
+        description: "\(program) failed (exit \(outcome.status)); no grub.cfg replaced: \(message)")
     }
     guard let generated = FileManager.default.contents(atPath: file), !generated.isEmpty else {
       throw RegenerationError(description: "\(program) generated nothing; no grub.cfg replaced: \(message)")
     }
     return [UInt8](generated)
-  }
-}
-
-/// A pipe read to its end on another thread.
-private final class DrainedPipe: @unchecked Sendable {
-  // @unchecked: `data` is written once by the reading thread before `done` is signalled,
-  // and read only after `wait()` has seen that signal.
-  private var data = Data()
-  private let done = DispatchSemaphore(value: 0)
-
-  init(_ handle: FileHandle) {
-    DispatchQueue.global().async {
-      self.data = handle.readDataToEndOfFile()
-      self.done.signal()
-    }
-  }
-
-  /// Everything read, once the writer closed the pipe.
-  func wait() -> Data {
-    done.wait()
-    return data
   }
 }
