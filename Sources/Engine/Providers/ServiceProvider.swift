@@ -114,7 +114,7 @@ struct ServiceProvider: ResourceProvider {
   private func running(_ intent: Intent, _ state: ServiceState, _ manager: ServiceManager, _ context: PlanContext)
     -> Bool?
   {
-    guard state.exists, context.isLive, intent.running != nil else { return nil }
+    guard state.exists || intent.installedByPlan, context.isLive, intent.running != nil else { return nil }
     let address = ResourceAddress(.service, intent.name)
     if case .unavailable(let reason) = manager.availability {
       context.report(
@@ -123,6 +123,8 @@ struct ServiceProvider: ResourceProvider {
           detail: "Enablement at boot is still planned.", address: address, keyPath: intent.origin))
       return nil
     }
+    // A unit this plan installs (the bundled tuner's) does not run yet: start it after install.
+    guard state.exists else { return false }
     do throws(ServiceConfigError) {
       if let running = try manager.isRunning(intent.name) { return running }
       throw .statusUnknown(intent.name, output: "")
