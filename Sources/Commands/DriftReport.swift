@@ -182,7 +182,9 @@ struct DriftReport: Encodable {
       (verdict, reason) = (.inSync, change.reason)
     }
     return Item(
-      id: "\(change.origin)/\(change.address.kind.rawValue):\(change.address.name)", origin: change.origin,
+      id:
+        "\(change.origin.replacingOccurrences(of: ", ", with: "+"))/\(change.address.kind.rawValue):\(change.address.name)",
+      origin: change.origin,
       address: change.address.description, desired: change.after ?? "", configured: change.before ?? "",
       active: active(change, reboot: reboot, facts: facts, live: live), verdict: verdict, reason: reason)
   }

@@ -61,6 +61,11 @@ import Testing
     #expect(applied.status == 1, "\(applied.transcript)")
     #expect(applied.output.hasPrefix("VIRTHOST WARNING - 1 pending regeneration, 1 pending reboot, "))
     #expect(applied.output.contains(" drifted=0 pending=2 unknown=0 failed_checks=0\n"))
+    // An item asked for by several keys: its ID joins them with `+`, no blank inside.
+    let text = try Self.check(name, root, "text")
+    #expect(
+      text.output.hasPrefix(
+        "pending reboot        iommu+iommu_passthrough+kernel.args.absent+kernel.args.present/kernel_args:all\n"))
     try Self.reboot(root)
     let rebooted = try Self.check(name, root)
     #expect(rebooted.status == 1, "\(rebooted.transcript)")
