@@ -136,7 +136,12 @@ echo "commands:"
 # Level 1 (+) is the program, level 2 (++) the files' own lines (sourced), level
 # 3 and deeper (+++) what ran inside a command substitution or subshell of a file.
 # Only lines traced in the fixture's files (the `.` guard's own lines are not).
-sed -n -E 's/^\+{3,}(\/.*)$/  \1/p' "$tmp/trace" >"$tmp/cmds"
-if [ -s "$tmp/cmds" ]; then cat "$tmp/cmds"; else echo "  none"; fi
+# Only bash traces (BASH_XTRACEFD); with --shell dash there is no trace to read.
+if [ ! -f "$tmp/trace" ]; then
+  echo "  untraced (--shell dash: dash has no trace file descriptor)"
+else
+  sed -n -E 's/^\+{3,}(\/.*)$/  \1/p' "$tmp/trace" >"$tmp/cmds"
+  if [ -s "$tmp/cmds" ]; then cat "$tmp/cmds"; else echo "  none"; fi
+fi
 echo "printed:"
 if [ -s "$tmp/err" ]; then sed -e "s|$root||g" -e 's/^/  /' "$tmp/err"; else echo "  none"; fi
