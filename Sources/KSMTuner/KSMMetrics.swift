@@ -72,7 +72,9 @@ public struct KSMMetrics: Equatable, Sendable {
       number.map { [("", "\($0)")] } ?? []
     }
     let page = pageSize
-    metric("run", "gauge", "KSM's run mode (/sys/kernel/mm/ksm/run): 0 stopped, 1 merging, 2 unmerging.", value(sysfs["run"]))
+    metric(
+      "run", "gauge", "KSM's run mode (/sys/kernel/mm/ksm/run): 0 stopped, 1 merging, 2 unmerging.", value(sysfs["run"])
+    )
     metric("pages_to_scan", "gauge", "Pages KSM scans per wake-up.", value(sysfs["pages_to_scan"]))
     metric(
       "sleep_seconds", "gauge", "Seconds KSM sleeps between scans (sleep_millisecs).",

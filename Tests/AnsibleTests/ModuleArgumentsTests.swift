@@ -32,7 +32,8 @@ func argumentsFile(_ json: String) throws -> String {
   }
 
   @Test func theWrappersExecutableOptionIsAcceptedAndLeftToTheWrapper() throws {
-    let path = try argumentsFile(#"{"spec_file": "/etc/virthost/host.yaml", "executable": "/opt/virthost/bin/virthost"}"#)
+    let path = try argumentsFile(
+      #"{"spec_file": "/etc/virthost/host.yaml", "executable": "/opt/virthost/bin/virthost"}"#)
     let arguments = try ModuleArguments(path: path)
     #expect(arguments.spec == .file("/etc/virthost/host.yaml"))
     #expect(arguments.root == "/")

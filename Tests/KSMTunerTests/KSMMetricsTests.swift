@@ -15,7 +15,8 @@ import Testing
         "pages_unshared": 300, "pages_volatile": 7, "full_scans": 12, "general_profit": -4096,
       ],
       pageSize: 4096, cycles: 3,
-      lastCycle: .init(decision: decision, committed: 14_446_180, free: 1_000_000, threshold: 3_174_990, time: 1_796_094_518))
+      lastCycle: .init(
+        decision: decision, committed: 14_446_180, free: 1_000_000, threshold: 3_174_990, time: 1_796_094_518))
     #expect(
       metrics.exposition == """
         # HELP virthost_ksm_run KSM's run mode (/sys/kernel/mm/ksm/run): 0 stopped, 1 merging, 2 unmerging.

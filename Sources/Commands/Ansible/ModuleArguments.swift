@@ -73,9 +73,10 @@ struct ModuleArguments: Equatable {
     default:
       throw ModuleFailure("parameters are mutually exclusive: spec|spec_file")
     }
-    root = try Self.given(object["root"]).map { value throws(ModuleFailure) in
-      try Self.absolutePath(value, option: "root", example: "/ or /srv/images/host1")
-    } ?? "/"
+    root =
+      try Self.given(object["root"]).map { value throws(ModuleFailure) in
+        try Self.absolutePath(value, option: "root", example: "/ or /srv/images/host1")
+      } ?? "/"
     tunerBinary = try Self.given(object["ksmtuned_binary"]).map { value throws(ModuleFailure) in
       try Self.absolutePath(value, option: "ksmtuned_binary", example: "/usr/sbin/virthost-ksmtuned")
     }
