@@ -15,11 +15,15 @@ final class Daemon {
   private let sysfs: KSMSysfs
   private var tuning: KSMTuning?
   private var npages = 0
+  private let metricsFile: MetricsFile?
+  private var cycles = 0
+  private var lastCycle: KSMMetrics.Cycle?
 
   init(root: HostRoot, options: DaemonOptions) {
     self.root = root
     self.options = options
     self.sysfs = KSMSysfs(root: root)
+    self.metricsFile = options.metricsFile.map { MetricsFile(path: Self.absolute($0)) }
   }
 
   /// Runs until a terminating signal (or one cycle with `--once`); returns the exit status.
@@ -47,6 +51,7 @@ final class Daemon {
       pidfile.release()
       return 1
     }
+    publishMetrics()  // KSM's counters from the start, before the first cycle's decision
     var deadline = Self.now() + interval
     while true {
       let remaining = deadline - Self.now()
@@ -105,8 +110,10 @@ final class Daemon {
   }
 
   /// One cycle: measure, decide, write (logging each failed write; the next
-  /// cycle writes again), with ksmtuned's debug lines in ksmtuned's order.
+  /// cycle writes again), with ksmtuned's debug lines in ksmtuned's order; then
+  /// the metrics, when asked for.
   private func cycle() {
+    defer { publishMetrics() }
     guard let tuning else { return }
     guard let free = MemInfo.read(root: root)?.free else {
       log.problem("cannot read free memory from \(root.daemonPath("/proc/meminfo")); skipping this cycle")
@@ -122,6 +129,21 @@ final class Daemon {
       }
     }
     if let last = decision.messages.last { log.debug(last) }
+    cycles += 1
+    lastCycle = KSMMetrics.Cycle(
+      decision: decision, committed: committed, free: free, threshold: tuning.thres, time: time(nil))
+  }
+
+  /// Replaces the `--metrics-file` with KSM's counters as they are now and the tuner's state;
+  /// a failure is logged and the next cycle writes again.
+  private func publishMetrics() {
+    guard let metricsFile else { return }
+    var metrics = KSMMetrics.read(sysfs: sysfs)
+    metrics.cycles = cycles
+    metrics.lastCycle = lastCycle
+    if let failure = metricsFile.replace(with: metrics.exposition) {
+      log.problem(failure + "; retrying next cycle")
+    }
   }
 
   /// Leaves the terminal and its session without forking: a new session when

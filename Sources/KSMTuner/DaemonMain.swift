@@ -8,7 +8,7 @@ import RootFS
 /// tuning loop. Returns the process's exit status.
 public enum DaemonMain {
   static let usage = """
-    USAGE: virthost-ksmtuned [--root DIR] [--foreground] [--once] [--pidfile FILE]
+    USAGE: virthost-ksmtuned [--root DIR] [--foreground] [--once] [--pidfile FILE] [--metrics-file FILE]
 
     Decides whether, and how hard, KSM scans memory, as ksmtuned does, without forking.
     Reads /etc/ksmtuned.conf; SIGUSR1 retunes at once, SIGHUP re-reads the settings.
@@ -18,6 +18,9 @@ public enum DaemonMain {
       --foreground      Keep the terminal, the session and stdio (for systemd).
       --once            Run one tuning cycle and exit.
       --pidfile FILE    The pidfile (default: /var/run/virthost-ksmtuned.pid under the root).
+      --metrics-file FILE
+                        Write KSM's counters and the tuner's state to FILE each cycle, in
+                        Prometheus's text format (for node_exporter's textfile collector).
       -h, --help        Show this help.
 
     """

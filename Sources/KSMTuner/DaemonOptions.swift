@@ -8,6 +8,9 @@ struct DaemonOptions: Equatable, Sendable {
   var once = false
   /// `--pidfile FILE`: the pidfile, as given (default: `/var/run/virthost-ksmtuned.pid` under the root).
   var pidfile: String?
+  /// `--metrics-file FILE`: where each cycle writes the metrics in Prometheus's text format
+  /// (a path on this machine, not under the root), or `nil`.
+  var metricsFile: String?
   /// `-h`/`--help`.
   var help = false
 
@@ -34,6 +37,7 @@ struct DaemonOptions: Equatable, Sendable {
       switch name {
       case "--root": root = try value()
       case "--pidfile": pidfile = try value()
+      case "--metrics-file": metricsFile = try value()
       case "--foreground" where inlineValue == nil: foreground = true
       case "--once" where inlineValue == nil: once = true
       case "-h", "--help": help = true

@@ -67,13 +67,6 @@ final class DebugLog {
   }
 
   static func writeAll(_ fd: Int32, _ text: String) {
-    let bytes = Array(text.utf8)
-    var offset = 0
-    while offset < bytes.count {
-      let count = bytes[offset...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-      if count < 0 && errno == EINTR { continue }
-      if count <= 0 { return }
-      offset += count
-    }
+    _ = RawFile.write(fd, Array(text.utf8))
   }
 }

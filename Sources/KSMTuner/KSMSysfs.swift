@@ -24,19 +24,16 @@ public struct KSMSysfs: Sendable {
     guard fd >= 0 else {
       return "cannot write \(value) to \(path): \(RawFile.describe(errno: errno))"
     }
-    let text = Array("\(value)\n".utf8)
-    var written = 0
-    var failure: Int32 = 0
-    while written < text.count {
-      let count = text[written...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-      if count < 0 {
-        if errno == EINTR { continue }
-        failure = errno
-        break
-      }
-      written += count
-    }
+    var failure = RawFile.write(fd, Array("\(value)\n".utf8))
     if close(fd) != 0 && failure == 0 { failure = errno }
     return failure == 0 ? nil : "cannot write \(value) to \(path): \(RawFile.describe(errno: failure))"
+  }
+
+  /// The number in the file `name` (`full_scans`, `general_profit`…), as the kernel
+  /// writes it (`value\n`); `nil` when the file is missing or holds no number.
+  public func read(_ name: String) -> Int? {
+    guard var bytes = RawFile.read(root.daemonPath("/sys/kernel/mm/ksm/" + name), limit: 64) else { return nil }
+    if bytes.last == UInt8(ascii: "\n") { bytes.removeLast() }
+    return Int(decimal: bytes)
   }
 }

@@ -48,6 +48,22 @@ enum RawFile {
     }
   }
 
+  /// Writes all of `bytes` to `fd`, retrying after a signal or a short write: 0, or the
+  /// `errno` of the write that failed.
+  static func write(_ fd: Int32, _ bytes: [UInt8]) -> Int32 {
+    var offset = 0
+    while offset < bytes.count {
+      let count = bytes[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+      if count < 0 {
+        if errno == EINTR { continue }
+        return errno
+      }
+      if count == 0 { return EIO }
+      offset += count
+    }
+    return 0
+  }
+
   /// The text of `errno` value `code`, such as `No such file or directory`.
   static func describe(errno code: Int32) -> String {
     String(cString: strerror(code))

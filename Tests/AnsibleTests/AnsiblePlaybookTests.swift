@@ -16,8 +16,10 @@ private struct PlaybookRun {
   }
 }
 
-/// examples/ansible with the real ansible-core and the built `virthost` as the
-/// module, on copies of the example roots in a temporary fleet folder.
+/// examples/ansible with the real ansible-core: the role virthost.kvm.host of the built
+/// collection (installed with ansible-galaxy into a temporary path) installs the built
+/// `virthost` into each example host, writes its host.yaml and runs the module, on copies of
+/// the example roots in a temporary fleet folder.
 @Suite(.serialized) struct AnsiblePlaybookTests {
   let work: URL
   let fleet: String
@@ -25,59 +27,117 @@ private struct PlaybookRun {
 
   init() throws {
     work = FileManager.default.temporaryDirectory.appendingPathComponent("virthost-ansible-\(UUID().uuidString)")
-    let library = work.appendingPathComponent("library")
-    try FileManager.default.createDirectory(at: library, withIntermediateDirectories: true)
-    let binary = FixtureRoot.repository.appendingPathComponent(".build/debug/virthost")
-    try FileManager.default.copyItem(at: binary, to: library.appendingPathComponent("virthost"))
     fleet = work.appendingPathComponent("fleet").path
   }
 
-  private func playbook(_ extra: [String]) throws -> PlaybookRun {
+  private func playbook(_ collection: InstalledCollection, _ extra: [String], keep: Bool = false) throws -> PlaybookRun
+  {
     let examples = FixtureRoot.repository.appendingPathComponent("examples/ansible").path
     let arguments =
       [
         "ansible-playbook", "-i", examples + "/inventory.ini", examples + "/site.yml", "-e", "fleet_dir=\(fleet)",
-        "-e",
-        "virthost_ksmtuned=" + FixtureRoot.repository.appendingPathComponent(".build/debug/virthost-ksmtuned").path,
+        "-e", "virthost_binary=" + ProgramRun.virthost, "-e", "virthost_ksmtuned_binary=" + ProgramRun.daemon,
       ] + extra
-    var environment = ProcessInfo.processInfo.environment
-    environment["ANSIBLE_LIBRARY"] = work.appendingPathComponent("library").path
+    var environment = collection.environment
     environment["ANSIBLE_LOCAL_TEMP"] = work.appendingPathComponent("tmp").path
     environment["ANSIBLE_REMOTE_TEMP"] = work.appendingPathComponent("remote-tmp").path
-    environment["ANSIBLE_NOCOLOR"] = "1"
-    environment["ANSIBLE_FORCE_COLOR"] = "0"
-    environment["ANSIBLE_RETRY_FILES_ENABLED"] = "0"
+    if keep { environment["ANSIBLE_KEEP_REMOTE_FILES"] = "1" }
     let run = try ProgramRun.run("/usr/bin/env", arguments, environment: environment)
     return PlaybookRun(status: run.status, output: run.output + run.error)
   }
 
-  @Test func checkDiffReviewsThenARunAppliesThenASecondRunChangesNothing() throws {
-    defer { try? FileManager.default.removeItem(at: work) }
-    // The fleet's roots exist before the first run, so the copy task is a no-op and
-    // every `changed` counted below is virthost's.
+  /// The files Ansible put in the hosts' temporary folders for the module virthost (kept with
+  /// ANSIBLE_KEEP_REMOTE_FILES): what it sends a host to run the module, by name and size.
+  private func moduleFiles() throws -> [(name: String, size: Int)] {
+    let remote = work.appendingPathComponent("remote-tmp").path
+    var files: [(String, Int)] = []
+    for folder in try FileManager.default.contentsOfDirectory(atPath: remote) {
+      let names = try FileManager.default.contentsOfDirectory(atPath: remote + "/" + folder)
+      guard names.contains(where: { $0.contains("virthost") }) else { continue }
+      for name in names.sorted() {
+        let size = try FileManager.default.attributesOfItem(atPath: "\(remote)/\(folder)/\(name)")[.size] as? Int
+        files.append((name, size ?? 0))
+      }
+    }
+    return files
+  }
+
+  /// The fleet's roots, made before the first run so that the playbook's copy task is a
+  /// no-op and every `changed` counted is the role's.
+  private func makeFleet() throws {
+    try FileManager.default.createDirectory(atPath: fleet, withIntermediateDirectories: true)
     for host in hosts {
-      try FileManager.default.createDirectory(atPath: fleet, withIntermediateDirectories: true)
       let copy = try FixtureRoot("examples/\(host)/root")
       try FileManager.default.copyItem(atPath: copy.path, toPath: fleet + "/" + host)
     }
+  }
+
+  @Test func theRoleInstallsReviewsAppliesThenASecondRunChangesNothing() throws {
+    defer { try? FileManager.default.removeItem(at: work) }
+    let collection = try InstalledCollection(under: work)
+    try makeFleet()
     let seedGrub = fleet + "/centos6-amd/boot/grub/grub.conf"
     let original = try String(contentsOfFile: seedGrub, encoding: .utf8)
+    let executables = hosts.map { fleet + "/" + $0 + "/usr/bin/virthost" }
 
-    let review = try playbook(["--check", "--diff"])
+    // Check mode before virthost is on the hosts: nothing installed, nothing written, and the
+    // plan skipped with the reason.
+    let fresh = try playbook(collection, ["--check"])
+    #expect(fresh.status == 0, "\(fresh.output)")
+    for host in hosts {
+      #expect(fresh.output.contains("check mode: virthost is not on the host yet (\(fleet)/\(host)/usr/bin/virthost)"))
+    }
+    #expect(executables.allSatisfy { !FileManager.default.fileExists(atPath: $0) }, "check mode installed nothing")
+
+    let install = try playbook(collection, ["--tags", "virthost_install"])
+    #expect(install.status == 0, "\(install.output)")
+    for executable in executables {
+      #expect(FileManager.default.contentsEqual(atPath: executable, andPath: ProgramRun.virthost))
+    }
+
+    // Review: host.yaml's folder, host.yaml and the plan would change; the reboot is not allowed.
+    let review = try playbook(collection, ["--check", "--diff"])
     #expect(review.status == 0, "\(review.output)")
-    for host in hosts { #expect(review.changed(host) == 1, "\(host): \(review.output)") }
+    for host in hosts { #expect(review.changed(host) == 3, "\(host): \(review.output)") }
     #expect(review.output.contains("--- before: a/boot/grub/grub.conf"))
     #expect(review.output.contains("+++ after: b/boot/grub/grub.conf"))
     #expect(review.output.contains("+\tkernel /vmlinuz-2.6.32-71.29.1.el6.x86_64 ro root=/dev/mapper/vg_mnss-lv_root"))
+    #expect(review.output.contains("TASK [virthost.kvm.host : Reboot for the new kernel arguments] ***"))
+    #expect(review.output.contains("skipping: [centos6-amd]"))
     #expect(try String(contentsOfFile: seedGrub, encoding: .utf8) == original, "check mode wrote nothing")
 
-    let apply = try playbook([])
+    let apply = try playbook(collection, [])
     #expect(apply.status == 0, "\(apply.output)")
-    for host in hosts { #expect(apply.changed(host) == 1, "\(host): \(apply.output)") }
+    for host in hosts { #expect(apply.changed(host) == 3, "\(host): \(apply.output)") }
     #expect(try String(contentsOfFile: seedGrub, encoding: .utf8).contains("vga=795 amd_iommu=on\n"))
+    let written = try String(contentsOfFile: fleet + "/centos6-amd/etc/virthost/host.yaml", encoding: .utf8)
+    #expect(written.hasPrefix("# Written by the role virthost.kvm.host from virthost_spec.\niommu: true\nksm:\n"))
 
-    let again = try playbook([])
+    // The second run changes nothing; what Ansible sent each host for the module is the
+    // wrapper and its arguments, a few kB.
+    let again = try playbook(collection, [], keep: true)
     #expect(again.status == 0, "\(again.output)")
     for host in hosts { #expect(again.changed(host) == 0, "\(host): \(again.output)") }
+    let sent = try moduleFiles()
+    let wrapperSize =
+      try FileManager.default.attributesOfItem(atPath: collection.root + "/plugins/modules/virthost.sh")[
+        .size] as? Int
+    #expect(sent.map(\.name).sorted() == ["AnsiballZ_virthost.sh", "AnsiballZ_virthost.sh", "args", "args"])
+    #expect(sent.filter { $0.name == "AnsiballZ_virthost.sh" }.allSatisfy { $0.size == wrapperSize })
+    #expect(sent.reduce(0) { $0 + $1.size } < 2 * 8192, "\(sent)")
+  }
+
+  /// With virthost_reboot, a host whose plan needs a reboot reaches ansible.builtin.reboot;
+  /// on these local example hosts Ansible itself refuses to reboot the control machine, so
+  /// the test shows the gate opening without a reboot (and check mode would not reboot either).
+  @Test func aRebootIsReachedOnlyWhenAllowedAndNeeded() throws {
+    defer { try? FileManager.default.removeItem(at: work) }
+    let collection = try InstalledCollection(under: work)
+    try makeFleet()
+    #expect(try playbook(collection, ["--tags", "virthost_install"]).status == 0)
+    let run = try playbook(collection, ["--check", "-e", "virthost_reboot=true", "--limit", "centos6-amd"])
+    #expect(run.status != 0)
+    #expect(run.output.contains("TASK [virthost.kvm.host : Reboot for the new kernel arguments] ***"))
+    #expect(run.output.contains("Running ansible.builtin.reboot with local connection would reboot the control node."))
   }
 }

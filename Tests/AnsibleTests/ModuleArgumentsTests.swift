@@ -31,16 +31,54 @@ func argumentsFile(_ json: String) throws -> String {
     #expect(arguments.diff)
   }
 
+  @Test func theWrappersExecutableOptionIsAcceptedAndLeftToTheWrapper() throws {
+    let path = try argumentsFile(
+      #"{"spec_file": "/etc/virthost/host.yaml", "executable": "/opt/virthost/bin/virthost"}"#)
+    let arguments = try ModuleArguments(path: path)
+    #expect(arguments.spec == .file("/etc/virthost/host.yaml"))
+    #expect(arguments.root == "/")
+  }
+
+  // Ansible's own wording where Ansible's argument_spec validation has one (a Python module
+  // would say the same), virthost's where the check is virthost's (absolute paths).
   @Test(arguments: [
     (
-      #"{"spec": {}, "speck": 1, "_ansible_diff": false}"#,
-      "unsupported parameter: speck (supported: spec, spec_file, root, ksmtuned_binary)"
+      #"{"spec": {}, "speck": 1, "_ansible_diff": false, "_ansible_module_name": "virthost.kvm.virthost"}"#,
+      "Unsupported parameters for (virthost.kvm.virthost) module: speck."
+        + " Supported parameters include: executable, ksmtuned_binary, root, spec, spec_file."
     ),
-    (#"{"_ansible_diff": false}"#, "one of spec (the desired state as a mapping) or spec_file (a path) is required"),
-    (#"{"spec": {}, "spec_file": "/h.yaml"}"#, "spec and spec_file are mutually exclusive: give one"),
-    (#"{"spec": "iommu: on"}"#, "spec must be a mapping of the desired state, for example {iommu: on}"),
-    (#"{"spec_file": "h.yaml"}"#, "spec_file must be an absolute path on the managed host"),
-    (#"{"spec": {}, "root": "srv"}"#, "root must be an absolute path, for example / or /srv/images/host1"),
+    (
+      #"{"spec": {}, "speck": 1, "root_dir": "/"}"#,
+      "Unsupported parameters for (virthost) module: root_dir, speck."
+        + " Supported parameters include: executable, ksmtuned_binary, root, spec, spec_file."
+    ),
+    (#"{"_ansible_diff": false}"#, "one of the following is required: spec, spec_file"),
+    (#"{"spec": null, "spec_file": null}"#, "one of the following is required: spec, spec_file"),
+    (#"{"spec": {}, "spec_file": "/h.yaml"}"#, "parameters are mutually exclusive: spec|spec_file"),
+    (
+      #"{"spec": "iommu: on"}"#,
+      "argument 'spec' is of type str and we were unable to convert to dict:"
+        + " the desired state is a mapping, for example {iommu: on}"
+    ),
+    (
+      #"{"spec": [1]}"#,
+      "argument 'spec' is of type list and we were unable to convert to dict:"
+        + " the desired state is a mapping, for example {iommu: on}"
+    ),
+    (
+      #"{"spec_file": "h.yaml"}"#,
+      "spec_file must be an absolute path on the managed host, for example /etc/virthost/host.yaml"
+    ),
+    (#"{"spec_file": 7}"#, "argument 'spec_file' is of type int and we were unable to convert to path"),
+    (#"{"spec": {}, "root": true}"#, "argument 'root' is of type bool and we were unable to convert to path"),
+    (
+      #"{"spec": {}, "root": "srv"}"#,
+      "root must be an absolute path on the managed host, for example / or /srv/images/host1"
+    ),
+    (
+      #"{"spec": {}, "ksmtuned_binary": "virthost-ksmtuned"}"#,
+      "ksmtuned_binary must be an absolute path on the managed host, for example /usr/sbin/virthost-ksmtuned"
+    ),
   ])
   func invalidArgumentsAreRefusedWithAClearMessage(json: String, message: String) throws {
     let path = try argumentsFile(json)
@@ -56,6 +94,8 @@ func argumentsFile(_ json: String) throws -> String {
     #expect(result["failed"] as? Bool == true)
     #expect(result["changed"] as? Bool == false)
     #expect(
-      result["msg"] as? String == "unsupported parameter: bogus (supported: spec, spec_file, root, ksmtuned_binary)")
+      result["msg"] as? String
+        == "Unsupported parameters for (virthost) module: bogus."
+        + " Supported parameters include: executable, ksmtuned_binary, root, spec, spec_file.")
   }
 }

@@ -7,7 +7,7 @@ private let seed = "examples/centos6-amd/root"
 
 /// A copy of the seed host with a KVM guest (the seed log's first cycle: a
 /// qemu-kvm of 14446180 kB resident), a conf, and the folders the daemon writes.
-private func seedHost(conf extra: String) throws -> FixtureRoot {
+func seedHost(conf extra: String) throws -> FixtureRoot {
   let root = try FixtureRoot(seed)
   try root.write("/etc/ksmtuned.conf", try root.text("/etc/ksmtuned.conf") + extra)
   let arguments = ["/usr/libexec/qemu-kvm", "-S", "-M", "rhel6.0.0", "-enable-kvm", "-m", "8192", "-name", "guest1"]

@@ -13,8 +13,10 @@ struct ModuleArguments: Equatable {
     case file(String)
   }
 
-  /// The options a task may give; anything else is refused by name.
-  static let options = ["spec", "spec_file", "root", "ksmtuned_binary"]
+  /// The options a task may give; anything else is refused by name. `executable` belongs to the
+  /// collection's wrapper module (plugins/modules/virthost.sh), which reads it to find this binary
+  /// and passes the same file on: the binary accepts it and does nothing with it.
+  static let options = ["executable", "ksmtuned_binary", "root", "spec", "spec_file"]
 
   var spec: SpecSource
   var root: String
@@ -46,39 +48,74 @@ struct ModuleArguments: Equatable {
     }
     let unknown = object.keys.filter { !$0.hasPrefix("_ansible_") && !Self.options.contains($0) }.sorted()
     if !unknown.isEmpty {
+      // Ansible's own wording (AnsibleModule's argument_spec validation), so the message reads
+      // as every other module's; the name is the one the task used, when Ansible passes it.
+      let name = object["_ansible_module_name"] as? String ?? "virthost"
       throw ModuleFailure(
-        "unsupported parameter\(unknown.count > 1 ? "s" : ""): \(unknown.joined(separator: ", "))"
-          + " (supported: \(Self.options.joined(separator: ", ")))")
+        "Unsupported parameters for (\(name)) module: \(unknown.joined(separator: ", "))."
+          + " Supported parameters include: \(Self.options.joined(separator: ", ")).")
     }
-    switch (object["spec"], object["spec_file"]) {
-    case (nil, nil), (is NSNull, nil), (nil, is NSNull):
-      throw ModuleFailure("one of spec (the desired state as a mapping) or spec_file (a path) is required")
+    switch (Self.given(object["spec"]), Self.given(object["spec_file"])) {
+    case (nil, nil):
+      throw ModuleFailure("one of the following is required: spec, spec_file")
     case (let inline?, nil):
       guard inline is [String: Any],
         let data = try? JSONSerialization.data(withJSONObject: inline, options: [.sortedKeys]),
         let text = String(data: data, encoding: .utf8)
-      else { throw ModuleFailure("spec must be a mapping of the desired state, for example {iommu: on}") }
+      else {
+        throw ModuleFailure(
+          "argument 'spec' is of type \(Self.typeName(inline)) and we were unable to convert to dict:"
+            + " the desired state is a mapping, for example {iommu: on}")
+      }
       spec = .inline(text)
     case (nil, let file?):
-      guard let file = file as? String, file.hasPrefix("/") else {
-        throw ModuleFailure("spec_file must be an absolute path on the managed host")
-      }
-      spec = .file(file)
+      spec = .file(try Self.absolutePath(file, option: "spec_file", example: "/etc/virthost/host.yaml"))
     default:
-      throw ModuleFailure("spec and spec_file are mutually exclusive: give one")
+      throw ModuleFailure("parameters are mutually exclusive: spec|spec_file")
     }
-    switch object["root"] {
-    case nil, is NSNull: root = "/"
-    case let value as String where value.hasPrefix("/"): root = value
-    default: throw ModuleFailure("root must be an absolute path, for example / or /srv/images/host1")
-    }
-    switch object["ksmtuned_binary"] {
-    case nil, is NSNull: tunerBinary = nil
-    case let value as String where value.hasPrefix("/"): tunerBinary = value
-    default: throw ModuleFailure("ksmtuned_binary must be an absolute path on the managed host")
+    root =
+      try Self.given(object["root"]).map { value throws(ModuleFailure) in
+        try Self.absolutePath(value, option: "root", example: "/ or /srv/images/host1")
+      } ?? "/"
+    tunerBinary = try Self.given(object["ksmtuned_binary"]).map { value throws(ModuleFailure) in
+      try Self.absolutePath(value, option: "ksmtuned_binary", example: "/usr/sbin/virthost-ksmtuned")
     }
     checkMode = object["_ansible_check_mode"] as? Bool ?? false
     diff = object["_ansible_diff"] as? Bool ?? false
+  }
+
+  /// `value` unless it is absent or JSON `null` (an omitted option: Ansible passes `null`).
+  private static func given(_ value: Any?) -> Any? {
+    value is NSNull ? nil : value
+  }
+
+  /// A path option's value: a string that starts with `/`.
+  private static func absolutePath(_ value: Any, option: String, example: String) throws(ModuleFailure) -> String {
+    guard let path = value as? String else {
+      throw ModuleFailure(
+        "argument '\(option)' is of type \(typeName(value)) and we were unable to convert to path")
+    }
+    guard path.hasPrefix("/") else {
+      throw ModuleFailure("\(option) must be an absolute path on the managed host, for example \(example)")
+    }
+    return path
+  }
+
+  /// The Python type name Ansible shows for a JSON value (`str`, `int`, `list`…).
+  private static func typeName(_ value: Any) -> String {
+    switch value {
+    case is String: "str"
+    case is [Any]: "list"
+    case is [String: Any]: "dict"
+    // JSONSerialization's numbers: a boolean's Objective-C type is `c`, a fraction's `d`.
+    case let number as NSNumber:
+      switch String(cString: number.objCType) {
+      case "c": "bool"
+      case "d", "f": "float"
+      default: "int"
+      }
+    default: "NoneType"
+    }
   }
 
   private static func jsonObject(atPath path: String) throws -> [String: Any] {
