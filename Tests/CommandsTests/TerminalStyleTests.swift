@@ -42,8 +42,11 @@ import Testing
     ResourceChange(
       ResourceAddress(.file, "/etc/a"), actions: [.create], before: "absent", after: "installed", reason: "r",
       origin: "o"),
-    ResourceChange(ResourceAddress(.service, "ksm"), actions: [.update], before: "x", after: "y", reason: "r", origin: "o"),
-    ResourceChange(ResourceAddress(.service, "ksmtuned"), actions: [.disable, .stop], before: nil, after: nil, reason: "r", origin: "o"),
+    ResourceChange(
+      ResourceAddress(.service, "ksm"), actions: [.update], before: "x", after: "y", reason: "r", origin: "o"),
+    ResourceChange(
+      ResourceAddress(.service, "ksmtuned"), actions: [.disable, .stop], before: nil, after: nil, reason: "r",
+      origin: "o"),
   ]
 
   @Test func withColourOnlyTheSymbolsAreColouredByteForByte() {
@@ -94,10 +97,10 @@ import Testing
   @Test func aPipedPlanHasNoEscapeBytesAndATerminalGetsColourUnlessTurnedOff() throws {
     let piped = try plan(terminal: false)
     #expect(piped.status == 0)
-    #expect(piped.output.contains("+ file[\"/etc/ksmtuned.conf\"]") || piped.output.contains("~ "))
+    #expect(piped.output.hasPrefix("~ kernel_args[\"all\"] will be updated\n"))
     #expect(!piped.output.utf8.contains(0x1B))
     let terminal = try plan(terminal: true)
-    #expect(terminal.output.contains("\u{1B}[33m~\u{1B}[0m "), "\(terminal.transcript)")
+    #expect(terminal.output.hasPrefix("\u{1B}[33m~\u{1B}[0m kernel_args[\"all\"] will be updated\r\n"))
     #expect(!(try plan(terminal: true, noColor: "1")).output.utf8.contains(0x1B))
     #expect(!(try plan(terminal: true, flag: true)).output.utf8.contains(0x1B))
   }

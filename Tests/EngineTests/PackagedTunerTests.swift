@@ -35,14 +35,15 @@ import Testing
     #expect(plan.diagnostics.filter { $0.severity == .error }.isEmpty)
     #expect(
       plan.pendingChanges.map(\.address.description) == [
-        #"service["virthost-ksmtuned"]"#, #"service["ksmtuned"]"#
+        #"service["virthost-ksmtuned"]"#, #"service["ksmtuned"]"#,
       ])
     let binary = plan.changes.first { $0.address == ResourceAddress(.file, "/usr/sbin/virthost-ksmtuned") }
     #expect(binary?.actions == [.noop])
     #expect(binary?.after == "installed by the virthost package")
     _ = try engine.apply(plan)
     #expect(!FileManager.default.fileExists(atPath: systemd.root.path + "/usr/local/sbin/virthost-ksmtuned"))
-    #expect(!FileManager.default.fileExists(atPath: systemd.root.path + "/etc/systemd/system/virthost-ksmtuned.service"))
+    #expect(
+      !FileManager.default.fileExists(atPath: systemd.root.path + "/etc/systemd/system/virthost-ksmtuned.service"))
     let wants = systemd.root.path + "/etc/systemd/system/multi-user.target.wants/virthost-ksmtuned.service"
     #expect(
       try FileManager.default.destinationOfSymbolicLink(atPath: wants)

@@ -44,7 +44,8 @@ struct BundledTunerProvider: ResourceProvider {
       context.report(
         Diagnostic(
           .error, .missingBundledTuner, "ksm.tuner: bundled needs the virthost-ksmtuned program next to virthost",
-          detail: "Looked for \(context.bundledTuner ?? "it") and found nothing; build it with `swift build`, or install the virthost package (/usr/sbin/virthost-ksmtuned).",
+          detail:
+            "Looked for \(context.bundledTuner ?? "it") and found nothing; build it with `swift build`, or install the virthost package (/usr/sbin/virthost-ksmtuned).",
           keyPath: origin))
       return []
     }
