@@ -84,7 +84,8 @@ import Testing
     let now = PlanDocument(try engine.plan(specText: Self.spec, specFile: "host.yaml"))
     #expect(
       Engine.differences(saved: saved, current: now) == [
-        "file /usr/local/sbin/virthost-ksmtuned is no longer read", "file /usr/sbin/virthost-ksmtuned was created",
+        "file /usr/local/sbin/virthost-ksmtuned is no longer read",
+        "file /usr/sbin/virthost-ksmtuned is read now but was not then",
       ])
   }
 }

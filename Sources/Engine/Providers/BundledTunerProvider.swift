@@ -35,10 +35,13 @@ struct BundledTunerProvider: ResourceProvider {
 
   func changes(in context: PlanContext) throws(EditorError) -> [ResourceChange] {
     let root = context.host
-    let status = root.status(DaemonFiles.packagedBinaryPath)
-    context.observe(
-      .file(DaemonFiles.packagedBinaryPath),
-      status.map { "\($0.kind) \($0.size) bytes mode \(String($0.mode & 0o7777, radix: 8))" })
+    // Recorded only when there (a plan saved without the package, and plan files of
+    // format 1, read the same as before): installing the package later makes it stale.
+    if let status = root.status(DaemonFiles.packagedBinaryPath) {
+      context.observe(
+        .file(DaemonFiles.packagedBinaryPath),
+        "\(status.kind) \(status.size) bytes mode \(String(status.mode & 0o7777, radix: 8))")
+    }
     if Self.packaged(root) { return try packagedChanges(in: context) }
     guard let source = context.bundledTuner, let program = FileManager.default.contents(atPath: source) else {
       context.report(
