@@ -73,8 +73,8 @@ struct BundledTunerProvider: ResourceProvider {
       origin: origin)
     let initSystem = try ServiceEditor(root: root).initSystem
     let unitPath = Self.serviceFile(initSystem, root)
-    let packageUnit = DaemonFiles.packagedUnitPaths.first(where: root.isFile)
-    if initSystem == .systemd, packageUnit != nil, context.readFile(unitPath) == nil {
+    let hasPackageUnit = DaemonFiles.packagedUnitPaths.contains(where: root.isFile)
+    if initSystem == .systemd, hasPackageUnit, context.readFile(unitPath) == nil {
       return [binary]
     }
     return [binary, try serviceFileChange(initSystem, binaryPath: path, context)]
