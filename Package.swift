@@ -62,7 +62,7 @@ let package = Package(
     .target(
       name: "Commands",
       dependencies: [
-        "Engine", "HostFacts", "Editors", "RootFS",
+        "Engine", "HostFacts", "Editors", "RootFS", "DaemonFiles",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),

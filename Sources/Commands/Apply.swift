@@ -25,6 +25,8 @@ struct ApplyCommand: ParsableCommand {
 
   @OptionGroup var options: RootOptions
 
+  @OptionGroup var styleOptions: StyleOptions
+
   @Argument(help: "A desired-state file (host.yaml) or a saved plan.")
   var input: String = "host.yaml"
 
@@ -36,7 +38,8 @@ struct ApplyCommand: ParsableCommand {
 
   private func applyInput() throws {
     let text = try EngineSetup.readSpec(input)
-    let progress = ProgressPrinter()
+    let style = styleOptions.style
+    let progress = ProgressPrinter(style: style)
     let report: ApplyReport
     do {
       if PlanDocument.isPlan(Data(text.utf8)) {
@@ -46,7 +49,7 @@ struct ApplyCommand: ParsableCommand {
       } else {
         let engine = EngineSetup.engine(root: try options.hostRoot())
         let plan = try engine.plan(specText: text, specFile: input)
-        print(PlanTextRenderer().render(plan), terminator: "")
+        print(PlanTextRenderer(style: style).render(plan), terminator: "")
         if plan.hasErrors { throw ExitCode.failure }
         report = try engine.apply(plan, progress: progress.show)
       }

@@ -5,10 +5,17 @@ import RootFS
 /// How the commands build an ``Engine``: on one ``HostRoot`` made from `--root`, the
 /// bundled tuner looked for next to the running `virthost`.
 enum EngineSetup {
-  /// `virthost-ksmtuned` in the folder of the running executable.
+  /// `virthost-ksmtuned` in the folder of the running executable (a build folder), or else
+  /// in `../sbin` beside it (the package's `/usr/bin/virthost` and `/usr/sbin/virthost-ksmtuned`,
+  /// also when extracted elsewhere); the first when neither exists, for the diagnostic.
   static var bundledTuner: String? {
     guard let executable = Bundle.main.executableURL?.resolvingSymlinksInPath() else { return nil }
-    return executable.deletingLastPathComponent().appendingPathComponent("virthost-ksmtuned").path
+    let folder = executable.deletingLastPathComponent()
+    let candidates = [
+      folder.appendingPathComponent("virthost-ksmtuned").path,
+      folder.deletingLastPathComponent().appendingPathComponent("sbin/virthost-ksmtuned").path,
+    ]
+    return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates[0]
   }
 
   /// The engine for `root`.

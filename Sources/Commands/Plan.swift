@@ -17,6 +17,8 @@ struct PlanCommand: ParsableCommand {
 
   @OptionGroup var options: RootOptions
 
+  @OptionGroup var styleOptions: StyleOptions
+
   @Argument(help: "The desired-state file.")
   var spec: String = "host.yaml"
 
@@ -83,7 +85,7 @@ struct PlanCommand: ParsableCommand {
 
   private func render(_ plan: Plan) -> String {
     switch format {
-    case .text: PlanTextRenderer(diff: diff).render(plan)
+    case .text: PlanTextRenderer(diff: diff, style: styleOptions.style).render(plan)
     case .json: PlanDocument(plan).json()
     case .markdown: PlanMarkdownRenderer().render(plan)
     }

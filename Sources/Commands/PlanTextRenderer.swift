@@ -2,9 +2,11 @@ import Engine
 
 /// Renders a plan for a terminal: one block per changing resource with its
 /// symbol, the diagnostics, then the summary line; with `diff`, the unified
-/// diff of every file after the blocks.
+/// diff of every file after the blocks. With a colour ``style``, each block's
+/// symbol is coloured (`+` green, `~` yellow, `-` red); nothing else differs.
 struct PlanTextRenderer {
   var diff = false
+  var style = TerminalStyle.plain
 
   func render(_ plan: Plan) -> String {
     var output = ""
@@ -24,7 +26,7 @@ struct PlanTextRenderer {
   /// One resource's block; `regeneration` is the boot loader's regeneration command, when the plan has one.
   func block(_ change: ResourceChange, regeneration: [String]? = nil) -> String {
     let verbs = change.actions.map(\.participle)
-    var lines = ["\(change.symbol) \(change.address) will be \(verbs.joined(separator: " and "))"]
+    var lines = ["\(style.paint(symbol: change.symbol)) \(change.address) will be \(verbs.joined(separator: " and "))"]
     func field(_ name: String, _ value: String?) {
       guard let value, !value.isEmpty else { return }
       lines.append("    \(name.padding(toLength: 8, withPad: " ", startingAt: 0)) \(value)")

@@ -11,7 +11,7 @@ struct RollbackCommand: ParsableCommand {
   func run() throws {
     let engine = EngineSetup.engine(root: try options.hostRoot())
     do {
-      let report = try engine.rollback(progress: ProgressPrinter().show)
+      let report = try engine.rollback(progress: ProgressPrinter(style: TerminalStyle.current(noColorFlag: true)).show)
       print("Rolled back the apply of backup \(report.backup): \(report.restored.count) steps.")
     } catch {
       throw CommandFailure(error.description)

@@ -8,7 +8,7 @@ public struct VirthostCommand: ParsableCommand {
     version: "0.1.0",
     subcommands: [
       PlanCommand.self, ApplyCommand.self, CheckCommand.self, RollbackCommand.self, InitCommand.self, Facts.self,
-      Tree.self,
+      Tree.self, PackageFiles.self,
     ]
   )
 

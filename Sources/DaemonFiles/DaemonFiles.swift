@@ -19,6 +19,14 @@ public enum DaemonFiles {
 
   /// Where `virthost apply` installs the daemon binary (under the root).
   public static let binaryPath = "/usr/local/sbin/virthost-ksmtuned"
+  /// Where the virthost package (the .deb and the RPM of `scripts/package`) installs the
+  /// daemon binary; `ksm.tuner: bundled` runs this one when it is there.
+  public static let packagedBinaryPath = "/usr/sbin/virthost-ksmtuned"
+  /// Where the package installs the systemd unit: Debian 12's `/lib/systemd/system`, the
+  /// RHEL family's `/usr/lib/systemd/system`.
+  public static let packagedUnitPaths = [
+    "/lib/systemd/system/virthost-ksmtuned.service", "/usr/lib/systemd/system/virthost-ksmtuned.service",
+  ]
   /// The systemd unit's file name under `/etc/systemd/system`.
   public static let systemdUnitName = "virthost-ksmtuned.service"
   /// The init script's file name under `/etc/rc.d/init.d` (or `/etc/init.d`).
