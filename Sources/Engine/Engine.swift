@@ -9,6 +9,8 @@ import RootFS
 /// carries out exactly the operations of that plan, which must equal the plan
 /// shown (or saved); afterwards it plans once more and requires no changes.
 public struct Engine: Sendable {
+  /// virthost's version: what `virthost --version` prints, and part of a converged trace's key.
+  public static let version = "0.1.0"
   /// Makes the plans.
   public var planner: Planner
   /// How long a second apply waits for the lock before giving up.
@@ -56,7 +58,11 @@ public struct Engine: Sendable {
       // The step was skipped: whatever grub.cfg holds now, the host has to run it.
       report.pendingRegeneration = regeneration
     }
-    let after = replan(shown)
+    let after = replan(shown, recording: true)
+    if !after.hasChanges, !after.hasErrors, let trace = after.trace {
+      // Converged: the next plan can stand on what this one read (the fast path).
+      Applier.keep(trace, root: root)
+    }
     if after.hasChanges {
       // Offline, the files are written and the generated configuration stays stale until
       // the host regenerates it: "pending regeneration", not converged, not an error.
@@ -92,9 +98,11 @@ public struct Engine: Sendable {
   }
 
   /// Plans again, rendering every file: what apply writes.
-  private func replan(_ plan: Plan) -> Plan {
+  private func replan(_ plan: Plan, recording: Bool = false) -> Plan {
     var planner = planner
     planner.rendersFiles = true
+    planner.usesTrace = false
+    planner.recordsTrace = recording
     return (try? planner.plan(specText: plan.specText, specFile: plan.specFile))
       ?? Plan(
         root: plan.root, specFile: plan.specFile, specText: plan.specText, changes: [],
