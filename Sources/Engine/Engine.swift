@@ -41,7 +41,12 @@ public struct Engine: Sendable {
     if let file = shown.fileOperations.first(where: { !$0.isRendered }) {
       throw .io("the plan was made without the new text of \(file.path) (rendersFiles off); nothing was applied")
     }
-    guard shown.hasChanges else { return ApplyReport(plan: shown, applied: [], skipped: [], backup: nil) }
+    guard shown.hasChanges else {
+      // Nothing to apply, but a host converged without a trace (by hand, by an earlier
+      // virthost) keeps one, so that the next run takes the fast path.
+      if case .full = shown.readPath, !shown.hasErrors { keepTrace(of: shown) }
+      return ApplyReport(plan: shown, applied: [], skipped: [], backup: nil)
+    }
     if !runsCommands, shown.onlyRegenerationPending, let regeneration = shown.regeneration {
       // Only the host can regenerate: nothing is written, not even a backup.
       return ApplyReport(
@@ -74,6 +79,16 @@ public struct Engine: Sendable {
       return pending
     }
     return report
+  }
+
+  /// Under the lock, plans `shown` again recording what it reads, and keeps the trace when
+  /// that plan is still empty; nothing else is written. Without the lock (a read-only root,
+  /// another apply running), nothing at all.
+  private func keepTrace(of shown: Plan) {
+    guard let lock = try? ApplyLock(root: root, wait: lockWait) else { return }
+    defer { withExtendedLifetime(lock) {} }
+    let now = replan(shown, recording: true)
+    if !now.hasChanges, !now.hasErrors, let trace = now.trace { Applier.keep(trace, root: root) }
   }
 
   /// The step an offline apply leaves to the host.

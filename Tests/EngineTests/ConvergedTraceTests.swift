@@ -149,7 +149,10 @@ import Testing
 
   @Test func aTraceThatIsASymlinkWritableByOthersOrCorruptIsIgnored() throws {
     let host = try ExampleHost("centos6-amd")
-    guard try Self.converge(host) else { Issue.record("the seed example converges offline"); return }
+    guard try Self.converge(host) else {
+      Issue.record("the seed example converges offline")
+      return
+    }
     let path = host.root.path + ConvergedTrace.path
     let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
     chmod(path, 0o666)
@@ -165,6 +168,21 @@ import Testing
     chmod(path, 0o600)
     #expect(try !Self.agree(host, "a truncated trace"))
     #expect(try host.plan().readPath == .full("the trace \(ConvergedTrace.path) cannot be read; ignored"))
+  }
+
+  @Test func anApplyWithNothingToDoKeepsATraceAndWritesNothingElse() throws {
+    let host = try ExampleHost("converged")
+    let before = try host.root.snapshot()
+    let report = try host.engine.apply(try host.plan())
+    #expect(report.applied.isEmpty && report.backup == nil)
+    let after = try host.root.snapshot()
+    // Only the engine's folder: the trace, the lock, and the folders above them when new.
+    let engine = ["var", "var/lib", "var/lib/virthost"]
+    #expect(
+      after.filter { !$0.key.hasPrefix("var/lib/virthost/") && (before[$0.key] != nil || !engine.contains($0.key)) }
+        == before)
+    #expect(after["var/lib/virthost/converged-trace.v1.json"] != nil)
+    #expect(try host.plan().readPath.name == "converged")
   }
 
   @Test func planNeverWritesAndAnEmptyApplyKeepsTheTrace() throws {
