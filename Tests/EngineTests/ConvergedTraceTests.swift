@@ -89,7 +89,7 @@ import Testing
     let host = try ExampleHost(name)
     guard try Self.converge(host) else { return }
     let trace = try #require(try? ConvergedTrace.load(host.root.host).get())
-    var random = SeededRandom(seed: UInt64(name.utf8.count))
+    var random = SeededGenerator(label: "ConvergedTraceTests.\(name)")
     let files = trace.reads.records.compactMap { record -> String? in
       guard case .read(let path) = record.probe, record.answer.hasPrefix("sha256:") else { return nil }
       return path
@@ -196,18 +196,5 @@ import Testing
     #expect(try host.root.snapshot() == converged)
     let info = try FileManager.default.attributesOfItem(atPath: host.root.path + ConvergedTrace.path)
     #expect((info[.posixPermissions] as? Int) == 0o600)
-  }
-}
-
-/// A small deterministic generator (SplitMix64), so a failing case can be replayed.
-struct SeededRandom: RandomNumberGenerator {
-  var state: UInt64
-  init(seed: UInt64) { state = seed }
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
   }
 }
