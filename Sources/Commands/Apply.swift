@@ -30,6 +30,9 @@ struct ApplyCommand: ParsableCommand {
   @Argument(help: "A desired-state file (host.yaml) or a saved plan.")
   var input: String = "host.yaml"
 
+  @Flag(help: "Parse every file even when the trace of the last converged apply matches (no fast path).")
+  var noCache = false
+
   func run() throws {
     // Apply plans three times (the plan shown, again under the lock, and after):
     // one pool of Augeas handles loads each lens module once for all three.
@@ -47,7 +50,8 @@ struct ApplyCommand: ParsableCommand {
         let root = options.root == "/" ? try RootOptions.hostRoot(document.root) : try options.hostRoot()
         report = try EngineSetup.engine(root: root).apply(saved: document, progress: progress.show)
       } else {
-        let engine = EngineSetup.engine(root: try options.hostRoot())
+        var engine = EngineSetup.engine(root: try options.hostRoot())
+        engine.planner.usesTrace = !noCache
         let plan = try engine.plan(specText: text, specFile: input)
         print(PlanTextRenderer(style: style).render(plan), terminator: "")
         if plan.hasErrors { throw ExitCode.failure }

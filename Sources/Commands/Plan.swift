@@ -37,6 +37,9 @@ struct PlanCommand: ParsableCommand {
   @Option(help: "Plan every subfolder of this directory as a host's root, in one process.")
   var hosts: String?
 
+  @Flag(help: "Parse every file even when the trace of the last converged apply matches (no fast path).")
+  var noCache = false
+
   func validate() throws {
     if hosts != nil && out != nil {
       throw ValidationError("--out saves one host's plan; it cannot be used with --hosts.")
@@ -58,6 +61,7 @@ struct PlanCommand: ParsableCommand {
     }
     var engine = EngineSetup.engine(root: root)
     engine.planner.rendersFiles = rendersFiles
+    engine.planner.usesTrace = !noCache
     let plan: Plan
     do {
       plan = try engine.plan(specText: try EngineSetup.readSpec(spec), specFile: spec)
@@ -96,6 +100,7 @@ struct PlanCommand: ParsableCommand {
   private func planFleet(_ directory: String) throws {
     var fleet = Fleet(directory: directory, bundledTuner: EngineSetup.bundledTuner)
     fleet.rendersFiles = rendersFiles
+    fleet.usesTrace = !noCache
     let hosts: [Fleet.Host]
     do {
       hosts = try fleet.hosts()

@@ -20,7 +20,7 @@ struct PlanTextRenderer {
     let diagnostics = Self.diagnostics(plan.diagnostics)
     if !diagnostics.isEmpty { output += diagnostics + "\n" }
     output += (plan.hasErrors ? "The plan has errors; it cannot be applied." : plan.summary) + "\n"
-    return output
+    return output + plan.readPath.line + "\n"
   }
 
   /// One resource's block; `regeneration` is the boot loader's regeneration command, when the plan has one.

@@ -9,6 +9,8 @@ import RootFS
 /// carries out exactly the operations of that plan, which must equal the plan
 /// shown (or saved); afterwards it plans once more and requires no changes.
 public struct Engine: Sendable {
+  /// virthost's version: what `virthost --version` prints, and part of a converged trace's key.
+  public static let version = "0.1.0"
   /// Makes the plans.
   public var planner: Planner
   /// How long a second apply waits for the lock before giving up.
@@ -39,7 +41,12 @@ public struct Engine: Sendable {
     if let file = shown.fileOperations.first(where: { !$0.isRendered }) {
       throw .io("the plan was made without the new text of \(file.path) (rendersFiles off); nothing was applied")
     }
-    guard shown.hasChanges else { return ApplyReport(plan: shown, applied: [], skipped: [], backup: nil) }
+    guard shown.hasChanges else {
+      // Nothing to apply, but a host converged without a trace (by hand, by an earlier
+      // virthost) keeps one, so that the next run takes the fast path.
+      if case .full = shown.readPath, !shown.hasErrors { keepTrace(of: shown) }
+      return ApplyReport(plan: shown, applied: [], skipped: [], backup: nil)
+    }
     if !runsCommands, shown.onlyRegenerationPending, let regeneration = shown.regeneration {
       // Only the host can regenerate: nothing is written, not even a backup.
       return ApplyReport(
@@ -56,7 +63,11 @@ public struct Engine: Sendable {
       // The step was skipped: whatever grub.cfg holds now, the host has to run it.
       report.pendingRegeneration = regeneration
     }
-    let after = replan(shown)
+    let after = replan(shown, recording: true)
+    if !after.hasChanges, !after.hasErrors, let trace = after.trace {
+      // Converged: the next plan can stand on what this one read (the fast path).
+      Applier.keep(trace, root: root)
+    }
     if after.hasChanges {
       // Offline, the files are written and the generated configuration stays stale until
       // the host regenerates it: "pending regeneration", not converged, not an error.
@@ -68,6 +79,16 @@ public struct Engine: Sendable {
       return pending
     }
     return report
+  }
+
+  /// Under the lock, plans `shown` again recording what it reads, and keeps the trace when
+  /// that plan is still empty; nothing else is written. Without the lock (a read-only root,
+  /// another apply running), nothing at all.
+  private func keepTrace(of shown: Plan) {
+    guard let lock = try? ApplyLock(root: root, wait: lockWait) else { return }
+    defer { withExtendedLifetime(lock) {} }
+    let now = replan(shown, recording: true)
+    if !now.hasChanges, !now.hasErrors, let trace = now.trace { Applier.keep(trace, root: root) }
   }
 
   /// The step an offline apply leaves to the host.
@@ -92,9 +113,11 @@ public struct Engine: Sendable {
   }
 
   /// Plans again, rendering every file: what apply writes.
-  private func replan(_ plan: Plan) -> Plan {
+  private func replan(_ plan: Plan, recording: Bool = false) -> Plan {
     var planner = planner
     planner.rendersFiles = true
+    planner.usesTrace = false
+    planner.recordsTrace = recording
     return (try? planner.plan(specText: plan.specText, specFile: plan.specFile))
       ?? Plan(
         root: plan.root, specFile: plan.specFile, specText: plan.specText, changes: [],

@@ -19,6 +19,12 @@ public struct Planner: Sendable {
   /// lens (Augeas's put direction, the most expensive part of a plan): enough
   /// to show it as text, not to diff, save or apply it.
   public var rendersFiles = true
+  /// Whether the trace of the last converged apply is checked first (the converged fast
+  /// path); off with `--no-cache`, and for the plans apply makes.
+  public var usesTrace = true
+  /// Whether the plan records what its traced providers read (``Plan/trace``): the plan an
+  /// apply makes after writing, whose trace the applier keeps when it is empty.
+  var recordsTrace = false
 
   /// A planner for the host at `root`.
   public init(
@@ -44,34 +50,102 @@ public struct Planner: Sendable {
   /// ``AugeasHandlePool`` the caller binds (apply and `plan --hosts` do, so that
   /// lenses are compiled once for several plans); without one, each tree opens
   /// and closes its own handle, so that one lens at a time is compiled.
+  ///
+  /// With ``usesTrace``, the ``ConvergedTrace`` of the last converged apply is checked
+  /// first; when it holds, the providers it covers are not run (no file is parsed) and
+  /// what they returned then is the plan's, and the others (live values) run as always.
   public func plan(_ spec: HostSpec, specText: String, specFile: String) -> Plan {
     let profile = profile(root)
     let context = PlanContext(host: root, profile: profile, bundledTuner: bundledTuner, rendersFiles: rendersFiles)
-    context.observe(.facts, Self.digestText(of: profile))
+    let facts = Self.digestText(of: profile)
+    context.observe(.facts, facts)
     var expansion = Expansion(spec: spec, profile: profile)
     let providers = expansion.providers()
+    let key = ConvergedTrace.Key(
+      virthostVersion: Engine.version,
+      specDigest: SHA256.hex(Array((specText + "\u{0}" + (bundledTuner ?? "")).utf8)),
+      factsDigest: Digest(of: facts).description, isLive: root.isLive,
+      traced: providers.indices.filter { providers[$0].isTraced(in: context) })
+    let (saved, readPath) = savedTrace(for: key)
+    let recorder = recordsTrace ? ReadRecorder(root: root) : nil
+    var parts: [ConvergedTrace.Part] = []
     var changes: [ResourceChange] = []
-    for provider in providers {
-      do {
-        changes += try provider.changes(in: context)
-      } catch {
-        // A value the file cannot take (a file named, no line in it) is placed at its key in
-        // the desired state; a problem inside a host file keeps that file's own position only.
-        let location =
-          error.file != nil && error.line == nil
-          ? SpecParser.location(of: provider.origin, in: specText, file: specFile) : nil
-        context.report(Diagnostic(.error, .hostFile, error.description, keyPath: provider.origin, location: location))
+    for (index, provider) in providers.enumerated() {
+      if let part = saved?.parts.first(where: { $0.index == index }) {
+        changes += part.changes.map(Self.change)
+        part.diagnostics.forEach(context.report)
+        for observation in part.observations { context.observe(observation.source, observation.digest) }
+        continue
       }
+      guard let recorder, key.traced.contains(index) else {
+        changes += run(provider, context, specText: specText, specFile: specFile)
+        continue
+      }
+      let (diagnostics, observations) = (context.diagnostics.count, context.observations)
+      let produced = recorder.recording { run(provider, context, specText: specText, specFile: specFile) }
+      changes += produced
+      parts.append(
+        ConvergedTrace.Part(
+          index: index,
+          changes: produced.map {
+            ConvergedTrace.Unchanged(
+              address: $0.address, before: $0.before, after: $0.after, reason: $0.reason, origin: $0.origin)
+          },
+          diagnostics: Array(context.diagnostics[diagnostics...]),
+          observations: context.sortedObservations.filter { observations[$0.source] != $0.digest }))
     }
     var regeneration: Regeneration?
     if changes.contains(where: \.regeneratesBootLoader) {
       regeneration = try? BootLoaderEditor(root: root.path).regenerationCommand()
     }
-    return Plan(
+    var plan = Plan(
       root: root.path, specFile: specFile, specText: specText, changes: changes,
       diagnostics: expansion.diagnostics + context.diagnostics + TunedConflicts.diagnostics(spec, root: root),
       observations: context.sortedObservations,
       regeneration: regeneration)
+    plan.readPath = readPath
+    if let recorder {
+      plan.trace = ConvergedTrace(
+        formatVersion: ConvergedTrace.formatVersion, key: key, reads: recorder.trace, parts: parts)
+    }
+    return plan
+  }
+
+  /// The trace that stands for the traced providers, when ``usesTrace`` and it holds;
+  /// the read path the plan takes either way.
+  private func savedTrace(for key: ConvergedTrace.Key) -> (ConvergedTrace?, ReadPath) {
+    guard usesTrace else { return (nil, .full("--no-cache")) }
+    if key.traced.isEmpty { return (nil, .full("no resource read from files")) }
+    switch ConvergedTrace.load(root) {
+    case .failure(let refusal): return (nil, .full(refusal.reason))
+    case .success(let trace):
+      if let refusal = trace.refusal(for: key, in: root) { return (nil, .full(refusal.reason)) }
+      return (trace, .converged("the trace of the last converged apply matches: \(trace.reads.summary) re-checked"))
+    }
+  }
+
+  /// Runs one provider, its error reported as a diagnostic.
+  private func run(_ provider: any ResourceProvider, _ context: PlanContext, specText: String, specFile: String)
+    -> [ResourceChange]
+  {
+    do {
+      return try provider.changes(in: context)
+    } catch {
+      // A value the file cannot take (a file named, no line in it) is placed at its key in
+      // the desired state; a problem inside a host file keeps that file's own position only.
+      let location =
+        error.file != nil && error.line == nil
+        ? SpecParser.location(of: provider.origin, in: specText, file: specFile) : nil
+      context.report(Diagnostic(.error, .hostFile, error.description, keyPath: provider.origin, location: location))
+      return []
+    }
+  }
+
+  /// An unchanged resource of a trace, as the provider returned it.
+  private static func change(_ unchanged: ConvergedTrace.Unchanged) -> ResourceChange {
+    ResourceChange(
+      unchanged.address, actions: [], before: unchanged.before, after: unchanged.after, reason: unchanged.reason,
+      origin: unchanged.origin)
   }
 
   private static func digestText(of profile: HostProfile) -> String {

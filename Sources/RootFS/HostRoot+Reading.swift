@@ -39,7 +39,14 @@ extension HostRoot {
   /// What is at `path`; with `followingLinks` false, a final symlink is reported as itself
   /// (its folders are still resolved inside the root). `nil` when nothing is there.
   public func status(_ path: String, followingLinks: Bool = true) -> FileStatus? {
-    guard let resolved = followingLinks ? resolve(path) : physical(path) else { return nil }
+    let status = statusUnrecorded(path, followingLinks: followingLinks)
+    note(.status(path, followingLinks: followingLinks), status.map(\.answer) ?? Self.absentAnswer)
+    return status
+  }
+
+  /// ``status(_:followingLinks:)`` without recording.
+  func statusUnrecorded(_ path: String, followingLinks: Bool) -> FileStatus? {
+    guard let resolved = followingLinks ? resolveUnrecorded(path) : physical(path) else { return nil }
     var info = stat()
     let host = unresolvedHostPath(resolved)
     // A final link left unresolved (its target missing) is reported by lstat as the link.
@@ -59,6 +66,13 @@ extension HostRoot {
   /// The text of the symlink at `path` (its folders resolved inside the root), or `nil`
   /// when `path` is not a symlink.
   public func linkText(_ path: String) -> String? {
+    let text = linkTextUnrecorded(path)
+    note(.linkText(path), text.map { "-> " + $0 } ?? "not a link")
+    return text
+  }
+
+  /// ``linkText(_:)`` without recording.
+  func linkTextUnrecorded(_ path: String) -> String? {
     physical(path).flatMap { Self.readLink(unresolvedHostPath($0)) }
   }
 
@@ -68,7 +82,20 @@ extension HostRoot {
   /// - Throws: ``HostRootError/notFound(_:)``, ``HostRootError/notRegularFile(_:)``,
   ///   ``HostRootError/tooLarge(_:limit:)`` when the file holds more than `limit` bytes, and so on.
   public func read(_ path: String, limit: Int = defaultReadLimit) throws(HostRootError) -> [UInt8] {
-    guard let host = hostPath(path) else { throw .tooManyLinks(path) }
+    do {
+      let bytes = try readUnrecorded(path, limit: limit)
+      note(.read(path), "sha256:" + SHA256.hex(bytes))
+      return bytes
+    } catch {
+      note(.read(path), Self.answer(error))
+      throw error
+    }
+  }
+
+  /// ``read(_:limit:)`` without recording.
+  func readUnrecorded(_ path: String, limit: Int = defaultReadLimit) throws(HostRootError) -> [UInt8] {
+    guard let resolved = resolveUnrecorded(path) else { throw .tooManyLinks(path) }
+    let host = unresolvedHostPath(resolved)
     let descriptor = open(host, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)
     guard descriptor >= 0 else { throw .from(errno: errno, path, "read") }
     defer { close(descriptor) }
@@ -124,7 +151,20 @@ extension HostRoot {
   /// bytes; names starting with a dot are left out unless `includingHidden` (configuration
   /// folders ignore them, and fixture roots keep empty folders in git with `.keep`).
   public func list(_ path: String, includingHidden: Bool = false) throws(HostRootError) -> [String] {
-    guard let host = hostPath(path) else { throw .tooManyLinks(path) }
+    do {
+      let names = try listUnrecorded(path, includingHidden: includingHidden)
+      note(.list(path, hidden: includingHidden), Self.answer(names))
+      return names
+    } catch {
+      note(.list(path, hidden: includingHidden), Self.answer(error))
+      throw error
+    }
+  }
+
+  /// ``list(_:includingHidden:)`` without recording.
+  func listUnrecorded(_ path: String, includingHidden: Bool) throws(HostRootError) -> [String] {
+    guard let resolved = resolveUnrecorded(path) else { throw .tooManyLinks(path) }
+    let host = unresolvedHostPath(resolved)
     guard let directory = opendir(host) else { throw .from(errno: errno, path, "list") }
     defer { closedir(directory) }
     var names: [String] = []

@@ -57,6 +57,13 @@ public struct HostRoot: Hashable, Sendable {
   /// `path` with every symlink resolved inside the root, as a normalised path from the root;
   /// `nil` when the links loop. A missing part ends the resolution: the rest is kept as given.
   public func resolve(_ path: String) -> String? {
+    let resolved = resolveUnrecorded(path)
+    note(.resolve(path), resolved ?? Self.loopAnswer)
+    return resolved
+  }
+
+  /// ``resolve(_:)`` without recording (the re-check of a ``ReadTrace``).
+  func resolveUnrecorded(_ path: String) -> String? {
     var pending = Array(Self.components(path).reversed())
     var done: [String] = []
     var links = 0
@@ -82,7 +89,7 @@ public struct HostRoot: Hashable, Sendable {
   public func physical(_ path: String) -> String? {
     var parts = Self.components(Self.normalise(path))
     guard let last = parts.popLast() else { return "/" }
-    guard let folder = resolve("/" + parts.joined(separator: "/")) else { return nil }
+    guard let folder = resolveUnrecorded("/" + parts.joined(separator: "/")) else { return nil }
     return (folder == "/" ? "" : folder) + "/" + last
   }
 

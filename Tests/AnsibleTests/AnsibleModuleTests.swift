@@ -46,6 +46,11 @@ private func runSeed(root: FixtureRoot, check: Bool) throws -> [String: Any] {
     let second = try runSeed(root: root, check: false)
     #expect(second["changed"] as? Bool == false)
     #expect(second["diff"] as? [[String: String]] == [])
+    // The first run's apply converged and kept its trace: the second run parsed nothing.
+    let firstPath = try #require((first["plan"] as? [String: Any])?["read_path"] as? [String: String])
+    #expect(firstPath == ["taken": "full", "reason": "no trace of a converged apply"])
+    let secondPath = try #require((second["plan"] as? [String: Any])?["read_path"] as? [String: String])
+    #expect(secondPath["taken"] == "converged")
   }
 
   @Test func aSpecThatDoesNotParseFailsWithItsPosition() throws {

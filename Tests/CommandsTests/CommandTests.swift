@@ -20,7 +20,9 @@ import Testing
     #expect(try Self.virthost(["plan", Self.example("centos6-amd"), "--root", seed.path]).status == 0)
     let none = try Self.virthost(["plan", Self.example("converged"), "--root", converged.path, "--detailed-exitcode"])
     #expect(none.status == 0)
-    #expect(none.output == "No changes. The host matches the desired state.\n")
+    #expect(
+      none.output
+        == "No changes. The host matches the desired state.\nRead path: full (no trace of a converged apply).\n")
     let invalid = FixtureRoot.repository.appendingPathComponent("Tests/EngineTests/Fixtures/invalid.yaml").path
     let bad = try Self.virthost(["plan", invalid, "--root", seed.path, "--detailed-exitcode"])
     #expect(bad.status == 1)
@@ -78,6 +80,7 @@ import Testing
     #expect(second.error.contains("host.yaml exists already; pass --force to overwrite it"))
     let plan = try Self.virthost(["plan", "--root", root.path, "--detailed-exitcode"], in: folder)
     #expect(plan.status == 2)
-    #expect(plan.output.hasSuffix("Plan: 2 to change, 2 to enable.\n"))
+    #expect(
+      plan.output.hasSuffix("Plan: 2 to change, 2 to enable.\nRead path: full (no trace of a converged apply).\n"))
   }
 }

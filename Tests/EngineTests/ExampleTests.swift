@@ -147,7 +147,10 @@ import Testing
     }
     #expect(report.pendingRegeneration == nil)
     #expect(!again.hasChanges)
-    #expect(host.text(again).hasSuffix("No changes. The host matches the desired state.\n"))
+    #expect(
+      host.text(again).hasSuffix("No changes. The host matches the desired state.\n" + again.readPath.line + "\n"))
+    // The apply converged and kept its trace (the converged example, with nothing to apply, too).
+    #expect(again.readPath.name == "converged")
   }
 
   @Test(arguments: ExampleHost.all) func applyingTwiceWritesNothingTheSecondTime(_ name: String) throws {

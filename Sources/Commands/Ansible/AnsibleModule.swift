@@ -96,6 +96,7 @@ public enum AnsibleModule {
           ] as [String: Any]
         },
         "notes": plan.diagnostics.map { "\($0.severity.rawValue): \($0.summary)" },
+        "read_path": ["taken": plan.readPath.name, "reason": plan.readPath.reason],
       ] as [String: Any],
     ]
     let facts = FactsReport(root: arguments.root, facts: HostFacts.gather(root: root)).json()

@@ -76,6 +76,11 @@ public final class BootLoaderEditor {
     do { return try format.commandLineSources() } catch { throw error }
   }
 
+  /// ``commandLineSources()`` with the ``entries()`` the caller read after its edits.
+  public func commandLineSources(entries: [BootEntry]) throws(EditorError) -> [CommandLineSource] {
+    do { return try format.commandLineSources(entries: entries) } catch { throw error }
+  }
+
   /// What runs on the live host for the changed file `file` (see ``HostCommand``), known
   /// without rendering it.
   public func command(for file: String) -> HostCommand? { format.command(for: file) }

@@ -26,6 +26,8 @@ public struct Fleet: Sendable {
   public var bundledTuner: String?
   /// Whether changed files are rendered (``Planner/rendersFiles``).
   public var rendersFiles = true
+  /// Whether each host's converged trace is checked first (``Planner/usesTrace``).
+  public var usesTrace = true
 
   /// A fleet of the subfolders of `directory`.
   public init(directory: String, bundledTuner: String? = nil) {
@@ -55,6 +57,7 @@ public struct Fleet: Sendable {
       for host in hosts {
         var planner = Planner(root: host.root, bundledTuner: bundledTuner)
         planner.rendersFiles = rendersFiles
+        planner.usesTrace = usesTrace
         report(host, planner.plan(spec, specText: specText, specFile: specFile))
       }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import RootFS
 
 /// A digest a plan keeps of what it read or will write: the SHA-256 of the bytes,
 /// or that there were none.

@@ -26,6 +26,11 @@ public struct Plan: Sendable, Equatable {
   public var observations: [Observation]
   /// The boot-loader regeneration run once after the files, when kernel arguments change.
   public var regeneration: Regeneration?
+  /// Display only: whether the files were parsed or the converged trace stood for them, and why.
+  public var readPath: ReadPath = .full("not checked")
+  /// What the plan's traced providers read, when the planner recorded it (the plan apply
+  /// makes after writing): what the applier keeps when the plan is empty.
+  public var trace: ConvergedTrace?
 
   /// Creates a plan.
   public init(

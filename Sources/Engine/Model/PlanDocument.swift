@@ -27,6 +27,18 @@ public struct PlanDocument: Codable, Equatable, Sendable {
   public var reads: [Observation]
   /// Display only: the unified diff of every file.
   public var diff: String
+  /// Display only: which way the files were read (`converged`: the trace of the last
+  /// converged apply matched and nothing was parsed; `full`), and why. Absent in files
+  /// written before it existed.
+  public var readPath: ReadPathField?
+
+  /// Display only: ``Plan/readPath``.
+  public struct ReadPathField: Codable, Equatable, Sendable {
+    /// `converged` or `full`.
+    public var taken: String
+    /// Why.
+    public var reason: String
+  }
 
   /// The desired-state file.
   public struct Spec: Codable, Equatable, Sendable {
@@ -107,6 +119,7 @@ public struct PlanDocument: Codable, Equatable, Sendable {
     diagnostics = plan.diagnostics
     reads = plan.observations
     diff = UnifiedDiff.of(plan.fileOperations)
+    readPath = ReadPathField(taken: plan.readPath.name, reason: plan.readPath.reason)
   }
 
   /// The document's JSON: pretty-printed, keys sorted, slashes unescaped, a final newline.

@@ -9,6 +9,9 @@ struct KsmtunedConfProvider: ResourceProvider {
 
   var origin: String { "ksm.settings" }
 
+  /// Only ksmtuned.conf is read.
+  func isTraced(in context: PlanContext) -> Bool { true }
+
   func changes(in context: PlanContext) throws(EditorError) -> [ResourceChange] {
     let editor = try KsmtunedConfEditor(root: context.host)
     let bytes = context.readFile(KsmtunedConfEditor.path)

@@ -38,6 +38,11 @@ final class PlanContext {
     observations[source] = Digest(of: text)
   }
 
+  /// Records that `source` was read with the digest `digest` (replayed from a trace).
+  func observe(_ source: ObservationSource, _ digest: Digest) {
+    observations[source] = digest
+  }
+
   /// Records that `source` was read with the bytes `data` (`nil`: absent).
   func observe(_ source: ObservationSource, data: Data?) {
     observations[source] = Digest(of: data)

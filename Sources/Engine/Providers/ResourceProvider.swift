@@ -13,4 +13,15 @@ protocol ResourceProvider {
   /// Reads the host through `context` and returns the changes, recording what it
   /// read and any diagnostics in `context`.
   func changes(in context: PlanContext) throws(EditorError) -> [ResourceChange]
+
+  /// Whether everything the provider returns in `context` follows from what it reads of
+  /// the root's files (through ``HostRoot``, so recorded in a ``ReadTrace``), the desired
+  /// state and the host's facts: then the trace of a converged apply can stand for it.
+  /// `false` (the default) for anything live (a running service, `/proc/sys`, sysfs) or
+  /// read outside the root: such a provider runs in every plan.
+  func isTraced(in context: PlanContext) -> Bool
+}
+
+extension ResourceProvider {
+  func isTraced(in context: PlanContext) -> Bool { false }
 }

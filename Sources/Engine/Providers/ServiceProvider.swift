@@ -28,6 +28,10 @@ struct ServiceProvider: ResourceProvider {
 
   var origin: String { "services" }
 
+  /// Enablement is links and unit files; the running state is live, read only on the live
+  /// host for a service whose running state is asked: then the provider runs every time.
+  func isTraced(in context: PlanContext) -> Bool { !context.isLive || intents.allSatisfy { $0.running == nil } }
+
   func changes(in context: PlanContext) throws(EditorError) -> [ResourceChange] {
     let editor = try ServiceEditor(root: context.host)
     let manager = ServiceManager(editor.services, isLive: context.isLive)

@@ -10,6 +10,9 @@ struct SysctlFileProvider: ResourceProvider {
 
   var origin: String { "sysctl" }
 
+  /// Only sysctl configuration files are read (the live values are ``LiveValueProvider``'s).
+  func isTraced(in context: PlanContext) -> Bool { true }
+
   func changes(in context: PlanContext) throws(EditorError) -> [ResourceChange] {
     let editor = try SysctlEditor(root: context.host)
     var placements: [SysctlPlacement] = []

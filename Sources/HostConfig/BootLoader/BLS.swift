@@ -246,10 +246,10 @@ extension BLS {
   /// The entries (none on a proxmox-boot-tool host, whose entries are on unmounted ESPs),
   /// `/etc/kernel/cmdline` (kernel-install's and proxmox-boot-tool's source) and grubenv's
   /// `kernelopts` when entries use it (RHEL 8's kernel-install writes `options $kernelopts`).
-  public func commandLineSources() throws(ConfigFileError) -> [CommandLineSource] {
+  public func commandLineSources(entries: [BootEntry]) throws(ConfigFileError) -> [CommandLineSource] {
     var sources: [CommandLineSource] = []
     if !entryFiles.isEmpty {
-      sources = try entries().map(CommandLineSource.init(entry:))
+      sources = entries.map(CommandLineSource.init(entry:))
     }
     if let kernelCmdline {
       let arguments: [KernelArgument]

@@ -30,15 +30,21 @@ public protocol BootLoaderConfiguration {
 
   /// Every place the command line lives, as the tree holds it now (edits included): the
   /// current entries and the sources of the next kernel's entries, for the coverage check.
-  /// By default the entries alone.
-  func commandLineSources() throws(ConfigFileError) -> [CommandLineSource]
+  /// By default the entries alone. `entries` are ``entries()`` as the caller already has
+  /// them (reading them again costs a walk of every entry's Augeas paths).
+  func commandLineSources(entries: [BootEntry]) throws(ConfigFileError) -> [CommandLineSource]
 }
 
 extension BootLoaderConfiguration {
   public var sourceFiles: [String] { tree.files }
 
+  public func commandLineSources(entries: [BootEntry]) throws(ConfigFileError) -> [CommandLineSource] {
+    entries.map(CommandLineSource.init(entry:))
+  }
+
+  /// ``commandLineSources(entries:)`` of the entries read now.
   public func commandLineSources() throws(ConfigFileError) -> [CommandLineSource] {
-    try entries().map(CommandLineSource.init(entry:))
+    try commandLineSources(entries: try entries())
   }
 }
 

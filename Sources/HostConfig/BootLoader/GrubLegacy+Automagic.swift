@@ -96,8 +96,8 @@ extension GrubLegacy {
 extension GrubLegacy {
   /// The entries, and for each AUTOMAGIC block the options `update-grub` builds the next
   /// kernel's normal entry from (`# kopt=` then `# defoptions=`).
-  public func commandLineSources() throws(ConfigFileError) -> [CommandLineSource] {
-    var sources = try entries().map(CommandLineSource.init(entry:))
+  public func commandLineSources(entries: [BootEntry]) throws(ConfigFileError) -> [CommandLineSource] {
+    var sources = entries.map(CommandLineSource.init(entry:))
     for file in tree.files {
       let block: Automagic?
       do { block = try automagic(file) } catch { throw ConfigFileError(error) }

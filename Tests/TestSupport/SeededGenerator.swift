@@ -2,25 +2,25 @@ import Foundation
 
 /// A reproducible source of random numbers (SplitMix64): the same seed gives the
 /// same trials, so a failure can be replayed with `VIRTHOST_SEED`.
-struct SeededGenerator: RandomNumberGenerator {
+public struct SeededGenerator: RandomNumberGenerator {
   /// The seed the sequence started from, printed by each randomised test.
-  let seed: UInt64
+  public let seed: UInt64
   private var state: UInt64
 
   /// A generator from `VIRTHOST_SEED` when it is set, else from the clock; prints the seed under `label`.
-  init(label: String) {
+  public init(label: String) {
     let given = ProcessInfo.processInfo.environment["VIRTHOST_SEED"].flatMap { UInt64($0) }
     self.init(seed: given ?? UInt64(Date().timeIntervalSince1970 * 1000))
     print("\(label): seed \(seed) (replay with VIRTHOST_SEED=\(seed))")
   }
 
   /// A generator starting from `seed`.
-  init(seed: UInt64) {
+  public init(seed: UInt64) {
     self.seed = seed
     state = seed
   }
 
-  mutating func next() -> UInt64 {
+  public mutating func next() -> UInt64 {
     state &+= 0x9E37_79B9_7F4A_7C15
     var z = state
     z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9

@@ -1,0 +1,19 @@
+import RootFS
+
+extension Applier {
+  /// Keeps the trace of a converged apply's re-plan at ``ConvergedTrace/path``: whatever
+  /// is there (a file, a symlink someone planted) is removed first, so the new file is a
+  /// regular file, owned by the user applying (root) and readable by it alone (0600),
+  /// written atomically. A trace that cannot be written is left out: the next plan takes
+  /// the full path, which is always right.
+  static func keep(_ trace: ConvergedTrace, root: HostRoot) {
+    guard trace.isConverged else { return }
+    let writer = HostRootWriter(root)
+    do {
+      try writer.remove(ConvergedTrace.path)
+      try writer.replace(ConvergedTrace.path, with: trace.encoded(), mode: 0o600)
+    } catch {
+      try? writer.remove(ConvergedTrace.path)
+    }
+  }
+}
