@@ -48,8 +48,16 @@ public struct Planner: Sendable {
     let profile = profile(root)
     let context = PlanContext(host: root, profile: profile, bundledTuner: bundledTuner, rendersFiles: rendersFiles)
     context.observe(.facts, Self.digestText(of: profile))
-    var expansion = Expansion(spec: spec, profile: profile)
+    let tuning = spec.hugepages != nil || spec.cpu != nil ? TuningFacts.read(root) : nil
+    var expansion = Expansion(spec: spec, profile: profile, tuning: tuning)
     let providers = expansion.providers()
+    // Refusals of hugepages and cpu are placed at their key in the desired state.
+    for index in expansion.diagnostics.indices where expansion.diagnostics[index].location == nil {
+      guard let keyPath = expansion.diagnostics[index].keyPath,
+        keyPath.hasPrefix("hugepages") || keyPath.hasPrefix("cpu.")
+      else { continue }
+      expansion.diagnostics[index].location = SpecParser.location(of: keyPath, in: specText, file: specFile)
+    }
     var changes: [ResourceChange] = []
     for provider in providers {
       do {

@@ -58,6 +58,9 @@ extension HostSpec {
     /// of 10 % of the node and no less than 1 GiB.
     public var hostReserveKiB: Int?
 
+    /// Whether the pools were written as `pools:` (positions of problems point there).
+    public var writtenAsPools = false
+
     /// Creates a block.
     public init(pools: [Pool] = [], defaultSizeKiB: Int? = nil, mode: Mode = .boot, hostReserveKiB: Int? = nil) {
       self.pools = pools

@@ -33,6 +33,7 @@ extension SpecParser.Reader {
         result.hostReserveKiB = amount
       default:
         sawPools = true
+        result.writtenAsPools = true
         guard let items = value.sequence else {
           error(value, path, "must be a list of {size, count} pools")
           continue
