@@ -47,8 +47,9 @@ public struct Planner: Sendable {
   public func plan(_ spec: HostSpec, specText: String, specFile: String) -> Plan {
     let profile = profile(root)
     let context = PlanContext(host: root, profile: profile, bundledTuner: bundledTuner, rendersFiles: rendersFiles)
-    context.observe(.facts, Self.digestText(of: profile))
     let tuning = spec.hugepages != nil || spec.cpu != nil ? TuningFacts.read(root) : nil
+    // The NUMA layout and CPUs the checks used are facts too: a saved plan is refused on other ones.
+    context.observe(.facts, Self.digestText(of: profile) + (tuning.map { "\n" + $0.digestText } ?? ""))
     var expansion = Expansion(spec: spec, profile: profile, tuning: tuning)
     let providers = expansion.providers()
     // Refusals of hugepages and cpu are placed at their key in the desired state.

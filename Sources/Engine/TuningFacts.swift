@@ -65,6 +65,17 @@ struct TuningFacts {
     release.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
   }
 
+  /// What the checks depend on, as text for the plan's facts digest: the nodes' CPUs and
+  /// memory, the online CPUs and siblings, the page sizes and the next boot's kernel (not
+  /// free memory or pool counts, which change on their own).
+  var digestText: String {
+    let nodeText = nodes.map { "\($0.id):\($0.cpus):\($0.memTotalKiB ?? -1)" }.joined(separator: " ")
+    return "nodes \(nodeText); online \(online?.description ?? "?"); siblings "
+      + siblings.map(\.description).joined(separator: " ") + "; sizes "
+      + supportedSizesKiB.map(String.init).joined(separator: ",") + "; pdpe1gb \(gigantic.map(String.init) ?? "?"); "
+      + "next kernel \(nextKernel ?? "?")"
+  }
+
   /// Whether the next boot's kernel is `major.minor` or later; `nil` when it is unknown.
   func nextKernelIsAtLeast(_ major: Int, _ minor: Int) -> Bool? {
     guard let nextKernel else { return nil }

@@ -64,16 +64,13 @@ public struct NUMAFacts: Sendable, Codable, Equatable {
     }
   }
 
-  /// The `Node N Name: value kB` lines of a node's `meminfo`, as numbers.
+  /// The `Node N Name: value kB` lines of a node's `meminfo`, as numbers: `/proc/meminfo`'s
+  /// form once the `Node N` before each name is dropped.
   static func parseMeminfo(_ text: String) -> [String: Int] {
-    var fields: [String: Int] = [:]
-    for line in text.split(separator: "\n") {
-      let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
-      guard let nameIndex = words.firstIndex(where: { $0.hasSuffix(":") }), nameIndex + 1 < words.count,
-        let number = Int(words[nameIndex + 1])
-      else { continue }
-      fields[String(words[nameIndex].dropLast())] = number
+    let lines = text.split(separator: "\n").map { line in
+      line.hasPrefix("Node ") ? line.split(separator: " ", maxSplits: 2).dropFirst(2).joined() : String(line)
     }
-    return fields
+    return MemoryFacts.parseMeminfo(lines.joined(separator: "\n"))
   }
+
 }

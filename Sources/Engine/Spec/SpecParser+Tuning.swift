@@ -15,10 +15,12 @@ extension SpecParser.Reader {
     var size: Int?
     var count: HostSpec.HugePages.Count?
     var sawPools = false
+    var written: Set<String> = []
     var first: Node?
     for (key, keyNode, value) in entries(node, "hugepages", known: SpecParser.hugepagesKeys) {
       let path = "hugepages.\(key)"
       first = first ?? keyNode
+      written.insert(key)
       switch key {
       case "size": size = self.size(value, path)
       case "count": count = self.count(value, path)
@@ -56,14 +58,15 @@ extension SpecParser.Reader {
         }
       }
     }
-    if sawPools, size != nil || count != nil {
+    let single = written.intersection(["size", "count"])
+    if sawPools, !single.isEmpty {
       error(first ?? node, "hugepages", "give either size and count or pools, not both")
     } else if !sawPools {
       if let size, let count {
         result.pools = [.init(sizeKiB: size, count: count)]
-      } else if node.mapping != nil, size != nil || count != nil {
-        error(node, "hugepages", "needs both size and count (or pools)")
-      } else if node.mapping != nil {
+      } else if node.mapping != nil, single.count == 1 {
+        error(first ?? node, "hugepages", "needs both size and count (or pools)")
+      } else if node.mapping != nil, single.isEmpty {
         error(node, "hugepages", "needs size and count, pools, or the value none")
       }
     }
