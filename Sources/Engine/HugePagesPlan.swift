@@ -54,6 +54,7 @@ extension Expansion {
           argument: argument, present: true, origin: "hugepages",
           reason: "hugepages: reserved at boot", run: HugePagesPlan.run)
       }
+      checkBootedPools(huge, arguments, tuning)
     case .runtime:
       plan.kernelWants = HugePagesPlan.argumentKeys.map { removal($0, "hugepages.mode: runtime") }
       for pool in huge.pools {
@@ -164,6 +165,32 @@ extension Expansion {
           + "(\(rule))")
     }
     return good
+  }
+
+  /// After the boot that used the arguments, the pools the kernel made: a node short of its
+  /// pages (memory was not there) is a warning naming the node, its pages and the request.
+  private mutating func checkBootedPools(
+    _ huge: HostSpec.HugePages, _ arguments: [KernelArgument], _ tuning: TuningFacts
+  ) {
+    let running = (profile.runningCommandLine ?? "").split(separator: " ").map { KernelArgument(word: String($0)) }
+    guard arguments.allSatisfy(running.contains) else { return }
+    for pool in huge.pools {
+      for node in tuning.nodes {
+        let wanted: Int? =
+          switch pool.count {
+          case .total: nil
+          case .perNode(let nodes): nodes.first { $0.node == node.id }?.pages
+          }
+        guard let wanted, let have = node.pool(sizeKiB: pool.sizeKiB)?.total, have != wanted else { continue }
+        diagnostics.append(
+          Diagnostic(
+            .warning, .hugePagesRefused,
+            "NUMA node \(node.id) holds \(have) pages of \(HostSpec.sizeText(kibibytes: pool.sizeKiB)), "
+              + "not the \(wanted) its boot arguments ask for",
+            detail: "The kernel could not reserve them at boot; see virthost facts and the boot log.",
+            keyPath: "hugepages.count.\(node.id)"))
+      }
+    }
   }
 
   private func supported(_ tuning: TuningFacts) -> String {

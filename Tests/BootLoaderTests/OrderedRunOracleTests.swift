@@ -16,7 +16,8 @@ struct OrderedRunOracleTests {
     let run = try ["default_hugepagesz=1G", "hugepagesz=1G", "hugepages=0:8,1:8", "hugepagesz=2M", "hugepages=512"]
       .map { try KernelArgument(parsing: $0) }
     try editor.ensure(
-      KernelArgsRequest(entries: .all, present: try args("isolcpus=managed_irq,domain,1-3,5-7"), absent: [], groups: [run]))
+      KernelArgsRequest(
+        entries: .all, present: try args("isolcpus=managed_irq,domain,1-3,5-7"), absent: [], groups: [run]))
     try write(try editor.pendingChanges(), under: root)
     let generated = root.path + "/grub.cfg.generated"
     let oracle = try ProgramRun.run("/bin/bash", [Grub2OracleTests.oracle, root.path, "--out", generated])
