@@ -95,6 +95,11 @@ extension Expansion {
       good = false
     }
     let poolsKey = huge.pools.count > 1 || huge.writtenAsPools ? "hugepages.pools" : nil
+    if huge.mode == .runtime, huge.defaultSizeKiB != nil {
+      refuse(
+        "hugepages.default_size", "the default page size is set at boot only (default_hugepagesz=)",
+        detail: "Use hugepages.mode: boot, or leave default_size out.")
+    }
     for pool in huge.pools {
       let size = HostSpec.sizeText(kibibytes: pool.sizeKiB)
       let sizeKey = poolsKey ?? "hugepages.size"

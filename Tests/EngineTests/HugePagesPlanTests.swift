@@ -102,6 +102,15 @@ import Testing
     #expect(!plan.fileOperations.contains { $0.path.hasSuffix("virthost-hugepages.service") })
   }
 
+  @Test func aDefaultSizeAtRuntimeIsRefused() throws {
+    let host = try ExampleHost("numa-pinned")
+    let plan = try host.plan("hugepages:\n  size: 2M\n  count: 64\n  default_size: 2M\n  mode: runtime\n")
+    #expect(
+      plan.diagnostics.filter { $0.severity == .error }.map { "\($0.location?.description ?? "") \($0.summary)" } == [
+        "examples/numa-pinned/host.yaml:4:3 the default page size is set at boot only (default_hugepagesz=)"
+      ])
+  }
+
   @Test func gigantPagesAtRuntimeAreWarned() throws {
     let host = try ExampleHost("numa-pinned")
     let plan = try host.plan("hugepages:\n  size: 1G\n  count: {0: 2, 1: 2}\n  mode: runtime\n")
