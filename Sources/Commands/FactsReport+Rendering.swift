@@ -158,7 +158,58 @@ extension FactsReport {
           FactRow("coverage", boot.coverage, wraps: true) { Self.describe($0) },
         ]),
       FactGroup(title: "Services", rows: serviceRows),
+      FactGroup(title: "NUMA and huge pages", rows: numaRows),
+      FactGroup(
+        title: "CPU isolation",
+        rows: [
+          FactRow("online CPUs", facts.cpuIsolation.online) { $0.description },
+          FactRow("SMT siblings", facts.cpuIsolation.threadSiblings) {
+            $0.isEmpty ? "none" : $0.map(\.description).joined(separator: " ")
+          },
+          FactRow("isolated", facts.cpuIsolation.isolated) { $0.isEmpty ? "none" : $0.description },
+          FactRow("nohz_full", facts.cpuIsolation.nohzFull) { $0.isEmpty ? "none" : $0.description },
+          FactRow("running arguments", facts.cpuIsolation.arguments) {
+            $0.isEmpty ? "none" : $0.joined(separator: " ")
+          },
+          FactRow("systemd CPUAffinity", facts.cpuIsolation.systemdCPUAffinity) { $0.isEmpty ? "unset" : $0 },
+          FactRow("irqbalance banned", facts.cpuIsolation.irqbalanceBanned) { $0.isEmpty ? "unset" : $0 },
+        ]),
     ]
+  }
+
+  /// Per NUMA node its CPUs, memory and pools, then the global pools, sizes and THP mode.
+  private var numaRows: [FactRow] {
+    let huge = facts.hugePages
+    var rows: [FactRow] = []
+    let nodes = facts.numa.nodes
+    if let known = nodes.value {
+      for node in known {
+        let memory = node.memTotalKiB.map { ByteCount.human($0 * 1024) } ?? "unknown"
+        let free = node.memFreeKiB.map { ByteCount.human($0 * 1024) } ?? "unknown"
+        rows.append(
+          FactRow(
+            label: "node\(node.id)",
+            value: "CPUs \(node.cpus), \(memory) (\(free) free), pages \(Self.describe(node.hugePages))",
+            source: "/sys/devices/system/node/node\(node.id)", isUnknown: false))
+      }
+    } else {
+      rows.append(FactRow("nodes", nodes) { _ in "" })
+    }
+    rows.append(FactRow("huge page pools", huge.pools) { Self.describe($0) })
+    rows.append(
+      FactRow("supported sizes", huge.pools) { _ in
+        huge.supportedSizesKiB.map { ByteCount.human($0 * 1024) }.joined(separator: " ")
+      })
+    rows.append(FactRow("1 GiB pages (pdpe1gb)", huge.gigantic, describe: Self.yesNo))
+    rows.append(FactRow("transparent huge pages", huge.transparentMode) { $0 })
+    return rows
+  }
+
+  /// `2 MiB: 8/8 free` per pool, `none` without pools.
+  private static func describe(_ pools: [HugePagePool]) -> String {
+    let used = pools.filter { $0.total > 0 || $0.surplus > 0 }
+    if used.isEmpty { return "none" }
+    return used.map { "\(ByteCount.human($0.sizeKiB * 1024)): \($0.total) (\($0.free) free)" }.joined(separator: ", ")
   }
 
   /// The counters of kernel 6.x's KSM, only those the kernel has.

@@ -8,26 +8,78 @@ import HostConfig
 struct Expansion {
   let spec: HostSpec
   let profile: HostProfile
+  /// The NUMA, page size and CPU facts `hugepages:` and `cpu:` are checked against; `nil`
+  /// when the desired state has neither key.
+  let tuning: TuningFacts?
   var diagnostics: [Diagnostic] = []
 
-  init(spec: HostSpec, profile: HostProfile) {
+  init(spec: HostSpec, profile: HostProfile, tuning: TuningFacts? = nil) {
     self.spec = spec
     self.profile = profile
+    self.tuning = tuning
   }
 
   /// The providers in apply order: files, then services, then live values.
   mutating func providers() -> [any ResourceProvider] {
     checkPreconditions()
     var result: [any ResourceProvider] = []
-    let wants = kernelWants()
+    let huge = hugePagesPlan()
+    let isolation = cpuIsolationPlan()
+    let wants = kernelWants() + (huge?.kernelWants ?? []) + (isolation?.kernelWants ?? [])
     if !wants.isEmpty { result.append(KernelArgsProvider(entries: spec.kernel?.entries ?? .all, wants: wants)) }
     if let ksm = spec.ksm, !ksm.settings.isEmpty { result.append(KsmtunedConfProvider(settings: ksm.settings)) }
     if spec.ksm?.enabled == true, spec.ksm?.tuner == .bundled { result.append(BundledTunerProvider()) }
-    if !spec.sysctl.isEmpty { result.append(SysctlFileProvider(settings: spec.sysctl)) }
-    let intents = distinct(ksmServices() + spec.services.map(serviceIntent))
+    let sysctl = spec.sysctl + (huge?.sysctl ?? [])
+    if !sysctl.isEmpty { result.append(SysctlFileProvider(settings: sysctl)) }
+    if let huge { result.append(HugePagesUnitProvider(writes: huge.unitWrites)) }
+    if let isolation { result += isolationFiles(isolation) }
+    let intents = distinct(ksmServices() + spec.services.map(serviceIntent) + hugePagesService(huge))
     if !intents.isEmpty { result.append(ServiceProvider(intents: intents)) }
-    let live = liveWants()
+    let live = liveWants() + (huge?.liveWants ?? [])
     if !live.isEmpty { result.append(LiveValueProvider(wants: live)) }
+    return result
+  }
+
+  /// virthost's boot unit for runtime huge pages: enabled while it has writes, else disabled.
+  private func hugePagesService(_ huge: HugePagesPlan?) -> [ServiceProvider.Intent] {
+    guard let huge else { return [] }
+    let name = HugePagesUnit.service
+    if huge.unitWrites.isEmpty {
+      return [
+        .init(
+          name: name, enabled: false, running: nil, origin: "hugepages", setting: "hugepages",
+          reason: "hugepages no longer reserves pages at boot through the unit", required: false)
+      ]
+    }
+    return [
+      .init(
+        name: name, enabled: true, running: nil, origin: "hugepages", setting: "hugepages.mode: runtime",
+        reason: "hugepages.mode: runtime repeats the per-node writes at each boot", required: true,
+        installedByPlan: true)
+    ]
+  }
+
+  /// The files of `cpu.isolated`: systemd's `CPUAffinity=` drop-in (where systemd is installed)
+  /// and irqbalance's banned list (only where irqbalance is installed).
+  private func isolationFiles(_ plan: CPUIsolationPlan) -> [any ResourceProvider] {
+    var result: [any ResourceProvider] = []
+    let origin = CPUIsolationPlan.origin
+    if plan.systemd {
+      result.append(
+        SettingFileProvider(
+          path: IsolationFiles.affinityDropIn, lens: IsolationFiles.systemdLens, key: "Manager/CPUAffinity",
+          valueChild: true, value: plan.housekeeping?.description, ownsFile: true, origin: origin,
+          reason: plan.housekeeping.map { "cpu.isolated keeps systemd and the services it starts on \($0)" }
+            ?? "cpu.isolated: none lets systemd run on every CPU"))
+    }
+    if let file = plan.irqbalanceFile {
+      result.append(
+        SettingFileProvider(
+          path: file, lens: IsolationFiles.shellLens, key: IsolationFiles.bannedVariable, valueChild: false,
+          value: plan.banned?.description, ownsFile: false, origin: origin,
+          reason: plan.banned.map { "cpu.isolated keeps irqbalance's interrupts off \($0)" }
+            ?? "cpu.isolated: none lets irqbalance use every CPU"))
+    }
     return result
   }
 

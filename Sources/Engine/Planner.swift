@@ -57,10 +57,19 @@ public struct Planner: Sendable {
   public func plan(_ spec: HostSpec, specText: String, specFile: String) -> Plan {
     let profile = profile(root)
     let context = PlanContext(host: root, profile: profile, bundledTuner: bundledTuner, rendersFiles: rendersFiles)
-    let facts = Self.digestText(of: profile)
+    let tuning = spec.hugepages != nil || spec.cpu != nil ? TuningFacts.read(root) : nil
+    // The NUMA layout and CPUs the checks used are facts too: a saved plan is refused on other ones.
+    let facts = Self.digestText(of: profile) + (tuning.map { "\n" + $0.digestText } ?? "")
     context.observe(.facts, facts)
-    var expansion = Expansion(spec: spec, profile: profile)
+    var expansion = Expansion(spec: spec, profile: profile, tuning: tuning)
     let providers = expansion.providers()
+    // Refusals of hugepages and cpu are placed at their key in the desired state.
+    for index in expansion.diagnostics.indices where expansion.diagnostics[index].location == nil {
+      guard let keyPath = expansion.diagnostics[index].keyPath,
+        keyPath.hasPrefix("hugepages") || keyPath.hasPrefix("cpu.")
+      else { continue }
+      expansion.diagnostics[index].location = SpecParser.location(of: keyPath, in: specText, file: specFile)
+    }
     let key = ConvergedTrace.Key(
       virthostVersion: Engine.version,
       specDigest: SHA256.hex(Array((specText + "\u{0}" + (bundledTuner ?? "")).utf8)),

@@ -30,6 +30,12 @@ public struct HostFacts: Sendable, Codable, Equatable {
   /// firmware IOMMU tables, secure guests, nested virtualization, newer KSM counters. Its
   /// `cpu` is ``cpu``; in JSON its other members stand beside the facts above.
   public var validate: ValidateFacts
+  /// The NUMA nodes, their memory and huge page pools.
+  public var numa: NUMAFacts
+  /// The global huge page pools and the sizes the host supports.
+  public var hugePages: HugePageFacts
+  /// Online CPUs, SMT siblings and what isolates CPUs from the host's own work.
+  public var cpuIsolation: CPUIsolationFacts
 
   /// Whether KVM guests can run here: the verdict facts, plan and apply share.
   public var kvmAvailability: KVMAvailability { KVMAvailability(cpu: cpu, kvm: kvm, kernel: kernel) }
@@ -37,7 +43,8 @@ public struct HostFacts: Sendable, Codable, Equatable {
   /// Creates the facts from their parts.
   public init(
     cpu: CPUFacts, kernel: KernelFacts, iommu: IOMMUFacts, ksm: KSMFacts, memory: MemoryFacts, kvm: KVMFacts,
-    boot: BootFacts, services: ServicesFacts, validate: ValidateFacts
+    boot: BootFacts, services: ServicesFacts, validate: ValidateFacts, numa: NUMAFacts, hugePages: HugePageFacts,
+    cpuIsolation: CPUIsolationFacts
   ) {
     self.cpu = cpu
     self.kernel = kernel
@@ -48,6 +55,9 @@ public struct HostFacts: Sendable, Codable, Equatable {
     self.boot = boot
     self.services = services
     self.validate = validate
+    self.numa = numa
+    self.hugePages = hugePages
+    self.cpuIsolation = cpuIsolation
   }
 
   private enum CodingKeys: String, CodingKey {
@@ -56,6 +66,9 @@ public struct HostFacts: Sendable, Codable, Equatable {
     case secureGuests = "secure_guests"
     case nested
     case ksmCounters = "ksm_counters"
+    case numa
+    case hugePages = "huge_pages"
+    case cpuIsolation = "cpu_isolation"
   }
 
   /// Decodes the facts; the validation facts are read back from the keys beside them.
@@ -69,6 +82,9 @@ public struct HostFacts: Sendable, Codable, Equatable {
     kvm = try container.decode(KVMFacts.self, forKey: .kvm)
     boot = try container.decode(BootFacts.self, forKey: .boot)
     services = try container.decode(ServicesFacts.self, forKey: .services)
+    numa = try container.decode(NUMAFacts.self, forKey: .numa)
+    hugePages = try container.decode(HugePageFacts.self, forKey: .hugePages)
+    cpuIsolation = try container.decode(CPUIsolationFacts.self, forKey: .cpuIsolation)
     validate = ValidateFacts(
       cpu: cpu, devices: try container.decode(DeviceNodeFacts.self, forKey: .devices),
       cgroups: try container.decode(CgroupFacts.self, forKey: .cgroups),
@@ -95,6 +111,9 @@ public struct HostFacts: Sendable, Codable, Equatable {
     try container.encode(validate.secureGuests, forKey: .secureGuests)
     try container.encode(validate.nested, forKey: .nested)
     try container.encode(validate.ksmCounters, forKey: .ksmCounters)
+    try container.encode(numa, forKey: .numa)
+    try container.encode(hugePages, forKey: .hugePages)
+    try container.encode(cpuIsolation, forKey: .cpuIsolation)
   }
 
   /// Reads the facts of the host whose root directory is `root` (`/` for this machine).
@@ -107,6 +126,8 @@ public struct HostFacts: Sendable, Codable, Equatable {
       cpu: cpu, kernel: kernel, iommu: IOMMUFacts(root), ksm: KSMFacts(root, pageSize: memory.pageSizeBytes),
       memory: memory, kvm: KVMFacts(root, cpu: cpu, devices: validate.devices),
       boot: BootFacts(root: root.path, cmdline: kernel.cmdline),
-      services: ServicesFacts(root: root.path, isLive: root.isLive), validate: validate)
+      services: ServicesFacts(root: root.path, isLive: root.isLive), validate: validate, numa: NUMAFacts(root: root),
+      hugePages: HugePageFacts(root: root, cpu: cpu),
+      cpuIsolation: CPUIsolationFacts(root: root, cmdline: kernel.cmdline))
   }
 }

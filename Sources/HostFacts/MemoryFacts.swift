@@ -44,7 +44,8 @@ public struct MemoryFacts: Sendable, Codable, Equatable {
   static let meminfo = "/proc/meminfo"
   static let numaBalancingPath = "/proc/sys/kernel/numa_balancing"
 
-  init(_ root: HostRoot, cpu: CPUFacts) {
+  /// Reads memory under `root`; `cpu` tells the page size outside the live root.
+  public init(_ root: HostRoot, cpu: CPUFacts) {
     let fields: [String: Int]
     let problem: String?
     switch root.factText(Self.meminfo) {

@@ -245,7 +245,8 @@ struct FactsRun {
   /// The leaves of the facts and the schema version: everything but `root` and `checks`.
   /// The facts' leaves but those of `virt-host-validate`'s facts (CPU flags, devices, cgroups,
   /// firmware IOMMU, secure guests, nested, KSM counters), which ValidateFactsTests checks
-  /// fixture by fixture and against the tool itself.
+  /// fixture by fixture and against the tool itself, and those of the NUMA, huge page and
+  /// CPU isolation facts, which NUMAFactsTests checks on the two-node fixture.
   var facts: [String: JSONLeaf] {
     leaves.filter { leaf in
       leaf.key != "root" && !leaf.key.hasPrefix("checks[") && !Self.validatePrefixes.contains { leaf.key.hasPrefix($0) }
@@ -254,7 +255,7 @@ struct FactsRun {
 
   static let validatePrefixes = [
     "facts.cpu.flags.", "facts.devices.", "facts.cgroups.", "facts.firmware_iommu.", "facts.secure_guests.",
-    "facts.nested.", "facts.ksm_counters.",
+    "facts.nested.", "facts.ksm_counters.", "facts.numa.", "facts.huge_pages.", "facts.cpu_isolation.",
   ]
 
   /// The checks as `LEVEL name: message` lines, with `(hint: …)` when there is one.

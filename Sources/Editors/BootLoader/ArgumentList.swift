@@ -42,10 +42,16 @@ struct ArgumentList {
     changed = true
   }
 
-  /// Inserts after `index`, or as the only child when `index` is -1 and there is none.
+  /// Inserts after `index`; with `index` -1, first (or as the only child when there is none).
   private mutating func insert(after index: Int, _ label: String, _ value: String?) throws(AugeasError) {
+    if index < 0, !items.isEmpty {
+      try tree.insert(label, at: path(0), before: true)
+      if value != nil { try tree.set(path(0), value) }
+      items.insert((label, value), at: 0)
+      changed = true
+      return
+    }
     if index < 0 {
-      precondition(items.isEmpty)
       try tree.set("\(node)/\(label)", value)
       items.append((label, value))
       changed = true
@@ -97,9 +103,24 @@ struct ArgumentList {
     items.indices.filter { items[$0].label == key && !ignored.contains(key) }
   }
 
-  /// Applies a whole request: absent first, then present, key by key.
+  /// Makes the arguments whose keys `run` names exactly `run`, in its order and side by
+  /// side: left alone when they are; otherwise every occurrence of those keys is removed
+  /// and the run inserted where the first one stood, or at the end of the line.
+  mutating func ensure(run: [KernelArgument]) throws(AugeasError) {
+    let keys = Set(run.map(\.key))
+    let positions = items.indices.filter { keys.contains(items[$0].label) && !ignored.contains(items[$0].label) }
+    let current = positions.map { KernelArgument(key: items[$0].label, value: items[$0].value) }
+    let together = positions.last.map { $0 - positions[0] + 1 == positions.count } ?? true
+    if current == run && together { return }
+    let start = positions.first ?? items.count
+    for position in positions.reversed() { try remove(position) }
+    for (offset, argument) in run.enumerated() { try insert(after: start + offset - 1, argument.key, argument.value) }
+  }
+
+  /// Applies a whole request: absent first, then present, key by key, then the ordered runs.
   mutating func apply(_ request: KernelArgsRequest) throws(AugeasError) {
     try removeAbsent(request.absent)
     for (key, values) in request.presentByKey { try ensure(key: key, values: values) }
+    for run in request.groups { try ensure(run: run) }
   }
 }

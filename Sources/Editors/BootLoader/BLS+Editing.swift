@@ -35,7 +35,7 @@ extension BLS: BootLoaderFormat {
         if shared {
           // kernelopts carries the request; the entry must not repeat or contradict it.
           try list.removeAbsent(request.absent)
-          for (key, _) in request.presentByKey { try list.removeKey(key) }
+          for key in request.managedKeys { try list.removeKey(key) }
         } else {
           try list.apply(request)
         }

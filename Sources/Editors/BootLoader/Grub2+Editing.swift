@@ -34,7 +34,7 @@ extension Grub2: BootLoaderFormat {
           changed.formUnion(
             try edit(pair.normal, request, defaults) { (list) throws(AugeasError) in
               try list.removeAbsent(request.absent)
-              for (key, _) in request.presentByKey { try list.removeKey(key) }
+              for key in request.managedKeys { try list.removeKey(key) }
             })
         }
       case .default:
@@ -46,6 +46,7 @@ extension Grub2: BootLoaderFormat {
             for (key, values) in request.presentByKey {
               if inLinux.contains(key) { try list.removeKey(key) } else { try list.ensure(key: key, values: values) }
             }
+            for run in request.groups { try list.ensure(run: run) }
           })
       }
     }

@@ -76,7 +76,7 @@ extension GrubLegacy: BootLoaderFormat {
         changed =
           try editOption(option, in: block) { (list) throws(AugeasError) in
             try list.removeAbsent(request.absent)
-            for (key, _) in request.presentByKey { try list.removeKey(key) }
+            for key in request.managedKeys { try list.removeKey(key) }
           } || changed
       }
     case .default:
@@ -109,6 +109,7 @@ extension GrubLegacy: BootLoaderFormat {
         for (key, values) in request.presentByKey {
           if inKopt.contains(key) { try list.removeKey(key) } else { try list.ensure(key: key, values: values) }
         }
+        for run in request.groups { try list.ensure(run: run) }
       }
     }
     return changed

@@ -73,5 +73,17 @@ extension Diagnostic {
     /// Where virthost writes a kernel command line differs from the file that sets it
     /// (a distribution's drop-in decides; virthost writes a drop-in read after it).
     case commandLineSource = "command-line-source"
+    /// A `hugepages:` request the host cannot hold: a size the CPU lacks, a node that does not
+    /// exist or would keep less than its reserve, per-node counts at boot on a kernel before 5.16.
+    case hugePagesRefused = "huge-pages-refused"
+    /// 1 GiB pages reserved at runtime, which fragmented memory often cannot give.
+    case hugePagesAtRuntime = "huge-pages-at-runtime"
+    /// A `cpu.isolated` list the host cannot take: an offline CPU, or every online CPU.
+    case cpuIsolationRefused = "cpu-isolation-refused"
+    /// An isolated CPU whose SMT sibling is not isolated: the core is shared with the host's work.
+    case smtSiblingNotIsolated = "smt-sibling-not-isolated"
+    /// Something that moves pinned guests' memory between nodes is on beside `cpu.isolated`
+    /// (`kernel.numa_balancing`, KSM merging across nodes).
+    case pinnedMemoryMoves = "pinned-memory-moves"
   }
 }

@@ -15,6 +15,9 @@ struct KernelArgsProvider: ResourceProvider {
     var origin: String
     /// Why, in words (`iommu: on on an AMD CPU`).
     var reason: String
+    /// The ordered run the argument belongs to (see ``KernelArgsRequest/groups``), `nil` for
+    /// an argument that stands alone.
+    var run: Int? = nil
   }
 
   var entries: EntrySelection
@@ -44,9 +47,11 @@ struct KernelArgsProvider: ResourceProvider {
       let onAny = selected.contains { entry in entry.arguments.contains { Self.matches($0, want.argument) } }
       if want.present ? !onEvery : onAny { missing.append(want) }
     }
+    var runs: [Int: [KernelArgument]] = [:]
+    for want in wants where want.present { if let run = want.run { runs[run, default: []].append(want.argument) } }
     let request = KernelArgsRequest(
-      entries: entries, present: wants.filter(\.present).map(\.argument),
-      absent: wants.filter { !$0.present }.map(\.argument))
+      entries: entries, present: wants.filter { $0.present && $0.run == nil }.map(\.argument),
+      absent: wants.filter { !$0.present }.map(\.argument), groups: runs.keys.sorted().map { runs[$0]! })
     try editor.ensure(request)
     if let tuned = editor.tuned {
       for want in wants where want.present && tuned.arguments.contains(want.argument) {

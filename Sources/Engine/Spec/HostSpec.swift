@@ -123,6 +123,10 @@ public struct HostSpec: Sendable, Equatable {
   public var services: [(name: String, state: ServiceState)] = []
   /// `sysctl:`, in file order.
   public var sysctl: [Setting] = []
+  /// `hugepages:`, or `nil` when absent.
+  public var hugepages: HugePages?
+  /// `cpu:`, or `nil` when absent.
+  public var cpu: CPU?
 
   /// An empty desired state: nothing managed.
   public init() {}
@@ -130,7 +134,7 @@ public struct HostSpec: Sendable, Equatable {
   /// Compares every key; `services` pairwise.
   public static func == (lhs: Self, rhs: Self) -> Bool {
     lhs.iommu == rhs.iommu && lhs.iommuPassthrough == rhs.iommuPassthrough && lhs.kernel == rhs.kernel
-      && lhs.ksm == rhs.ksm && lhs.sysctl == rhs.sysctl
+      && lhs.ksm == rhs.ksm && lhs.sysctl == rhs.sysctl && lhs.hugepages == rhs.hugepages && lhs.cpu == rhs.cpu
       && lhs.services.map(\.name) == rhs.services.map(\.name)
       && lhs.services.map(\.state) == rhs.services.map(\.state)
   }

@@ -10,7 +10,7 @@ import Yams
 /// (documented in docs/engine.md) and nothing else.
 public enum SpecParser {
   /// The top-level keys.
-  static let topKeys = ["iommu", "iommu_passthrough", "kernel", "ksm", "services", "sysctl"]
+  static let topKeys = ["iommu", "iommu_passthrough", "kernel", "ksm", "services", "sysctl", "hugepages", "cpu"]
   static let kernelKeys = ["entries", "args"]
   static let argsKeys = ["present", "absent"]
   static let ksmKeys = ["enabled", "tuner", "merge_across_nodes", "settings"]
@@ -47,7 +47,7 @@ public enum SpecParser {
   }
 
   /// Walks the YAML nodes, collecting problems instead of stopping at the first.
-  private struct Reader {
+  struct Reader {
     let file: String
     var diagnostics: [Diagnostic] = []
 
@@ -204,6 +204,8 @@ public enum SpecParser {
         case "ksm": spec.ksm = ksm(value)
         case "services": spec.services = services(value)
         case "sysctl": spec.sysctl = sysctl(value)
+        case "hugepages": spec.hugepages = hugepages(value)
+        case "cpu": spec.cpu = cpu(value)
         default: break
         }
       }

@@ -1,0 +1,134 @@
+import HostConfig
+import Yams
+
+extension SpecParser {
+  static let hugepagesKeys = ["size", "count", "pools", "default_size", "mode", "host_reserve"]
+  static let poolKeys = ["size", "count"]
+  static let cpuKeys = ["isolated"]
+}
+
+extension SpecParser.Reader {
+  /// `hugepages: none`, or a block with `size` and `count` (one pool) or `pools` (several, in order).
+  mutating func hugepages(_ node: Node) -> HostSpec.HugePages? {
+    if node.scalar?.string == "none" { return HostSpec.HugePages() }
+    var result = HostSpec.HugePages()
+    var size: Int?
+    var count: HostSpec.HugePages.Count?
+    var sawPools = false
+    var written: Set<String> = []
+    var first: Node?
+    for (key, keyNode, value) in entries(node, "hugepages", known: SpecParser.hugepagesKeys) {
+      let path = "hugepages.\(key)"
+      first = first ?? keyNode
+      written.insert(key)
+      switch key {
+      case "size": size = self.size(value, path)
+      case "count": count = self.count(value, path)
+      case "default_size": result.defaultSizeKiB = self.size(value, path)
+      case "mode": result.mode = choice(value, path, HostSpec.HugePages.Mode.self) ?? .boot
+      case "host_reserve":
+        guard let text = scalar(value, path) else { continue }
+        guard let amount = HostSpec.kibibytes(text) else {
+          error(value, path, "must be an amount of memory such as 2G or 512M, not \"\(text)\"")
+          continue
+        }
+        result.hostReserveKiB = amount
+      default:
+        sawPools = true
+        result.writtenAsPools = true
+        guard let items = value.sequence else {
+          error(value, path, "must be a list of {size, count} pools")
+          continue
+        }
+        for item in items {
+          var poolSize: Int?
+          var poolCount: HostSpec.HugePages.Count?
+          for (poolKey, _, poolValue) in entries(item, path, known: SpecParser.poolKeys) {
+            if poolKey == "size" {
+              poolSize = self.size(poolValue, "\(path).size")
+            } else {
+              poolCount = self.count(poolValue, "\(path).count")
+            }
+          }
+          if let poolSize, let poolCount {
+            result.pools.append(.init(sizeKiB: poolSize, count: poolCount))
+          } else if item.mapping != nil {
+            error(item, path, "a pool needs both size and count")
+          }
+        }
+      }
+    }
+    let single = written.intersection(["size", "count"])
+    if sawPools, !single.isEmpty {
+      error(first ?? node, "hugepages", "give either size and count or pools, not both")
+    } else if !sawPools {
+      if let size, let count {
+        result.pools = [.init(sizeKiB: size, count: count)]
+      } else if node.mapping != nil, single.count == 1 {
+        error(first ?? node, "hugepages", "needs both size and count (or pools)")
+      } else if node.mapping != nil, single.isEmpty {
+        error(node, "hugepages", "needs size and count, pools, or the value none")
+      }
+    }
+    var seen: Set<Int> = []
+    for pool in result.pools where !seen.insert(pool.sizeKiB).inserted {
+      error(node, "hugepages", "the size \(HostSpec.sizeText(kibibytes: pool.sizeKiB)) is given twice")
+    }
+    return result
+  }
+
+  /// A page size: `2M`, `1G`.
+  mutating func size(_ node: Node, _ path: String) -> Int? {
+    guard let text = scalar(node, path) else { return nil }
+    guard let kib = HostSpec.kibibytes(text) else {
+      error(node, path, "must be a page size such as 2M or 1G, not \"\(text)\"")
+      return nil
+    }
+    return kib
+  }
+
+  /// A total (`512`) or a count per node (`{0: 8, 1: 8}`).
+  mutating func count(_ node: Node, _ path: String) -> HostSpec.HugePages.Count? {
+    if node.mapping != nil {
+      var counts: [HostSpec.HugePages.NodeCount] = []
+      for (key, keyNode, value) in entries(node, path, known: nil) {
+        guard let number = Int(key), number >= 0 else {
+          error(keyNode, "\(path).\(key)", "a NUMA node is a number such as 0 or 1, not \"\(key)\"")
+          continue
+        }
+        if let pages = pages(value, "\(path).\(key)") { counts.append(.init(node: number, pages: pages)) }
+      }
+      return .perNode(counts.sorted { $0.node < $1.node })
+    }
+    return pages(node, path).map { .total($0) }
+  }
+
+  private mutating func pages(_ node: Node, _ path: String) -> Int? {
+    guard let text = scalar(node, path) else { return nil }
+    guard let number = Int(text), number >= 0 else {
+      error(node, path, "must be a number of pages, or a number per NUMA node such as {0: 8, 1: 8}, not \"\(text)\"")
+      return nil
+    }
+    return number
+  }
+
+  /// `cpu: {isolated: "2-15"}` or `cpu: {isolated: none}`.
+  mutating func cpu(_ node: Node) -> HostSpec.CPU? {
+    var result: HostSpec.CPU?
+    for (_, _, value) in entries(node, "cpu", known: SpecParser.cpuKeys) {
+      guard let text = scalar(value, "cpu.isolated") else { continue }
+      if text == "none" { return HostSpec.CPU(isolated: nil) }
+      do {
+        let list = try CPUList(parsing: text)
+        if list.isEmpty {
+          error(value, "cpu.isolated", "names no CPU; write none to stop isolating CPUs")
+          continue
+        }
+        result = HostSpec.CPU(isolated: list)
+      } catch {
+        self.error(value, "cpu.isolated", error.message)
+      }
+    }
+    return result
+  }
+}

@@ -1,0 +1,86 @@
+import HostConfig
+import HostFacts
+import RootFS
+
+/// What `hugepages:` and `cpu:` are checked and expanded against: the NUMA nodes and their
+/// memory, the page sizes the host supports, the online CPUs and their SMT siblings, the
+/// kernel the next boot starts, tuned's arguments, and which tools are installed.
+///
+/// Read by the planner only when the desired state has one of the two keys.
+struct TuningFacts {
+  /// The nodes; one node 0 holding `MemTotal` when the host shows none.
+  var nodes: [NUMANode]
+  /// The page sizes (KiB) the host supports; empty when unknown.
+  var supportedSizesKiB: [Int]
+  /// Whether the CPU has `pdpe1gb`; `nil` when unknown.
+  var gigantic: Bool?
+  /// `Hugepagesize` of `/proc/meminfo`: the default page size.
+  var defaultSizeKiB: Int?
+  /// The online CPUs, when known.
+  var online: CPUList?
+  /// The SMT sibling groups.
+  var siblings: [CPUList]
+  /// `kernel.numa_balancing`.
+  var numaBalancing: Int?
+  /// `/sys/kernel/mm/ksm/merge_across_nodes` and `run`.
+  var mergeAcrossNodes: Int?
+  /// The release of the kernel the next boot starts (`6.1.0-28-amd64`), when known.
+  var nextKernel: String?
+  /// tuned's state, when a profile is active.
+  var tuned: Tuned?
+  /// irqbalance's environment file, when irqbalance is installed.
+  var irqbalanceFile: String?
+  /// Whether systemd is installed (`/etc/systemd`).
+  var systemd: Bool
+
+  /// Reads the facts of `root`.
+  static func read(_ root: HostRoot) -> TuningFacts {
+    let cpu = CPUFacts(root: root)
+    let memory = MemoryFacts(root, cpu: cpu)
+    var nodes = NUMAFacts(root: root).nodes.value ?? []
+    if nodes.isEmpty {
+      nodes = [NUMANode(id: 0, cpus: CPUList([]), memTotalKiB: memory.totalKiB.value, memFreeKiB: nil, hugePages: [])]
+    }
+    let huge = HugePageFacts(root: root, cpu: cpu)
+    let isolation = CPUIsolationFacts(root: root, cmdline: .unknown("not read", source: "/proc/cmdline"))
+    return TuningFacts(
+      nodes: nodes, supportedSizesKiB: huge.supportedSizesKiB, gigantic: huge.gigantic.value,
+      defaultSizeKiB: memory.hugePageSizeKiB.value, online: isolation.online.value,
+      siblings: isolation.threadSiblings.value ?? [], numaBalancing: memory.numaBalancing.value,
+      mergeAcrossNodes: (try? root.value(LiveValueProvider.mergeAcrossNodes)).flatMap { Int($0) },
+      nextKernel: nextBootKernel(root), tuned: (try? Tuned.read(root, tunedParams: nil)) ?? nil,
+      irqbalanceFile: IsolationFiles.irqbalanceFile(root), systemd: root.isDirectory("/etc/systemd"))
+  }
+
+  /// The newest kernel in `/boot` (`vmlinuz-<release>`), as `grub-mkconfig` orders them: the
+  /// kernel of the first (default) generated entry. `nil` without one.
+  static func nextBootKernel(_ root: HostRoot) -> String? {
+    let releases = root.listIfPresent("/boot").filter { $0.hasPrefix("vmlinuz-") && !$0.contains("rescue") }
+      .map { String($0.dropFirst("vmlinuz-".count)) }
+    return releases.max { versionNumbers($0).lexicographicallyPrecedes(versionNumbers($1)) }
+  }
+
+  /// The numbers of a release, in order (`6.1.0-28-amd64` → 6, 1, 0, 28).
+  static func versionNumbers(_ release: String) -> [Int] {
+    release.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
+  }
+
+  /// What the checks depend on, as text for the plan's facts digest: the nodes' CPUs and
+  /// memory, the online CPUs and siblings, the page sizes and the next boot's kernel (not
+  /// free memory or pool counts, which change on their own).
+  var digestText: String {
+    let nodeText = nodes.map { "\($0.id):\($0.cpus):\($0.memTotalKiB ?? -1)" }.joined(separator: " ")
+    return "nodes \(nodeText); online \(online?.description ?? "?"); siblings "
+      + siblings.map(\.description).joined(separator: " ") + "; sizes "
+      + supportedSizesKiB.map(String.init).joined(separator: ",") + "; pdpe1gb \(gigantic.map(String.init) ?? "?"); "
+      + "next kernel \(nextKernel ?? "?")"
+  }
+
+  /// Whether the next boot's kernel is `major.minor` or later; `nil` when it is unknown.
+  func nextKernelIsAtLeast(_ major: Int, _ minor: Int) -> Bool? {
+    guard let nextKernel else { return nil }
+    let numbers = Self.versionNumbers(nextKernel)
+    guard numbers.count >= 2 else { return nil }
+    return !numbers.prefix(2).lexicographicallyPrecedes([major, minor])
+  }
+}

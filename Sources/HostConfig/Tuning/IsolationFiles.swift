@@ -1,0 +1,82 @@
+import Augeas
+import Foundation
+import RootFS
+
+/// The files outside the boot loader that keep the host's own work off isolated CPUs:
+/// systemd's `CPUAffinity=` (`[Manager]` of `/etc/systemd/system.conf` and its
+/// `system.conf.d` drop-ins, read with the Systemd lens) and irqbalance's
+/// `IRQBALANCE_BANNED_CPULIST` (read with the Shellvars lens). Reading only; facts and
+/// the engine share these paths and readers.
+public enum IsolationFiles {
+  /// systemd's manager configuration.
+  public static let systemManager = "/etc/systemd/system.conf"
+  /// The drop-in folder systemd reads after ``systemManager``, in name order.
+  public static let systemDropIns = "/etc/systemd/system.conf.d"
+  /// virthost's drop-in for `CPUAffinity=`.
+  public static let affinityDropIn = "/etc/systemd/system.conf.d/90-virthost-cpu-affinity.conf"
+  /// The lens of systemd's INI-like files.
+  public static let systemdLens = "Systemd.lns"
+  /// The lens of shell variable files.
+  public static let shellLens = "Shellvars.lns"
+  /// irqbalance's environment file on Debian and Ubuntu, then on RHEL and its rebuilds.
+  public static let irqbalanceFiles = ["/etc/default/irqbalance", "/etc/sysconfig/irqbalance"]
+  /// irqbalance's variable for the CPUs it leaves alone.
+  public static let bannedVariable = "IRQBALANCE_BANNED_CPULIST"
+
+  /// The irqbalance environment file of `root`, or `nil` when irqbalance is not installed
+  /// (its package ships the file: Debian's `irqbalance`, RHEL's `irqbalance`).
+  public static func irqbalanceFile(_ root: HostRoot) -> String? {
+    irqbalanceFiles.first { root.isFile($0) }
+  }
+
+  /// The `CPUAffinity=` systemd's manager uses and the file that sets it last, or `nil`
+  /// when no file sets it (the manager then runs on every CPU).
+  ///
+  /// - Throws: naming the file, line and column the Systemd lens does not accept.
+  public static func cpuAffinity(_ root: HostRoot) throws(ConfigFileError) -> (value: String, file: String)? {
+    let dropIns = root.listIfPresent(systemDropIns).filter { $0.hasSuffix(".conf") }.map { "\(systemDropIns)/\($0)" }
+    var found: (value: String, file: String)?
+    for file in [systemManager] + dropIns where root.isFile(file) {
+      if let value = try value(of: "Manager/CPUAffinity", in: file, lens: systemdLens, root) {
+        found = (value, file)
+      }
+    }
+    return found
+  }
+
+  /// irqbalance's banned CPU list and its file, `nil` when irqbalance is absent or the
+  /// variable is not assigned.
+  public static func bannedCPUList(_ root: HostRoot) throws(ConfigFileError) -> (value: String, file: String)? {
+    guard let file = irqbalanceFile(root) else { return nil }
+    return try value(of: bannedVariable, in: file, lens: shellLens, root).map { ($0, file) }
+  }
+
+  /// The value at `key` of `file` parsed with `lens`: a Systemd entry's `value` children
+  /// joined by a space, a Shellvars value without its quotes; `nil` when absent.
+  static func value(of key: String, in file: String, lens: String, _ root: HostRoot) throws(ConfigFileError)
+    -> String?
+  {
+    let tree = try BootConfigTree(root: root, files: [(file, lens)])
+    do {
+      let node = tree.path(of: file) + "/" + key
+      guard let last = try tree.augeas.match(node).last else { return nil }
+      let children = try tree.augeas.match(last + "/value")
+      if !children.isEmpty {
+        var values: [String] = []
+        for child in children { values.append(try tree.augeas.get(child) ?? "") }
+        return values.joined(separator: " ")
+      }
+      return (try tree.augeas.get(last)).map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "\"'")) }
+    } catch {
+      throw ConfigFileError(error)
+    }
+  }
+}
+
+extension BootConfigTree {
+  /// One file of `root` parsed with `lens` (a missing file is the empty text), for the
+  /// editors of files outside the boot loader that need a lens chosen explicitly.
+  public static func parsing(_ file: String, lens: String, root: HostRoot) throws(ConfigFileError) -> BootConfigTree {
+    try BootConfigTree(root: root, files: [(file, lens)])
+  }
+}

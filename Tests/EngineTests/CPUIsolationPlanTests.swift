@@ -1,0 +1,104 @@
+import Foundation
+import TestSupport
+import Testing
+
+@testable import Engine
+
+/// `cpu.isolated` on the two-node example root (CPUs 0-7 online, SMT siblings 0,4 1,5
+/// 2,6 3,7, irqbalance installed, systemd): each expanded item, the checks, tuned's
+/// ownership and the undo.
+@Suite struct CPUIsolationPlanTests {
+  private func text(_ plan: Plan, _ path: String) -> String? {
+    plan.fileOperations.first { $0.path == path }?.after.map { String(decoding: $0, as: UTF8.self) }
+  }
+
+  @Test func eachExpandedItemIsItsOwnResourceFromCpuIsolated() throws {
+    let host = try ExampleHost("numa-pinned")
+    let plan = try host.plan("cpu:\n  isolated: \"1-3,5-7\"\nsysctl:\n  kernel.numa_balancing: 0\n")
+    #expect(!plan.hasErrors)
+    let fromCPU = plan.changes.filter { $0.origin.contains("cpu.isolated") }.map(\.address.description)
+    #expect(
+      fromCPU == [
+        #"kernel_args["all"]"#, #"file["/etc/systemd/system.conf.d/90-virthost-cpu-affinity.conf"]"#,
+        #"file["/etc/default/irqbalance"]"#,
+      ])
+    let grub = try #require(text(plan, "/etc/default/grub"))
+    #expect(
+      grub.contains(
+        #"GRUB_CMDLINE_LINUX="isolcpus=managed_irq,domain,1-3,5-7 nohz_full=1-3,5-7 rcu_nocbs=1-3,5-7 irqaffinity=0,4""#
+          + "\n"))
+    #expect(text(plan, "/etc/systemd/system.conf.d/90-virthost-cpu-affinity.conf") == "[Manager]\nCPUAffinity=0,4\n")
+    let shipped = try host.root.text("/etc/default/irqbalance")
+    #expect(text(plan, "/etc/default/irqbalance") == shipped + "IRQBALANCE_BANNED_CPULIST=1-3,5-7\n")
+  }
+
+  @Test func withoutIrqbalanceNoIrqbalanceFileIsWritten() throws {
+    let host = try ExampleHost("numa-pinned")
+    try FileManager.default.removeItem(atPath: host.root.path + "/etc/default/irqbalance")
+    let plan = try host.plan("cpu:\n  isolated: \"1-3,5-7\"\n")
+    #expect(!plan.hasErrors)
+    #expect(!plan.fileOperations.contains { $0.path.contains("irqbalance") })
+    #expect(
+      plan.fileOperations.map(\.path) == [
+        "/etc/default/grub", "/etc/systemd/system.conf.d/90-virthost-cpu-affinity.conf",
+      ])
+  }
+
+  @Test func anIsolatedCPUWhoseSiblingIsNotIsWarned() throws {
+    let host = try ExampleHost("numa-pinned")
+    let plan = try host.plan("cpu:\n  isolated: \"1-3\"\nsysctl:\n  kernel.numa_balancing: 0\n")
+    #expect(
+      plan.diagnostics.filter { $0.code == .smtSiblingNotIsolated }.map(\.summary) == [
+        "CPU 1 is isolated but its SMT sibling 5 is not: the core is shared with the host's work",
+        "CPU 2 is isolated but its SMT sibling 6 is not: the core is shared with the host's work",
+        "CPU 3 is isolated but its SMT sibling 7 is not: the core is shared with the host's work",
+      ])
+  }
+
+  @Test func numaBalancingAndKSMMergingAcrossNodesAreWarned() throws {
+    let host = try ExampleHost("numa-pinned")
+    let plan = try host.plan("cpu:\n  isolated: \"1-3,5-7\"\nksm:\n  enabled: true\n  merge_across_nodes: true\n")
+    #expect(
+      plan.diagnostics.filter { $0.code == .pinnedMemoryMoves }.map(\.summary) == [
+        "kernel.numa_balancing is on: it moves the memory of guests pinned to isolated CPUs between nodes",
+        "KSM merges pages across NUMA nodes: pinned guests' memory may end on another node",
+      ])
+    let quiet = try host.plan(
+      "cpu:\n  isolated: \"1-3,5-7\"\nksm:\n  enabled: false\nsysctl:\n  kernel.numa_balancing: 0\n")
+    #expect(!quiet.diagnostics.contains { $0.code == .pinnedMemoryMoves })
+  }
+
+  @Test func tunedCpuPartitioningKeepsItsArgumentsAndVirthostAddsTheRest() throws {
+    let host = try ExampleHost("numa-pinned")
+    try host.root.write("/etc/tuned/active_profile", "cpu-partitioning\n")
+    try host.root.write(
+      "/etc/tuned/bootcmdline",
+      "TUNED_BOOT_CMDLINE=\"skew_tick=1 isolcpus=managed_irq,domain,1-3,5-7 nohz=on nohz_full=1-3,5-7 "
+        + "rcu_nocbs=1-3,5-7 nosoftlockup\"\n")
+    let plan = try host.plan("cpu:\n  isolated: \"1-3,5-7\"\nsysctl:\n  kernel.numa_balancing: 0\n")
+    #expect(
+      plan.diagnostics.filter { $0.code == .tunedOwnsArgument }.map(\.summary) == [
+        "isolcpus=managed_irq,domain,1-3,5-7 is set by tuned profile cpu-partitioning (/etc/tuned/bootcmdline): virthost adds nothing",
+        "nohz_full=1-3,5-7 is set by tuned profile cpu-partitioning (/etc/tuned/bootcmdline): virthost adds nothing",
+        "rcu_nocbs=1-3,5-7 is set by tuned profile cpu-partitioning (/etc/tuned/bootcmdline): virthost adds nothing",
+      ])
+    #expect(try #require(text(plan, "/etc/default/grub")).contains(#"GRUB_CMDLINE_LINUX="irqaffinity=0,4""#))
+  }
+
+  @Test func noneRemovesTheArgumentsTheDropInAndTheBannedList() throws {
+    let host = try ExampleHost("numa-pinned")
+    let before = try host.root.snapshot()
+    _ = try host.engine.apply(try host.plan("cpu:\n  isolated: \"1-3,5-7\"\n"))
+    let undo = try host.plan("cpu:\n  isolated: none\n")
+    #expect(
+      undo.pendingChanges.map(\.address.description) == [
+        #"kernel_args["all"]"#, #"file["/etc/systemd/system.conf.d/90-virthost-cpu-affinity.conf"]"#,
+        #"file["/etc/default/irqbalance"]"#,
+      ])
+    _ = try host.engine.apply(undo)
+    let after = try host.root.snapshot()
+    // Only the folder the drop-in was created in stays, empty.
+    #expect(Snapshots.differences(before, after) == ["etc/systemd/system.conf.d"])
+    #expect(!(try host.plan("cpu:\n  isolated: none\n").hasChanges))
+  }
+}
