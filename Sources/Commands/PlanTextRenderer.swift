@@ -19,8 +19,9 @@ struct PlanTextRenderer {
     }
     let diagnostics = Self.diagnostics(plan.diagnostics)
     if !diagnostics.isEmpty { output += diagnostics + "\n" }
-    output += (plan.hasErrors ? "The plan has errors; it cannot be applied." : plan.summary) + "\n"
-    return output + plan.readPath.line + "\n"
+    // A plan with errors is refused before anything is read for it: no read path to tell.
+    if plan.hasErrors { return output + "The plan has errors; it cannot be applied.\n" }
+    return output + plan.summary + "\n" + plan.readPath.line + "\n"
   }
 
   /// One resource's block; `regeneration` is the boot loader's regeneration command, when the plan has one.
