@@ -30,6 +30,10 @@ public struct HostFacts: Sendable, Codable, Equatable {
   /// firmware IOMMU tables, secure guests, nested virtualization, newer KSM counters. Its
   /// `cpu` is ``cpu``; in JSON its other members stand beside the facts above.
   public var validate: ValidateFacts
+  /// The PCI devices, their drivers and IOMMU groups, and the devices the host boots from.
+  public var pci: PCIFacts
+  /// KVM's modules as they run: the vendor module and the live parameters.
+  public var kvmModules: KVMModuleFacts
 
   /// Whether KVM guests can run here: the verdict facts, plan and apply share.
   public var kvmAvailability: KVMAvailability { KVMAvailability(cpu: cpu, kvm: kvm, kernel: kernel) }
@@ -37,7 +41,7 @@ public struct HostFacts: Sendable, Codable, Equatable {
   /// Creates the facts from their parts.
   public init(
     cpu: CPUFacts, kernel: KernelFacts, iommu: IOMMUFacts, ksm: KSMFacts, memory: MemoryFacts, kvm: KVMFacts,
-    boot: BootFacts, services: ServicesFacts, validate: ValidateFacts
+    boot: BootFacts, services: ServicesFacts, validate: ValidateFacts, pci: PCIFacts, kvmModules: KVMModuleFacts
   ) {
     self.cpu = cpu
     self.kernel = kernel
@@ -48,6 +52,8 @@ public struct HostFacts: Sendable, Codable, Equatable {
     self.boot = boot
     self.services = services
     self.validate = validate
+    self.pci = pci
+    self.kvmModules = kvmModules
   }
 
   private enum CodingKeys: String, CodingKey {
@@ -56,6 +62,8 @@ public struct HostFacts: Sendable, Codable, Equatable {
     case secureGuests = "secure_guests"
     case nested
     case ksmCounters = "ksm_counters"
+    case pci
+    case kvmModules = "kvm_modules"
   }
 
   /// Decodes the facts; the validation facts are read back from the keys beside them.
@@ -76,6 +84,8 @@ public struct HostFacts: Sendable, Codable, Equatable {
       secureGuests: try container.decode(SecureGuestFacts.self, forKey: .secureGuests),
       nested: try container.decode(NestedFacts.self, forKey: .nested),
       ksmCounters: try container.decode(KSMCounters.self, forKey: .ksmCounters))
+    pci = try container.decode(PCIFacts.self, forKey: .pci)
+    kvmModules = try container.decode(KVMModuleFacts.self, forKey: .kvmModules)
   }
 
   /// Encodes the facts, the validation facts beside the others (their CPU is ``cpu``).
@@ -95,6 +105,8 @@ public struct HostFacts: Sendable, Codable, Equatable {
     try container.encode(validate.secureGuests, forKey: .secureGuests)
     try container.encode(validate.nested, forKey: .nested)
     try container.encode(validate.ksmCounters, forKey: .ksmCounters)
+    try container.encode(pci, forKey: .pci)
+    try container.encode(kvmModules, forKey: .kvmModules)
   }
 
   /// Reads the facts of the host whose root directory is `root` (`/` for this machine).
@@ -107,6 +119,7 @@ public struct HostFacts: Sendable, Codable, Equatable {
       cpu: cpu, kernel: kernel, iommu: IOMMUFacts(root), ksm: KSMFacts(root, pageSize: memory.pageSizeBytes),
       memory: memory, kvm: KVMFacts(root, cpu: cpu, devices: validate.devices),
       boot: BootFacts(root: root.path, cmdline: kernel.cmdline),
-      services: ServicesFacts(root: root.path, isLive: root.isLive), validate: validate)
+      services: ServicesFacts(root: root.path, isLive: root.isLive), validate: validate, pci: PCIFacts(root),
+      kvmModules: KVMModuleFacts(root))
   }
 }
