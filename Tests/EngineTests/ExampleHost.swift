@@ -8,7 +8,7 @@ import TestSupport
 /// engine set up as `virthost` would be, and its golden files.
 struct ExampleHost {
   /// Every example under `examples/`.
-  static let all = ["centos6-amd", "intel-grub2-systemd", "converged", "ksm-off"]
+  static let all = ["centos6-amd", "intel-grub2-systemd", "converged", "ksm-off", "gpu-passthrough"]
   /// The stand-in for the `virthost-ksmtuned` program that `tuner: bundled` installs.
   static let tuner = FixtureRoot.repository.appendingPathComponent("Tests/EngineTests/Fixtures/virthost-ksmtuned").path
 

@@ -10,7 +10,9 @@ import Yams
 /// (documented in docs/engine.md) and nothing else.
 public enum SpecParser {
   /// The top-level keys.
-  static let topKeys = ["iommu", "iommu_passthrough", "kernel", "ksm", "services", "sysctl"]
+  static let topKeys = ["iommu", "iommu_passthrough", "kernel", "ksm", "services", "sysctl", "passthrough", "kvm"]
+  static let passthroughKeys = ["devices", "host_drivers", "blacklist"]
+  static let kvmKeys = ["nested", "options"]
   static let kernelKeys = ["entries", "args"]
   static let argsKeys = ["present", "absent"]
   static let ksmKeys = ["enabled", "tuner", "merge_across_nodes", "settings"]
@@ -47,7 +49,7 @@ public enum SpecParser {
   }
 
   /// Walks the YAML nodes, collecting problems instead of stopping at the first.
-  private struct Reader {
+  struct Reader {
     let file: String
     var diagnostics: [Diagnostic] = []
 
@@ -204,6 +206,8 @@ public enum SpecParser {
         case "ksm": spec.ksm = ksm(value)
         case "services": spec.services = services(value)
         case "sysctl": spec.sysctl = sysctl(value)
+        case "passthrough": spec.passthrough = passthrough(value)
+        case "kvm": spec.kvm = kvm(value)
         default: break
         }
       }

@@ -1,3 +1,4 @@
+import HostConfig
 import RootFS
 
 /// One PCI device as sysfs shows it under `/sys/bus/pci/devices/<address>`.
@@ -72,19 +73,8 @@ public struct PCIDevice: Sendable, Codable, Equatable {
     return lower.hasPrefix("0x") ? String(lower.dropFirst(2)) : lower
   }
 
-  /// Whether `text` is a PCI address such as `0000:01:00.0` (domain, bus, slot, function).
-  public static func isAddress(_ text: String) -> Bool {
-    let parts = text.split(separator: ":", omittingEmptySubsequences: false)
-    guard parts.count == 3, parts[0].count == 4, parts[1].count == 2 else { return false }
-    let slot = parts[2].split(separator: ".", omittingEmptySubsequences: false)
-    guard slot.count == 2, slot[0].count == 2, slot[1].count == 1, let function = Int(slot[1]), function < 8 else {
-      return false
-    }
-    return (parts[0] + parts[1] + slot[0]).allSatisfy(\.isHexDigit)
-  }
-
   /// The PCI address that `path` (a resolved sysfs device path) lies under, the deepest one.
   static func address(under path: String) -> String? {
-    path.split(separator: "/").map(String.init).last(where: isAddress)
+    path.split(separator: "/").map(String.init).last(where: ModuleOptionRules.isAddress)
   }
 }
