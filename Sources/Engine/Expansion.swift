@@ -25,6 +25,7 @@ struct Expansion {
     if spec.ksm?.enabled == true, spec.ksm?.tuner == .bundled { result.append(BundledTunerProvider()) }
     if !spec.sysctl.isEmpty { result.append(SysctlFileProvider(settings: spec.sysctl)) }
     if let passthrough = spec.passthrough { result.append(PassthroughProvider(passthrough: passthrough)) }
+    if let kvm = spec.kvm, kvm.nested != nil || !kvm.options.isEmpty { result.append(KVMOptionsProvider(kvm: kvm)) }
     let intents = distinct(ksmServices() + spec.services.map(serviceIntent))
     if !intents.isEmpty { result.append(ServiceProvider(intents: intents)) }
     let live = liveWants()
