@@ -236,6 +236,11 @@ let seedBeforeReboot: [String: JSONLeaf] = [
   "facts.pci.devices.source": "/sys/bus/pci/devices",
   "facts.pci.devices.unknown": "/sys/bus/pci/devices not found",
   "facts.pci.devices.value": nil,
+  "facts.pci.vfio_ids.source":
+    "/etc/modprobe.d, /run/modprobe.d, /usr/local/lib/modprobe.d, /lib/modprobe.d, /usr/lib/modprobe.d",
+  "facts.pci.vfio_ids.unknown":
+    "none of /etc/modprobe.d, /run/modprobe.d, /usr/local/lib/modprobe.d, /lib/modprobe.d, /usr/lib/modprobe.d exists",
+  "facts.pci.vfio_ids.value": nil,
   "facts.pci.interrupt_remapping.source": "/var/log/dmesg",
   "facts.pci.interrupt_remapping.unknown": "/var/log/dmesg does not say whether interrupts are remapped",
   "facts.pci.interrupt_remapping.value": nil,

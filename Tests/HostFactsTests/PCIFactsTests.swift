@@ -53,4 +53,37 @@ import Testing
     #expect(PCIClass(sysfs: "0xff0000")?.name == nil)
     #expect(PCIClass(sysfs: "garbage") == nil)
   }
+
+  @Test func aDeviceStillBoundToItsHostDriverFailsTheCheckWithTheReason() throws {
+    let fixture = try FixtureRoot("examples/gpu-passthrough/root")
+    #expect(!HostFacts.gather(root: fixture.host).checks.contains { $0.name == "PCI passthrough" })
+    try fixture.write(
+      "/etc/modprobe.d/virthost-vfio.conf", "options vfio-pci ids=10de:1b80,10de:10f0\nsoftdep nouveau pre: vfio-pci\n")
+    let facts = HostFacts.gather(root: fixture.host)
+    #expect(facts.pci.vfioIDs == .known(["10de:1b80", "10de:10f0"], source: "/etc/modprobe.d/virthost-vfio.conf"))
+    #expect(
+      facts.checks.last
+        == ReadinessCheck(
+          name: "PCI passthrough", level: .fail,
+          message: "0000:01:00.0 [10de:1b80] is bound to nouveau, not vfio-pci; "
+            + "0000:01:00.1 [10de:10f0] is bound to snd_hda_intel, not vfio-pci",
+          hint: "reboot after the initramfs is rebuilt; a host driver loaded first takes the device: "
+            + "softdep it on vfio-pci (passthrough.host_drivers)"))
+    // After the reboot: both functions on vfio-pci.
+    let manager = FileManager.default
+    let base = fixture.path + "/sys/devices/pci0000:00/0000:00:01.0"
+    try manager.createDirectory(
+      atPath: fixture.path + "/sys/bus/pci/drivers/vfio-pci", withIntermediateDirectories: true)
+    for function in ["0000:01:00.0", "0000:01:00.1"] {
+      try manager.removeItem(atPath: "\(base)/\(function)/driver")
+      try manager.createSymbolicLink(
+        atPath: "\(base)/\(function)/driver", withDestinationPath: "../../../../bus/pci/drivers/vfio-pci")
+    }
+    let after = HostFacts.gather(root: fixture.host)
+    #expect(
+      after.checks.last
+        == ReadinessCheck(
+          name: "PCI passthrough", level: .pass,
+          message: "0000:01:00.0 [10de:1b80], 0000:01:00.1 [10de:10f0] bound to vfio-pci"))
+  }
 }

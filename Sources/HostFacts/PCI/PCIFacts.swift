@@ -1,3 +1,4 @@
+import HostConfig
 import RootFS
 
 /// The PCI devices and what passthrough needs to know of them: each device's IDs, class,
@@ -11,11 +12,16 @@ public struct PCIFacts: Sendable, Codable, Equatable {
   public var interruptRemapping: Fact<Bool>
   /// The devices the host needs to boot and be reached.
   public var bootDevices: BootDevices
+  /// The vendor:device IDs configured for `vfio-pci` (`ids=`): from the kernel command line
+  /// (`vfio_pci.ids=`, which wins), else from the modprobe.d files as kmod reads them; `[]`
+  /// when none; unknown when no modprobe.d folder exists or a file cannot be read.
+  public var vfioIDs: Fact<[String]>
 
   private enum CodingKeys: String, CodingKey {
     case devices
     case interruptRemapping = "interrupt_remapping"
     case bootDevices = "boot_devices"
+    case vfioIDs = "vfio_ids"
   }
 
   /// Reads the PCI facts under `root`, the boot log as ``KernelRingBuffer/bootLog(_:)`` gives it.
@@ -28,6 +34,27 @@ public struct PCIFacts: Sendable, Codable, Equatable {
     }
     interruptRemapping = Self.remapping(KernelRingBuffer.bootLog(root))
     bootDevices = BootDevices(root, devices: devices.value ?? [])
+    vfioIDs = Self.vfioIDs(root)
+  }
+
+  private static func vfioIDs(_ root: HostRoot) -> Fact<[String]> {
+    let split = { (text: String) in text.split(separator: ",").map { $0.lowercased() } }
+    if let line = try? root.factText("/proc/cmdline").get(),
+      let ids = CommandLineModules(line.split(whereSeparator: \.isWhitespace).map(String.init)).value("vfio_pci", "ids")
+    {
+      return .known(split(ids), source: "/proc/cmdline")
+    }
+    let folders = ModprobeConfiguration.directories.joined(separator: ", ")
+    guard ModprobeConfiguration.directories.contains(where: root.isDirectory) else {
+      return .unknown("none of \(folders) exists", source: folders)
+    }
+    do {
+      let configuration = try ModprobeConfiguration(root: root)
+      guard let found = configuration.value("vfio_pci", "ids") else { return .known([], source: folders) }
+      return .known(split(found.value), source: found.file)
+    } catch {
+      return .unknown(error.description, source: folders)
+    }
   }
 
   /// The device at `address`, or those with the IDs `ids` (`10de:1b80`).
