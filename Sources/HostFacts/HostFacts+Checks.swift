@@ -270,7 +270,7 @@ private struct VendorTerms {
 extension HostFacts {
   /// `PCI passthrough`, only on a host that configures devices for `vfio-pci`: each device
   /// with one of the configured IDs must be bound to `vfio-pci`; one still bound to its host
-  /// driver (or to none) fails with the reason.
+  /// driver fails with the reason, one bound to no driver yet (vfio-pci not loaded) warns.
   var passthroughCheck: ReadinessCheck? {
     let name = "PCI passthrough"
     guard let ids = pci.vfioIDs.value, !ids.isEmpty else { return nil }
@@ -292,8 +292,11 @@ extension HostFacts {
     let reasons = wrong.map { device in
       "\(device.address) [\(device.ids)] is bound to \(device.driver ?? "no driver"), not vfio-pci"
     }
+    // A device with no driver is waiting for vfio-pci (loaded at the next boot); one held by its
+    // host driver will not be handed over without a change.
+    let held = wrong.contains { $0.driver != nil }
     return ReadinessCheck(
-      name: name, level: .fail, message: reasons.joined(separator: "; "),
+      name: name, level: held ? .fail : .warn, message: reasons.joined(separator: "; "),
       hint: "reboot after the initramfs is rebuilt; a host driver loaded first takes the device: "
         + "softdep it on vfio-pci (passthrough.host_drivers)")
   }

@@ -143,11 +143,15 @@ struct PassthroughProvider: ResourceProvider {
             detail: "Passing it through would take it from the running host at the next boot.", keyPath: key))
       }
       guard let group = device.iommuGroup else {
-        failed = true
+        // The plan turns the IOMMU on (passthrough implies it): the groups exist after the reboot,
+        // when `virthost check` reports a device that vfio-pci could not take.
         context.report(
           Diagnostic(
-            .error, .passthroughDevice, "\(device.address) is in no IOMMU group: the IOMMU is off",
-            detail: "Set iommu: on and reboot before passing devices through.", keyPath: key))
+            .warning, .passthroughDevice,
+            "\(device.address) is in no IOMMU group yet (the IOMMU is off): its group is checked after the reboot",
+            detail:
+              "Run `virthost check` after the reboot: the PCI passthrough check fails for a device not on vfio-pci.",
+            keyPath: key))
         continue
       }
       let foreign = device.groupPeers.filter { peer in
