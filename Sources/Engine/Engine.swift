@@ -40,11 +40,14 @@ public struct Engine: Sendable {
       throw .io("the plan was made without the new text of \(file.path) (rendersFiles off); nothing was applied")
     }
     guard shown.hasChanges else { return ApplyReport(plan: shown, applied: [], skipped: [], backup: nil) }
-    if !runsCommands, shown.onlyRegenerationPending, let regeneration = shown.regeneration {
+    if !runsCommands, shown.onlyRegenerationPending {
       // Only the host can regenerate: nothing is written, not even a backup.
-      return ApplyReport(
-        plan: shown, applied: [], skipped: [Self.offlineRegeneration(regeneration)], backup: nil,
-        pendingRegeneration: regeneration)
+      var report = ApplyReport(
+        plan: shown, applied: [], skipped: shown.regeneration.map { [Self.offlineRegeneration($0)] } ?? [],
+        backup: nil, pendingRegeneration: shown.regeneration)
+      report.pendingCommands = Self.initramfsCommands(shown)
+      report.skipped += report.pendingCommands.map { "run \($0.shown): the root is not /; run it on the host" }
+      return report
     }
     let lock = try ApplyLock(root: root, wait: lockWait)
     defer { withExtendedLifetime(lock) {} }
@@ -60,14 +63,22 @@ public struct Engine: Sendable {
     if after.hasChanges {
       // Offline, the files are written and the generated configuration stays stale until
       // the host regenerates it: "pending regeneration", not converged, not an error.
-      guard !runsCommands, after.onlyRegenerationPending, let regeneration = after.regeneration else {
-        throw .notConverged(after)
-      }
+      guard !runsCommands, after.onlyRegenerationPending else { throw .notConverged(after) }
       var pending = report
-      pending.pendingRegeneration = regeneration
+      if let regeneration = after.regeneration { pending.pendingRegeneration = regeneration }
+      for command in Self.initramfsCommands(after) where !pending.pendingCommands.contains(command) {
+        pending.pendingCommands.append(command)
+      }
       return pending
     }
     return report
+  }
+
+  /// The initramfs runs `plan` leaves pending (its `initramfs_regeneration` resources).
+  static func initramfsCommands(_ plan: Plan) -> [HostCommand] {
+    plan.pendingChanges.filter { $0.address.kind == .initramfsRegeneration }.compactMap {
+      InitramfsTool(rawValue: $0.address.name)?.command
+    }
   }
 
   /// The step an offline apply leaves to the host.

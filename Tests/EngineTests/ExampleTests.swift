@@ -150,7 +150,15 @@ import Testing
       #expect(report.pendingRegeneration?.command == ["grub-mkconfig", "-o", "/boot/grub/grub.cfg"])
       #expect(report.pendingCommands.map(\.shown) == ["update-initramfs -u -k all"])
       #expect(again.onlyRegenerationPending)
-      #expect(again.pendingChanges.map(\.address.description) == ["boot_loader_regeneration[\"/boot/grub/grub.cfg\"]"])
+      #expect(
+        again.pendingChanges.map(\.address.description) == [
+          "boot_loader_regeneration[\"/boot/grub/grub.cfg\"]", "initramfs_regeneration[\"update-initramfs\"]",
+        ])
+      // A second apply writes nothing and still reports both runs pending, never a file change.
+      let second = try host.engine.apply(again)
+      #expect(second.applied.isEmpty && second.backup == nil)
+      #expect(second.pendingRegeneration?.command == ["grub-mkconfig", "-o", "/boot/grub/grub.cfg"])
+      #expect(second.pendingCommands.map(\.shown) == ["update-initramfs -u -k all"])
       return
     }
     #expect(report.pendingRegeneration == nil)

@@ -107,6 +107,17 @@ struct Applier {
         }
       }
     }
+    for change in plan.changes where change.isChange && change.address.kind == .initramfsRegeneration {
+      guard let command = InitramfsTool(rawValue: change.address.name)?.command else { continue }
+      steps.append(
+        Step(
+          description: "run \(command.shown)",
+          skip: runsCommands ? nil : "the root is not /; pending: run `\(command.shown)` on the host itself",
+          pending: command
+        ) {
+          try Self.run(command, in: host)
+        })
+    }
     if let regeneration = plan.regeneration {
       let command = regeneration.command.joined(separator: " ")
       let written = plan.fileOperations.map(\.path)

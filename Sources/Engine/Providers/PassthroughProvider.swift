@@ -79,6 +79,24 @@ struct PassthroughProvider: ResourceProvider {
     var operations = fileChanges.map { FileOperation($0) }
     if let tool, !operations.isEmpty { operations[operations.count - 1].command = tool.command }
     let summary = "vfio-pci ids=\(ids.joined(separator: ","))"
+    if operations.isEmpty, let tool,
+      let stale = Self.staleImages(context.host, than: [Self.modulesFile, Self.modprobeFile])
+    {
+      var change = ResourceChange(
+        ResourceAddress(.initramfsRegeneration, tool.rawValue), actions: [.update],
+        before: "older than the vfio files: \(stale.joined(separator: ", "))",
+        after: "rebuilt by \(tool.command.shown)",
+        reason:
+          "pending regeneration: the initramfs must carry \(Self.modprobeFile) for vfio-pci to take the devices first",
+        origin: origin)
+      change.files = []
+      return [
+        ResourceChange(
+          ResourceAddress(.file, Self.modprobeFile), actions: [], before: summary, after: summary,
+          reason: "the devices go to vfio-pci at boot already", origin: origin),
+        change,
+      ]
+    }
     guard !operations.isEmpty else {
       return [
         ResourceChange(
@@ -98,6 +116,18 @@ struct PassthroughProvider: ResourceProvider {
       change.files = [operation]
       return change
     }
+  }
+
+  /// The initramfs images under `/boot` (`initrd.img-*`, `initramfs-*.img`, kdump's left out)
+  /// last changed before the newest of `files`; `nil` when none is (or there is no image).
+  static func staleImages(_ root: HostRoot, than files: [String]) -> [String]? {
+    guard let newest = files.compactMap({ root.status($0)?.modified }).max() else { return nil }
+    let images = root.listIfPresent("/boot").filter { name in
+      (name.hasPrefix("initrd.img-") || (name.hasPrefix("initramfs-") && name.hasSuffix(".img")))
+        && !name.contains("kdump")
+    }
+    let stale = images.filter { (root.status("/boot/\($0)")?.modified ?? Int.max) < newest }.map { "/boot/\($0)" }
+    return stale.isEmpty ? nil : stale
   }
 
   /// The devices the selectors name, or `nil` after reporting each one that cannot be passed through.
