@@ -124,4 +124,27 @@ import Testing
         "softdep snd_hda_intel pre: vfio-pci",
       ])
   }
+
+  @Test func aDracutHostGetsForceDriversAndTheDracutRun() throws {
+    let host = try host()
+    let manager = FileManager.default
+    try manager.removeItem(atPath: host.root.path + "/usr/sbin/update-initramfs")
+    try host.root.write("/usr/bin/dracut", "#!/bin/sh\n")
+    try manager.setAttributes([.posixPermissions: 0o755], ofItemAtPath: host.root.path + "/usr/bin/dracut")
+    try host.root.write("/etc/dracut.conf.d/10-local.conf", "force_drivers+=\" nvme \"\n")
+    let plan = try host.plan()
+    let dracut = try #require(plan.fileOperations.first { $0.path == "/etc/dracut.conf.d/virthost-vfio.conf" })
+    let text = String(decoding: dracut.after ?? Data(), as: UTF8.self)
+    #expect(
+      text == "# PCI passthrough, written by virthost: these devices go to vfio-pci at boot.\n"
+        + "force_drivers=\"${force_drivers} vfio vfio_iommu_type1 vfio_pci \"\n")
+    #expect(plan.fileOperations.compactMap(\.command).map(\.shown) == ["dracut -f --regenerate-all"])
+    #expect(plan.fileOperations.first { $0.command != nil }?.path == "/etc/dracut.conf.d/virthost-vfio.conf")
+    // dracut sources its files in name order as bash: the local driver stays, vfio's are added.
+    try host.root.write("/etc/dracut.conf.d/virthost-vfio.conf", text)
+    let run = try ProgramRun.run(
+      "/bin/bash",
+      ["-c", "for f in \(host.root.path)/etc/dracut.conf.d/*.conf; do . \"$f\"; done; echo \"$force_drivers\""])
+    #expect(run.output.split(whereSeparator: \.isWhitespace) == ["nvme", "vfio", "vfio_iommu_type1", "vfio_pci"])
+  }
 }

@@ -11,41 +11,20 @@ import RootFS
 public final class DracutConfEditor {
   /// The lens of dracut.conf files.
   public static let lens = "Shellvars.lns"
-  /// The root read.
-  public let root: HostRoot
-  private let tree: AugeasTree
+  private let text: OwnedFileText
 
   /// Opens the editor on `root`.
   public init(root: HostRoot) throws(EditorError) {
-    self.root = root
-    do {
-      tree = try AugeasTree(root: "/", transforms: [])
-    } catch {
-      throw EditorError(error)
-    }
+    text = try OwnedFileText(root: root)
   }
 
   /// The change that makes `path` hold `header` as a comment and `force_drivers` extended by
   /// `forceDrivers`; `nil` when it holds that already.
   public func change(_ path: String, header: String, forceDrivers: [String]) throws(EditorError) -> FileChange? {
-    let node = "/dracut-new"
-    let text: String
-    do {
-      try tree.set(node, nil)
-      defer { _ = try? tree.remove(node) }
-      try tree.set("\(node)/#comment", header)
-      try tree.set("\(node)/force_drivers", "\"${force_drivers} \(forceDrivers.joined(separator: " ")) \"")
-      text = try tree.renderText(lens: Self.lens, from: node, original: "")
-      try tree.parseText(text, lens: Self.lens, into: node)
-    } catch {
-      throw EditorError(text: error, file: path)
+    let value = "\"${force_drivers} \(forceDrivers.joined(separator: " ")) \""
+    let new = try text.render(lens: Self.lens, header: header, file: path) { (tree, node) throws(AugeasError) in
+      try tree.set("\(node)/force_drivers", value)
     }
-    let before: String?
-    do {
-      before = try root.text(path)
-    } catch {
-      throw EditorError(reading: error)
-    }
-    return before == text ? nil : FileChange(path: path, before: before, after: text)
+    return try text.change(path, to: new)
   }
 }

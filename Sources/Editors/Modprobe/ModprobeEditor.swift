@@ -11,29 +11,20 @@ import RootFS
 public final class ModprobeEditor {
   /// The root read.
   public let root: HostRoot
-  private let tree: AugeasTree
+  private let text: OwnedFileText
   private var planned: [String: String] = [:]
-  private var originals: [String: String?] = [:]
 
   /// Opens the editor on `root`.
   public init(root: HostRoot) throws(EditorError) {
     self.root = root
-    do {
-      tree = try AugeasTree(root: "/", transforms: [])
-    } catch {
-      throw EditorError(error)
-    }
+    text = try OwnedFileText(root: root)
   }
 
   /// Plans `path` (under `/etc/modprobe.d`) to hold `header` as a comment, then `lines`.
   /// - Throws: ``EditorError`` when the current file cannot be read or the lens refuses the text.
   public func set(_ path: String, header: String, lines: [ModprobeLine]) throws(EditorError) {
-    let node = "/modprobe-new"
-    let text: String
-    do {
-      try tree.set(node, nil)
-      defer { _ = try? tree.remove(node) }
-      try tree.set("\(node)/#comment", header)
+    planned[path] = try text.render(lens: ModprobeConfiguration.lens, header: header, file: path) {
+      (tree, node) throws(AugeasError) in
       let entry = "\(node)/*[last()]"
       for line in lines {
         switch line {
@@ -47,11 +38,8 @@ public final class ModprobeEditor {
           try tree.set("\(node)/blacklist[last()+1]", module)
         }
       }
-      text = try tree.renderText(lens: ModprobeConfiguration.lens, from: node, original: "")
-    } catch {
-      throw EditorError(text: error, file: path)
     }
-    try plan(text, for: path)
+    _ = try configuration()
   }
 
   /// The configuration as kmod would read it with the planned texts.
@@ -60,22 +48,11 @@ public final class ModprobeEditor {
   }
 
   /// The planned files whose text changes, with their text before and after.
-  public func pendingChanges() -> [FileChange] {
-    planned.keys.sorted().compactMap { path in
-      let before = originals[path] ?? nil
-      return planned[path] == before ? nil : FileChange(path: path, before: before, after: planned[path])
+  public func pendingChanges() throws(EditorError) -> [FileChange] {
+    var changes: [FileChange] = []
+    for path in planned.keys.sorted() {
+      if let change = try text.change(path, to: planned[path]!) { changes.append(change) }
     }
-  }
-
-  private func plan(_ text: String, for path: String) throws(EditorError) {
-    if originals[path] == nil {
-      do {
-        originals[path] = .some(try root.text(path))
-      } catch {
-        throw EditorError(reading: error)
-      }
-    }
-    planned[path] = text
-    _ = try configuration()
+    return changes
   }
 }

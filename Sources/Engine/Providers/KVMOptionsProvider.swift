@@ -89,7 +89,7 @@ struct KVMOptionsProvider: ResourceProvider {
       return "\(option.module).\(option.name)=\(configured) (live \(now))"
     }.joined(separator: " ")
     let after = wanted.map { "\($0.module).\($0.name)=\($0.value)" }.joined(separator: " ")
-    let operations = editor.pendingChanges().map { FileOperation($0) }
+    let operations = try editor.pendingChanges().map { FileOperation($0) }
     var change = ResourceChange(
       ResourceAddress(.file, Self.file), actions: operations.map(\.action), before: before, after: after,
       reason: operations.isEmpty ? "the KVM module options are configured already" : "kvm sets \(after) at module load",

@@ -57,7 +57,7 @@ struct PassthroughProvider: ResourceProvider {
     {
       fileChanges.append(change)
     }
-    fileChanges += editor.pendingChanges()
+    fileChanges += try editor.pendingChanges()
     let tool = InitramfsTool.detect(context.host)
     if tool == .dracut,
       let change = try DracutConfEditor(root: context.host).change(
