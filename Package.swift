@@ -37,6 +37,7 @@ let package = Package(
       name: "Engine",
       dependencies: [
         "Augeas", "Editors", "HostConfig", "RootFS", "KSMConfig", "HostFacts", "DaemonFiles", "TemplateStore",
+        "KSMTuner",
         .product(name: "Yams", package: "Yams"),
       ]
     ),

@@ -69,6 +69,7 @@ struct ApplyCommand: ParsableCommand {
       print(
         "Apply complete: \(report.applied.count) steps done" + (report.backup.map { "; backup \($0)" } ?? "") + ".")
       print("pending regeneration: run \(pending.command.joined(separator: " ")) on the host")
+      for command in report.pendingCommands { print("pending: run \(command.shown) on the host itself") }
       throw ExitCode(Self.pendingRegenerationStatus)
     }
     if report.applied.isEmpty && report.skipped.isEmpty {

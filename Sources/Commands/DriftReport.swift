@@ -168,7 +168,7 @@ struct DriftReport: Encodable {
     let reboot = notes.first { $0.code == .rebootRequired }
     let unknown = notes.first { $0.severity != .note && $0.code != .rebootRequired }
     let onlyRegenerates =
-      change.address.kind == .bootLoaderRegeneration
+      change.address.kind == .bootLoaderRegeneration || change.address.kind == .initramfsRegeneration
       || (change.regeneratesBootLoader && change.files.isEmpty && change.links.isEmpty && change.liveWrites.isEmpty)
     let verdict: Verdict
     let reason: String
@@ -204,6 +204,7 @@ struct DriftReport: Encodable {
     case .service: return live ? change.before ?? "" : "not applicable (offline root: no service manager runs)"
     case .file, .sysctl: return "as configured (read when the service or the kernel starts)"
     case .bootLoaderRegeneration: return "the boot loader reads the generated configuration at boot"
+    case .initramfsRegeneration: return "the kernel reads the initramfs at boot"
     }
   }
 

@@ -138,6 +138,7 @@ extension FactsReport {
           FactRow("module loaded", kvm.moduleLoaded, describe: Self.yesNo),
           FactRow("nested", facts.validate.nested.enabled, describe: Self.yesNo),
         ]),
+      FactGroup(title: "PCI passthrough", rows: pciRows),
       FactGroup(title: "Devices and cgroups", rows: deviceRows),
       FactGroup(
         title: "Secure guests",
@@ -217,6 +218,45 @@ extension FactsReport {
     let counters = facts.validate.ksmCounters
     var rows = KSMCounters.names.compactMap { name in counters.counters[name].map { FactRow(name, $0) { "\($0)" } } }
     if let mode = counters.advisorMode { rows.append(FactRow("advisor_mode", mode) { $0 }) }
+    return rows
+  }
+
+  /// Each PCI device (IDs, class, driver, IOMMU group and its peers), interrupt remapping,
+  /// the devices the host boots from, and the KVM modules' live parameters.
+  private var pciRows: [FactRow] {
+    let pci = facts.pci
+    var rows: [FactRow] = []
+    if let devices = pci.devices.value, !devices.isEmpty {
+      for (index, device) in devices.enumerated() {
+        var value = "[\(device.ids)] \(device.pciClass?.description ?? "class unknown"), "
+        value += device.driver.map { "driver \($0)" } ?? "no driver"
+        if let group = device.iommuGroup {
+          value += ", group \(group)"
+          if !device.groupPeers.isEmpty { value += " with \(device.groupPeers.joined(separator: " "))" }
+        }
+        rows.append(
+          FactRow(
+            label: device.address, value: value, source: index == 0 ? pci.devices.source : nil, isUnknown: false))
+      }
+    } else {
+      rows.append(FactRow("devices", pci.devices) { _ in "none" })
+    }
+    rows.append(FactRow("interrupt remapping", pci.interruptRemapping, describe: Self.yesNo))
+    let boot = pci.bootDevices
+    for (label, fact) in [
+      ("root file system on", boot.rootFileSystem), ("console on", boot.console),
+      ("default route on", boot.defaultRoute),
+    ] {
+      rows.append(FactRow(label, fact) { $0.isEmpty ? "no PCI device" : $0.joined(separator: ", ") })
+    }
+    rows.append(FactRow("kvm vendor module", facts.kvmModules.vendorModule) { $0 })
+    for (module, parameters) in (facts.kvmModules.parameters.value ?? [:]).sorted(by: { $0.key < $1.key }) {
+      let value = parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+      rows.append(
+        FactRow(
+          label: "\(module) parameters", value: value.isEmpty ? "none" : value,
+          source: "/sys/module/\(module)/parameters", isUnknown: false, wraps: true))
+    }
     return rows
   }
 

@@ -47,11 +47,14 @@ public struct Engine: Sendable {
       if case .full = shown.readPath, !shown.hasErrors { keepTrace(of: shown) }
       return ApplyReport(plan: shown, applied: [], skipped: [], backup: nil)
     }
-    if !runsCommands, shown.onlyRegenerationPending, let regeneration = shown.regeneration {
+    if !runsCommands, shown.onlyRegenerationPending {
       // Only the host can regenerate: nothing is written, not even a backup.
-      return ApplyReport(
-        plan: shown, applied: [], skipped: [Self.offlineRegeneration(regeneration)], backup: nil,
-        pendingRegeneration: regeneration)
+      var report = ApplyReport(
+        plan: shown, applied: [], skipped: shown.regeneration.map { [Self.offlineRegeneration($0)] } ?? [],
+        backup: nil, pendingRegeneration: shown.regeneration)
+      report.pendingCommands = Self.initramfsCommands(shown)
+      report.skipped += report.pendingCommands.map { "run \($0.shown): the root is not /; run it on the host" }
+      return report
     }
     let lock = try ApplyLock(root: root, wait: lockWait)
     defer { withExtendedLifetime(lock) {} }
@@ -71,11 +74,12 @@ public struct Engine: Sendable {
     if after.hasChanges {
       // Offline, the files are written and the generated configuration stays stale until
       // the host regenerates it: "pending regeneration", not converged, not an error.
-      guard !runsCommands, after.onlyRegenerationPending, let regeneration = after.regeneration else {
-        throw .notConverged(after)
-      }
+      guard !runsCommands, after.onlyRegenerationPending else { throw .notConverged(after) }
       var pending = report
-      pending.pendingRegeneration = regeneration
+      if let regeneration = after.regeneration { pending.pendingRegeneration = regeneration }
+      for command in Self.initramfsCommands(after) where !pending.pendingCommands.contains(command) {
+        pending.pendingCommands.append(command)
+      }
       return pending
     }
     return report
@@ -89,6 +93,13 @@ public struct Engine: Sendable {
     defer { withExtendedLifetime(lock) {} }
     let now = replan(shown, recording: true)
     if !now.hasChanges, !now.hasErrors, let trace = now.trace { Applier.keep(trace, root: root) }
+  }
+
+  /// The initramfs runs `plan` leaves pending (its `initramfs_regeneration` resources).
+  static func initramfsCommands(_ plan: Plan) -> [HostCommand] {
+    plan.pendingChanges.filter { $0.address.kind == .initramfsRegeneration }.compactMap {
+      InitramfsTool(rawValue: $0.address.name)?.command
+    }
   }
 
   /// The step an offline apply leaves to the host.

@@ -33,6 +33,8 @@ struct Expansion {
     if !sysctl.isEmpty { result.append(SysctlFileProvider(settings: sysctl)) }
     if let huge { result.append(HugePagesUnitProvider(writes: huge.unitWrites)) }
     if let isolation { result += isolationFiles(isolation) }
+    if let passthrough = spec.passthrough { result.append(PassthroughProvider(passthrough: passthrough)) }
+    if let kvm = spec.kvm, kvm.nested != nil || !kvm.options.isEmpty { result.append(KVMOptionsProvider(kvm: kvm)) }
     let intents = distinct(ksmServices() + spec.services.map(serviceIntent) + hugePagesService(huge))
     if !intents.isEmpty { result.append(ServiceProvider(intents: intents)) }
     let live = liveWants() + (huge?.liveWants ?? [])
@@ -145,20 +147,28 @@ struct Expansion {
   private mutating func kernelWants() -> [KernelArgsProvider.Want] {
     var wants: [KernelArgsProvider.Want] = []
     let address = ResourceAddress(.kernelArgs, (spec.kernel?.entries ?? .all).rawValue)
-    if spec.iommu != .unmanaged {
+    if spec.passthrough != nil, spec.iommu == .off {
+      diagnostics.append(
+        Diagnostic(
+          .error, .passthroughDevice, "passthrough needs the IOMMU, and iommu: off turns it off",
+          detail: "Write iommu: on, or leave iommu out: passthrough turns it on.", address: address, keyPath: "iommu"))
+    }
+    let iommu = spec.passthrough != nil && spec.iommu == .unmanaged ? HostSpec.IOMMU.on : spec.iommu
+    let iommuOrigin = spec.passthrough != nil && spec.iommu == .unmanaged ? "passthrough" : "iommu"
+    if iommu != .unmanaged {
       if let key = profile.iommuKey {
         let vendor = profile.vendor == .amd ? "AMD" : "Intel"
         wants.append(
           .init(
-            argument: KernelArgument(key: key, value: spec.iommu.rawValue), present: true, origin: "iommu",
-            reason: "iommu: \(spec.iommu.rawValue) on an \(vendor) CPU"))
+            argument: KernelArgument(key: key, value: iommu.rawValue), present: true, origin: iommuOrigin,
+            reason: "\(iommuOrigin == "iommu" ? "iommu: \(iommu.rawValue)" : "passthrough") on an \(vendor) CPU"))
       } else {
         diagnostics.append(
           Diagnostic(
             .error, .unknownCPUVendor,
-            "iommu: \(spec.iommu.rawValue) needs an AMD or Intel CPU, and this CPU's vendor is unknown",
+            "\(iommuOrigin == "iommu" ? "iommu: \(iommu.rawValue)" : "passthrough") needs an AMD or Intel CPU, and this CPU's vendor is unknown",
             detail: "Leave iommu unmanaged and add the argument under kernel.args.present instead.", address: address,
-            keyPath: "iommu"))
+            keyPath: iommuOrigin))
       }
     }
     if let passthrough = spec.iommuPassthrough {
@@ -166,6 +176,11 @@ struct Expansion {
         .init(
           argument: KernelArgument(key: "iommu", value: "pt"), present: passthrough, origin: "iommu_passthrough",
           reason: "iommu_passthrough: \(passthrough)"))
+    } else if spec.passthrough != nil {
+      wants.append(
+        .init(
+          argument: KernelArgument(key: "iommu", value: "pt"), present: true, origin: "passthrough",
+          reason: "passthrough (the host's own devices untranslated)"))
     }
     for argument in spec.kernel?.present ?? [] {
       wants.append(

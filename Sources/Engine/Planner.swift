@@ -107,9 +107,19 @@ public struct Planner: Sendable {
     if changes.contains(where: \.regeneratesBootLoader) {
       regeneration = try? BootLoaderEditor(root: root.path).regenerationCommand()
     }
+    // A problem of a passthrough device or a module option is placed at its key in the file.
+    let located = (expansion.diagnostics + context.diagnostics).map { diagnostic in
+      var diagnostic = diagnostic
+      if diagnostic.location == nil, let key = diagnostic.keyPath,
+        [.passthroughDevice, .moduleConfigConflict, .moduleReload, .initramfs].contains(diagnostic.code)
+      {
+        diagnostic.location = SpecParser.location(of: key, in: specText, file: specFile)
+      }
+      return diagnostic
+    }
     var plan = Plan(
       root: root.path, specFile: specFile, specText: specText, changes: changes,
-      diagnostics: expansion.diagnostics + context.diagnostics + TunedConflicts.diagnostics(spec, root: root),
+      diagnostics: located + TunedConflicts.diagnostics(spec, root: root),
       observations: context.sortedObservations,
       regeneration: regeneration)
     plan.readPath = readPath

@@ -4,7 +4,8 @@ extension HostFacts {
   /// `/dev/kvm`, `/dev/kvm access`, `/dev/vhost-net`, `/dev/net/tun`, the six
   /// `cgroup <name> controller`, `IOMMU in firmware`, `IOMMU in kernel build`,
   /// `IOMMU enabled by kernel`, `secure guests`, `nested virtualization`, `reboot pending`,
-  /// `KSM in kernel build`, `KSM running`, `KSM services at boot`.
+  /// `KSM in kernel build`, `KSM running`, `KSM services at boot`; then `PCI passthrough` on a
+  /// host that configures devices for vfio-pci.
   ///
   /// Only what stops KVM guests fails (no KVM, `/dev/kvm` not openable, no `/dev/net/tun`);
   /// what KVM can do without (IOMMU, KSM, cgroups) warns; a fact that is unknown
@@ -16,7 +17,7 @@ extension HostFacts {
     ] + CgroupFacts.required.map(validate.cgroupCheck) + [
       validate.firmwareIOMMUCheck, kernelIOMMUBuildCheck, kernelIOMMUCheck, validate.secureGuestsCheck,
       validate.nestedCheck, rebootCheck, ksmBuildCheck, ksmRunningCheck, ksmServicesCheck,
-    ]
+    ] + (passthroughCheck.map { [$0] } ?? [])
   }
 
   private var vendor: VendorTerms { VendorTerms(cpu.iommuVendor) }
@@ -263,5 +264,40 @@ private struct VendorTerms {
         ["CONFIG_AMD_IOMMU", "CONFIG_INTEL_IOMMU"], ["amd_iommu=on", "intel_iommu=on"]
       )
     }
+  }
+}
+
+extension HostFacts {
+  /// `PCI passthrough`, only on a host that configures devices for `vfio-pci`: each device
+  /// with one of the configured IDs must be bound to `vfio-pci`; one still bound to its host
+  /// driver fails with the reason, one bound to no driver yet (vfio-pci not loaded) warns.
+  var passthroughCheck: ReadinessCheck? {
+    let name = "PCI passthrough"
+    guard let ids = pci.vfioIDs.value, !ids.isEmpty else { return nil }
+    guard let all = pci.devices.value else { return ReadinessCheck.cannotTell(name, pci.devices) }
+    let devices = all.filter { ids.contains($0.ids) }
+    if devices.isEmpty {
+      return ReadinessCheck(
+        name: name, level: .fail,
+        message:
+          "no PCI device has the IDs configured for vfio-pci (\(ids.joined(separator: ",")), \(pci.vfioIDs.source))",
+        hint: "check the IDs against `lspci -nn`")
+    }
+    let wrong = devices.filter { $0.driver != "vfio-pci" }
+    guard !wrong.isEmpty else {
+      return ReadinessCheck(
+        name: name, level: .pass,
+        message: devices.map { "\($0.address) [\($0.ids)]" }.joined(separator: ", ") + " bound to vfio-pci")
+    }
+    let reasons = wrong.map { device in
+      "\(device.address) [\(device.ids)] is bound to \(device.driver ?? "no driver"), not vfio-pci"
+    }
+    // A device with no driver is waiting for vfio-pci (loaded at the next boot); one held by its
+    // host driver will not be handed over without a change.
+    let held = wrong.contains { $0.driver != nil }
+    return ReadinessCheck(
+      name: name, level: held ? .fail : .warn, message: reasons.joined(separator: "; "),
+      hint: "reboot after the initramfs is rebuilt; a host driver loaded first takes the device: "
+        + "softdep it on vfio-pci (passthrough.host_drivers)")
   }
 }

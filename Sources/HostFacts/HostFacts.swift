@@ -36,6 +36,10 @@ public struct HostFacts: Sendable, Codable, Equatable {
   public var hugePages: HugePageFacts
   /// Online CPUs, SMT siblings and what isolates CPUs from the host's own work.
   public var cpuIsolation: CPUIsolationFacts
+  /// The PCI devices, their drivers and IOMMU groups, and the devices the host boots from.
+  public var pci: PCIFacts
+  /// KVM's modules as they run: the vendor module and the live parameters.
+  public var kvmModules: KVMModuleFacts
 
   /// Whether KVM guests can run here: the verdict facts, plan and apply share.
   public var kvmAvailability: KVMAvailability { KVMAvailability(cpu: cpu, kvm: kvm, kernel: kernel) }
@@ -44,7 +48,7 @@ public struct HostFacts: Sendable, Codable, Equatable {
   public init(
     cpu: CPUFacts, kernel: KernelFacts, iommu: IOMMUFacts, ksm: KSMFacts, memory: MemoryFacts, kvm: KVMFacts,
     boot: BootFacts, services: ServicesFacts, validate: ValidateFacts, numa: NUMAFacts, hugePages: HugePageFacts,
-    cpuIsolation: CPUIsolationFacts
+    cpuIsolation: CPUIsolationFacts, pci: PCIFacts, kvmModules: KVMModuleFacts
   ) {
     self.cpu = cpu
     self.kernel = kernel
@@ -58,6 +62,8 @@ public struct HostFacts: Sendable, Codable, Equatable {
     self.numa = numa
     self.hugePages = hugePages
     self.cpuIsolation = cpuIsolation
+    self.pci = pci
+    self.kvmModules = kvmModules
   }
 
   private enum CodingKeys: String, CodingKey {
@@ -69,6 +75,8 @@ public struct HostFacts: Sendable, Codable, Equatable {
     case numa
     case hugePages = "huge_pages"
     case cpuIsolation = "cpu_isolation"
+    case pci
+    case kvmModules = "kvm_modules"
   }
 
   /// Decodes the facts; the validation facts are read back from the keys beside them.
@@ -92,6 +100,8 @@ public struct HostFacts: Sendable, Codable, Equatable {
       secureGuests: try container.decode(SecureGuestFacts.self, forKey: .secureGuests),
       nested: try container.decode(NestedFacts.self, forKey: .nested),
       ksmCounters: try container.decode(KSMCounters.self, forKey: .ksmCounters))
+    pci = try container.decode(PCIFacts.self, forKey: .pci)
+    kvmModules = try container.decode(KVMModuleFacts.self, forKey: .kvmModules)
   }
 
   /// Encodes the facts, the validation facts beside the others (their CPU is ``cpu``).
@@ -114,6 +124,8 @@ public struct HostFacts: Sendable, Codable, Equatable {
     try container.encode(numa, forKey: .numa)
     try container.encode(hugePages, forKey: .hugePages)
     try container.encode(cpuIsolation, forKey: .cpuIsolation)
+    try container.encode(pci, forKey: .pci)
+    try container.encode(kvmModules, forKey: .kvmModules)
   }
 
   /// Reads the facts of the host whose root directory is `root` (`/` for this machine).
@@ -128,6 +140,7 @@ public struct HostFacts: Sendable, Codable, Equatable {
       boot: BootFacts(root: root.path, cmdline: kernel.cmdline),
       services: ServicesFacts(root: root.path, isLive: root.isLive), validate: validate, numa: NUMAFacts(root: root),
       hugePages: HugePageFacts(root: root, cpu: cpu),
-      cpuIsolation: CPUIsolationFacts(root: root, cmdline: kernel.cmdline))
+      cpuIsolation: CPUIsolationFacts(root: root, cmdline: kernel.cmdline), pci: PCIFacts(root),
+      kvmModules: KVMModuleFacts(root))
   }
 }

@@ -14,6 +14,8 @@ public struct FileStatus: Equatable, Sendable {
   public var owner: UInt32
   public var group: UInt32
   public var size: Int
+  /// The last modification, in nanoseconds since the epoch (`st_mtim`).
+  public var modified: Int
 
   init(_ info: stat) {
     switch info.st_mode & S_IFMT {
@@ -28,6 +30,7 @@ public struct FileStatus: Equatable, Sendable {
     owner = info.st_uid
     group = info.st_gid
     size = Int(info.st_size)
+    modified = Int(info.st_mtim.tv_sec) * 1_000_000_000 + Int(info.st_mtim.tv_nsec)
   }
 }
 

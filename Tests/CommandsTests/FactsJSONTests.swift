@@ -170,7 +170,14 @@ private let fixtures = "Tests/HostFactsTests/Fixtures"
           "[    0.159053] DMAR: DRHD base: 0x000000c7ffc000 flags: 0x1",
           "[    0.159058] DMAR: dmar1: reg_base_addr c7ffc000 ver 1:0 cap d2078c106f0466 ecap f020df",
           "[    1.902515] DMAR: Intel(R) Virtualization Technology for Directed I/O",
-        ])
+        ]
+      ).filter { $0.key != "facts.kvm_modules.parameters.value" }.changing([
+        "facts.kvm_modules.parameters.value.kvm_intel.nested": "Y",
+        "facts.kvm_modules.parameters.unknown": nil,
+        "facts.kvm_modules.vendor_module.source": "/sys/module/kvm_intel",
+        "facts.kvm_modules.vendor_module.unknown": nil,
+        "facts.kvm_modules.vendor_module.value": "kvm_intel",
+      ])
     expectLeaves(run.facts, expected)
     #expect(
       run.checks == [
@@ -262,7 +269,7 @@ private let fixtures = "Tests/HostFactsTests/Fixtures"
         array: "facts.kernel.cmdline.value",
         with: ["BOOT_IMAGE=/boot/vmlinuz-4.9.0-atom", "root=UUID=6c1f3a52-8a8e-4f7e-9d61-2f0b7f0f5d1e", "ro", "quiet"]
       ).replacing(array: "facts.iommu.firmware_tables.value", with: [])
-      .unknown(["facts.iommu.boot_log", "facts.iommu.passthrough"]) { _ in
+      .unknown(["facts.iommu.boot_log", "facts.iommu.passthrough", "facts.pci.interrupt_remapping"]) { _ in
         "/var/log/dmesg not found; the ring buffer (/dev/kmsg) is read only on the live root"
       }
       .unknown(ksm) { path in

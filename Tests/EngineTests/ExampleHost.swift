@@ -8,7 +8,9 @@ import TestSupport
 /// engine set up as `virthost` would be, and its golden files.
 struct ExampleHost {
   /// Every example under `examples/`.
-  static let all = ["centos6-amd", "intel-grub2-systemd", "converged", "ksm-off", "numa-pinned"]
+  static let all = [
+    "centos6-amd", "intel-grub2-systemd", "converged", "ksm-off", "numa-pinned", "gpu-passthrough",
+  ]
   /// The stand-in for the `virthost-ksmtuned` program that `tuner: bundled` installs.
   static let tuner = FixtureRoot.repository.appendingPathComponent("Tests/EngineTests/Fixtures/virthost-ksmtuned").path
 

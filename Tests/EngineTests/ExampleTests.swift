@@ -149,6 +149,22 @@ import Testing
       #expect(again.pendingChanges.map(\.address.description) == ["boot_loader_regeneration[\"\(output)\"]"])
       return
     }
+    if name == "gpu-passthrough" {
+      // Offline: grub.cfg waits for the host's grub-mkconfig, the initramfs for its update-initramfs.
+      #expect(report.pendingRegeneration?.command == ["grub-mkconfig", "-o", "/boot/grub/grub.cfg"])
+      #expect(report.pendingCommands.map(\.shown) == ["update-initramfs -u -k all"])
+      #expect(again.onlyRegenerationPending)
+      #expect(
+        again.pendingChanges.map(\.address.description) == [
+          "boot_loader_regeneration[\"/boot/grub/grub.cfg\"]", "initramfs_regeneration[\"update-initramfs\"]",
+        ])
+      // A second apply writes nothing and still reports both runs pending, never a file change.
+      let second = try host.engine.apply(again)
+      #expect(second.applied.isEmpty && second.backup == nil)
+      #expect(second.pendingRegeneration?.command == ["grub-mkconfig", "-o", "/boot/grub/grub.cfg"])
+      #expect(second.pendingCommands.map(\.shown) == ["update-initramfs -u -k all"])
+      return
+    }
     #expect(report.pendingRegeneration == nil)
     #expect(!again.hasChanges)
     #expect(

@@ -81,6 +81,17 @@ struct Applier {
     return result
   }
 
+  /// The step that runs `command` on the live host, and on another root reports it pending.
+  private func commandStep(_ command: HostCommand) -> Step {
+    Step(
+      description: "run \(command.shown)",
+      skip: runsCommands ? nil : "the root is not /; pending: run `\(command.shown)` on the host itself",
+      pending: command
+    ) {
+      try Self.run(command, in: host)
+    }
+  }
+
   private func steps(_ plan: Plan, store: BackupStore, backup: String) -> [Step] {
     var steps: [Step] = []
     for change in plan.changes where change.isChange {
@@ -95,17 +106,11 @@ struct Applier {
           continue
         }
         steps.append(Step(description: "\(verb) \(operation.path)") { try write(operation) })
-        if let command = operation.command, command.role == .afterWrite {
-          steps.append(
-            Step(
-              description: "run \(command.shown)",
-              skip: runsCommands ? nil : "the root is not /; pending: run `\(command.shown)` on the host itself",
-              pending: command
-            ) {
-              try Self.run(command, in: host)
-            })
-        }
+        if let command = operation.command, command.role == .afterWrite { steps.append(commandStep(command)) }
       }
+    }
+    for change in plan.changes where change.isChange && change.address.kind == .initramfsRegeneration {
+      if let command = InitramfsTool(rawValue: change.address.name)?.command { steps.append(commandStep(command)) }
     }
     if let regeneration = plan.regeneration {
       let command = regeneration.command.joined(separator: " ")

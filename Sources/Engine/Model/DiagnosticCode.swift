@@ -85,5 +85,15 @@ extension Diagnostic {
     /// Something that moves pinned guests' memory between nodes is on beside `cpu.isolated`
     /// (`kernel.numa_balancing`, KSM merging across nodes).
     case pinnedMemoryMoves = "pinned-memory-moves"
+    /// A `passthrough.devices` entry that cannot be handed to a guest: no such device, a foreign
+    /// member in its IOMMU group, a device the host boots from, or no PCI facts to check it on.
+    case passthroughDevice = "passthrough-device"
+    /// Another modprobe.d file or the kernel command line decides a module option or blacklist
+    /// that virthost writes (it is read later, or wins as the command line does).
+    case moduleConfigConflict = "module-config-conflict"
+    /// A KVM module option differs from the running module's: when it takes effect (reload or reboot).
+    case moduleReload = "module-reload"
+    /// What the initramfs needs for passthrough on this host (its tool, or none found).
+    case initramfs = "initramfs"
   }
 }

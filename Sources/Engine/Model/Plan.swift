@@ -53,7 +53,8 @@ public struct Plan: Sendable, Equatable {
   /// Whether the only changes are `boot_loader_regeneration` resources: the files are
   /// right and a generated configuration is stale ("pending regeneration").
   public var onlyRegenerationPending: Bool {
-    hasChanges && pendingChanges.allSatisfy { $0.address.kind == .bootLoaderRegeneration }
+    hasChanges
+      && pendingChanges.allSatisfy { [.bootLoaderRegeneration, .initramfsRegeneration].contains($0.address.kind) }
   }
   /// Whether an error stops the plan from being applied.
   public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }

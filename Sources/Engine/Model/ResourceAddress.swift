@@ -21,6 +21,10 @@ public struct ResourceAddress: Sendable, Hashable, Comparable, TextCoded {
     /// the boot loader reads (`/boot/grub/grub.cfg`). Its only step is the plan's
     /// ``Plan/regeneration``, which only a live host runs.
     case bootLoaderRegeneration = "boot_loader_regeneration"
+    /// Initramfs images older than the files they must carry (virthost's vfio files), while the
+    /// files need no change ("pending regeneration"): the name is the tool
+    /// (`update-initramfs`), whose run is the only step, and only a live host runs it.
+    case initramfsRegeneration = "initramfs_regeneration"
   }
 
   /// The kind of resource.

@@ -111,6 +111,42 @@ public struct HostSpec: Sendable, Equatable {
     }
   }
 
+  /// The `passthrough:` block: PCI devices handed to guests through `vfio-pci`.
+  public struct Passthrough: Sendable, Equatable {
+    /// The devices, each by address (`0000:01:00.0`) or by IDs (`10de:1b80`), as written.
+    public var devices: [String] = []
+    /// The host drivers that must not take the devices first (`softdep <driver> pre: vfio-pci`).
+    public var hostDrivers: [String] = []
+    /// The host drivers never loaded at all (`blacklist <driver>`).
+    public var blacklist: [String] = []
+
+    /// Creates a passthrough block.
+    public init(devices: [String] = [], hostDrivers: [String] = [], blacklist: [String] = []) {
+      self.devices = devices
+      self.hostDrivers = hostDrivers
+      self.blacklist = blacklist
+    }
+  }
+
+  /// The `kvm:` block: options of the KVM modules.
+  public struct KVM: Sendable, Equatable {
+    /// `nested=1` or `nested=0` for the CPU vendor's module, `nil` when unmanaged.
+    public var nested: Bool?
+    /// Other options by module (`kvm`, `kvm_intel`, `kvm_amd`), each in file order.
+    public var options: [String: [Setting]] = [:]
+
+    /// Creates a KVM block.
+    public init(nested: Bool? = nil, options: [String: [Setting]] = [:]) {
+      self.nested = nested
+      self.options = options
+    }
+  }
+
+  /// `passthrough:`, or `nil` when absent.
+  public var passthrough: Passthrough?
+  /// `kvm:`, or `nil` when absent.
+  public var kvm: KVM?
+
   /// `iommu:`.
   public var iommu: IOMMU = .unmanaged
   /// `iommu_passthrough:`: `true` adds `iommu=pt`, `false` removes it, `nil` leaves it.
@@ -135,6 +171,7 @@ public struct HostSpec: Sendable, Equatable {
   public static func == (lhs: Self, rhs: Self) -> Bool {
     lhs.iommu == rhs.iommu && lhs.iommuPassthrough == rhs.iommuPassthrough && lhs.kernel == rhs.kernel
       && lhs.ksm == rhs.ksm && lhs.sysctl == rhs.sysctl && lhs.hugepages == rhs.hugepages && lhs.cpu == rhs.cpu
+      && lhs.passthrough == rhs.passthrough && lhs.kvm == rhs.kvm
       && lhs.services.map(\.name) == rhs.services.map(\.name)
       && lhs.services.map(\.state) == rhs.services.map(\.state)
   }

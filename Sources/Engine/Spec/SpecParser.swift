@@ -10,7 +10,11 @@ import Yams
 /// (documented in docs/engine.md) and nothing else.
 public enum SpecParser {
   /// The top-level keys.
-  static let topKeys = ["iommu", "iommu_passthrough", "kernel", "ksm", "services", "sysctl", "hugepages", "cpu"]
+  static let topKeys = [
+    "iommu", "iommu_passthrough", "kernel", "ksm", "services", "sysctl", "hugepages", "cpu", "passthrough", "kvm",
+  ]
+  static let passthroughKeys = ["devices", "host_drivers", "blacklist"]
+  static let kvmKeys = ["nested", "options"]
   static let kernelKeys = ["entries", "args"]
   static let argsKeys = ["present", "absent"]
   static let ksmKeys = ["enabled", "tuner", "merge_across_nodes", "settings"]
@@ -206,6 +210,8 @@ public enum SpecParser {
         case "sysctl": spec.sysctl = sysctl(value)
         case "hugepages": spec.hugepages = hugepages(value)
         case "cpu": spec.cpu = cpu(value)
+        case "passthrough": spec.passthrough = passthrough(value)
+        case "kvm": spec.kvm = kvm(value)
         default: break
         }
       }

@@ -1,0 +1,68 @@
+import Foundation
+import TestSupport
+import Testing
+
+@testable import Engine
+
+/// `kvm:` on the gpu-passthrough example's Intel host: the options file, the live value beside
+/// the configured one, and what outranks the file.
+@Suite struct KVMOptionsTests {
+  private func plan(_ yaml: String, _ prepare: (FixtureRoot) throws -> Void = { _ in }) throws -> Plan {
+    let host = try ExampleHost("gpu-passthrough")
+    try prepare(host.root)
+    return try host.engine.plan(specText: yaml, specFile: "host.yaml")
+  }
+
+  @Test func nestedAndOptionsAreWrittenForTheCPUVendorsModule() throws {
+    let plan = try plan(
+      "kvm:\n  nested: true\n  options:\n    kvm: {ignore_msrs: 1}\n    kvm_intel: {enable_apicv: Y}\n")
+    let change = try #require(plan.changes.first { $0.origin == "kvm" })
+    #expect(change.address.description == "file[\"/etc/modprobe.d/virthost-kvm.conf\"]")
+    #expect(
+      change.before
+        == "kvm_intel.nested=unset (live N) kvm.ignore_msrs=unset (live N) kvm_intel.enable_apicv=unset (live Y)")
+    #expect(
+      String(decoding: change.files.first?.after ?? Data(), as: UTF8.self)
+        == "# KVM module options, written by virthost.\noptions kvm ignore_msrs=1\n"
+        + "options kvm_intel nested=1 enable_apicv=Y\n")
+    #expect(
+      plan.diagnostics.filter { $0.code == .moduleReload }.map { "\($0.location?.description ?? "-"): \($0.summary)" }
+        == [
+          "host.yaml:1:1: kvm_intel.nested is N in the running module and 1 in the file: it takes effect when the "
+            + "host loads kvm_intel (at its next boot)",
+          "host.yaml:1:1: kvm.ignore_msrs is N in the running module and 1 in the file: it takes effect when the "
+            + "host loads kvm (at its next boot)",
+        ])
+  }
+
+  @Test func theOtherVendorsModuleIsRefused() throws {
+    let plan = try plan("kvm:\n  options:\n    kvm_amd: {avic: 1}\n")
+    #expect(
+      plan.diagnostics.filter { $0.severity == .error }.map { "\($0.location?.description ?? "-"): \($0.summary)" } == [
+        "host.yaml:3:5: kvm_amd is the module of AMD CPUs; this CPU's is kvm_intel"
+      ])
+  }
+
+  @Test func aLaterFileAndTheCommandLineOutrankTheFile() throws {
+    let plan = try plan("kvm:\n  nested: true\n") { root in
+      try root.write("/etc/modprobe.d/zz-nested.conf", "options kvm-intel nested=0\n")
+      try root.write(
+        "/proc/cmdline", "BOOT_IMAGE=/boot/vmlinuz-6.1.0-28-amd64 root=/dev/nvme0n1p2 ro kvm_intel.nested=0\n")
+    }
+    #expect(
+      plan.diagnostics.filter { $0.code == .moduleConfigConflict }.map(\.summary) == [
+        "/etc/modprobe.d/zz-nested.conf sets kvm_intel.nested=0 and is read after /etc/modprobe.d/virthost-kvm.conf: "
+          + "its value wins",
+        "the kernel command line has kvm_intel.nested=0, which wins over /etc/modprobe.d/virthost-kvm.conf's 1",
+      ])
+  }
+
+  @Test func kvmGuestsAreCountedAsTheTunerTellsThem() throws {
+    let root = try FixtureRoot()
+    try root.write("/proc/100/cmdline", "qemu-system-x86_64\u{0}-enable-kvm\u{0}-m\u{0}1024\u{0}")
+    try root.write("/proc/101/cmdline", "qemu-system-x86_64\u{0}-accel\u{0}tcg\u{0}")
+    try root.write("/proc/102/cmdline", "bash\u{0}")
+    try root.write("/proc/self/cmdline", "qemu-kvm\u{0}")
+    #expect(KVMOptionsProvider.kvmGuests(root.host) == 1)
+  }
+}
