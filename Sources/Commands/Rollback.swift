@@ -10,11 +10,17 @@ struct RollbackCommand: ParsableCommand {
 
   func run() throws {
     let engine = EngineSetup.engine(root: try options.hostRoot())
+    let report: RollbackReport
     do {
-      let report = try engine.rollback(progress: ProgressPrinter(style: TerminalStyle.current(noColorFlag: true)).show)
-      print("Rolled back the apply of backup \(report.backup): \(report.restored.count) steps.")
+      report = try engine.rollback(progress: ProgressPrinter(style: TerminalStyle.current(noColorFlag: true)).show)
     } catch {
       throw CommandFailure(error.description)
+    }
+    print("Rolled back the apply of backup \(report.backup): \(report.restored.count) steps.")
+    // Offline, what only the host can run (the initramfs rebuild) is pending: exit 3, as apply.
+    guard report.pendingCommands.isEmpty else {
+      for command in report.pendingCommands { print("pending: run \(command.shown) on the host itself") }
+      throw ExitCode(ApplyCommand.pendingStatus)
     }
   }
 }

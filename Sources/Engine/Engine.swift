@@ -162,7 +162,9 @@ public struct Engine: Sendable {
   }
 
   /// Restores the last apply's backup: its files byte for byte (files it created
-  /// are removed), its enablement links and live values; marks it rolled back.
+  /// are removed), its enablement links and live values; marks it rolled back. When a
+  /// restored file is one the initramfs carries (the vfio files), the initramfs tool runs
+  /// on the live host, or is returned in ``RollbackReport/pendingCommands`` offline.
   public func rollback(progress: (ApplyEvent) -> Void = { _ in }) throws(EngineError) -> RollbackReport {
     let lock = try ApplyLock(root: root, wait: lockWait)
     defer { withExtendedLifetime(lock) {} }
@@ -219,12 +221,24 @@ public struct Engine: Sendable {
     for live in manifest.live {
       try step("write \(live.value) to \(live.path)") { try writer.writeLive(live.path, live.value) }
     }
+    // The initramfs images carry the vfio files the apply wrote: they are rebuilt from the
+    // restored files, on the live host (like the apply's own run), or left pending offline.
+    var pendingCommands: [HostCommand] = []
+    if manifest.files.contains(where: { PassthroughProvider.initramfsInputs.contains($0.path) }),
+      let tool = InitramfsTool.detect(root)
+    {
+      if runsCommands {
+        try step("run \(tool.command.shown)") { try Applier.run(tool.command, in: root) }
+      } else {
+        pendingCommands.append(tool.command)
+      }
+    }
     manifest.rolledBack = true
     do {
       try store.write(manifest, name)
     } catch {
       throw .io("cannot mark backup \(name) as rolled back: \(error)")
     }
-    return RollbackReport(backup: name, restored: restored)
+    return RollbackReport(backup: name, restored: restored, pendingCommands: pendingCommands)
   }
 }

@@ -52,4 +52,6 @@ public struct RollbackReport: Sendable {
   public var backup: String
   /// The steps done, in order.
   public var restored: [String]
+  /// What only the host itself can run after an offline rollback (the initramfs tool).
+  public var pendingCommands: [HostCommand] = []
 }

@@ -17,6 +17,8 @@ struct PassthroughProvider: ResourceProvider {
   static let modulesFile = "/etc/modules-load.d/virthost-vfio.conf"
   static let modprobeFile = "/etc/modprobe.d/virthost-vfio.conf"
   static let dracutFile = "/etc/dracut.conf.d/virthost-vfio.conf"
+  /// The files an initramfs carries: writing or restoring one rebuilds the images.
+  static let initramfsInputs = [modulesFile, modprobeFile, dracutFile]
   static let header = "PCI passthrough, written by virthost: these devices go to vfio-pci at boot."
   /// The modules vfio-pci needs, with the kernel configuration option that builds each.
   static let modules = [
