@@ -44,6 +44,12 @@ public struct Planner: Sendable {
     return plan(spec, specText: specText, specFile: specFile)
   }
 
+  /// The codes of diagnostics about a key of the desired state that the planner places
+  /// at that key when they come without a position.
+  private static let keyedCodes: Set<Diagnostic.Code> = [
+    .passthroughDevice, .moduleConfigConflict, .moduleReload, .initramfs,
+  ]
+
   /// Plans an already-parsed desired state.
   ///
   /// The Augeas trees of the providers share handles through the
@@ -63,13 +69,6 @@ public struct Planner: Sendable {
     context.observe(.facts, facts)
     var expansion = Expansion(spec: spec, profile: profile, tuning: tuning)
     let providers = expansion.providers()
-    // Refusals of hugepages and cpu are placed at their key in the desired state.
-    for index in expansion.diagnostics.indices where expansion.diagnostics[index].location == nil {
-      guard let keyPath = expansion.diagnostics[index].keyPath,
-        keyPath.hasPrefix("hugepages") || keyPath.hasPrefix("cpu.")
-      else { continue }
-      expansion.diagnostics[index].location = SpecParser.location(of: keyPath, in: specText, file: specFile)
-    }
     let key = ConvergedTrace.Key(
       virthostVersion: Engine.version,
       specDigest: SHA256.hex(Array((specText + "\u{0}" + (bundledTuner ?? "")).utf8)),
@@ -107,16 +106,20 @@ public struct Planner: Sendable {
     if changes.contains(where: \.regeneratesBootLoader) {
       regeneration = try? BootLoaderEditor(root: root.path).regenerationCommand()
     }
-    // A problem of a passthrough device or a module option is placed at its key in the file.
-    let located = (expansion.diagnostics + context.diagnostics).map { diagnostic in
-      var diagnostic = diagnostic
-      if diagnostic.location == nil, let key = diagnostic.keyPath,
-        [.passthroughDevice, .moduleConfigConflict, .moduleReload, .initramfs].contains(diagnostic.code)
-      {
-        diagnostic.location = SpecParser.location(of: key, in: specText, file: specFile)
+    // A problem the desired state asks for is placed at its key in the file: the refusals of
+    // hugepages and cpu (from the expansion), a passthrough device's or a module option's.
+    let located =
+      (expansion.diagnostics.map { (diagnostic: $0, expanded: true) }
+      + context.diagnostics.map { (diagnostic: $0, expanded: false) }).map { item in
+        var diagnostic = item.diagnostic
+        if diagnostic.location == nil, let key = diagnostic.keyPath,
+          Self.keyedCodes.contains(diagnostic.code)
+            || (item.expanded && (key.hasPrefix("hugepages") || key.hasPrefix("cpu.")))
+        {
+          diagnostic.location = SpecParser.location(of: key, in: specText, file: specFile)
+        }
+        return diagnostic
       }
-      return diagnostic
-    }
     var plan = Plan(
       root: root.path, specFile: specFile, specText: specText, changes: changes,
       diagnostics: located + TunedConflicts.diagnostics(spec, root: root),
