@@ -185,6 +185,17 @@ import Testing
     #expect(try host.plan().readPath.name == "converged")
   }
 
+  /// Found by ApplyKillTests: an apply killed between the trace's write and its rename leaves a
+  /// temporary beside it; the next keep removes it, as the applier does for the files it writes.
+  @Test func keepingATraceRemovesATemporaryThatAKilledKeepLeft() throws {
+    let host = try ExampleHost("converged")
+    try host.root.write("/var/lib/virthost/.converged-trace.v1.json.virthost-7o7kOz", "{\"format\"")
+    _ = try host.engine.apply(try host.plan())
+    let names = try FileManager.default.contentsOfDirectory(atPath: host.root.path + "/var/lib/virthost").sorted()
+    #expect(!names.contains { $0.hasPrefix(".converged-trace.v1.json.virthost-") }, "\(names)")
+    #expect(names.contains("converged-trace.v1.json"))
+  }
+
   @Test func planNeverWritesAndAnEmptyApplyKeepsTheTrace() throws {
     let host = try ExampleHost("centos6-amd")
     let before = try host.root.snapshot()

@@ -10,6 +10,9 @@ extension Applier {
     guard trace.isConverged else { return }
     let writer = HostRootWriter(root)
     do {
+      // A temporary an interrupted keep left (killed between write and rename) goes first,
+      // as the applier does for every file it writes.
+      try writer.removeTemporaries(of: ConvergedTrace.path)
       try writer.remove(ConvergedTrace.path)
       try writer.replace(ConvergedTrace.path, with: trace.encoded(), mode: 0o600)
     } catch {
