@@ -27,6 +27,8 @@ public final class AugeasTree {
   /// The pool the handle goes back to, for a pooled handle.
   private let pool: AugeasHandlePool?
   private let searchPath: String?
+  /// How many ``SiblingWalk``s this tree started: each gets a variable of its own.
+  var walks = 0
 
   /// Opens a tree on `root`, loads `transforms` (and nothing else), and
   /// checks that every file parsed.
@@ -235,24 +237,29 @@ public final class AugeasTree {
   /// One evaluation of `path` for all the children, where ``match(_:)`` and a
   /// ``label(_:)`` and ``get(_:)`` per child evaluate it again for each (Augeas
   /// finds `title[1234]` by walking its siblings, so that is quadratic in long
-  /// files). The corresponding Augeas functions are `aug_defvar`, `aug_ns_count`,
-  /// `aug_ns_label` and `aug_ns_value`.
+  /// files).
   public func children(of path: String) throws(AugeasError) -> [(label: String, value: String?)] {
+    try nodes(path + "/*")
+  }
+
+  /// The label and value of every node matching `expression`, in document order, from
+  /// one evaluation of it.
+  ///
+  /// The corresponding Augeas functions are `aug_defvar`, `aug_ns_count` and `aug_ns_attr`.
+  public func nodes(_ expression: String) throws(AugeasError) -> [(label: String, value: String?)] {
     try withHandle { (handle) throws(AugeasError) -> [(label: String, value: String?)] in
-      let variable = "virthost_children"
-      if aug_defvar(handle, variable, inner(path) + "/*") < 0 {
-        throw Self.error(handle, operation: "aug_defvar", path: path)
-      }
+      let variable = "virthost_nodes"
+      let count = aug_defvar(handle, variable, inner(expression))
+      // Augeas checks every node a variable holds at each removal: none is kept.
       defer { aug_defvar(handle, variable, nil) }
-      let count = aug_ns_count(handle, variable)
-      if count < 0 { throw Self.error(handle, operation: "aug_ns_count", path: path) }
+      if count < 0 { throw Self.error(handle, operation: "aug_defvar", path: expression) }
       var result: [(label: String, value: String?)] = []
       result.reserveCapacity(Int(count))
       for index in 0..<count {
         var label: UnsafePointer<CChar>? = nil
         var value: UnsafePointer<CChar>? = nil
-        if aug_ns_label(handle, variable, index, &label, nil) < 0 || aug_ns_value(handle, variable, index, &value) < 0 {
-          throw Self.error(handle, operation: "aug_ns_label", path: path)
+        if aug_ns_attr(handle, variable, index, &value, &label, nil) < 0 {
+          throw Self.error(handle, operation: "aug_ns_attr", path: expression)
         }
         result.append((Self.string(label) ?? "", Self.string(value)))
       }

@@ -31,6 +31,11 @@ public struct ConfigFileError: Error, Sendable, Equatable, CustomStringConvertib
       column: error.file?.character.map { $0 + 1 }, message: error.file.map(Self.message(of:)) ?? error.description)
   }
 
+  /// Runs `body`, wrapping an Augeas error it throws (a ``ConfigFileError`` goes through).
+  public static func catching<T>(_ body: () throws -> T) throws(ConfigFileError) -> T {
+    do { return try body() } catch { throw wrapping(error) }
+  }
+
   /// Wraps an error reading `file` under the root: a text check keeps its line and column.
   init(_ error: HostRootError, reading file: String) {
     switch error {

@@ -16,11 +16,15 @@ struct ArgumentList {
   /// Whether any argument was removed, changed or added.
   private(set) var changed = false
 
-  init(tree: AugeasTree, node: String, ignored: Set<String> = []) throws(AugeasError) {
+  /// The list of the children of `node`; `children`, when given, are what the caller
+  /// read of them in the same state of the tree (saving a read).
+  init(
+    tree: AugeasTree, node: String, ignored: Set<String> = [], children: [(label: String, value: String?)]? = nil
+  ) throws(AugeasError) {
     self.tree = tree
     self.node = node
     self.ignored = ignored
-    items = try tree.children(of: node)
+    if let children { items = children } else { items = try tree.children(of: node) }
   }
 
   /// The arguments, in order.

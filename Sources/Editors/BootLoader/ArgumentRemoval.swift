@@ -28,9 +28,11 @@ public struct ArgumentRemoval: Sendable, Equatable, CustomStringConvertible {
   /// requested values. Arguments the request asks absent are not listed: they were asked.
   public static func between(before: [BootEntry], after: [BootEntry], request: KernelArgsRequest) -> [ArgumentRemoval] {
     let wanted = Dictionary(grouping: request.present, by: \.key)
+    var edited: [String: [Int: BootEntry]] = [:]
+    for entry in after { edited[entry.file, default: [:]][entry.index] = entry }
     var removals: [ArgumentRemoval] = []
     for old in before {
-      guard let new = after.first(where: { $0.file == old.file && $0.index == old.index }) else { continue }
+      guard let new = edited[old.file]?[old.index] else { continue }
       var remaining = new.arguments
       for argument in old.arguments {
         guard let values = wanted[argument.key] else { continue }

@@ -12,19 +12,20 @@ extension GrubLegacy: BootLoaderFormat {
       throw EditorError(
         message: "kernel argument '\(argument)' cannot be written by the Grub lens (its key is a kernel-line switch)")
     }
-    // Resolve every selection before changing anything.
-    var kernels: [(file: String, node: String)] = []
+    // Resolve every selection (positions among each file's titles) before changing anything.
+    var selections: [(menu: LegacyMenu, entries: Set<Int>)] = []
     var blocks: [Automagic] = []
     for file in tree.files {
-      let titles = try titles(file)
+      let menu = try menu(file)
+      let titles = menu.titles
       let automagic = try automagic(file)
-      var selected: [String]
+      var selected: Set<Int>
       switch request.entries {
       case .all:
-        selected = titles
+        selected = Set(titles.indices)
       case .default:
         let defaultLine = tree.lineNumbers(in: file) { $0.hasPrefix("default") }.first
-        guard let index = try defaultIndex(file) else {
+        guard let index = menu.defaultIndex else {
           let value = try tree.augeas.get(tree.path(of: file) + "/default") ?? ""
           throw EditorError(
             file: file, line: defaultLine,
@@ -36,28 +37,30 @@ extension GrubLegacy: BootLoaderFormat {
             file: file, line: defaultLine,
             message: "default=\(index) but the file has \(titles.count) entries (0 to \(titles.count - 1))")
         }
-        selected = [titles[index]]
+        selected = [index]
         // update-grub gives defoptions to every normal entry of the block: they are edited
         // alike, so that the next update-grub writes what the plan shows.
-        if let automagic, automagic.titles.contains(titles[index]) {
-          for title in automagic.titles where !selected.contains(title) {
-            if !automagic.isAlternative(try tree.augeas.get(title) ?? "") { selected.append(title) }
-          }
-          selected = titles.filter(selected.contains)
+        if let automagic, automagic.entries.contains(index) {
+          for entry in automagic.entries where !automagic.isAlternative(titles[entry]) { selected.insert(entry) }
         }
       }
       if let automagic { blocks.append(automagic) }
-      for title in selected {
-        // Entries without a Linux line (chainloader, DOS) are left alone.
-        if let node = try linuxNode(of: title) { kernels.append((file, node)) }
-      }
+      selections.append((menu, selected))
     }
     var changed: Set<String> = []
     for block in blocks where try ensureOptions(request, in: block) { changed.insert(block.file) }
-    for kernel in kernels {
-      var list = try ArgumentList(tree: tree.augeas, node: kernel.node, ignored: Self.ignored)
-      try list.apply(request)
-      if list.changed { changed.insert(kernel.file) }
+    for (menu, selected) in selections where !selected.isEmpty {
+      // A walk, not `title[N]`: Augeas finds `title[N]` by counting every title before it.
+      let walk = tree.augeas.walk("title", under: tree.path(of: menu.file))
+      let children = try linuxNodeChildren(menu)
+      for index in menu.titles.indices {
+        guard let title = try walk.next() else { break }
+        // Entries without a Linux line (chainloader, DOS) are left alone.
+        guard selected.contains(index), let node = menu.linuxNode(index, at: title) else { continue }
+        var list = try ArgumentList(tree: tree.augeas, node: node, ignored: Self.ignored, children: children?[index])
+        try list.apply(request)
+        if list.changed { changed.insert(menu.file) }
+      }
     }
     return changed
   }

@@ -17,8 +17,9 @@ public struct Automagic: Sendable, Equatable {
   public var file: String
   /// The Augeas path of the `debian` node.
   public var node: String
-  /// The `title` nodes generated inside the block, in order.
-  public var titles: [String]
+  /// The positions (from 0, among the file's `title` nodes) of the entries generated
+  /// inside the block, in order.
+  public var entries: [Int]
   /// The menu-title suffixes of the alternative entries (`(single-user mode)`).
   public var alternativeSuffixes: [String]
 
@@ -42,14 +43,29 @@ extension GrubLegacy {
   /// The comment that opens Debian's generated entries.
   static let automagicBegin = "### BEGIN AUTOMAGIC KERNELS LIST"
 
-  /// Debian's AUTOMAGIC block of `file`, when it has one.
+  /// What the comments that open and close the generated entries hold (the Grub lens
+  /// keeps a comment's text without its first `#`).
+  static let automagicMarkers = (begin: "BEGIN AUTOMAGIC KERNELS LIST", end: "END DEBIAN AUTOMAGIC KERNELS LIST")
+
+  /// Debian's AUTOMAGIC block of `file`, when it has one: its entries are the titles after
+  /// the first comment holding the begin marker and before the last one holding the end
+  /// marker (``automagicMarkers``), found in one read of the file's top-level nodes.
   public func automagic(_ file: String) throws(AugeasError) -> Automagic? {
     let base = tree.path(of: file)
-    guard let node = try tree.augeas.match(base + "/debian").first else { return nil }
-    let titles = try tree.augeas.match(
-      base
-        + "/title[preceding-sibling::#comment[. =~ regexp('.*BEGIN AUTOMAGIC KERNELS LIST.*')]"
-        + " and following-sibling::#comment[. =~ regexp('.*END DEBIAN AUTOMAGIC KERNELS LIST.*')]]")
+    let nodes = try tree.augeas.children(of: base)
+    guard nodes.contains(where: { $0.label == "debian" }) else { return nil }
+    let node = base + "/debian[1]"
+    func comment(_ text: String) -> (Int, (label: String, value: String?)) -> Bool {
+      { $1.label == "#comment" && ($1.value ?? "").contains(text) }
+    }
+    let begin = nodes.enumerated().first(where: comment(Self.automagicMarkers.begin))?.offset
+    let end = nodes.enumerated().reversed().first(where: comment(Self.automagicMarkers.end))?.offset
+    var entries: [Int] = []
+    var title = 0
+    for (position, child) in nodes.enumerated() where child.label == "title" {
+      if let begin, let end, begin < position, position < end { entries.append(title) }
+      title += 1
+    }
     var suffixes: [String] = []
     for option in try tree.augeas.match(node + "/altoptions") {
       guard let value = try tree.augeas.get(option), value.hasPrefix("("), let close = value.firstIndex(of: ")") else {
@@ -57,7 +73,7 @@ extension GrubLegacy {
       }
       suffixes.append(String(value[...close]))
     }
-    return Automagic(file: file, node: node, titles: titles, alternativeSuffixes: suffixes)
+    return Automagic(file: file, node: node, entries: entries, alternativeSuffixes: suffixes)
   }
 
   /// The line of `file` (as read) holding the AUTOMAGIC option `key` (`# kopt=…`).

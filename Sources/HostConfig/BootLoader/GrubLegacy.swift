@@ -69,33 +69,29 @@ public struct GrubLegacy: BootLoaderConfiguration {
     return Int(value.trimmingCharacters(in: .whitespaces))
   }
 
-  /// The `title` nodes of `file`, in order.
-  public func titles(_ file: String) throws(AugeasError) -> [String] {
-    try tree.augeas.match(tree.path(of: file) + "/title")
-  }
-
   public func entries() throws(ConfigFileError) -> [BootEntry] {
-    do {
-      var result: [BootEntry] = []
-      for file in tree.files {
-        let defaultIndex = try defaultIndex(file)
-        for (index, title) in try titles(file).enumerated() {
-          // Each Augeas path of an entry (`title[N]/…`) is found by a walk of every title:
-          // one look-up fewer per entry is a walk fewer, so the hypervisor is asked once.
-          let hypervisor = try hypervisor(of: title)
+    var result: [BootEntry] = []
+    for file in tree.files {
+      let menu = try menu(file)
+      let children = try ConfigFileError.catching { () throws in try linuxNodeChildren(menu) }
+      // Without the whole file's children, a walk, not `title[N]`: Augeas finds `title[N]`
+      // by counting every title before it.
+      let walk = children == nil ? tree.augeas.walk("title", under: tree.path(of: file)) : nil
+      try ConfigFileError.catching { () throws in
+        for index in menu.titles.indices {
           var arguments: [KernelArgument] = []
-          if let kernel = hypervisor != nil ? title + "/module[1]" : try tree.augeas.match(title + "/kernel").first {
-            arguments = try tree.arguments(at: kernel, ignoring: Self.ignored)
+          if let children {
+            arguments = KernelArgument.list(children[index] ?? [], ignoring: Self.ignored)
+          } else if let title = try walk?.next(), let node = menu.linuxNode(index, at: title) {
+            arguments = try tree.arguments(at: node, ignoring: Self.ignored)
           }
           result.append(
             BootEntry(
-              title: try tree.augeas.get(title) ?? "", file: file, index: index, isDefault: index == defaultIndex,
-              arguments: arguments, hypervisor: hypervisor))
+              title: menu.titles[index], file: file, index: index, isDefault: index == menu.defaultIndex,
+              arguments: arguments, hypervisor: menu.hypervisors[index]))
         }
       }
-      return result
-    } catch {
-      throw ConfigFileError(error)
     }
+    return result
   }
 }
