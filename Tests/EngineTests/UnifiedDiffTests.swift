@@ -98,4 +98,56 @@ import Testing
     #expect(patch.status == 0, "\(patch.transcript)")
     #expect(try String(contentsOf: folder.appendingPathComponent("etc/x.conf"), encoding: .utf8) == after)
   }
+
+  /// The length of a longest common subsequence of `a` and `b` (dynamic programming).
+  static func lcs(_ a: [String], _ b: [String]) -> Int {
+    var row = [Int](repeating: 0, count: b.count + 1)
+    for line in a {
+      var diagonal = 0
+      for j in b.indices {
+        let above = row[j + 1]
+        row[j + 1] = line == b[j] ? diagonal + 1 : max(row[j], above)
+        diagonal = above
+      }
+    }
+    return row[b.count]
+  }
+
+  /// Random files over a few distinct lines (many repeats, the hard case): with the whole
+  /// file as context, the one hunk gives back both files, has n + m - 2 × LCS changed lines
+  /// (a shortest edit script), and shows each run of changes as deletions then insertions.
+  @Test func everyDiffIsAShortestEditScriptThatGivesBackBothFiles() {
+    var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+    func next(_ bound: Int) -> Int {
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return Int((state >> 33) % UInt64(bound))
+    }
+    for _ in 0..<400 {
+      let a = (0..<next(30)).map { _ in "l\(next(5))" }
+      let b = (0..<next(30)).map { _ in "l\(next(5))" }
+      let before = a.map { $0 + "\n" }.joined()
+      let after = b.map { $0 + "\n" }.joined()
+      let diff = UnifiedDiff.of(Self.operation(before, after), context: 1_000)
+      guard before != after else {
+        #expect(diff == "")
+        continue
+      }
+      let body = diff.split(separator: "\n", omittingEmptySubsequences: false).dropFirst(3).dropLast()
+      #expect(body.filter { $0.first != "+" }.map { String($0.dropFirst()) } == a)
+      #expect(body.filter { $0.first != "-" }.map { String($0.dropFirst()) } == b)
+      #expect(body.filter { $0.first != " " }.count == a.count + b.count - 2 * Self.lcs(a, b), "\(a) → \(b)")
+      #expect(!zip(body, body.dropFirst()).contains { $0.first == "+" && $1.first == "-" }, "\(diff)")
+    }
+  }
+
+  /// 2000 edited entries of a menu: 4000 changed lines, diffed in linear memory.
+  @Test func aMenuOf2000EditedEntriesGivesOneChangePerKernelLine() {
+    let before = (0..<2000).map { "title \($0)\n\troot (hd0,0)\n\tkernel /vmlinuz-\($0) ro quiet\n" }.joined()
+    let after = before.replacingOccurrences(of: " ro quiet\n", with: " ro quiet amd_iommu=on\n")
+    let diff = UnifiedDiff.of(Self.operation(before, after))
+    let lines = diff.split(separator: "\n")
+    #expect(lines.filter { $0.hasPrefix("-\tkernel") }.count == 2000)
+    #expect(lines.filter { $0.hasPrefix("+\tkernel") && $0.hasSuffix(" amd_iommu=on") }.count == 2000)
+    #expect(lines.filter { $0.hasPrefix("@@") }.count == 1)
+  }
 }

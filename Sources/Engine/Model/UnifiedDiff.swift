@@ -31,7 +31,7 @@ public enum UnifiedDiff {
   }
 
   /// A file's lines, each with whether it ended in a newline.
-  private struct Line: Equatable {
+  private struct Line: Hashable {
     var text: Substring
     var terminated: Bool
   }
@@ -115,51 +115,139 @@ public enum UnifiedDiff {
     count == 1 ? "\(start)" : "\(start),\(count)"
   }
 
-  /// The shortest edit script from `a` to `b` (Myers' O(ND) algorithm).
+  /// The shortest edit script from `a` to `b`, each run of changes written as its
+  /// deletions then its insertions (as `diff -u` shows them).
   private static func editScript(_ a: [Line], _ b: [Line]) -> [Edit] {
-    let n = a.count
-    let m = b.count
-    let offset = n + m + 1
-    var v = [Int](repeating: 0, count: 2 * offset + 1)
-    var trace: [[Int]] = []
-    search: for d in 0...(n + m) {
-      trace.append(v)
-      for k in stride(from: -d, through: d, by: 2) {
-        var x =
-          (k == -d || (k != d && v[offset + k - 1] < v[offset + k + 1])) ? v[offset + k + 1] : v[offset + k - 1] + 1
-        var y = x - k
-        while x < n, y < m, a[x] == b[y] {
-          x += 1
-          y += 1
-        }
-        v[offset + k] = x
-        if x >= n, y >= m { break search }
+    // Lines compared as numbers: equal lines get the same one.
+    var numbers: [Line: Int] = [:]
+    let x = a.map { line in
+      numbers[line]
+        ?? {
+          numbers[line] = numbers.count
+          return numbers.count - 1
+        }()
+    }
+    let y = b.map { line in
+      numbers[line]
+        ?? {
+          numbers[line] = numbers.count
+          return numbers.count - 1
+        }()
+    }
+    var script = ShortestEditScript(x, y)
+    script.solve(0..<x.count, 0..<y.count)
+    return grouped(script.edits)
+  }
+
+  /// `edits` with each run of deletions and insertions reordered: the deletions first.
+  private static func grouped(_ edits: [Edit]) -> [Edit] {
+    var result: [Edit] = []
+    result.reserveCapacity(edits.count)
+    var inserted: [Edit] = []
+    for edit in edits {
+      switch edit {
+      case .same:
+        result += inserted
+        inserted.removeAll(keepingCapacity: true)
+        result.append(edit)
+      case .delete: result.append(edit)
+      case .insert: inserted.append(edit)
       }
     }
-    var edits: [Edit] = []
-    var x = n
-    var y = m
-    for d in stride(from: trace.count - 1, through: 0, by: -1) {
-      let v = trace[d]
-      let k = x - y
-      let previousK = (k == -d || (k != d && v[offset + k - 1] < v[offset + k + 1])) ? k + 1 : k - 1
-      let previousX = d == 0 ? 0 : v[offset + previousK]
-      let previousY = d == 0 ? 0 : previousX - previousK
-      while x > previousX, y > previousY {
-        x -= 1
-        y -= 1
-        edits.append(.same(x, y))
+    return result + inserted
+  }
+
+  /// Myers' O(ND) difference algorithm in its linear-space form: the middle snake of an
+  /// optimal path splits the problem in two, each solved the same way. The greedy form
+  /// keeps every step's furthest points to trace the path back, O(D × (N + M)) memory:
+  /// gigabytes for a menu of 2000 edited entries.
+  private struct ShortestEditScript {
+    let a: [Int]
+    let b: [Int]
+    private(set) var edits: [Edit] = []
+    /// The furthest x reached on each diagonal, forward and backward, reused by every split.
+    private var forward: [Int]
+    private var backward: [Int]
+
+    init(_ a: [Int], _ b: [Int]) {
+      self.a = a
+      self.b = b
+      forward = [Int](repeating: 0, count: 2 * (a.count + b.count) + 3)
+      backward = forward
+      edits.reserveCapacity(a.count + b.count)
+    }
+
+    mutating func solve(_ old: Range<Int>, _ new: Range<Int>) {
+      var old = old
+      var new = new
+      while !old.isEmpty, !new.isEmpty, a[old.lowerBound] == b[new.lowerBound] {
+        edits.append(.same(old.lowerBound, new.lowerBound))
+        old = old.dropFirst()
+        new = new.dropFirst()
       }
-      if d > 0 {
-        if x == previousX {
-          y -= 1
-          edits.append(.insert(y))
-        } else {
-          x -= 1
-          edits.append(.delete(x))
+      var common = 0
+      while !old.isEmpty, !new.isEmpty, a[old.upperBound - 1] == b[new.upperBound - 1] {
+        old = old.dropLast()
+        new = new.dropLast()
+        common += 1
+      }
+      if old.isEmpty {
+        for j in new { edits.append(.insert(j)) }
+      } else if new.isEmpty {
+        for i in old { edits.append(.delete(i)) }
+      } else {
+        // Both sides differ at their first and last lines: D ≥ 2, and each half is smaller.
+        let (i, j) = middle(old, new)
+        solve(old.lowerBound..<i, new.lowerBound..<j)
+        solve(i..<old.upperBound, j..<new.upperBound)
+      }
+      for offset in 0..<common { edits.append(.same(old.upperBound + offset, new.upperBound + offset)) }
+    }
+
+    /// A point (old line, new line) on an optimal path of `old` against `new`, where the
+    /// forward and backward searches meet (the start of a middle snake).
+    private mutating func middle(_ old: Range<Int>, _ new: Range<Int>) -> (Int, Int) {
+      let n = old.count
+      let m = new.count
+      let delta = n - m
+      let odd = delta % 2 != 0
+      let center = n + m + 1
+      forward[center + 1] = 0
+      backward[center + 1] = 0
+      for d in 0...((n + m + 1) / 2) {
+        for k in stride(from: -d, through: d, by: 2) {
+          var x =
+            (k == -d || (k != d && forward[center + k - 1] < forward[center + k + 1]))
+            ? forward[center + k + 1] : forward[center + k - 1] + 1
+          var y = x - k
+          let start = (x, y)
+          while x < n, y < m, a[old.lowerBound + x] == b[new.lowerBound + y] {
+            x += 1
+            y += 1
+          }
+          forward[center + k] = x
+          // Does it overlap the backward path on this diagonal (which is delta - k there)?
+          if odd, (delta - k) >= -(d - 1), (delta - k) <= d - 1, x + backward[center + delta - k] >= n {
+            return (old.lowerBound + start.0, new.lowerBound + start.1)
+          }
+        }
+        for k in stride(from: -d, through: d, by: 2) {
+          var x =
+            (k == -d || (k != d && backward[center + k - 1] < backward[center + k + 1]))
+            ? backward[center + k + 1] : backward[center + k - 1] + 1
+          var y = x - k
+          while x < n, y < m, a[old.upperBound - 1 - x] == b[new.upperBound - 1 - y] {
+            x += 1
+            y += 1
+          }
+          backward[center + k] = x
+          if !odd, (delta - k) >= -d, (delta - k) <= d, x + forward[center + delta - k] >= n {
+            return (old.upperBound - x, new.upperBound - y)
+          }
         }
       }
+      // Not reached: the searches meet by step (n + m + 1) / 2.
+      return (old.lowerBound + n / 2, new.lowerBound + m / 2)
     }
-    return edits.reversed()
   }
 }
