@@ -186,11 +186,9 @@ public struct BLS: BootLoaderConfiguration {
   /// The entries in boot menu order (newest version first, as GRUB's blscfg
   /// and systemd-boot sort them; approximated by a numeric comparison of file names).
   public var orderedEntryFiles: [String] {
-    entryFiles.sorted { a, b in
-      let left = (a as NSString).lastPathComponent
-      let right = (b as NSString).lastPathComponent
-      return left.compare(right, options: [.numeric]) == .orderedDescending
-    }
+    // Each name taken once, not at every comparison.
+    entryFiles.map { (file: $0, name: ($0 as NSString).lastPathComponent) }
+      .sorted { $0.name.compare($1.name, options: [.numeric]) == .orderedDescending }.map(\.file)
   }
 
   /// The default entry: grubenv's `saved_entry` when it names an entry, else the first in menu order.
