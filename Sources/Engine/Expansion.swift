@@ -30,7 +30,13 @@ struct Expansion {
     if let ksm = spec.ksm, !ksm.settings.isEmpty { result.append(KsmtunedConfProvider(settings: ksm.settings)) }
     if spec.ksm?.enabled == true, spec.ksm?.tuner == .bundled { result.append(BundledTunerProvider()) }
     let sysctl = spec.sysctl + (huge?.sysctl ?? [])
-    if !sysctl.isEmpty { result.append(SysctlFileProvider(settings: sysctl)) }
+    // A key the desired state names itself is not taken out.
+    let removals = (huge?.sysctlRemovals ?? []).filter { removal in
+      !sysctl.contains { SysctlKey($0.name) == SysctlKey(removal.key) }
+    }
+    if !sysctl.isEmpty || !removals.isEmpty {
+      result.append(SysctlFileProvider(settings: sysctl, removals: removals))
+    }
     if let huge { result.append(HugePagesUnitProvider(writes: huge.unitWrites)) }
     if let isolation { result += isolationFiles(isolation) }
     if let passthrough = spec.passthrough { result.append(PassthroughProvider(passthrough: passthrough)) }

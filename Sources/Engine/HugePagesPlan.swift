@@ -13,9 +13,15 @@ struct HugePagesPlan {
   var sysctl: [HostSpec.Setting] = []
   /// The writes the boot unit repeats; empty when no unit is wanted (then an existing one is removed).
   var unitWrites: [LiveWrite] = []
+  /// `vm.nr_hugepages` taken out of the sysctl files when this plan does not use it (`none`,
+  /// `boot`, a runtime pool that is not a total of the default size): a value left from an
+  /// earlier runtime plan would still reserve pages at each boot.
+  var sysctlRemovals: [SysctlFileProvider.Removal] = []
 
   /// The keys of the kernel arguments `hugepages:` owns.
   static let argumentKeys = ["default_hugepagesz", "hugepagesz", "hugepages"]
+  /// The sysctl key of the default size's pool.
+  static let sysctlKey = "vm.nr_hugepages"
   /// The ordered run of the huge page arguments.
   static let run = 0
 }
@@ -29,8 +35,12 @@ extension Expansion {
       KernelArgsProvider.Want(
         argument: KernelArgument(key: key, value: nil), present: false, origin: "hugepages", reason: reason)
     }
+    let sysctlRemoval = { (reason: String) in
+      SysctlFileProvider.Removal(key: HugePagesPlan.sysctlKey, origin: "hugepages", reason: reason)
+    }
     if huge.isNone {
       plan.kernelWants = HugePagesPlan.argumentKeys.map { removal($0, "hugepages: none") }
+      plan.sysctlRemovals = [sysctlRemoval("hugepages: none reserves no page at boot")]
       return plan
     }
     guard let tuning, checkHugePages(huge, tuning) else { return nil }
@@ -55,13 +65,16 @@ extension Expansion {
           reason: "hugepages: reserved at boot", run: HugePagesPlan.run)
       }
       checkBootedPools(huge, arguments, tuning)
+      plan.sysctlRemovals = [
+        sysctlRemoval("hugepages.mode: boot reserves the pages with kernel arguments, which a boot value would change")
+      ]
     case .runtime:
       plan.kernelWants = HugePagesPlan.argumentKeys.map { removal($0, "hugepages.mode: runtime") }
       for pool in huge.pools {
         let folder = HugePagePool.folder(sizeKiB: pool.sizeKiB)
         switch pool.count {
         case .total(let pages) where pool.sizeKiB == tuning.defaultSizeKiB:
-          plan.sysctl.append(.init("vm.nr_hugepages", "\(pages)"))
+          plan.sysctl.append(.init(HugePagesPlan.sysctlKey, "\(pages)"))
           plan.liveWants.append(
             .init(
               address: ResourceAddress(.sysctl, "vm.nr_hugepages"), path: SysctlKey("vm.nr_hugepages").procPath,
@@ -75,6 +88,11 @@ extension Expansion {
             plan.unitWrites.append(LiveWrite(path: path, value: "\(node.pages)"))
           }
         }
+      }
+      if plan.sysctl.isEmpty {
+        plan.sysctlRemovals = [
+          sysctlRemoval("hugepages.mode: runtime reserves these pools at boot with \(HugePagesUnit.service)")
+        ]
       }
       for write in plan.unitWrites {
         plan.liveWants.append(

@@ -21,6 +21,48 @@ private let centosSysctl = """
   """
 
 @Suite struct SysctlEditorTests {
+  /// `unset` takes every assignment under /etc out (the admin's and virthost's), and
+  /// nothing else: the key gets no value at boot.
+  @Test func unsetTakesEveryAssignmentUnderEtcOut() throws {
+    let root = try FixtureRoot(seed)
+    try root.write("/etc/sysctl.conf", centosSysctl + "vm.nr_hugepages = 128\n")
+    try root.write("/etc/sysctl.d/90-virthost.conf", "# virthost\nvm.nr_hugepages = 256\nvm.swappiness = 10\n")
+    let editor = try SysctlEditor(root: try root.root)
+    let (files, before) = try editor.unset("vm.nr_hugepages")
+    #expect(files == ["/etc/sysctl.conf", "/etc/sysctl.d/90-virthost.conf"])
+    #expect(before?.value == "256")
+    #expect(try editor.persistentValue("vm.nr_hugepages") == nil)
+    let after = Dictionary(uniqueKeysWithValues: try editor.pendingChanges().map { ($0.path, $0.after) })
+    #expect(after["/etc/sysctl.conf"] == centosSysctl)
+    #expect(after["/etc/sysctl.d/90-virthost.conf"] == "# virthost\nvm.swappiness = 10\n")
+  }
+
+  @Test func unsetOfAKeyWithoutABootValueChangesNothing() throws {
+    let root = try FixtureRoot(seed)
+    try root.write("/etc/sysctl.conf", centosSysctl)
+    let editor = try SysctlEditor(root: try root.root)
+    let (files, before) = try editor.unset("vm.nr_hugepages")
+    #expect(files.isEmpty)
+    #expect(before == nil)
+    #expect(try editor.pendingChanges().isEmpty)
+  }
+
+  /// A package's file would still give the value: refused with its file and line, and the
+  /// files under /etc are left as they were.
+  @Test func unsetRefusesWhatAPackagesFileSets() throws {
+    let root = try FixtureRoot("examples/numa-pinned/root")  // Debian 12: systemd-sysctl reads /usr/lib
+    try root.write("/etc/sysctl.d/90-virthost.conf", "vm.nr_hugepages = 256\n")
+    try root.write("/usr/lib/sysctl.d/10-tuning.conf", "kernel.pid_max = 65536\nvm.nr_hugepages = 64\n")
+    let editor = try SysctlEditor(root: try root.root)
+    let error = #expect(throws: EditorError.self) { try editor.unset("vm.nr_hugepages") }
+    #expect(
+      error?.description
+        == "/usr/lib/sysctl.d/10-tuning.conf:2: gives vm.nr_hugepages the value 64 at boot, and virthost writes no file outside /etc and no glob line: take it out there, or set vm.nr_hugepages = 0 in a file read after it"
+    )
+    #expect(try editor.pendingChanges().isEmpty)
+    #expect(try editor.persistentValue("vm.nr_hugepages") == "256")
+  }
+
   @Test func aNewSettingGoesToTheVirthostDropIn() throws {
     let root = try FixtureRoot(seed)
     try root.write("/etc/sysctl.conf", centosSysctl)

@@ -149,6 +149,60 @@ import Testing
     #expect(!(try host.plan("hugepages: none\n").hasChanges))
   }
 
+  /// The truth gap left by issue 19: `vm.nr_hugepages` written for a runtime total stayed in
+  /// the sysctl file after `hugepages: none` (or a change to boot mode), so the host still
+  /// reserved the pages at each boot while the plan said converged.
+  @Test func noneTakesTheRuntimeTotalOutOfTheSysctlFile() throws {
+    let host = try ExampleHost("numa-pinned")
+    _ = try host.engine.apply(try host.plan("hugepages:\n  size: 2M\n  count: 256\n  mode: runtime\n"))
+    #expect(try host.root.text("/etc/sysctl.d/90-virthost.conf").hasSuffix("vm.nr_hugepages = 256\n"))
+    let undo = try host.plan("hugepages: none\n")
+    let change = try #require(
+      undo.changes.first { $0.address.description == #"file["/etc/sysctl.d/90-virthost.conf"]"# })
+    #expect(change.before == "vm.nr_hugepages=256")
+    #expect(change.after == "vm.nr_hugepages unset")
+    #expect(change.origin == "hugepages")
+    #expect(change.reason == "hugepages: none reserves no page at boot: vm.nr_hugepages gets no value at boot")
+    _ = try host.engine.apply(undo)
+    #expect(!(try host.root.text("/etc/sysctl.d/90-virthost.conf").contains("nr_hugepages")))
+    #expect(!(try host.plan("hugepages: none\n").hasChanges))
+  }
+
+  /// Boot mode owns the pools: an admin's `vm.nr_hugepages` (here in /etc/sysctl.conf) would
+  /// change the default size's pool after boot; it is taken out, and the plan shows it.
+  @Test func bootModeTakesAnAdminsBootValueOut() throws {
+    let host = try ExampleHost("numa-pinned")
+    try host.root.write("/etc/sysctl.d/50-admin.conf", "vm.swappiness = 10\nvm.nr_hugepages = 128\n")
+    let plan = try host.plan("hugepages:\n  size: 2M\n  count: {0: 8, 1: 8}\n")
+    let operation = try #require(plan.fileOperations.first { $0.path == "/etc/sysctl.d/50-admin.conf" })
+    #expect(operation.after.map { String(decoding: $0, as: UTF8.self) } == "vm.swappiness = 10\n")
+    #expect(
+      plan.changes.first { $0.address.description == #"file["/etc/sysctl.d/50-admin.conf"]"# }?.reason
+        == "hugepages.mode: boot reserves the pages with kernel arguments, which a boot value would change: vm.nr_hugepages gets no value at boot"
+    )
+  }
+
+  /// A package's file that sets it cannot be written: the plan refuses, naming file and line.
+  @Test func aPackagesBootValueIsRefusedByName() throws {
+    let host = try ExampleHost("numa-pinned")
+    try host.root.write("/usr/lib/sysctl.d/50-vendor.conf", "# vendor\nvm.nr_hugepages = 64\n")
+    let plan = try host.plan("hugepages: none\n")
+    #expect(
+      plan.diagnostics.filter { $0.severity == .error }.map(\.summary) == [
+        "/usr/lib/sysctl.d/50-vendor.conf:2: gives vm.nr_hugepages the value 64 at boot, and virthost writes no file outside /etc and no glob line: take it out there, or set vm.nr_hugepages = 0 in a file read after it"
+      ])
+    #expect(plan.fileOperations.isEmpty)
+  }
+
+  /// `sysctl:` naming the key itself wins: nothing is taken out.
+  @Test func aKeyTheDesiredStateSetsItselfStays() throws {
+    let host = try ExampleHost("numa-pinned")
+    let plan = try host.plan("hugepages: none\nsysctl:\n  vm.nr_hugepages: 32\n")
+    #expect(!plan.hasErrors)
+    let sysctl = try #require(plan.fileOperations.first { $0.path == "/etc/sysctl.d/90-virthost.conf" }?.after)
+    #expect(String(decoding: sysctl, as: UTF8.self).hasSuffix("vm.nr_hugepages = 32\n"))
+  }
+
   /// After the reboot (the two-node facts fixture runs the example's arguments): pools that
   /// match say nothing; a node short of its pages is a warning naming it.
   @Test func afterTheRebootANodeShortOfItsPagesIsWarned() throws {

@@ -138,6 +138,50 @@ public final class SysctlEditor {
     return placement
   }
 
+  /// Makes `key` get no value at boot: takes its assignments out of every file under `/etc`
+  /// that has one (the admin's included: the caller owns the key); returns the files changed,
+  /// in read order, and the value the key had at boot (`nil` when it had none, and then
+  /// nothing changes).
+  /// - Throws: ``EditorError`` for a key that is not a sysctl name, or when a file virthost
+  ///   does not write (a package's, or a glob line) would still give the key a value, naming
+  ///   that file and line; nothing changed then.
+  @discardableResult
+  public func unset(_ key: String) throws(EditorError) -> (files: [String], before: SysctlSetting?) {
+    if let problem = Self.keyProblem(key) { throw EditorError(message: problem) }
+    let wanted = SysctlKey(key)
+    let before = configuration.effective(wanted)
+    guard before != nil else { return ([], nil) }
+    let saved = (planned, configuration)
+    var changed: [String] = []
+    for index in configuration.filesNaming(wanted) {
+      let file = configuration.files[index]
+      guard file.isUnderEtc, let source = file.source, !changed.contains(source) else { continue }
+      if try removeAssignments(of: wanted, from: source) { changed.append(source) }
+    }
+    if let left = configuration.effective(wanted) {
+      (planned, configuration) = saved
+      throw EditorError(
+        file: left.file.path, line: lineNumber(of: wanted, in: left.file),
+        message:
+          "gives \(key) the value \(left.value) at boot, and virthost writes no file outside /etc "
+          + "and no glob line: take it out there, or set \(key) = 0 in a file read after it")
+    }
+    return (changed, before)
+  }
+
+  /// The 1-based line of the last assignment of `wanted` (or of a glob naming it) in `file`.
+  private func lineNumber(of wanted: SysctlKey, in file: SysctlFile) -> Int? {
+    guard let text = file.source.flatMap({ configuration.texts[$0] }) else { return nil }
+    let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+    return lines.indices.last { index in
+      let line = lines[index].drop { $0 == " " || $0 == "\t" }
+      guard let equals = line.firstIndex(of: "="), line.first != "#", line.first != ";" else { return false }
+      var key = line[..<equals].trimmingCharacters(in: .whitespaces)
+      if key.hasPrefix("-") { key.removeFirst() }
+      return SysctlKey(key) == wanted || SysctlKey(key).matches(wanted)
+    }.map { $0 + 1 }
+  }
+
   /// The files whose text the edits change, with their text before and after: the plan, which
   /// the applier writes. Every path lies under `/etc`.
   public func pendingChanges() throws(EditorError) -> [FileChange] {

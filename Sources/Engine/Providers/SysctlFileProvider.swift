@@ -7,8 +7,17 @@ import HostConfig
 struct SysctlFileProvider: ResourceProvider {
   /// The settings, in the desired file's order.
   var settings: [HostSpec.Setting]
+  /// The keys that must get no value at boot.
+  var removals: [Removal] = []
 
-  var origin: String { "sysctl" }
+  /// A key that must get no value at boot, the desired key that rules it out, and why.
+  struct Removal {
+    var key: String
+    var origin: String
+    var reason: String
+  }
+
+  var origin: String { ((settings.isEmpty ? [] : ["sysctl"]) + removals.map(\.origin)).joined(separator: ", ") }
 
   /// Only sysctl configuration files are read (the live values are ``LiveValueProvider``'s).
   func isTraced(in context: PlanContext) -> Bool { true }
@@ -17,6 +26,11 @@ struct SysctlFileProvider: ResourceProvider {
     let editor = try SysctlEditor(root: context.host)
     var placements: [SysctlPlacement] = []
     for setting in settings { placements.append(try editor.set(setting.name, setting.value)) }
+    var unsets: [(removal: Removal, files: [String], before: String)] = []
+    for removal in removals {
+      let (files, before) = try editor.unset(removal.key)
+      if let before { unsets.append((removal, files, before.value)) }
+    }
     let operations = try editor.pendingChanges().map { FileOperation($0) }
     // What the placement depends on: the files read, virthost's own files, and /etc/sysctl.conf
     // (read by procps and RHEL 6, and by systemd-sysctl through a link).
@@ -26,28 +40,42 @@ struct SysctlFileProvider: ResourceProvider {
     }
     for file in observed.sorted() { _ = context.readFile(file) }
     guard !operations.isEmpty else {
-      let values = settings.map { "\($0.name)=\($0.value)" }.joined(separator: " ")
+      let values = (settings.map { "\($0.name)=\($0.value)" } + removals.map { "\($0.key) unset" })
+        .joined(separator: " ")
+      let reason =
+        settings.isEmpty
+        ? "no sysctl file sets \(removals.map(\.key).joined(separator: ", "))" : "the sysctl settings persist already"
       return [
         ResourceChange(
           ResourceAddress(.file, SysctlEditor.defaultFile), actions: [], before: values, after: values,
-          reason: "the sysctl settings persist already", origin: origin)
+          reason: reason, origin: origin)
       ]
     }
     return operations.map { operation in
       let written = placements.filter { $0.file == operation.path }
       let removed = placements.filter { $0.removedFrom == operation.path }
+      let unset = unsets.filter { $0.files.contains(operation.path) }
       let before =
         written.map { "\($0.key)=\($0.before?.value ?? "unset")" }
         + removed.map { "\($0.key)=\($0.before?.value ?? "unset") (here)" }
+        + unset.map { "\($0.removal.key)=\($0.before)" }
       let after =
         written.map { "\($0.key)=\($0.value)" }
         + removed.map { "\($0.key) moved to \($0.file ?? SysctlEditor.laterFile)" }
-      var reason = "sysctl keeps \((written + removed).map(\.key).joined(separator: ", ")) across reboots"
-      let details = written.compactMap(\.detail)
-      if !details.isEmpty { reason += " (" + details.joined(separator: "; ") + ")" }
+        + unset.map { "\($0.removal.key) unset" }
+      var reasons: [String] = []
+      if !(written + removed).isEmpty {
+        var reason = "sysctl keeps \((written + removed).map(\.key).joined(separator: ", ")) across reboots"
+        let details = written.compactMap(\.detail)
+        if !details.isEmpty { reason += " (" + details.joined(separator: "; ") + ")" }
+        reasons.append(reason)
+      }
+      reasons += unset.map { "\($0.removal.reason): \($0.removal.key) gets no value at boot" }
+      let origins = ((written + removed).isEmpty ? [] : ["sysctl"]) + unset.map(\.removal.origin)
       var change = ResourceChange(
         ResourceAddress(.file, operation.path), actions: [operation.action], before: before.joined(separator: " "),
-        after: after.joined(separator: " "), reason: reason, origin: origin)
+        after: after.joined(separator: " "), reason: reasons.joined(separator: "; "),
+        origin: Array(Set(origins)).sorted().joined(separator: ", "))
       change.files = [operation]
       return change
     }
