@@ -35,7 +35,7 @@ public final class AugeasHandlePool: Sendable {
 
   deinit {
     idle.withLock { handles in
-      for handle in handles { aug_close(handle.pointer) }
+      for handle in handles { AugeasCalls.run { aug_close(handle.pointer) } }
       handles.removeAll()
     }
   }

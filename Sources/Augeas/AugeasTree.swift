@@ -48,7 +48,7 @@ public final class AugeasTree {
     let pool = AugeasHandlePool.current
     let prefix = pool == nil ? nil : Self.poolPrefix(root)
     let reused = prefix == nil ? nil : pool?.take(loadPath: searchPath)
-    guard let handle = reused ?? aug_init(prefix == nil ? root : "/", searchPath, flags) else {
+    guard let handle = reused ?? AugeasCalls.run({ aug_init(prefix == nil ? root : "/", searchPath, flags) }) else {
       throw AugeasError(code: .initFailed, operation: "aug_init", path: root, message: "out of memory")
     }
     self.handle = handle
@@ -57,14 +57,18 @@ public final class AugeasTree {
     self.prefix = prefix ?? ""
     self.pool = prefix == nil ? nil : pool
     self.searchPath = searchPath
-    if reused == nil, aug_error(handle) != 0 {
-      let error = Self.error(handle, operation: "aug_init", path: root)
-      aug_close(handle)
+    if reused == nil,
+      let error = AugeasCalls.run({ () -> AugeasError? in
+        guard aug_error(handle) != 0 else { return nil }
+        defer { aug_close(handle) }
+        return Self.error(handle, operation: "aug_init", path: root)
+      })
+    {
       throw error
     }
     if reused != nil { try clear() }
     try configure(transforms)
-    try check(aug_load(handle), "aug_load", nil)
+    try withHandle { (handle) throws(AugeasError) in try check(aug_load(handle), "aug_load", nil) }
     if let problem = fileProblems().first {
       throw AugeasError(
         code: .parseFailed, operation: "aug_load", path: "/files" + problem.file,
@@ -73,7 +77,7 @@ public final class AugeasTree {
   }
 
   deinit {
-    if let pool { pool.give(handle, loadPath: searchPath) } else { aug_close(handle) }
+    if let pool { pool.give(handle, loadPath: searchPath) } else { AugeasCalls.run { aug_close(handle) } }
   }
 
   /// The prefix under which a pooled handle (opened on `/`) finds `root`'s files:
@@ -103,7 +107,7 @@ public final class AugeasTree {
       "/augeas/load/*", "/files/*", "/augeas/files/*", "/augeas/text/*",
       "/*[label() != 'augeas' and label() != 'files']",
     ] {
-      try check(aug_rm(handle, path), "aug_rm", path)
+      try withHandle { (handle) throws(AugeasError) in try check(aug_rm(handle, path), "aug_rm", path) }
     }
   }
 
@@ -145,7 +149,7 @@ public final class AugeasTree {
   // MARK: - The one place the handle is reached
 
   func withHandle<T>(_ body: (OpaquePointer) throws(AugeasError) -> T) throws(AugeasError) -> T {
-    try body(handle)
+    try AugeasCalls.run { () throws(AugeasError) -> T in try body(handle) }
   }
 
   func check(_ result: Int32, _ operation: String, _ path: String?) throws(AugeasError) {

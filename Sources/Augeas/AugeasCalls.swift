@@ -1,0 +1,42 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// One libaugeas call at a time in the process.
+///
+/// libaugeas is not thread-safe even across handles: it sets glibc's process-wide
+/// `re_syntax_options` around each regular expression it compiles and puts the old value
+/// back after (src/regexp.c, `regexp_compile_internal`), and it compiles them lazily, at
+/// every parse and again at every put (a lens's compiled expressions are freed after each
+/// put). Two threads compiling at the same time can compile with each other's syntax or
+/// with glibc's default one, and a lens so compiled parses or renders otherwise. A single
+/// process-wide lock around each call is the fix: uncontended (virthost plans in one
+/// thread), it costs a few nanoseconds a call; parallel callers (the test runner, an
+/// embedding program) get what one thread alone gets.
+enum AugeasCalls {
+  private static let lock = Lock()
+
+  /// Runs `body`, which calls libaugeas, holding the lock. `body` must not call back into
+  /// this function (the lock is not recursive): each caller wraps its own C calls only.
+  static func run<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
+    lock.acquire()
+    defer { lock.release() }
+    return try body()
+  }
+
+  /// A pthread mutex that lives as long as the process.
+  private final class Lock: @unchecked Sendable {
+    // @unchecked: the mutex is only reached through pthread calls, which synchronize.
+    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+
+    init() {
+      mutex = .allocate(capacity: 1)
+      pthread_mutex_init(mutex, nil)
+    }
+
+    func acquire() { pthread_mutex_lock(mutex) }
+    func release() { pthread_mutex_unlock(mutex) }
+  }
+}
