@@ -101,7 +101,27 @@ import Testing
     #expect(try editor.modules(in: modules, file: "m") == ["vfio", "vfio_iommu_type1", "vfio_pci"])
     // The initramfs is rebuilt once, after the last vfio file.
     #expect(plan.fileOperations.compactMap(\.command).map(\.shown) == ["update-initramfs -u -k all"])
-    #expect(plan.fileOperations.first { $0.command != nil }?.path == "/etc/modprobe.d/virthost-vfio.conf")
+    #expect(plan.fileOperations.first { $0.command != nil }?.path == "/etc/initramfs-tools/hooks/virthost-vfio")
+    // initramfs-tools puts the vfio modules into the image and loads them first (the
+    // VM test reads the rebuilt image's conf/modules).
+    let hook = try #require(plan.fileOperations.first { $0.path == "/etc/initramfs-tools/hooks/virthost-vfio" })
+    #expect(hook.mode == 0o755)
+    #expect(
+      files["/etc/initramfs-tools/hooks/virthost-vfio"] == """
+        #!/bin/sh
+        # Written by virthost (passthrough): the vfio modules go into the initramfs and load first,
+        # so that vfio-pci takes the devices before their host drivers do.
+        PREREQ=""
+        prereqs() { echo "$PREREQ"; }
+        case "$1" in
+        prereqs) prereqs; exit 0 ;;
+        esac
+        . /usr/share/initramfs-tools/hook-functions
+        force_load vfio
+        force_load vfio_iommu_type1
+        force_load vfio_pci
+
+        """)
 
     // kmod's own reading of the file, where modprobe is installed.
     guard
@@ -140,11 +160,27 @@ import Testing
         + "force_drivers=\"${force_drivers} vfio vfio_iommu_type1 vfio_pci \"\n")
     #expect(plan.fileOperations.compactMap(\.command).map(\.shown) == ["dracut -f --regenerate-all"])
     #expect(plan.fileOperations.first { $0.command != nil }?.path == "/etc/dracut.conf.d/virthost-vfio.conf")
+    #expect(!plan.fileOperations.contains { $0.path.hasPrefix("/etc/initramfs-tools/") })
     // dracut sources its files in name order as bash: the local driver stays, vfio's are added.
     try host.root.write("/etc/dracut.conf.d/virthost-vfio.conf", text)
     let run = try ProgramRun.run(
       "/bin/bash",
       ["-c", "for f in \(host.root.path)/etc/dracut.conf.d/*.conf; do . \"$f\"; done; echo \"$force_drivers\""])
     #expect(run.output.split(whereSeparator: \.isWhitespace) == ["nvme", "vfio", "vfio_iommu_type1", "vfio_pci"])
+  }
+
+  /// initramfs-tools runs only the executable hooks: a hook with the right text that is not
+  /// executable does nothing, and the plan says so.
+  @Test func aHookThatIsNotExecutableIsReported() throws {
+    let host = try host()
+    _ = try host.engine.apply(try host.plan())
+    let path = host.root.path + "/etc/initramfs-tools/hooks/virthost-vfio"
+    #expect((try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int) == 0o755)
+    try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: path)
+    let plan = try host.plan()
+    #expect(
+      plan.diagnostics.filter { $0.code == .initramfs }.map(\.summary) == [
+        "/etc/initramfs-tools/hooks/virthost-vfio is not executable: initramfs-tools skips it"
+      ])
   }
 }

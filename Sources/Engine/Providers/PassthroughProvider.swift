@@ -1,4 +1,5 @@
 import Editors
+import Foundation
 import HostConfig
 import HostFacts
 import RootFS
@@ -18,7 +19,7 @@ struct PassthroughProvider: ResourceProvider {
   static let modprobeFile = "/etc/modprobe.d/virthost-vfio.conf"
   static let dracutFile = "/etc/dracut.conf.d/virthost-vfio.conf"
   /// The files an initramfs carries: writing or restoring one rebuilds the images.
-  static let initramfsInputs = [modulesFile, modprobeFile, dracutFile]
+  static let initramfsInputs = [modulesFile, modprobeFile, dracutFile, InitramfsToolsHook.path]
   static let header = "PCI passthrough, written by virthost: these devices go to vfio-pci at boot."
   /// The modules vfio-pci needs, with the kernel configuration option that builds each.
   static let modules = [
@@ -67,6 +68,8 @@ struct PassthroughProvider: ResourceProvider {
     {
       fileChanges.append(change)
     }
+    var operations = fileChanges.map { FileOperation($0) }
+    if tool == .updateInitramfs, let hook = hookOperation(loadable, context) { operations.append(hook) }
     if tool == nil {
       context.report(
         Diagnostic(
@@ -78,11 +81,12 @@ struct PassthroughProvider: ResourceProvider {
     for path in [Self.modulesFile, Self.modprobeFile] + (tool == .dracut ? [Self.dracutFile] : []) {
       _ = context.readFile(path)
     }
-    var operations = fileChanges.map { FileOperation($0) }
     if let tool, !operations.isEmpty { operations[operations.count - 1].command = tool.command }
     let summary = "vfio-pci ids=\(ids.joined(separator: ","))"
     if operations.isEmpty, let tool,
-      let stale = Self.staleImages(context.host, than: [Self.modulesFile, Self.modprobeFile])
+      let stale = Self.staleImages(
+        context.host,
+        than: [Self.modulesFile, Self.modprobeFile] + (tool == .updateInitramfs ? [InitramfsToolsHook.path] : []))
     {
       var change = ResourceChange(
         ResourceAddress(.initramfsRegeneration, tool.rawValue), actions: [.update],
@@ -118,6 +122,25 @@ struct PassthroughProvider: ResourceProvider {
       change.files = [operation]
       return change
     }
+  }
+
+  /// The hook that makes initramfs-tools load `modules` first (``InitramfsToolsHook``), when
+  /// it is not there as wanted; a hook that is there but not executable is reported, as
+  /// initramfs-tools skips it.
+  private func hookOperation(_ modules: [String], _ context: PlanContext) -> FileOperation? {
+    let path = InitramfsToolsHook.path
+    let current = context.readFile(path)
+    let wanted = Data(InitramfsToolsHook.text(modules).utf8)
+    if current == wanted {
+      if let mode = context.host.status(path)?.mode, mode & 0o111 == 0 {
+        context.report(
+          Diagnostic(
+            .warning, .initramfs, "\(path) is not executable: initramfs-tools skips it",
+            detail: "Make it executable (chmod 755) and run update-initramfs -u -k all.", keyPath: origin))
+      }
+      return nil
+    }
+    return FileOperation(path: path, before: current, after: wanted, mode: InitramfsToolsHook.mode)
   }
 
   /// The initramfs images under `/boot` (`initrd.img-*`, `initramfs-*.img`, kdump's left out)
