@@ -138,7 +138,10 @@ final class DaemonFaultTests: XCTestCase {
       if cycle == 1_000 || cycle == 10_000 { samples.append(residentKilobytes(pid)) }
     }
     print("DaemonFaultTests: VmRSS after 1,000 cycles \(samples[0]) kB, after 10,000 \(samples[1]) kB")
-    XCTAssertLessThanOrEqual(samples[1] - samples[0], 64, "grew from \(samples[0]) kB to \(samples[1]) kB")
+    // The resident size moves in steps of a few dozen pages (what the allocator keeps after a
+    // re-read's malloc_trim): +4 to +32 kB on a quiet machine, +108 kB once in a CI run under
+    // load. 256 kB still catches a leak of 29 bytes a cycle or 2.8 kB a re-read.
+    XCTAssertLessThanOrEqual(samples[1] - samples[0], 256, "grew from \(samples[0]) kB to \(samples[1]) kB")
     let result = stop(daemon)
     XCTAssertEqual(result.status, 0)
     XCTAssertEqual(result.error.components(separatedBy: "cannot be parsed").count - 1, 100, "one report per re-read")
