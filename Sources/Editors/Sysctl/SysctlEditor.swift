@@ -161,7 +161,7 @@ public final class SysctlEditor {
     if let left = configuration.effective(wanted) {
       (planned, configuration) = saved
       throw EditorError(
-        file: left.file.path, line: lineNumber(of: wanted, in: left.file),
+        file: left.file.path, line: lineNumber(of: left),
         message:
           "gives \(key) the value \(left.value) at boot, and virthost writes no file outside /etc "
           + "and no glob line: take it out there, or set \(key) = 0 in a file read after it")
@@ -169,17 +169,18 @@ public final class SysctlEditor {
     return (changed, before)
   }
 
-  /// The 1-based line of the last assignment of `wanted` (or of a glob naming it) in `file`.
-  private func lineNumber(of wanted: SysctlKey, in file: SysctlFile) -> Int? {
-    guard let text = file.source.flatMap({ configuration.texts[$0] }) else { return nil }
-    let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-    return lines.indices.last { index in
-      let line = lines[index].drop { $0 == " " || $0 == "\t" }
-      guard let equals = line.firstIndex(of: "="), line.first != "#", line.first != ";" else { return false }
-      var key = line[..<equals].trimmingCharacters(in: .whitespaces)
-      if key.hasPrefix("-") { key.removeFirst() }
-      return SysctlKey(key) == wanted || SysctlKey(key).matches(wanted)
-    }.map { $0 + 1 }
+  /// The 1-based line of `setting` in its file: the line whose place among the lines that
+  /// are not blank or comments is the lens's entry number.
+  private func lineNumber(of setting: SysctlSetting) -> Int? {
+    guard let text = setting.file.source.flatMap({ configuration.texts[$0] }) else { return nil }
+    var entry = -1
+    for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+      let content = line.drop { $0 == " " || $0 == "\t" }
+      if content.isEmpty || content.first == "#" || content.first == ";" { continue }
+      entry += 1
+      if entry == setting.line.entry { return index + 1 }
+    }
+    return nil
   }
 
   /// The files whose text the edits change, with their text before and after: the plan, which

@@ -95,7 +95,9 @@ extension GrubLegacy {
     }
     // A Xen entry's Linux node is its first module, read on its own (they are few).
     for index in menu.hypervisors.keys {
-      result[index] = try tree.augeas.children(of: base + "/title[\(index + 1)]/module[1]")
+      if let node = menu.linuxNode(index, at: base + "/title[\(index + 1)]") {
+        result[index] = try tree.augeas.children(of: node)
+      }
     }
     return result
   }
