@@ -56,6 +56,11 @@ public struct Engine: Sendable {
       report.skipped += report.pendingCommands.map { "run \($0.shown): the root is not /; run it on the host" }
       return report
     }
+    if let problem = root.stateFolderProblem(BackupStore.stateFolder) {
+      throw .io(
+        "refusing to keep virthost's lock, backups and trace where another user could change them: \(problem); nothing was applied"
+      )
+    }
     let lock = try ApplyLock(root: root, wait: lockWait)
     defer { withExtendedLifetime(lock) {} }
     let fresh = replan(shown)
@@ -89,7 +94,8 @@ public struct Engine: Sendable {
   /// that plan is still empty; nothing else is written. Without the lock (a read-only root,
   /// another apply running), nothing at all.
   private func keepTrace(of shown: Plan) {
-    guard let lock = try? ApplyLock(root: root, wait: lockWait) else { return }
+    guard root.stateFolderProblem(BackupStore.stateFolder) == nil, let lock = try? ApplyLock(root: root, wait: lockWait)
+    else { return }
     defer { withExtendedLifetime(lock) {} }
     let now = replan(shown, recording: true)
     if !now.hasChanges, !now.hasErrors, let trace = now.trace { Applier.keep(trace, root: root) }
@@ -159,86 +165,5 @@ public struct Engine: Sendable {
           + (addresses.isEmpty ? "" : " for \(addresses.map(\.description).joined(separator: ", "))"))
     }
     return result
-  }
-
-  /// Restores the last apply's backup: its files byte for byte (files it created
-  /// are removed), its enablement links and live values; marks it rolled back. When a
-  /// restored file is one the initramfs carries (the vfio files), the initramfs tool runs
-  /// on the live host, or is returned in ``RollbackReport/pendingCommands`` offline.
-  public func rollback(progress: (ApplyEvent) -> Void = { _ in }) throws(EngineError) -> RollbackReport {
-    let lock = try ApplyLock(root: root, wait: lockWait)
-    defer { withExtendedLifetime(lock) {} }
-    let store = BackupStore(root: root)
-    guard let name = store.names().last else {
-      throw .rollback("nothing to roll back: no backups under \(store.hostFolder)")
-    }
-    var manifest: BackupStore.Manifest
-    do {
-      manifest = try store.read(name)
-    } catch {
-      throw .rollback("backup \(name) cannot be read: \(error)")
-    }
-    if manifest.rolledBack { throw .rollback("the last apply (backup \(name)) has been rolled back already") }
-    var restored: [String] = []
-    func step(_ description: String, _ body: () throws -> Void) throws(EngineError) {
-      progress(ApplyEvent(step: description, outcome: .started))
-      do {
-        try body()
-      } catch {
-        progress(ApplyEvent(step: description, outcome: .failed("\(error)")))
-        throw .rollback("rollback of \(name) failed at \(description): \(error); restored so far: \(restored)")
-      }
-      progress(ApplyEvent(step: description, outcome: .done))
-      restored.append(description)
-    }
-    let writer = HostRootWriter(root)
-    for file in manifest.files.reversed() {
-      if file.existed {
-        // The file keeps the mode, owner and attributes the apply kept; one the apply removed gets its mode back.
-        try step("restore \(file.path)") {
-          try writer.removeTemporaries(of: file.path)
-          try writer.replace(
-            file.path, with: try store.backedUpBytes(file.path, in: name), mode: UInt32(file.mode ?? 0o644))
-        }
-      } else {
-        try step("remove \(file.path)") {
-          try writer.remove(file.path)
-          for folder in file.createdFolders.reversed() { try writer.removeEmptyFolder(folder) }
-        }
-      }
-    }
-    for link in manifest.links.reversed() {
-      switch link.kind {
-      case .create:
-        try step("remove link \(link.path)") { try writer.remove(link.path) }
-      case .remove:
-        try step("restore link \(link.path) -> \(link.target)") { try writer.link(link.path, to: link.target) }
-      }
-    }
-    for folder in manifest.linkFolders.reversed() {
-      try step("remove folder \(folder) when empty") { try writer.removeEmptyFolder(folder) }
-    }
-    for live in manifest.live {
-      try step("write \(live.value) to \(live.path)") { try writer.writeLive(live.path, live.value) }
-    }
-    // The initramfs images carry the vfio files the apply wrote: they are rebuilt from the
-    // restored files, on the live host (like the apply's own run), or left pending offline.
-    var pendingCommands: [HostCommand] = []
-    if manifest.files.contains(where: { PassthroughProvider.initramfsInputs.contains($0.path) }),
-      let tool = InitramfsTool.detect(root)
-    {
-      if runsCommands {
-        try step("run \(tool.command.shown)") { try Applier.run(tool.command, in: root) }
-      } else {
-        pendingCommands.append(tool.command)
-      }
-    }
-    manifest.rolledBack = true
-    do {
-      try store.write(manifest, name)
-    } catch {
-      throw .io("cannot mark backup \(name) as rolled back: \(error)")
-    }
-    return RollbackReport(backup: name, restored: restored, pendingCommands: pendingCommands)
   }
 }

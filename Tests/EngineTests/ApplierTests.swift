@@ -32,6 +32,7 @@ import Testing
   @Test func appliesFilesThenLiveValuesAndRollbackRestoresTheTreeByteForByte() throws {
     let root = try FixtureRoot(Self.seed)
     let before = try root.snapshot()
+    let original = try root.text("/etc/ksmtuned.conf")
     let plan = Self.plan(
       root,
       [
@@ -49,16 +50,27 @@ import Testing
     #expect(try root.text("/etc/ksmtuned.conf") == "KSM_NPAGES_MAX=2000\n")
     #expect(try root.text("/sys/kernel/mm/ksm/run") == "1\n")
     let backup = try #require(report.backup)
-    let manifest = try BackupStore(root: root.host).read(backup)
+    let loaded = try BackupStore(root: root.host).read(backup)
+    #expect(loaded.formatVersion == 2 && loaded.isAuthentic)
+    let manifest = loaded.manifest
     #expect(manifest.files.map(\.path) == ["/etc/ksmtuned.conf", "/etc/sysctl.d/90-virthost.conf"])
     #expect(manifest.files.map(\.existed) == [true, false])
+    #expect(manifest.files[0].replacedSha256 == SHA256.hex(Array(original.utf8)))
+    #expect(manifest.files.map(\.replacedSha256).last == .some(nil))
+    #expect(
+      manifest.files.map(\.wroteSha256) == [
+        SHA256.hex(Array("KSM_NPAGES_MAX=2000\n".utf8)),
+        SHA256.hex(Array(try root.text("/etc/sysctl.d/90-virthost.conf").utf8)),
+      ])
     #expect(manifest.live == [.init(path: "/sys/kernel/mm/ksm/run", value: "0")])
+    #expect(manifest.liveWrites?.map(\.path) == ["/sys/kernel/mm/ksm/run"])
+    #expect(manifest.liveWrites?.map(\.value) == ["1"])
 
     let engine = Engine(planner: Planner(root: root.host))
     let rollback = try engine.rollback()
     #expect(rollback.backup == backup)
     #expect(try Snapshots.differences(before, root.snapshot()) == [])
-    #expect(try BackupStore(root: root.host).read(backup).rolledBack)
+    #expect(try BackupStore(root: root.host).read(backup).manifest.rolledBack)
     let again = #expect(throws: EngineError.self) { try engine.rollback() }
     #expect(again?.description == "the last apply (backup \(backup)) has been rolled back already")
   }

@@ -157,17 +157,23 @@ import Testing
     let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
     chmod(path, 0o666)
     #expect(try !Self.agree(host, "a trace others can write"))
+    #expect(
+      try host.plan().readPath
+        == .full(
+          "\(path) is a file writable by its group or others (mode 666), so another user could have planted or read "
+            + "it: make it and every folder above it root's and writable by root alone (chown root:root, chmod go-w); "
+            + "the trace is ignored"))
     chmod(path, 0o600)
     #expect(try Self.agree(host, "the trace restored"))
     try FileManager.default.moveItem(atPath: path, toPath: path + ".real")
-    try FileManager.default.createSymbolicLink(atPath: path, withDestinationPath: "converged-trace.v1.json.real")
+    try FileManager.default.createSymbolicLink(atPath: path, withDestinationPath: "converged-trace.v2.json.real")
     #expect(try !Self.agree(host, "a symlinked trace"))
     try FileManager.default.removeItem(atPath: path)
     try FileManager.default.removeItem(atPath: path + ".real")
     try Data(bytes.prefix(bytes.count / 2)).write(to: URL(fileURLWithPath: path))
     chmod(path, 0o600)
     #expect(try !Self.agree(host, "a truncated trace"))
-    #expect(try host.plan().readPath == .full("the trace \(ConvergedTrace.path) cannot be read; ignored"))
+    #expect(try host.plan().readPath == .full("the trace \(ConvergedTrace.path) is not in virthost's format; ignored"))
   }
 
   @Test func anApplyWithNothingToDoKeepsATraceAndWritesNothingElse() throws {
@@ -181,7 +187,7 @@ import Testing
     #expect(
       after.filter { !$0.key.hasPrefix("var/lib/virthost/") && (before[$0.key] != nil || !engine.contains($0.key)) }
         == before)
-    #expect(after["var/lib/virthost/converged-trace.v1.json"] != nil)
+    #expect(after["var/lib/virthost/converged-trace.v2.json"] != nil)
     #expect(try host.plan().readPath.name == "converged")
   }
 
@@ -189,11 +195,11 @@ import Testing
   /// temporary beside it; the next keep removes it, as the applier does for the files it writes.
   @Test func keepingATraceRemovesATemporaryThatAKilledKeepLeft() throws {
     let host = try ExampleHost("converged")
-    try host.root.write("/var/lib/virthost/.converged-trace.v1.json.virthost-7o7kOz", "{\"format\"")
+    try host.root.write("/var/lib/virthost/.converged-trace.v2.json.virthost-7o7kOz", "{\"format\"")
     _ = try host.engine.apply(try host.plan())
     let names = try FileManager.default.contentsOfDirectory(atPath: host.root.path + "/var/lib/virthost").sorted()
-    #expect(!names.contains { $0.hasPrefix(".converged-trace.v1.json.virthost-") }, "\(names)")
-    #expect(names.contains("converged-trace.v1.json"))
+    #expect(!names.contains { $0.hasPrefix(".converged-trace.v2.json.virthost-") }, "\(names)")
+    #expect(names.contains("converged-trace.v2.json"))
   }
 
   @Test func planNeverWritesAndAnEmptyApplyKeepsTheTrace() throws {

@@ -258,7 +258,7 @@ import Testing
     let position = try #require(order.firstIndex(of: step))
     #expect(order[..<position].allSatisfy { $0.hasPrefix("write ") || $0.hasPrefix("create ") })
     #expect(order[(position + 1)...].allSatisfy { !$0.hasPrefix("write /etc") && !$0.hasPrefix("create ") })
-    let manifest = try BackupStore(root: host.root.host).read(try #require(report.backup))
+    let manifest = try BackupStore(root: host.root.host).read(try #require(report.backup)).manifest
     #expect(manifest.files.map(\.path).contains("/boot/grub2/grub.cfg"))
   }
 

@@ -37,8 +37,7 @@ struct Applier {
     let backup: String
     do {
       backup = try store.create(
-        specFile: plan.specFile, paths: plan.fileOperations.map(\.path) + (plan.regeneration?.outputs ?? []),
-        live: liveBefore(plan))
+        specFile: plan.specFile, files: backedUp(plan), live: liveBefore(plan), liveWrites: liveWrites(plan))
     } catch {
       throw .io("cannot back up the files under \(store.hostFolder): \(error)")
     }
@@ -70,6 +69,21 @@ struct Applier {
     var report = ApplyReport(plan: plan, applied: applied, skipped: skipped, backup: backup)
     report.pendingCommands = pending
     return report
+  }
+
+  /// The files the apply changes, as the backup records them: each file operation with
+  /// the bytes it writes, then the generator's outputs (their bytes recorded once it ran).
+  private func backedUp(_ plan: Plan) -> [BackupStore.Planned] {
+    plan.changes.flatMap { change in
+      change.files.map { BackupStore.Planned(path: $0.path, after: $0.after.map(Array.init), keys: change.keys) }
+    } + (plan.regeneration?.outputs ?? []).map { BackupStore.Planned(path: $0, after: nil, keys: []) }
+  }
+
+  /// The live writes in the order ``steps(_:store:backup:)`` makes them.
+  private func liveWrites(_ plan: Plan) -> [BackupStore.Manifest.LiveWrite] {
+    plan.changes.filter(\.isChange).flatMap { change in
+      change.liveWrites.map { .init(path: $0.path, value: $0.value, keys: change.keys) }
+    }
   }
 
   /// The value of each live file before its first write.
@@ -122,6 +136,7 @@ struct Applier {
         ) {
           do {
             try Self.regenerate(regeneration, in: host)
+            try store.recordWritten(regeneration.outputs, in: backup)
           } catch {
             // The sources are written, the generated files are not: say which is which.
             throw RegenerationError(

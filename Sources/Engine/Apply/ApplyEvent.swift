@@ -54,4 +54,6 @@ public struct RollbackReport: Sendable {
   public var restored: [String]
   /// What only the host itself can run after an offline rollback (the initramfs tool).
   public var pendingCommands: [HostCommand] = []
+  /// What the admin should know about the backup (an earlier format, not authenticated).
+  public var warnings: [String] = []
 }

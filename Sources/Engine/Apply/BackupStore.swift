@@ -3,13 +3,24 @@ import Foundation
 import RootFS
 
 /// The backups of a root's applies, under `ROOT/var/lib/virthost/backups/<timestamp>/`:
-/// a copy of every file an apply changes (under `files/`, by its path from the root)
-/// and a `manifest.json` of what to restore, remove and undo.
+/// a copy of every file an apply changes (under `files/`, by its path from the root, mode
+/// 0600) and a `manifest.json` of what to restore, remove and undo, sealed with this
+/// machine's ``StateKey`` for this root (format 2, ``SealedState``).
 ///
-/// Rollback restores the most recent apply's backup, byte for byte, and marks it rolled back.
+/// Everything is read as state (``HostRoot/readState(_:limit:)``): a backup that another
+/// user could have planted is refused, and so is a format-2 manifest that does not
+/// authenticate, unless the admin says it is trusted. Rollback restores the most recent
+/// apply's backup, byte for byte, and marks it rolled back.
 public struct BackupStore {
+  /// The folder of all of virthost's state under a root: the lock, the trace, the backups.
+  public static let stateFolder = "/var/lib/virthost"
   /// The backups folder, as a path from the root.
   public static let folder = "/var/lib/virthost/backups"
+  /// The manifest's format: 2 is sealed and records hashes, keys and the live writes'
+  /// order; 1 (plain JSON, before the state formats v2) is still rolled back, with a warning.
+  public static let manifestFormatVersion = 2
+  /// What ``SealedState`` names a manifest.
+  static let manifestKind = "backup-manifest"
 
   /// What one backup holds.
   public struct Manifest: Codable, Equatable, Sendable {
@@ -23,6 +34,13 @@ public struct BackupStore {
       public var mode: Int?
       /// The folders the apply creates for a new file, outermost first; removed on rollback when empty.
       public var createdFolders: [String] = []
+      /// The SHA-256 of the bytes the apply replaced (format 2; `nil` when there were none).
+      public var replacedSha256: String? = nil
+      /// The SHA-256 of the bytes the apply writes (format 2; `nil` when it removes the
+      /// file, or a generator writes it and has not run yet).
+      public var wroteSha256: String? = nil
+      /// The desired-state keys the change came from (format 2).
+      public var keys: [String]? = nil
     }
     /// One live value and what it was.
     public struct Live: Codable, Equatable, Sendable {
@@ -30,6 +48,15 @@ public struct BackupStore {
       public var path: String
       /// The value before the apply.
       public var value: String
+    }
+    /// One write of a live value, as the apply makes it.
+    public struct LiveWrite: Codable, Equatable, Sendable {
+      /// The path from the root.
+      public var path: String
+      /// The value written.
+      public var value: String
+      /// The desired-state keys it came from.
+      public var keys: [String]
     }
     /// One enablement link the apply created or removed, as applied.
     public typealias Link = LinkChange
@@ -44,8 +71,30 @@ public struct BackupStore {
     public var linkFolders: [String] = []
     /// The live values, first value first.
     public var live: [Live]
+    /// The apply's writes of live values, in the order it makes them (format 2).
+    public var liveWrites: [LiveWrite]? = nil
     /// Whether this backup has been rolled back.
     public var rolledBack: Bool
+  }
+
+  /// A manifest as read: its format and whether it authenticated.
+  public struct Loaded: Sendable {
+    /// The manifest.
+    public var manifest: Manifest
+    /// 1 or ``manifestFormatVersion``.
+    public var formatVersion: Int
+    /// Whether its MAC is right for this machine's key and this root (never for format 1).
+    public var isAuthentic: Bool
+  }
+
+  /// One file an apply is about to change, as the applier hands it to ``create(specFile:files:live:liveWrites:now:)``.
+  struct Planned {
+    /// The path from the root.
+    var path: String
+    /// The bytes the apply writes; `nil` when it removes the file or a generator writes it.
+    var after: [UInt8]?
+    /// The desired-state keys of the change.
+    var keys: [String]
   }
 
   /// The root the backups are under.
@@ -64,16 +113,26 @@ public struct BackupStore {
   /// The folder of the backups, as a path on this machine, for messages.
   var hostFolder: String { root.unresolvedHostPath(Self.folder) }
 
-  /// The names of the backups, oldest first.
-  public func names() -> [String] {
-    root.listIfPresent(Self.folder).filter { root.isFile(directory($0) + "/manifest.json") }
+  /// The names of the backups, oldest first: the folders with a manifest.
+  ///
+  /// - Throws: ``StateFileError`` when the backups folder could have been planted.
+  public func names() throws(StateFileError) -> [String] {
+    try root.listState(Self.folder).filter { name in
+      do throws(StateFileError) {
+        _ = try root.readState(directory(name) + "/manifest.json")
+        return true
+      } catch {
+        return error.kind != .missing
+      }
+    }
   }
 
-  /// A new backup of the files `paths` (from the root) and the live values `live`,
-  /// made before anything is changed; returns its name.
-  func create(specFile: String, paths: [String], live: [(path: String, value: String)], now: Date = Date()) throws
-    -> String
-  {
+  /// A new backup of the files `files` and the live values `live`, made before anything
+  /// is changed, with the live writes the apply will make; returns its name.
+  func create(
+    specFile: String, files: [Planned], live: [(path: String, value: String)], liveWrites: [Manifest.LiveWrite],
+    now: Date = Date()
+  ) throws -> String {
     let formatter = DateFormatter()
     formatter.locale = Locale(identifier: "en_US_POSIX")
     formatter.timeZone = TimeZone(identifier: "UTC")
@@ -86,7 +145,7 @@ public struct BackupStore {
     }
     removeLeftovers()
     do {
-      try copy(paths, specFile: specFile, live: live, to: name)
+      try copy(files, specFile: specFile, live: live, liveWrites: liveWrites, to: name)
     } catch {
       // A backup is whole or absent: no half backup is left for a rollback to find.
       try? removeTree(directory(name))
@@ -119,29 +178,48 @@ public struct BackupStore {
     }
   }
 
-  /// Copies the files `paths` into the new backup `name` and writes its manifest last.
-  private func copy(_ paths: [String], specFile: String, live: [(path: String, value: String)], to name: String)
-    throws
-  {
+  /// Copies the files `planned` into the new backup `name` (mode 0600: a copy of a file
+  /// only root may read stays so) and writes its manifest last.
+  private func copy(
+    _ planned: [Planned], specFile: String, live: [(path: String, value: String)],
+    liveWrites: [Manifest.LiveWrite], to name: String
+  ) throws {
     var files: [Manifest.File] = []
-    for path in paths where !files.contains(where: { $0.path == path }) {
+    for file in planned where !files.contains(where: { $0.path == file.path }) {
+      let path = file.path
+      let wrote = file.after.map { SHA256.hex($0) }
       guard let bytes = try root.readIfPresent(path), let status = root.status(path) else {
-        files.append(.init(path: path, existed: false, mode: nil, createdFolders: writer.missingFolders(above: path)))
+        files.append(
+          .init(
+            path: path, existed: false, mode: nil, createdFolders: writer.missingFolders(above: path),
+            wroteSha256: wrote, keys: file.keys))
         continue
       }
-      try writer.replace(directory(name) + "/files" + path, with: bytes, mode: status.mode)
-      files.append(.init(path: path, existed: true, mode: Int(status.mode)))
+      try writer.replace(directory(name) + "/files" + path, with: bytes, mode: 0o600)
+      files.append(
+        .init(
+          path: path, existed: true, mode: Int(status.mode), replacedSha256: SHA256.hex(bytes), wroteSha256: wrote,
+          keys: file.keys))
     }
     let manifest = Manifest(
       specFile: specFile, files: files, links: [], linkFolders: [],
-      live: live.map { .init(path: $0.path, value: $0.value) }, rolledBack: false)
+      live: live.map { .init(path: $0.path, value: $0.value) }, liveWrites: liveWrites, rolledBack: false)
+    try write(manifest, name)
+  }
+
+  /// Records the bytes a generator wrote to `paths` (grub.cfg) in the backup `name`.
+  func recordWritten(_ paths: [String], in name: String) throws {
+    var manifest = try read(name).manifest
+    for index in manifest.files.indices where paths.contains(manifest.files[index].path) {
+      manifest.files[index].wroteSha256 = try root.readIfPresent(manifest.files[index].path).map { SHA256.hex($0) }
+    }
     try write(manifest, name)
   }
 
   /// Records `links` as about to be applied in the backup `name`, with the folders
   /// their creation will add.
   func record(links: [LinkChange], in name: String) throws {
-    var manifest = try read(name)
+    var manifest = try read(name).manifest
     manifest.links += links
     for link in links where link.kind == .create {
       for folder in writer.missingFolders(above: link.path) where !manifest.linkFolders.contains(folder) {
@@ -151,25 +229,93 @@ public struct BackupStore {
     try write(manifest, name)
   }
 
-  /// The manifest of the backup `name`.
-  public func read(_ name: String) throws -> Manifest {
-    let bytes = try root.read(directory(name) + "/manifest.json")
+  /// The manifest of the backup `name`: format 2 sealed (authentic or not), or format 1.
+  public func read(_ name: String) throws -> Loaded {
+    let bytes = try root.readState(directory(name) + "/manifest.json")
     let decoder = JSONDecoder()
     decoder.keyDecodingStrategy = .convertFromSnakeCase
-    return try decoder.decode(Manifest.self, from: Data(bytes))
+    guard let sealed = SealedState.open(bytes, root: root, key: try? StateKey.machine(creating: false)) else {
+      return Loaded(
+        manifest: try decoder.decode(Manifest.self, from: Data(bytes)), formatVersion: 1, isAuthentic: false)
+    }
+    guard sealed.kind == Self.manifestKind, sealed.version == Self.manifestFormatVersion else {
+      throw StateFileError(
+        .unreadable, root.unresolvedHostPath(directory(name) + "/manifest.json"),
+        "is a \(sealed.kind) of format \(sealed.version), not a backup manifest of format \(Self.manifestFormatVersion)"
+      )
+    }
+    return Loaded(
+      manifest: try decoder.decode(Manifest.self, from: Data(sealed.payload)), formatVersion: sealed.version,
+      isAuthentic: sealed.isAuthentic)
   }
 
-  /// Writes the manifest of the backup `name`, replaced whole, so that a kill or a full
-  /// disk while recording links never leaves a truncated manifest.
+  /// Writes the manifest of the backup `name`, sealed with this machine's key (made on
+  /// first use), replaced whole, so that a kill or a full disk while recording links never
+  /// leaves a truncated manifest.
   func write(_ manifest: Manifest, _ name: String) throws {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
     encoder.keyEncodingStrategy = .convertToSnakeCase
-    try writer.replace(directory(name) + "/manifest.json", with: Array(try encoder.encode(manifest)), mode: 0o644)
+    let key = try StateKey.machine(creating: true)
+    let sealed = SealedState.seal(
+      Array(try encoder.encode(manifest)), kind: Self.manifestKind, version: Self.manifestFormatVersion, root: root,
+      key: key)
+    try writer.replace(directory(name) + "/manifest.json", with: sealed, mode: 0o600)
   }
 
-  /// The bytes of `path` as backed up in `name`.
-  func backedUpBytes(_ path: String, in name: String) throws(HostRootError) -> [UInt8] {
-    try root.read(directory(name) + "/files" + path)
+  /// The bytes of `path` as backed up in `name`, read as state; with `sha256`, refused
+  /// unless they have that digest.
+  func backedUpBytes(_ path: String, in name: String, sha256: String?) throws -> [UInt8] {
+    let copy = directory(name) + "/files" + path
+    let bytes = try root.readState(copy)
+    if let sha256, SHA256.hex(bytes) != sha256 {
+      throw StateFileError(
+        .unreadable, root.unresolvedHostPath(copy), "its bytes are not the ones the manifest records (sha256 \(sha256))"
+      )
+    }
+    return bytes
+  }
+
+  /// The kinds of path a manifest names, each with where it may be.
+  enum PathKind {
+    /// A file the apply wrote: anywhere in the root but virthost's own state.
+    case file
+    /// A live value: under `/proc/sys` or `/sys`.
+    case live
+    /// An enablement link or a folder made for one: under `/etc`.
+    case link
+  }
+
+  /// Why the manifest path `path` cannot be restored: not absolute and normalised (a `.`,
+  /// `..` or empty component), inside virthost's state, a folder on the way that is a
+  /// link, or outside where its kind lives; `nil` when it can.
+  func pathProblem(_ path: String, kind: PathKind) -> String? {
+    guard path.hasPrefix("/"), path != "/", HostRoot.normalise(path) == path else {
+      return "\(path) is not a plain absolute path"
+    }
+    if path == Self.stateFolder || path.hasPrefix(Self.stateFolder + "/") {
+      return "\(path) is inside virthost's own state"
+    }
+    switch kind {
+    case .file: break
+    case .live:
+      guard path.hasPrefix("/proc/sys/") || path.hasPrefix("/sys/") else {
+        return "\(path) is not a live value under /proc/sys or /sys"
+      }
+    case .link:
+      guard path.hasPrefix("/etc/") else { return "\(path) is not an enablement link under /etc" }
+    }
+    guard root.physical(path) == path else { return "a folder on the way to \(path) is a symbolic link" }
+    return nil
+  }
+
+  /// Every reason the manifest's paths cannot be restored, in the manifest's order.
+  func problems(of manifest: Manifest) -> [String] {
+    manifest.files.flatMap { file in
+      [pathProblem(file.path, kind: .file)] + file.createdFolders.map { pathProblem($0, kind: .file) }
+    }.compactMap { $0 }
+      + manifest.links.compactMap { pathProblem($0.path, kind: .link) }
+      + manifest.linkFolders.compactMap { pathProblem($0, kind: .link) }
+      + manifest.live.compactMap { pathProblem($0.path, kind: .live) }
   }
 }

@@ -18,6 +18,9 @@ public struct ResourceChange: Sendable, Equatable {
   public var reason: String
   /// The desired-state key this resource was expanded from (`iommu`, `ksm.enabled`).
   public var origin: String
+  /// The desired-state keys of ``origin``, one each (a resource several keys want joins
+  /// them with ", "; the backup manifest records them apart).
+  public var keys: [String] { origin.split(separator: ", ").map(String.init) }
   /// Files written, in order.
   public var files: [FileOperation] = []
   /// Service enablement links created or removed.

@@ -12,9 +12,14 @@ import RootFS
 /// (``load(_:)``). Not a cache of anything live: providers of live values run every time.
 public struct ConvergedTrace: Codable, Equatable, Sendable {
   /// The version of the file's format; a trace of another version is ignored.
-  public static let formatVersion = 1
+  public static let formatVersion = 2
   /// Where the trace lives under the root.
-  public static let path = "/var/lib/virthost/converged-trace.v1.json"
+  public static let path = "/var/lib/virthost/converged-trace.v2.json"
+  /// Where virthost 0.1.0 before the state formats v2 kept it (unauthenticated): never
+  /// read, removed when a new trace is kept.
+  public static let legacyPath = "/var/lib/virthost/converged-trace.v1.json"
+  /// What ``SealedState`` names the file.
+  public static let kind = "converged-trace"
 
   /// What the trace is valid for: any difference, and it is not used.
   public struct Key: Codable, Equatable, Sendable {
@@ -65,27 +70,41 @@ public struct ConvergedTrace: Codable, Equatable, Sendable {
     parts.allSatisfy { !$0.diagnostics.contains { $0.severity == .error } }
   }
 
-  /// The trace under `root` when it passes every check: a regular file (not a symlink)
-  /// in a folder reached without links, owned by root (or by the user running virthost,
-  /// who could write it anyway) and writable by its owner only, of this format; otherwise
-  /// why it is ignored.
+  /// The trace under `root` when it passes every check, or why it is ignored: read as
+  /// state (``HostRoot/readState(_:limit:)``: no link followed, every folder from the
+  /// machine's `/` down and the file root's alone, judged by their descriptors), sealed by
+  /// this machine's ``StateKey`` for this root (``SealedState``), of this format, and with
+  /// reads to re-check. A trace made elsewhere (an image, a tarball, a copy of the root
+  /// planned by another account) is "not written on this machine".
   public static func load(_ root: HostRoot) -> Result<ConvergedTrace, Refusal> {
-    guard let status = root.status(path, followingLinks: false) else {
+    let bytes: [UInt8]
+    do {
+      bytes = try root.readState(path)
+    } catch  where error.kind == .missing {
+      if (try? root.readState(legacyPath)) != nil {
+        return .failure(Refusal("the trace \(legacyPath) is of an earlier virthost's format; ignored"))
+      }
       return .failure(Refusal("no trace of a converged apply"))
+    } catch {
+      return .failure(Refusal("\(error); the trace is ignored"))
     }
-    let folder = String(path[..<path.lastIndex(of: "/")!])
-    guard status.kind == .regular, root.resolve(folder) == folder else {
-      return .failure(Refusal("the trace \(path) is not a regular file inside the root; ignored"))
+    let key: StateKey
+    do {
+      key = try StateKey.machine(creating: false)
+    } catch {
+      return .failure(Refusal("trace not written on this machine: no state key to authenticate it (\(error))"))
     }
-    guard status.owner == 0 || status.owner == geteuid(), status.mode & 0o022 == 0 else {
-      return .failure(Refusal("the trace \(path) is not owned and writable by root alone; ignored"))
+    guard let sealed = SealedState.open(bytes, root: root, key: key), sealed.kind == kind else {
+      return .failure(Refusal("the trace \(path) is not in virthost's format; ignored"))
     }
-    guard let bytes = try? root.read(path),
-      let trace = try? JSONDecoder().decode(ConvergedTrace.self, from: Data(bytes)),
+    guard sealed.isAuthentic else { return .failure(Refusal("trace not written on this machine")) }
+    guard sealed.version == formatVersion,
+      let trace = try? JSONDecoder().decode(ConvergedTrace.self, from: Data(sealed.payload)),
       trace.formatVersion == formatVersion
     else {
       return .failure(Refusal("the trace \(path) cannot be read; ignored"))
     }
+    guard !trace.reads.records.isEmpty else { return .failure(Refusal("the trace records no reads; ignored")) }
     return .success(trace)
   }
 
@@ -113,10 +132,15 @@ public struct ConvergedTrace: Codable, Equatable, Sendable {
     return nil
   }
 
-  /// The JSON kept on disk (keys sorted).
+  /// The JSON of the trace (keys sorted): the payload of the file kept on disk.
   public func encoded() -> [UInt8] {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys]
     return Array((try? encoder.encode(self)) ?? Data())
+  }
+
+  /// The file kept on disk: ``encoded()`` sealed with `key` for `root`.
+  public func sealed(for root: HostRoot, key: StateKey) -> [UInt8] {
+    SealedState.seal(encoded(), kind: Self.kind, version: Self.formatVersion, root: root, key: key)
   }
 }
