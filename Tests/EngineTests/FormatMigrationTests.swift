@@ -5,7 +5,8 @@ import Testing
 @testable import Engine
 
 /// Plan files and backups written by an earlier virthost (plan format 1, captured from
-/// the Intel example before the plan model was typed) are still read, applied and rolled back.
+/// the Intel example before the plan model was typed) are still read, applied and rolled
+/// back; a backup of manifest format 1 (before the state formats v2) with a warning.
 @Suite struct FormatMigrationTests {
   static let fixtures = FixtureRoot.repository.appendingPathComponent("Tests/EngineTests/Fixtures/format-1")
 
@@ -31,6 +32,11 @@ import Testing
     try FixtureRoot.copyTree(Self.fixtures.appendingPathComponent("backup").path, to: backups + "/20261130T211150Z")
     let rollback = try host.engine.rollback()
     #expect(rollback.backup == "20261130T211150Z")
+    #expect(
+      rollback.warnings == [
+        "backup 20261130T211150Z was made by an earlier virthost (manifest format 1): it cannot be authenticated; "
+          + "rolled back as recorded"
+      ])
     #expect(try Snapshots.differences(before, host.root.snapshot()) == [])
   }
 }
