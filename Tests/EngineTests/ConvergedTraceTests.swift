@@ -147,6 +147,20 @@ import Testing
     #expect(try Self.agree(host, "nothing changed"))
   }
 
+  /// A trace is sealed for its root: copied into another converged copy of the same
+  /// example (same spec, same facts, same bytes), it is not used there.
+  @Test(arguments: examples) func aTraceCopiedFromAnotherRootIsNotUsed(_ name: String) throws {
+    let first = try ExampleHost(name)
+    let second = try ExampleHost(name)
+    guard try Self.converge(first), try Self.converge(second) else { return }
+    #expect(try Self.agree(second, "its own trace"))
+    try FileManager.default.removeItem(atPath: second.root.path + ConvergedTrace.path)
+    try FileManager.default.copyItem(
+      atPath: first.root.path + ConvergedTrace.path, toPath: second.root.path + ConvergedTrace.path)
+    #expect(try !Self.agree(second, "the first root's trace"))
+    #expect(try second.plan().readPath == .full("trace not written on this machine"))
+  }
+
   @Test func aTraceThatIsASymlinkWritableByOthersOrCorruptIsIgnored() throws {
     let host = try ExampleHost("centos6-amd")
     guard try Self.converge(host) else {
