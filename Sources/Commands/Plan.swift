@@ -22,7 +22,11 @@ struct PlanCommand: ParsableCommand {
   @Argument(help: "The desired-state file.")
   var spec: String = "host.yaml"
 
-  @Option(help: "Save the plan to this file, for `virthost apply PLANFILE`.")
+  @Option(
+    help: """
+      Save the plan to this file (mode 0600), for `virthost apply PLANFILE`; refused in a folder \
+      others than you and root can write.
+      """)
   var out: String?
 
   @Flag(help: "Show a unified diff of every file.")
@@ -49,6 +53,8 @@ struct PlanCommand: ParsableCommand {
 
   func run() throws {
     if let hosts { return try planFleet(hosts) }
+    // The folder is judged before planning: a refusal costs no plan.
+    let outputFile = try out.map { path throws(CommandFailure) in try PlanOutputFile.open(path) }
     let root: HostRoot
     do {
       root = try options.hostRoot()
@@ -72,12 +78,8 @@ struct PlanCommand: ParsableCommand {
     }
     print(render(plan), terminator: "")
     if plan.hasErrors { throw ExitCode.failure }
-    if let out {
-      do {
-        try Data(PlanDocument(plan).json().utf8).write(to: URL(fileURLWithPath: out))
-      } catch {
-        throw CommandFailure("cannot write the plan to \(out): \(error.localizedDescription)")
-      }
+    if let out, let outputFile {
+      try outputFile.save(Array(PlanDocument(plan).json().utf8))
       if format == .text { print("Saved the plan to \(out); apply it with `virthost apply \(out)`.") }
     }
     if detailedExitcode && plan.hasChanges { throw ExitCode(2) }

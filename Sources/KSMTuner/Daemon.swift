@@ -35,6 +35,7 @@ final class Daemon {
         log.problem("already running as pid \(pid) (\(pidfilePath)); not running a cycle beside it")
         return 1
       }
+      warnAboutTheMetricsFolder()
       guard configure() else { return 1 }
       cycle()
       return 0
@@ -47,6 +48,7 @@ final class Daemon {
       return 1
     }
     if !options.foreground { detach() }
+    warnAboutTheMetricsFolder()
     guard configure() else {
       pidfile.release()
       return 1
@@ -132,6 +134,11 @@ final class Daemon {
     cycles += 1
     lastCycle = KSMMetrics.Cycle(
       decision: decision, committed: committed, free: free, threshold: tuning.thres, time: time(nil))
+  }
+
+  /// Says once, at the start, when others than root and its group can write the metrics folder.
+  private func warnAboutTheMetricsFolder() {
+    if let warning = metricsFile?.folderWarning() { log.problem(warning) }
   }
 
   /// Replaces the `--metrics-file` with KSM's counters as they are now and the tuner's state;

@@ -92,7 +92,7 @@ private func inode(_ path: String) -> UInt64? {
     #expect(watcher.writes(count: 3, timeout: 1) == ["pages_to_scan=64", "sleep_millisecs=10", "run=1"])
     #expect(
       contents(output)
-        == "virthost-ksmtuned: cannot write the metrics to \(root.path)/missing/.virthost-ksmtuned.prom.\(once.pid).tmp:"
+        == "virthost-ksmtuned: cannot write the metrics to \(metrics): the folder \(root.path)/missing:"
         + " No such file or directory; retrying next cycle\n")
   }
 }
