@@ -1,4 +1,5 @@
 import Foundation
+import RootFS
 
 #if canImport(Glibc)
   import Glibc
@@ -74,13 +75,11 @@ final class PlanOutputFile {
   static func untrusted(_ info: stat) -> String? {
     let permissions = String(info.st_mode & 0o7777, radix: 8)
     let mode = "mode " + String(repeating: "0", count: max(0, 4 - permissions.count)) + permissions
-    if info.st_uid != 0 && info.st_uid != geteuid() {
-      return "it belongs to \(userName(info.st_uid)) (\(mode))"
+    switch Untrusted.judge(info, stickyRootFolder: false) {
+    case .owner(let uid)?: return "it belongs to \(userName(uid)) (\(mode))"
+    case .writableByOthers?: return "its group or others can write it (\(mode))"
+    case nil: return nil
     }
-    if info.st_mode & (S_IWGRP | S_IWOTH) != 0 {
-      return "its group or others can write it (\(mode))"
-    }
-    return nil
   }
 
   /// Writes `bytes` as the plan file: a new temporary file in the folder, mode 0600, renamed

@@ -142,19 +142,16 @@ extension HostRoot {
     if let problem = ownershipProblem(info, folder: true) { throw StateFileError(.untrusted, host, problem) }
   }
 
-  /// Why an entry of status `info` is not trusted: owned by another user, or writable by
-  /// group or others (a folder of root's with the sticky bit excepted); `nil` when trusted.
+  /// Why an entry of status `info` is not trusted (``Untrusted``, a root-owned sticky
+  /// folder passing), in words; `nil` when trusted.
   static func ownershipProblem(_ info: stat, folder: Bool) -> String? {
     let what = folder ? "folder" : "file"
-    guard info.st_uid == 0 || info.st_uid == geteuid() else {
-      return "is a \(what) owned by uid \(info.st_uid), not by root"
-    }
-    let mode = info.st_mode & 0o7777
-    let sticky = folder && mode & mode_t(S_ISVTX) != 0 && info.st_uid == 0
-    guard mode & 0o022 == 0 || sticky else {
+    switch Untrusted.judge(info, stickyRootFolder: true) {
+    case .owner(let uid)?: return "is a \(what) owned by uid \(uid), not by root"
+    case .writableByOthers(let mode)?:
       return "is a \(what) writable by its group or others (mode \(String(mode, radix: 8)))"
+    case nil: return nil
     }
-    return nil
   }
 
   /// The refusal for `openat(folder, name)` failing with `code`: missing, a link, or the system's words.

@@ -122,7 +122,7 @@ public struct HostRootWriter: Sendable {
   }
 
   /// Renames `temporary` over `target` and flushes their folder; removes `temporary` on failure.
-  /// The only call of `rename(2)` in virthost outside the daemon.
+  /// With the plan file's save (`PlanOutputFile`), the only calls of `rename(2)` outside the daemon.
   private func commit(_ temporary: String, over target: String, reportedAs path: String) throws(HostRootError) {
     guard rename(temporary, target) == 0 else {
       let code = errno

@@ -10,16 +10,9 @@ import Testing
 /// trace made elsewhere (another root, another key, another account) is "not written on
 /// this machine"; a backup's manifest cannot send a rollback outside what the apply wrote.
 /// The other user is real: `nobody`, through `setpriv`.
-@Suite(.enabled(if: getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv")))
+@Suite(.enabled(if: UnprivilegedUser.isAvailable))
 struct StateTrustTests {
-  static let nobody = 65534
-
-  /// Starts `script` as `nobody` (group `nogroup`, no other groups).
-  static func asNobody(_ script: String, environment: [String: String]? = nil) throws -> RunningProgram {
-    try RunningProgram(
-      "/usr/bin/setpriv", ["--reuid=nobody", "--regid=nogroup", "--clear-groups", "/bin/sh", "-c", script],
-      environment: environment)
-  }
+  static let nobody = UnprivilegedUser.uid
 
   /// Gives the folder `path` (with `recursive`, everything in it too) to `nobody`.
   static func giveToNobody(_ path: String, recursive: Bool = true) throws {
@@ -47,7 +40,7 @@ struct StateTrustTests {
     try FileManager.default.copyItem(
       atPath: state + "/" + Self.traceName, toPath: host.root.path + ConvergedTrace.legacyPath)
     try Self.giveToNobody(state, recursive: false)
-    let attacker = try Self.asNobody(
+    let attacker = try UnprivilegedUser.startShell(
       """
       cd '\(state)' || exit 1
       while :; do
@@ -57,10 +50,7 @@ struct StateTrustTests {
         done
       done
       """)
-    defer {
-      attacker.process.terminate()
-      _ = attacker.finish()
-    }
+    defer { attacker.stop(group: true) }
     let owner = "\(state) is a folder owned by uid \(Self.nobody), not by root"
     for attempt in 0..<30 {
       let plan = try host.plan()
@@ -120,10 +110,9 @@ struct StateTrustTests {
     try Self.giveToNobody(host.root.path)
     try Self.giveToNobody(base + "/home")
     chmod(spec, 0o644)
-    let apply = try Self.asNobody(
-      "exec '\(ProgramRun.virthost)' apply '\(spec)' --root '\(host.root.path)'",
-      environment: ["HOME": base + "/home", "PATH": "/usr/sbin:/usr/bin:/sbin:/bin"]
-    ).finish()
+    let apply = try UnprivilegedUser.shell(
+      "exec env -i HOME='\(base)/home' PATH=/usr/sbin:/usr/bin:/sbin:/bin '\(ProgramRun.virthost)' apply '\(spec)' "
+        + "--root '\(host.root.path)'")
     #expect(apply.status == 0, "\(apply.transcript)")
     let theirs = try Data(contentsOf: URL(fileURLWithPath: host.root.path + ConvergedTrace.path))
     #expect(FileManager.default.fileExists(atPath: base + "/home/.local/state/virthost/state.key"))
@@ -146,14 +135,13 @@ struct StateTrustTests {
     try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: true)
     try Self.giveToNobody(state)
     let backup = BackupStore.folder + "/20990101T000000Z"
-    let plant = try Self.asNobody(
+    let plant = try UnprivilegedUser.shell(
       """
       set -e
       mkdir -p '\(host.root.path + backup)/files/etc/cron.d'
       echo '* * * * * root touch /pwned' > '\(host.root.path + backup)/files/etc/cron.d/evil'
       printf '%s' '{"spec_file":"x","files":[{"path":"/etc/cron.d/evil","existed":true,"mode":420,"created_folders":[]}],"links":[],"link_folders":[],"live":[],"rolled_back":false}' > '\(host.root.path + backup)/manifest.json'
-      """
-    ).finish()
+      """)
     #expect(plant.status == 0, "\(plant.transcript)")
     let before = try host.root.snapshot()
     let refusal = #expect(throws: EngineError.self) { try host.engine.rollback() }
