@@ -1,9 +1,11 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
+// Linux only (README): the code reads /proc and /sys, calls Linux's openat and O_PATH, and
+// links libaugeas. SwiftPM has no way to say "Linux only", so no `platforms:` line claims
+// another system.
 let package = Package(
   name: "virthost",
-  platforms: [.macOS(.v13)],
   products: [
     .executable(name: "virthost", targets: ["virthost"]),
     .executable(name: "virthost-ksmtuned", targets: ["virthost-ksmtuned"]),

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
+import Synchronization
 
 /// One libaugeas call at a time in the process.
 ///
@@ -16,27 +12,11 @@
 /// thread), it costs a few nanoseconds a call; parallel callers (the test runner, an
 /// embedding program) get what one thread alone gets.
 enum AugeasCalls {
-  private static let lock = Lock()
+  private static let lock = Mutex<Void>(())
 
   /// Runs `body`, which calls libaugeas, holding the lock. `body` must not call back into
   /// this function (the lock is not recursive): each caller wraps its own C calls only.
   static func run<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
-    lock.acquire()
-    defer { lock.release() }
-    return try body()
-  }
-
-  /// A pthread mutex that lives as long as the process.
-  private final class Lock: @unchecked Sendable {
-    // @unchecked: the mutex is only reached through pthread calls, which synchronize.
-    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
-
-    init() {
-      mutex = .allocate(capacity: 1)
-      pthread_mutex_init(mutex, nil)
-    }
-
-    func acquire() { pthread_mutex_lock(mutex) }
-    func release() { pthread_mutex_unlock(mutex) }
+    try lock.withLock { _ throws(E) in try body() }
   }
 }

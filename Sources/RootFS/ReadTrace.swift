@@ -1,3 +1,4 @@
+import Synchronization
 /// What a piece of work read of a root, answer by answer: every file read (the SHA-256 of
 /// its bytes, or why it could not be read: absent, not a regular file…), every folder
 /// listed (its sorted names), every path resolved or looked at (`stat`), every link text.
@@ -73,15 +74,13 @@ public struct ReadTrace: Codable, Equatable, Sendable {
 ///
 /// Reads of other roots are not recorded. The lock makes it safe to share between threads;
 /// one recording is one piece of work.
-public final class ReadRecorder: @unchecked Sendable {
-  // @unchecked: `answers` is only touched with `lock` held.
+public final class ReadRecorder: Sendable {
   /// The recorder bound to the current task, if any.
   @TaskLocal static var current: ReadRecorder?
 
   /// The root recorded (its normalised path).
   public let root: String
-  private var answers: [ReadTrace.Probe: String] = [:]
-  private let lock = Mutex()
+  private let answers = Mutex<[ReadTrace.Probe: String]>([:])
 
   /// A recorder of reads of `root`.
   public init(root: HostRoot) { self.root = root.path }
@@ -92,32 +91,13 @@ public final class ReadRecorder: @unchecked Sendable {
   }
 
   /// Everything recorded so far.
-  public var trace: ReadTrace { lock.locked { ReadTrace(answers) } }
+  public var trace: ReadTrace { ReadTrace(answers.withLock { $0 }) }
 
   /// Records `answer` for `probe`; the first answer stays (a later one is the same read again).
   func record(_ probe: ReadTrace.Probe, _ answer: @autoclosure () -> String) {
-    lock.locked {
+    answers.withLock { answers in
       if answers[probe] == nil { answers[probe] = answer() }
     }
-  }
-}
-
-/// A `pthread_mutex_t` on the heap.
-final class Mutex: @unchecked Sendable {
-  // @unchecked: the mutex is only reached through pthread calls, which are thread-safe.
-  private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-
-  init() { pthread_mutex_init(mutex, nil) }
-
-  deinit {
-    pthread_mutex_destroy(mutex)
-    mutex.deallocate()
-  }
-
-  func locked<T>(_ body: () -> T) -> T {
-    pthread_mutex_lock(mutex)
-    defer { pthread_mutex_unlock(mutex) }
-    return body()
   }
 }
 
