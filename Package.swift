@@ -39,14 +39,17 @@ let package = Package(
       name: "Engine",
       dependencies: [
         "Augeas", "Editors", "HostConfig", "RootFS", "KSMConfig", "HostFacts", "DaemonFiles", "TemplateStore",
-        "KSMTuner",
+        "HostProcesses",
         .product(name: "Yams", package: "Yams"),
       ]
     ),
     // The ksmtuned.conf keys, defaults, value rules and quoting, shared by the editor, the spec and the daemon. No Foundation.
     .target(name: "KSMConfig"),
     // The KSM tuning decision (pure) and its loop. Glibc only.
-    .target(name: "KSMTuner", dependencies: ["Augeas", "RootFS", "KSMConfig"]),
+    // The one reader of running guests (QEMU processes under a root's /proc) and the raw reads
+    // it and the daemon share; Foundation-free, below both Engine and KSMTuner.
+    .target(name: "HostProcesses", dependencies: ["RootFS"]),
+    .target(name: "KSMTuner", dependencies: ["Augeas", "RootFS", "KSMConfig", "HostProcesses"]),
     // The daemon's service files, rendered from Templates/; apart from KSMTuner so the daemon stays Foundation-free.
     .target(name: "DaemonFiles", dependencies: ["TemplateStore"]),
     // The files under Templates/, embedded at build time and rendered with Mustache.
@@ -74,10 +77,13 @@ let package = Package(
 
     .target(name: "TestSupport", dependencies: ["RootFS", "CXattr"], path: "Tests/TestSupport"),
     .testTarget(name: "RootFSTests", dependencies: ["RootFS", "TestSupport"]),
+    .testTarget(name: "HostProcessesTests", dependencies: ["HostProcesses", "RootFS", "TestSupport"]),
     .testTarget(name: "AugeasTests", dependencies: ["Augeas", "TestSupport"]),
     .testTarget(
       name: "EngineTests",
-      dependencies: ["Engine", "Commands", "Editors", "HostConfig", "RootFS", "DaemonFiles", "TestSupport"],
+      dependencies: [
+        "Engine", "Commands", "Editors", "HostConfig", "RootFS", "DaemonFiles", "HostProcesses", "TestSupport",
+      ],
       exclude: ["Fixtures"]),
     // Golden fixture roots are read from the repository with FixtureRoot (cp -a keeps their symlinks).
     .testTarget(
@@ -93,7 +99,8 @@ let package = Package(
     .testTarget(
       name: "HostFactsTests", dependencies: ["HostFacts", "Commands", "RootFS", "TestSupport"], exclude: ["Fixtures"]),
     .testTarget(
-      name: "KSMTunerTests", dependencies: ["KSMTuner", "KSMConfig", "RootFS", "DaemonFiles", "TestSupport"],
+      name: "KSMTunerTests",
+      dependencies: ["KSMTuner", "KSMConfig", "RootFS", "DaemonFiles", "HostProcesses", "TestSupport"],
       exclude: ["Fixtures"]),
     // Bad input, faults and concurrency against the built `virthost` and `virthost-ksmtuned` processes.
     .testTarget(

@@ -1,3 +1,4 @@
+import HostProcesses
 import RootFS
 
 #if canImport(Glibc)

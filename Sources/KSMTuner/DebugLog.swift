@@ -1,3 +1,5 @@
+import HostProcesses
+
 #if canImport(Glibc)
   import Glibc
 #endif

@@ -1,4 +1,5 @@
 import Augeas
+import HostProcesses
 import KSMConfig
 import RootFS
 

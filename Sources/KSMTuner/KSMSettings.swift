@@ -1,3 +1,4 @@
+import HostProcesses
 import KSMConfig
 
 /// The settings of `/etc/ksmtuned.conf`, with ksmtuned's defaults.

@@ -1,3 +1,4 @@
+import HostProcesses
 import RootFS
 
 /// The fields of `/proc/meminfo` ksmtuned uses, in kB.

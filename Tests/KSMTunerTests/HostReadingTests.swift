@@ -1,4 +1,5 @@
 import Foundation
+import HostProcesses
 import RootFS
 import TestSupport
 import Testing
@@ -43,7 +44,7 @@ import Testing
 
   @Test(
     arguments: [
-      ("qemu-kvm", KVMGuests.QEMUProgram.kvm),
+      ("qemu-kvm", QEMUProgram.kvm),
       ("/usr/libexec/qemu-kvm", .kvm),
       ("/usr/libexec/qemu-kvm//", .kvm),
       ("qemu-system-x86_64", .system),
@@ -57,9 +58,9 @@ import Testing
       ("qemu-system-x86", .system),
       ("/", nil),
       ("", nil),
-    ] as [(String, KVMGuests.QEMUProgram?)])
-  func theProgramIsTheLastComponentOfTheFirstArgument(_ program: String, _ qemu: KVMGuests.QEMUProgram?) {
-    #expect(KVMGuests.qemuProgram(program.utf8) == qemu)
+    ] as [(String, QEMUProgram?)])
+  func theProgramIsTheLastComponentOfTheFirstArgument(_ program: String, _ qemu: QEMUProgram?) {
+    #expect(QEMUProgram.named(program.utf8) == qemu)
     // The prefilter of the /proc scan and the full judgement agree on the program.
     #expect(KVMGuests.isKVMGuest(arguments: [program, "-enable-kvm"]) == (qemu != nil))
     #expect(KVMGuests.isKVMGuest(arguments: [program]) == (qemu == .kvm))

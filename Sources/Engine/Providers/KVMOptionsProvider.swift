@@ -1,13 +1,13 @@
 import Editors
 import HostConfig
 import HostFacts
-import KSMTuner
+import HostProcesses
 import RootFS
 
 /// `kvm:`: the KVM modules' options (`nested` for the CPU vendor's module, others for `kvm`,
 /// `kvm_intel`, `kvm_amd`) as `options` lines in `/etc/modprobe.d/virthost-kvm.conf`. The plan
 /// shows each option's live value beside the configured one, and a note says when the new value
-/// takes effect: a reload of the module when no KVM guest runs, else the next boot (virthost never
+/// takes effect: a reload of the module when no QEMU guest runs (KVM or TCG), else the next boot (virthost never
 /// unloads a module itself, and never while guests run).
 struct KVMOptionsProvider: ResourceProvider {
   var kvm: HostSpec.KVM
@@ -98,7 +98,7 @@ struct KVMOptionsProvider: ResourceProvider {
     return [change]
   }
 
-  /// When a changed option takes effect: a reload with no KVM guest running, else the next boot.
+  /// When a changed option takes effect: a reload with no QEMU guest running, else the next boot.
   private func reload(_ module: String, name: String, now: String, wanted: String, _ context: PlanContext)
     -> Diagnostic
   {
@@ -108,26 +108,17 @@ struct KVMOptionsProvider: ResourceProvider {
         .note, .moduleReload, "\(summary): it takes effect when the host loads \(module) (at its next boot)",
         keyPath: "kvm")
     }
-    let guests = Self.kvmGuests(context.host)
+    let guests = QEMUProcesses.count(root: context.host)
     if guests == 0 {
       return Diagnostic(
-        .note, .moduleReload, "\(summary): no KVM guest runs, so a reload applies it now",
+        .note, .moduleReload, "\(summary): no QEMU guest runs, so a reload applies it now",
         detail: "Run `modprobe -r \(module) && modprobe \(module)`, or reboot; virthost does not unload modules.",
         keyPath: "kvm")
     }
     return Diagnostic(
       .note, .moduleReload,
-      "\(summary): \(guests) KVM guest\(guests == 1 ? "" : "s") run, so it takes effect at the next reboot",
+      "\(summary): \(guests) QEMU guest\(guests == 1 ? "" : "s") run, so it takes effect at the next reboot",
       detail: "A module cannot be unloaded under running guests; stop them, or reboot.", keyPath: "kvm")
-  }
-
-  /// The processes under `root`'s `/proc` that are KVM guests, as the tuner tells them.
-  static func kvmGuests(_ root: HostRoot) -> Int {
-    root.listIfPresent("/proc").filter { $0.allSatisfy(\.isNumber) }.count { process in
-      guard let bytes = try? root.read("/proc/\(process)/cmdline") else { return false }
-      let arguments = bytes.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
-      return KVMGuests.isKVMGuest(arguments: arguments)
-    }
   }
 
   /// Whether two spellings of a module parameter mean the same (`Y`, `1`; `N`, `0`).

@@ -4,17 +4,18 @@ import RootFS
   import Glibc
 #endif
 
-/// The daemon's own reads of open files and of its pidfile: plain `read(2)` calls into a
-/// stack buffer, for the `/proc` scan every cycle, where the root layer's checked reads
-/// would cost more than the scan itself. Paths under the root come from ``RootFS/HostRoot``.
-enum RawFile {
+/// Plain `read(2)` and `write(2)` calls into a stack buffer, for the `/proc` scans of
+/// ``QEMUProcesses`` and the daemon's every-cycle reads of sysfs and its pidfile, where the
+/// root layer's checked reads would cost more than the scan itself. Paths under the root
+/// come from ``RootFS/HostRoot``. Foundation-free, as the daemon is.
+public enum RawFile {
   /// The most bytes read from one file (1 MiB): more than any `/proc` or sysfs file the
   /// daemon reads holds, short of a runaway command line.
-  static let limit = 1 << 20
+  public static let limit = 1 << 20
 
   /// The bytes of `path` (a path on this machine), at most `limit` bytes; `nil` when it
   /// cannot be opened or read.
-  static func read(_ path: String, limit: Int = limit) -> [UInt8]? {
+  public static func read(_ path: String, limit: Int = limit) -> [UInt8]? {
     let fd = open(path, O_RDONLY | O_CLOEXEC)
     guard fd >= 0 else { return nil }
     defer { close(fd) }
@@ -25,7 +26,7 @@ enum RawFile {
   /// Appends what is left to read from `fd` to `bytes`, until the end of the
   /// file or until `bytes` holds `limit` bytes; false on a read error.
   /// Reads go through a stack buffer, so the only allocations are `bytes`'s.
-  static func readRemaining(_ fd: Int32, into bytes: inout [UInt8], limit: Int) -> Bool {
+  public static func readRemaining(_ fd: Int32, into bytes: inout [UInt8], limit: Int) -> Bool {
     withUnsafeTemporaryAllocation(byteCount: 4096, alignment: 1) { chunk in
       while bytes.count < limit {
         let count = readOnce(
@@ -40,7 +41,7 @@ enum RawFile {
 
   /// One `read` of `fd` into `buffer`, retried when a signal interrupts it:
   /// the count read (0 at the end of the file), or -1 on an error.
-  static func readOnce(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer) -> Int {
+  public static func readOnce(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer) -> Int {
     while true {
       let count = Glibc.read(fd, buffer.baseAddress, buffer.count)
       if count < 0 && errno == EINTR { continue }
@@ -50,7 +51,7 @@ enum RawFile {
 
   /// Writes all of `bytes` to `fd`, retrying after a signal or a short write: 0, or the
   /// `errno` of the write that failed.
-  static func write(_ fd: Int32, _ bytes: [UInt8]) -> Int32 {
+  public static func write(_ fd: Int32, _ bytes: [UInt8]) -> Int32 {
     var offset = 0
     while offset < bytes.count {
       let count = bytes[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
@@ -65,7 +66,7 @@ enum RawFile {
   }
 
   /// The text of `errno` value `code`, such as `No such file or directory`.
-  static func describe(errno code: Int32) -> String {
+  public static func describe(errno code: Int32) -> String {
     String(cString: strerror(code))
   }
 }
@@ -73,7 +74,7 @@ enum RawFile {
 extension HostRoot {
   /// `path` (from the root) as a path on this machine, links resolved inside the root when
   /// they can be: how the daemon names and opens the root's files.
-  func daemonPath(_ path: String) -> String {
+  public func daemonPath(_ path: String) -> String {
     hostPath(path) ?? unresolvedHostPath(path)
   }
 }

@@ -4,7 +4,7 @@ extension Int {
   /// `15874952`; `nil` for an empty text, any other character (spaces
   /// included) or an overflow. It decodes no string and allocates nothing,
   /// for the numbers the daemon reads from `/proc` every cycle.
-  init?(decimal bytes: some Collection<UInt8>) {
+  public init?(decimal bytes: some Collection<UInt8>) {
     var digits = bytes[...]
     var negative = false
     if let sign = digits.first, sign == UInt8(ascii: "-") || sign == UInt8(ascii: "+") {
