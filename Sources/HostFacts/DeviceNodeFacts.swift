@@ -87,11 +87,11 @@ public struct DeviceNode: Sendable, Codable, Equatable {
       "\(String(status.mode, radix: 8).leftPadded(to: 4)) \(status.owner):\(status.group)", source: path)
     if root.isLive {
       let source = "access(\(path), R_OK | W_OK)"
-      guard let real = root.hostPath(path) else {
+      guard let access = root.isAccessible(path, R_OK | W_OK) else {
         accessible = .unknown("\(path) has too many levels of symbolic links", source: source)
         return
       }
-      accessible = .known(access(real, R_OK | W_OK) == 0, source: source)
+      accessible = .known(access, source: source)
     } else {
       accessible = .known(
         credentials.canReadAndWrite(status),

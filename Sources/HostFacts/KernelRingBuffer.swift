@@ -43,12 +43,17 @@ public enum KernelRingBuffer {
     guard root.isLive else {
       return .unknown("the ring buffer is read only on the live root", source: devicePath)
     }
-    guard let path = root.hostPath(devicePath) else {
+    let descriptor: Int32
+    do {
+      descriptor = try root.openDescriptor(devicePath, O_RDONLY | O_NONBLOCK | O_NOCTTY)
+    } catch .tooManyLinks {
       return .unknown("\(devicePath) has too many levels of symbolic links", source: devicePath)
-    }
-    let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)
-    guard descriptor >= 0 else {
-      return .unknown("\(devicePath): \(String(cString: strerror(errno)))", source: devicePath)
+    } catch .notFound {
+      return .unknown("\(devicePath): \(String(cString: strerror(ENOENT)))", source: devicePath)
+    } catch .system(_, _, let reason) {
+      return .unknown("\(devicePath): \(reason)", source: devicePath)
+    } catch {
+      return .unknown("\(error)", source: devicePath)
     }
     defer { close(descriptor) }
     var info = stat()

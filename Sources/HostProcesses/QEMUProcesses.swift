@@ -62,7 +62,11 @@ public struct QEMUProcess: ~Copyable {
 public enum QEMUProcesses {
   /// Calls `body` with each QEMU process under `root`'s `/proc`.
   public static func forEach(root: HostRoot, _ body: (borrowing QEMUProcess) -> Void) {
-    guard let directory = opendir(root.daemonPath("/proc")) else { return }
+    guard let folder = try? root.openDescriptor("/proc", O_RDONLY | O_DIRECTORY) else { return }
+    guard let directory = fdopendir(folder) else {
+      close(folder)
+      return
+    }
     defer { closedir(directory) }
     let proc = dirfd(directory)
     let nameOffset = MemoryLayout<dirent>.offset(of: \dirent.d_name) ?? 0

@@ -72,9 +72,13 @@ public enum RawFile {
 }
 
 extension HostRoot {
-  /// `path` (from the root) as a path on this machine, links resolved inside the root when
-  /// they can be: how the daemon names and opens the root's files.
-  public func daemonPath(_ path: String) -> String {
-    hostPath(path) ?? unresolvedHostPath(path)
+  /// The bytes of `path` (from the root, links resolved inside it), at most `limit` bytes,
+  /// through ``RawFile``; `nil` when it cannot be opened or read. How the daemon reads live
+  /// kernel files every cycle.
+  public func rawRead(_ path: String, limit: Int = RawFile.limit) -> [UInt8]? {
+    guard let fd = try? openDescriptor(path, O_RDONLY) else { return nil }
+    defer { close(fd) }
+    var bytes: [UInt8] = []
+    return RawFile.readRemaining(fd, into: &bytes, limit: limit) ? bytes : nil
   }
 }

@@ -30,7 +30,7 @@ final class Daemon {
   /// Runs until a terminating signal (or one cycle with `--once`); returns the exit status.
   func run() -> Int32 {
     var signals = Self.blockSignals()
-    let pidfilePath = Self.absolute(options.pidfile ?? root.daemonPath(DaemonOptions.defaultPidfile))
+    let pidfilePath = Self.absolute(options.pidfile ?? root.ownFilePath(DaemonOptions.defaultPidfile))
     if options.once {
       if let pid = PidFile.livePid(at: pidfilePath) {
         log.problem("already running as pid \(pid) (\(pidfilePath)); not running a cycle beside it")
@@ -96,14 +96,14 @@ final class Daemon {
       (settings, problems) = try KSMSettings.read(root: root)
     } catch {
       // A file problem's description starts with its path from the root.
-      let place = error.namesTheFile ? (root.isLive ? "" : root.path) : root.daemonPath(KSMSettings.file) + ": "
+      let place = error.namesTheFile ? (root.isLive ? "" : root.path) : root.describe(KSMSettings.file) + ": "
       problems = [place + "\(error); keeping the settings in use"]
     }
     log.enabled = settings.debug
-    log.file = settings.logFile.map { root.daemonPath($0.hasPrefix("/") ? $0 : "/" + $0) }
+    log.file = settings.logFile.map { root.ownFilePath($0.hasPrefix("/") ? $0 : "/" + $0) }
     for problem in problems { log.problem(problem) }
     guard let total = MemInfo.read(root: root)?.total, total > 0 else {
-      log.problem("cannot read MemTotal from \(root.daemonPath("/proc/meminfo"))")
+      log.problem("cannot read MemTotal from \(root.describe("/proc/meminfo"))")
       return tuning != nil
     }
     let tuning = KSMTuning(total: total, settings: settings)
@@ -119,7 +119,7 @@ final class Daemon {
     defer { publishMetrics() }
     guard let tuning else { return }
     guard let free = MemInfo.read(root: root)?.free else {
-      log.problem("cannot read free memory from \(root.daemonPath("/proc/meminfo")); skipping this cycle")
+      log.problem("cannot read free memory from \(root.describe("/proc/meminfo")); skipping this cycle")
       return
     }
     let committed = KVMGuests.committedMemory(root: root)

@@ -71,7 +71,7 @@ extension KSMSettings {
     releaseFreedMemory()
     var problems: [String] = []
     let settings = KSMSettings(assignments: assignments, problems: &problems)
-    return (settings, problems.map { root.daemonPath(file) + ": " + $0 })
+    return (settings, problems.map { root.describe(file) + ": " + $0 })
   }
 }
 

@@ -20,10 +20,13 @@ public struct KSMSysfs: Sendable {
   ///
   /// - Returns: `nil` on success, else one sentence naming the file and the error.
   public func write(_ value: Int, to name: String) -> String? {
-    let path = root.daemonPath("/sys/kernel/mm/ksm/" + name)
-    let fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC)
-    guard fd >= 0 else {
-      return "cannot write \(value) to \(path): \(RawFile.describe(errno: errno))"
+    let file = "/sys/kernel/mm/ksm/" + name
+    let path = root.describe(file)
+    let fd: Int32
+    do {
+      fd = try root.openDescriptor(file, O_WRONLY | O_TRUNC)
+    } catch {
+      return "cannot write \(value) to \(path): \(error.reason)"
     }
     var failure = RawFile.write(fd, Array("\(value)\n".utf8))
     if close(fd) != 0 && failure == 0 { failure = errno }
@@ -33,7 +36,7 @@ public struct KSMSysfs: Sendable {
   /// The number in the file `name` (`full_scans`, `general_profit`…), as the kernel
   /// writes it (`value\n`); `nil` when the file is missing or holds no number.
   public func read(_ name: String) -> Int? {
-    guard var bytes = RawFile.read(root.daemonPath("/sys/kernel/mm/ksm/" + name), limit: 64) else { return nil }
+    guard var bytes = root.rawRead("/sys/kernel/mm/ksm/" + name, limit: 64) else { return nil }
     if bytes.last == UInt8(ascii: "\n") { bytes.removeLast() }
     return Int(decimal: bytes)
   }

@@ -42,6 +42,6 @@ public struct MemInfo: Equatable, Sendable {
 
   /// Reads `/proc/meminfo` under `root`; `nil` when it cannot be read.
   public static func read(root: HostRoot) -> MemInfo? {
-    RawFile.read(root.daemonPath("/proc/meminfo")).map { MemInfo($0) }
+    root.rawRead("/proc/meminfo").map { MemInfo($0) }
   }
 }

@@ -48,6 +48,17 @@ public enum HostRootError: Error, Equatable, Sendable, CustomStringConvertible {
     }
   }
 
+  /// What went wrong, without the path: `strerror`'s words where the system refused
+  /// (`No such file or directory`), the description otherwise.
+  public var reason: String {
+    switch self {
+    case .notFound: String(cString: strerror(ENOENT))
+    case .tooManyLinks: String(cString: strerror(ELOOP))
+    case .system(_, _, let reason): reason
+    default: description
+    }
+  }
+
   /// The error for `errno` value `code` met doing `operation` on `path`.
   static func from(errno code: Int32, _ path: String, _ operation: String) -> HostRootError {
     switch code {

@@ -1,4 +1,5 @@
 import Synchronization
+
 /// What a piece of work read of a root, answer by answer: every file read (the SHA-256 of
 /// its bytes, or why it could not be read: absent, not a regular file…), every folder
 /// listed (its sorted names), every path resolved or looked at (`stat`), every link text.

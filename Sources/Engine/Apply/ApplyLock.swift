@@ -18,7 +18,7 @@ public final class ApplyLock {
 
   /// Takes the lock on `root`, retrying every 50 ms for up to `wait`.
   public init(root: HostRoot, wait: Duration = .seconds(3)) throws(EngineError) {
-    let file = root.unresolvedHostPath(Self.path)
+    let file = root.describe(Self.path)
     do {
       descriptor = try HostRootWriter(root).openLockFile(Self.path)
     } catch {

@@ -111,7 +111,7 @@ public struct BackupStore {
   func directory(_ name: String) -> String { Self.folder + "/" + name }
 
   /// The folder of the backups, as a path on this machine, for messages.
-  var hostFolder: String { root.unresolvedHostPath(Self.folder) }
+  var hostFolder: String { root.describe(Self.folder) }
 
   /// The names of the backups, oldest first: the folders with a manifest.
   ///
@@ -240,7 +240,7 @@ public struct BackupStore {
     }
     guard sealed.kind == Self.manifestKind, sealed.version == Self.manifestFormatVersion else {
       throw StateFileError(
-        .unreadable, root.unresolvedHostPath(directory(name) + "/manifest.json"),
+        .unreadable, root.describe(directory(name) + "/manifest.json"),
         "is a \(sealed.kind) of format \(sealed.version), not a backup manifest of format \(Self.manifestFormatVersion)"
       )
     }
@@ -270,7 +270,7 @@ public struct BackupStore {
     let bytes = try root.readState(copy)
     if let sha256, SHA256.hex(bytes) != sha256 {
       throw StateFileError(
-        .unreadable, root.unresolvedHostPath(copy), "its bytes are not the ones the manifest records (sha256 \(sha256))"
+        .unreadable, root.describe(copy), "its bytes are not the ones the manifest records (sha256 \(sha256))"
       )
     }
     return bytes

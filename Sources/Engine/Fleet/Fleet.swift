@@ -43,7 +43,7 @@ public struct Fleet: Sendable {
     // followed) is a host's root, and anything that is not a folder is left out.
     let fleet = try HostRoot(directory)
     return try fleet.list("/").compactMap { name in
-      (try? HostRoot(fleet.unresolvedHostPath("/" + name))).map { Host(name: name, root: $0) }
+      (try? fleet.root(at: "/" + name)).map { Host(name: name, root: $0) }
     }
   }
 
