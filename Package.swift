@@ -78,6 +78,8 @@ let package = Package(
     .target(name: "TestSupport", dependencies: ["RootFS", "CXattr"], path: "Tests/TestSupport"),
     .testTarget(name: "RootFSTests", dependencies: ["RootFS", "TestSupport"]),
     .testTarget(name: "HostProcessesTests", dependencies: ["HostProcesses", "RootFS", "TestSupport"]),
+    .testTarget(name: "KSMConfigTests", dependencies: ["KSMConfig", "TestSupport"]),
+    .testTarget(name: "DaemonFilesTests", dependencies: ["DaemonFiles"]),
     .testTarget(name: "AugeasTests", dependencies: ["Augeas", "TestSupport"]),
     .testTarget(
       name: "EngineTests",
@@ -94,7 +96,7 @@ let package = Package(
     // The commands and the renderers of plans and facts, in process and as the built `virthost`.
     .testTarget(name: "CommandsTests", dependencies: ["Commands", "Engine", "HostFacts", "RootFS", "TestSupport"]),
     .testTarget(
-      name: "ConfigEditorsTests", dependencies: ["Editors", "HostConfig", "RootFS", "KSMConfig", "TestSupport"],
+      name: "EditorsTests", dependencies: ["Editors", "HostConfig", "RootFS", "KSMConfig", "TestSupport"],
       exclude: ["Fixtures"]),
     .testTarget(
       name: "HostFactsTests", dependencies: ["HostFacts", "Commands", "RootFS", "TestSupport"], exclude: ["Fixtures"]),

@@ -45,7 +45,7 @@ import Testing
     #expect(!KsmtunedSetting.isDebugging(nil))
   }
 
-  static let shipped = "Tests/ConfigEditorsTests/Fixtures/debian12-packages/ksmtuned"
+  static let shipped = "Tests/EditorsTests/Fixtures/debian12-packages/ksmtuned"
 
   static func plan(_ root: FixtureRoot, _ yaml: String) throws -> Plan {
     try Planner(root: root.host).plan(specText: "ksm:\n  settings:\n" + yaml, specFile: "h.yaml")

@@ -1,7 +1,7 @@
 import Foundation
 
 /// One golden case written by `scripts/oracles/` (format in
-/// `Tests/ConfigEditorsTests/Fixtures/oracles/README.md`): the distribution tool's calls in
+/// `Tests/EditorsTests/Fixtures/oracles/README.md`): the distribution tool's calls in
 /// order, each with its exit status, output, the link set after it and the `is-enabled` answers.
 public struct OracleCase: Sendable {
   /// One `run` line and what follows it up to the next.
@@ -39,7 +39,7 @@ public struct OracleCase: Sendable {
   public var steps: [Step] = []
 
   /// The folder of the golden data in the repository.
-  public static let folder = "Tests/ConfigEditorsTests/Fixtures/oracles"
+  public static let folder = "Tests/EditorsTests/Fixtures/oracles"
 
   /// Every case of `tool` (`systemd`, `update-rc.d`), sorted by name.
   public static func all(_ tool: String) throws -> [String] {

@@ -24,12 +24,12 @@ public final class OracleRoot: @unchecked Sendable {
   /// Its absolute path.
   public var path: String { root.path }
 
-  /// The Debian 12 package files (`Tests/ConfigEditorsTests/Fixtures/debian12-packages`).
+  /// The Debian 12 package files (`Tests/EditorsTests/Fixtures/debian12-packages`).
   public static let packages = FixtureRoot.repository.appendingPathComponent(
-    "Tests/ConfigEditorsTests/Fixtures/debian12-packages")
+    "Tests/EditorsTests/Fixtures/debian12-packages")
   /// The constructed stand-ins (`oracle-constructed`).
   public static let constructed = FixtureRoot.repository.appendingPathComponent(
-    "Tests/ConfigEditorsTests/Fixtures/oracle-constructed")
+    "Tests/EditorsTests/Fixtures/oracle-constructed")
 
   /// The libvirt units `install_libvirt` installs.
   public static let libvirtUnits = [

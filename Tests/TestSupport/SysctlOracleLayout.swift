@@ -1,7 +1,7 @@
 import Foundation
 
 /// The layouts of `scripts/oracles/sysctl-oracle.sh`, built from the same fixtures, and what the
-/// oracle recorded for each (`Tests/ConfigEditorsTests/Fixtures/oracles/sysctl/<name>.tsv`):
+/// oracle recorded for each (`Tests/EditorsTests/Fixtures/oracles/sysctl/<name>.tsv`):
 /// the files laid out, the order `systemd-analyze cat-config sysctl.d` read them in and the value
 /// `systemd-sysctl` wrote to each fake key.
 ///
@@ -19,8 +19,8 @@ public struct SysctlOracleCase: Sendable {
   public var values: [(key: String, value: String?)]
 
   /// The folder of the recorded cases.
-  public static let folder = "Tests/ConfigEditorsTests/Fixtures/oracles/sysctl"
-  static let fixtures = "Tests/ConfigEditorsTests/Fixtures/"
+  public static let folder = "Tests/EditorsTests/Fixtures/oracles/sysctl"
+  static let fixtures = "Tests/EditorsTests/Fixtures/"
 
   /// Every recorded case, by name.
   public static func all() throws -> [SysctlOracleCase] {

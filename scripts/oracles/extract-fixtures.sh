@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Re-extracts the Debian 12 package fixtures of Tests/ConfigEditorsTests/Fixtures/debian12-packages/
+# Re-extracts the Debian 12 package fixtures of Tests/EditorsTests/Fixtures/debian12-packages/
 # from the packages apt-get download fetches now (versions in that folder's README.md; a point
 # release may change them: then update the README and re-run the oracles).
 # Needs: apt-get update done once. Writes only under the fixture folder and a temporary folder.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/../.." && pwd)
-dest=$here/Tests/ConfigEditorsTests/Fixtures/debian12-packages
+dest=$here/Tests/EditorsTests/Fixtures/debian12-packages
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 # package  path-in-package ...
 files=(

@@ -1,7 +1,7 @@
 # Shared helpers of the oracle scripts (sourced, not run). See scripts/oracles/README.md.
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-fixtures=$repo/Tests/ConfigEditorsTests/Fixtures
+fixtures=$repo/Tests/EditorsTests/Fixtures
 pkgs=$fixtures/debian12-packages
 constructed=$fixtures/oracle-constructed
 golden=$fixtures/oracles

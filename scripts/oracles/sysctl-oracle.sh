@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The order and effect of sysctl.d files as systemd 252 (Debian 12) reads them, on fixture layouts
-# built from Tests/ConfigEditorsTests/Fixtures/debian12-packages and oracle-constructed. For each
-# layout, Tests/ConfigEditorsTests/Fixtures/oracles/sysctl/<layout>.tsv holds
+# built from Tests/EditorsTests/Fixtures/debian12-packages and oracle-constructed. For each
+# layout, Tests/EditorsTests/Fixtures/oracles/sysctl/<layout>.tsv holds
 #   file <path>                      each file under the root, as laid out (link: "-> text")
 #   cat <line>                       `systemd-analyze --root=ROOT cat-config sysctl.d` (the files
 #                                    read, in order, with their text; $ROOT for the root)

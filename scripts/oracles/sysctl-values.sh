@@ -7,7 +7,7 @@
 # /run/sysctl.d, /usr/lib/sysctl.d, /usr/local/lib/sysctl.d and /etc/sysctl.conf (an empty file when
 # ROOT has none), and /proc/sys is a tmpfs of empty fake keys: the machine's own /proc/sys and sysctl
 # files are never written (checked before systemd-sysctl runs). Needs root and `unshare -m`.
-# Used by sysctl-oracle.sh and, live, by Tests/ConfigEditorsTests/SystemdSysctlOracle.swift.
+# Used by sysctl-oracle.sh and, live, by Tests/EditorsTests/SystemdSysctlOracle.swift.
 set -euo pipefail
 root=$1; shift
 empty=$(mktemp)

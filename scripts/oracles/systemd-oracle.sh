@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # What `systemctl --root=DIR enable|disable|is-enabled|mask` does with the unit files of
-# Tests/ConfigEditorsTests/Fixtures/debian12-packages (and the constructed edge cases), written
-# as golden data to Tests/ConfigEditorsTests/Fixtures/oracles/systemd/<case>.tsv.
+# Tests/EditorsTests/Fixtures/debian12-packages (and the constructed edge cases), written
+# as golden data to Tests/EditorsTests/Fixtures/oracles/systemd/<case>.tsv.
 # Format (tab-separated), in order:
 #   run <command> <exit status>      one systemctl call ($ROOT = the temporary root)
 #   out <line>                       its output (stdout and stderr)

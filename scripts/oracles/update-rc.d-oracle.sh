@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # What Debian 12's update-rc.d (init-system-helpers, with and without insserv) does with the init
-# scripts of Tests/ConfigEditorsTests/Fixtures/debian12-packages, run with chroot inside the cached
+# scripts of Tests/EditorsTests/Fixtures/debian12-packages, run with chroot inside the cached
 # mmdebstrap root of debian-root.sh (never on this machine's /etc/init.d: with DPKG_ROOT alone
 # update-rc.d would read the machine's own scripts). Golden data in
-# Tests/ConfigEditorsTests/Fixtures/oracles/update-rc.d/<script>-<variant>.tsv, format as in
+# Tests/EditorsTests/Fixtures/oracles/update-rc.d/<script>-<variant>.tsv, format as in
 # systemd-oracle.sh ("link" lines list every rcN.d/rcS.d link of the case, "is-enabled" is
 # systemd-sysv-install's own test: an S link in rcS.d or rc5.d).
 #   insserv:   sysv-rc + insserv installed (a Debian sysvinit host): sequence numbers from insserv,

@@ -7,11 +7,11 @@ import TestSupport
 /// The seed host, a CentOS 6 SysV machine.
 let seed = "examples/centos6-amd/root"
 /// A Debian-like systemd host with the vendor ksm and ksmtuned units, both disabled.
-let systemdHost = "Tests/ConfigEditorsTests/Fixtures/debian-systemd/root"
+let systemdHost = "Tests/EditorsTests/Fixtures/debian-systemd/root"
 
-/// The text of a golden file under `Tests/ConfigEditorsTests/Fixtures/golden/`.
+/// The text of a golden file under `Tests/EditorsTests/Fixtures/golden/`.
 func golden(_ name: String) throws -> String {
-  let url = FixtureRoot.repository.appendingPathComponent("Tests/ConfigEditorsTests/Fixtures/golden/" + name)
+  let url = FixtureRoot.repository.appendingPathComponent("Tests/EditorsTests/Fixtures/golden/" + name)
   return try String(contentsOf: url, encoding: .utf8)
 }
 
