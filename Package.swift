@@ -78,6 +78,7 @@ let package = Package(
     .target(name: "TestSupport", dependencies: ["RootFS", "CXattr"], path: "Tests/TestSupport"),
     .testTarget(name: "RootFSTests", dependencies: ["RootFS", "TestSupport"]),
     .testTarget(name: "HostProcessesTests", dependencies: ["HostProcesses", "RootFS", "TestSupport"]),
+    .testTarget(name: "HostConfigTests", dependencies: ["HostConfig"]),
     .testTarget(name: "KSMConfigTests", dependencies: ["KSMConfig", "TestSupport"]),
     .testTarget(name: "DaemonFilesTests", dependencies: ["DaemonFiles"]),
     .testTarget(name: "AugeasTests", dependencies: ["Augeas", "TestSupport"]),
