@@ -80,7 +80,7 @@ let package = Package(
     .testTarget(name: "HostProcessesTests", dependencies: ["HostProcesses", "RootFS", "TestSupport"]),
     .testTarget(name: "HostConfigTests", dependencies: ["HostConfig"]),
     .testTarget(name: "KSMConfigTests", dependencies: ["KSMConfig", "TestSupport"]),
-    .testTarget(name: "DaemonFilesTests", dependencies: ["DaemonFiles"]),
+    .testTarget(name: "DaemonFilesTests", dependencies: ["DaemonFiles", "TestSupport"]),
     .testTarget(name: "AugeasTests", dependencies: ["Augeas", "TestSupport"]),
     .testTarget(
       name: "EngineTests",

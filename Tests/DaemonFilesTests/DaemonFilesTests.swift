@@ -1,5 +1,6 @@
 import DaemonFiles
 import Foundation
+import TestSupport
 import Testing
 
 @Suite struct DaemonFilesTests {
@@ -32,12 +33,8 @@ import Testing
     let path = NSTemporaryDirectory() + "virthost-init-\(UUID().uuidString)"
     try script.write(toFile: path, atomically: false, encoding: .utf8)
     defer { try? FileManager.default.removeItem(atPath: path) }
-    let shell = Process()
-    shell.executableURL = URL(fileURLWithPath: "/bin/sh")
-    shell.arguments = ["-n", path]
-    try shell.run()
-    shell.waitUntilExit()
-    #expect(shell.terminationStatus == 0)
+    let check = try ProgramRun.run("/bin/sh", ["-n", path])
+    #expect(check.status == 0, "\(check.transcript)")
   }
 
   @Test(arguments: ["virthost-ksmtuned", "/usr/local/sbin/virt host", "/usr/sbin/$(reboot)", "/", ""])

@@ -1,15 +1,16 @@
 import Foundation
 import RootFS
+import TestSupport
 import Testing
 
 /// The read trace recorded by ``HostRoot`` itself while a ``ReadRecorder`` is bound.
 @Suite struct ReadTraceTests {
   @Test func everyKindOfReadIsRecordedWithItsAnswer() throws {
-    let temporary = try TemporaryRoot()
+    let temporary = try FixtureRoot()
     try temporary.write("/etc/a.conf", "abc")
     try temporary.write("/etc/d/x.conf", "")
     try temporary.link("/etc/link", to: "a.conf")
-    let root = temporary.root
+    let root = temporary.host
     let recorder = ReadRecorder(root: root)
     recorder.recording {
       _ = try? root.read("/etc/link")
@@ -30,21 +31,21 @@ import Testing
   }
 
   @Test func readsOutsideTheRecordingOrOfAnotherRootAreNotRecorded() throws {
-    let temporary = try TemporaryRoot()
-    let other = try TemporaryRoot()
+    let temporary = try FixtureRoot()
+    let other = try FixtureRoot()
     try temporary.write("/a", "1")
     try other.write("/a", "1")
-    let recorder = ReadRecorder(root: temporary.root)
-    _ = try temporary.root.read("/a")
-    recorder.recording { _ = try? other.root.read("/a") }
+    let recorder = ReadRecorder(root: temporary.host)
+    _ = try temporary.host.read("/a")
+    recorder.recording { _ = try? other.host.read("/a") }
     #expect(recorder.trace.records.isEmpty)
   }
 
   @Test func aChangedByteANewNameAndANewFileAreEachAMismatch() throws {
-    let temporary = try TemporaryRoot()
+    let temporary = try FixtureRoot()
     try temporary.write("/etc/a.conf", "abc")
     try temporary.write("/etc/d/x.conf", "")
-    let root = temporary.root
+    let root = temporary.host
     let recorder = ReadRecorder(root: root)
     recorder.recording {
       _ = try? root.read("/etc/a.conf")
@@ -65,12 +66,12 @@ import Testing
   }
 
   @Test func aTraceSurvivesItsJSON() throws {
-    let temporary = try TemporaryRoot()
+    let temporary = try FixtureRoot()
     try temporary.write("/etc/a.conf", "abc")
-    let recorder = ReadRecorder(root: temporary.root)
+    let recorder = ReadRecorder(root: temporary.host)
     recorder.recording {
-      _ = try? temporary.root.read("/etc/a.conf")
-      _ = temporary.root.listIfPresent("/etc", includingHidden: true)
+      _ = try? temporary.host.read("/etc/a.conf")
+      _ = temporary.host.listIfPresent("/etc", includingHidden: true)
     }
     let data = try JSONEncoder().encode(recorder.trace)
     #expect(try JSONDecoder().decode(ReadTrace.self, from: data) == recorder.trace)

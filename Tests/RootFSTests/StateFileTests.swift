@@ -1,5 +1,6 @@
 import Foundation
 import RootFS
+import TestSupport
 import Testing
 
 /// State is read only where no other user could have put it: no link on the way, every
@@ -8,59 +9,59 @@ import Testing
 /// key and root it was sealed for.
 @Suite struct StateFileTests {
   @Test func aStateFileInRootsOwnFoldersIsRead() throws {
-    let temporary = try TemporaryRoot()
+    let temporary = try FixtureRoot()
     try temporary.write("/var/lib/virthost/trace", "ok\n")
     chmod(temporary.path + "/var/lib/virthost/trace", 0o600)
-    #expect(try temporary.root.readState("/var/lib/virthost/trace") == Array("ok\n".utf8))
-    #expect(temporary.root.stateFolderProblem("/var/lib/virthost") == nil)
-    #expect(temporary.root.stateFolderProblem("/var/lib/virthost/not/yet") == nil)
-    #expect(try temporary.root.listState("/var/lib/virthost") == ["trace"])
-    #expect(try temporary.root.listState("/var/lib/none") == [])
-    let missing = #expect(throws: StateFileError.self) { try temporary.root.readState("/var/lib/virthost/none") }
+    #expect(try temporary.host.readState("/var/lib/virthost/trace") == Array("ok\n".utf8))
+    #expect(temporary.host.stateFolderProblem("/var/lib/virthost") == nil)
+    #expect(temporary.host.stateFolderProblem("/var/lib/virthost/not/yet") == nil)
+    #expect(try temporary.host.listState("/var/lib/virthost") == ["trace"])
+    #expect(try temporary.host.listState("/var/lib/none") == [])
+    let missing = #expect(throws: StateFileError.self) { try temporary.host.readState("/var/lib/virthost/none") }
     #expect(missing?.kind == .missing)
   }
 
   @Test func aLinkOnTheWayOrAtTheFileIsRefused() throws {
-    let temporary = try TemporaryRoot()
+    let temporary = try FixtureRoot()
     try temporary.write("/elsewhere/trace", "forged\n")
     try FileManager.default.createDirectory(atPath: temporary.path + "/var/lib", withIntermediateDirectories: true)
     try temporary.link("/var/lib/virthost", to: "/elsewhere")
-    let folder = #expect(throws: StateFileError.self) { try temporary.root.readState("/var/lib/virthost/trace") }
+    let folder = #expect(throws: StateFileError.self) { try temporary.host.readState("/var/lib/virthost/trace") }
     #expect(folder == StateFileError(.untrusted, temporary.path + "/var/lib/virthost", "is a symbolic link"))
     try FileManager.default.removeItem(atPath: temporary.path + "/var/lib/virthost")
     try FileManager.default.createDirectory(
       atPath: temporary.path + "/var/lib/virthost", withIntermediateDirectories: true)
     try temporary.link("/var/lib/virthost/trace", to: "/elsewhere/trace")
-    let file = #expect(throws: StateFileError.self) { try temporary.root.readState("/var/lib/virthost/trace") }
+    let file = #expect(throws: StateFileError.self) { try temporary.host.readState("/var/lib/virthost/trace") }
     #expect(file == StateFileError(.untrusted, temporary.path + "/var/lib/virthost/trace", "is a symbolic link"))
   }
 
   @Test func aFolderOrFileOthersCanWriteOrAnotherUserOwnsIsRefused() throws {
-    let temporary = try TemporaryRoot()
+    let temporary = try FixtureRoot()
     try temporary.write("/var/lib/virthost/trace", "x\n")
     let folder = temporary.path + "/var/lib/virthost"
     chmod(folder, 0o775)
     #expect(
-      temporary.root.stateFolderProblem("/var/lib/virthost")
+      temporary.host.stateFolderProblem("/var/lib/virthost")
         == StateFileError(.untrusted, folder, "is a folder writable by its group or others (mode 775)"))
     // A folder above the root counts as much as one inside it.
     chmod(folder, 0o755)
     chmod(temporary.path, 0o757)
-    #expect(temporary.root.stateFolderProblem("/var/lib/virthost")?.path == temporary.path)
+    #expect(temporary.host.stateFolderProblem("/var/lib/virthost")?.path == temporary.path)
     chmod(temporary.path, 0o755)
     if getuid() == 0 {
       chown(folder, 65534, 65534)
       #expect(
-        temporary.root.stateFolderProblem("/var/lib/virthost")
+        temporary.host.stateFolderProblem("/var/lib/virthost")
           == StateFileError(.untrusted, folder, "is a folder owned by uid 65534, not by root"))
       chown(folder, 0, 0)
     }
     chmod(folder + "/trace", 0o622)
-    let file = #expect(throws: StateFileError.self) { try temporary.root.readState("/var/lib/virthost/trace") }
+    let file = #expect(throws: StateFileError.self) { try temporary.host.readState("/var/lib/virthost/trace") }
     #expect(file?.reason == "is a file writable by its group or others (mode 622)")
     // Root's sticky /tmp, which every test root is under, is no such folder.
     chmod(folder + "/trace", 0o644)
-    #expect(try temporary.root.readState("/var/lib/virthost/trace") == Array("x\n".utf8))
+    #expect(try temporary.host.readState("/var/lib/virthost/trace") == Array("x\n".utf8))
   }
 
   @Test func hmacIsRFC4231TestCaseTwo() {
@@ -73,24 +74,24 @@ import Testing
   }
 
   @Test func sealedStateAuthenticatesOnlyWithItsKeyAndRoot() throws {
-    let one = try TemporaryRoot()
-    let other = try TemporaryRoot()
+    let one = try FixtureRoot()
+    let other = try FixtureRoot()
     let key = StateKey(bytes: Array(repeating: 1, count: 32))
     let payload = Array(#"{"a":1}"#.utf8)
-    let bytes = SealedState.seal(payload, kind: "test", version: 2, root: one.root, key: key)
+    let bytes = SealedState.seal(payload, kind: "test", version: 2, root: one.host, key: key)
     #expect(String(decoding: bytes, as: UTF8.self).hasPrefix(#"{"format_version":2,"kind":"test","mac":"hmac-sha256:"#))
     #expect(try JSONSerialization.jsonObject(with: Data(bytes)) is [String: Any])
-    let opened = try #require(SealedState.open(bytes, root: one.root, key: key))
+    let opened = try #require(SealedState.open(bytes, root: one.host, key: key))
     #expect(opened.version == 2 && opened.kind == "test" && opened.payload == payload && opened.isAuthentic)
-    #expect(SealedState.open(bytes, root: other.root, key: key)?.isAuthentic == false)
+    #expect(SealedState.open(bytes, root: other.host, key: key)?.isAuthentic == false)
     #expect(
-      SealedState.open(bytes, root: one.root, key: StateKey(bytes: Array(repeating: 2, count: 32)))?.isAuthentic
+      SealedState.open(bytes, root: one.host, key: StateKey(bytes: Array(repeating: 2, count: 32)))?.isAuthentic
         == false)
-    #expect(SealedState.open(bytes, root: one.root, key: nil)?.isAuthentic == false)
+    #expect(SealedState.open(bytes, root: one.host, key: nil)?.isAuthentic == false)
     var changed = bytes
     changed[changed.count - 4] = UInt8(ascii: "2")
-    #expect(SealedState.open(changed, root: one.root, key: key)?.isAuthentic == false)
-    #expect(SealedState.open(Array(#"{"files":[]}"#.utf8), root: one.root, key: key) == nil)
-    #expect(SealedState.open(Array(bytes.dropLast()), root: one.root, key: key) == nil)
+    #expect(SealedState.open(changed, root: one.host, key: key)?.isAuthentic == false)
+    #expect(SealedState.open(Array(#"{"files":[]}"#.utf8), root: one.host, key: key) == nil)
+    #expect(SealedState.open(Array(bytes.dropLast()), root: one.host, key: key) == nil)
   }
 }

@@ -65,6 +65,11 @@ public final class FixtureRoot: @unchecked Sendable {
     try Data(text.utf8).write(to: url(file))
   }
 
+  /// Makes `file` under the root a symbolic link whose text is `target`.
+  public func link(_ file: String, to target: String) throws {
+    try FileManager.default.createSymbolicLink(atPath: path + file, withDestinationPath: target)
+  }
+
   /// Whether the entry `relative` (a path in a snapshot) is a temporary file of the
   /// writer of host files (`.NAME.virthost-…`), which a finished write never leaves.
   public static func isTemporary(_ relative: String) -> Bool {
