@@ -37,7 +37,8 @@ struct Applier {
     let backup: String
     do {
       backup = try store.create(
-        specFile: plan.specFile, files: backedUp(plan), live: liveBefore(plan), liveWrites: liveWrites(plan))
+        specFile: plan.specFile, files: backedUp(plan), live: liveBefore(plan), liveWrites: liveWrites(plan),
+        regeneration: plan.regeneration.map { .init(program: $0.program, outputs: $0.outputs) })
     } catch {
       throw .io("cannot back up the files under \(store.hostFolder): \(error)")
     }
@@ -76,7 +77,7 @@ struct Applier {
   private func backedUp(_ plan: Plan) -> [BackupStore.Planned] {
     plan.changes.flatMap { change in
       change.files.map { BackupStore.Planned(path: $0.path, after: $0.after.map(Array.init), keys: change.keys) }
-    } + (plan.regeneration?.outputs ?? []).map { BackupStore.Planned(path: $0, after: nil, keys: []) }
+    } + (plan.regeneration?.outputs ?? []).map { BackupStore.Planned(path: $0, after: nil, keys: [], generated: true) }
   }
 
   /// The live writes in the order ``steps(_:store:backup:)`` makes them.

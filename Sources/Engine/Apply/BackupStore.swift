@@ -41,6 +41,16 @@ public struct BackupStore {
       public var wroteSha256: String? = nil
       /// The desired-state keys the change came from (format 2).
       public var keys: [String]? = nil
+      /// Whether a generator writes it (grub.cfg): never restored from the backup; its
+      /// inputs are, and the generator runs again (format 2).
+      public var generated: Bool? = nil
+    }
+    /// The boot-loader regeneration the apply ran after its files (format 2).
+    public struct RegenerationRecord: Codable, Equatable, Sendable {
+      /// The program (`grub-mkconfig`).
+      public var program: String
+      /// The files it writes, the first one GRUB reads.
+      public var outputs: [String]
     }
     /// One live value and what it was.
     public struct Live: Codable, Equatable, Sendable {
@@ -73,6 +83,9 @@ public struct BackupStore {
     public var live: [Live]
     /// The apply's writes of live values, in the order it makes them (format 2).
     public var liveWrites: [LiveWrite]? = nil
+    /// The boot-loader regeneration the apply ran (format 2); rollback runs it again after
+    /// restoring its inputs.
+    public var regeneration: RegenerationRecord? = nil
     /// Whether this backup has been rolled back.
     public var rolledBack: Bool
   }
@@ -95,6 +108,8 @@ public struct BackupStore {
     var after: [UInt8]?
     /// The desired-state keys of the change.
     var keys: [String]
+    /// Whether a generator writes it (``Manifest/File/generated``).
+    var generated = false
   }
 
   /// The root the backups are under.
@@ -131,7 +146,7 @@ public struct BackupStore {
   /// is changed, with the live writes the apply will make; returns its name.
   func create(
     specFile: String, files: [Planned], live: [(path: String, value: String)], liveWrites: [Manifest.LiveWrite],
-    now: Date = Date()
+    regeneration: Manifest.RegenerationRecord? = nil, now: Date = Date()
   ) throws -> String {
     let formatter = DateFormatter()
     formatter.locale = Locale(identifier: "en_US_POSIX")
@@ -145,7 +160,7 @@ public struct BackupStore {
     }
     removeLeftovers()
     do {
-      try copy(files, specFile: specFile, live: live, liveWrites: liveWrites, to: name)
+      try copy(files, specFile: specFile, live: live, liveWrites: liveWrites, regeneration: regeneration, to: name)
     } catch {
       // A backup is whole or absent: no half backup is left for a rollback to find.
       try? removeTree(directory(name))
@@ -179,31 +194,35 @@ public struct BackupStore {
   }
 
   /// Copies the files `planned` into the new backup `name` (mode 0600: a copy of a file
-  /// only root may read stays so) and writes its manifest last.
+  /// only root may read stays so), as they are under `files/` and as the apply writes them
+  /// under `written/` (for the diff a rollback shows when a file changed since), and writes
+  /// its manifest last.
   private func copy(
     _ planned: [Planned], specFile: String, live: [(path: String, value: String)],
-    liveWrites: [Manifest.LiveWrite], to name: String
+    liveWrites: [Manifest.LiveWrite], regeneration: Manifest.RegenerationRecord?, to name: String
   ) throws {
     var files: [Manifest.File] = []
     for file in planned where !files.contains(where: { $0.path == file.path }) {
       let path = file.path
       let wrote = file.after.map { SHA256.hex($0) }
+      if let after = file.after { try writer.replace(directory(name) + "/written" + path, with: after, mode: 0o600) }
       guard let bytes = try root.readIfPresent(path), let status = root.status(path) else {
         files.append(
           .init(
             path: path, existed: false, mode: nil, createdFolders: writer.missingFolders(above: path),
-            wroteSha256: wrote, keys: file.keys))
+            wroteSha256: wrote, keys: file.keys, generated: file.generated))
         continue
       }
       try writer.replace(directory(name) + "/files" + path, with: bytes, mode: 0o600)
       files.append(
         .init(
           path: path, existed: true, mode: Int(status.mode), replacedSha256: SHA256.hex(bytes), wroteSha256: wrote,
-          keys: file.keys))
+          keys: file.keys, generated: file.generated))
     }
     let manifest = Manifest(
       specFile: specFile, files: files, links: [], linkFolders: [],
-      live: live.map { .init(path: $0.path, value: $0.value) }, liveWrites: liveWrites, rolledBack: false)
+      live: live.map { .init(path: $0.path, value: $0.value) }, liveWrites: liveWrites, regeneration: regeneration,
+      rolledBack: false)
     try write(manifest, name)
   }
 
@@ -261,6 +280,15 @@ public struct BackupStore {
       Array(try encoder.encode(manifest)), kind: Self.manifestKind, version: Self.manifestFormatVersion, root: root,
       key: key)
     try writer.replace(directory(name) + "/manifest.json", with: sealed, mode: 0o600)
+  }
+
+  /// The bytes of `path` as the apply of `name` wrote them (kept for the diff a rollback
+  /// shows), read as state; `nil` when they were not kept or no longer have their digest.
+  func writtenBytes(_ path: String, in name: String, sha256: String?) -> [UInt8]? {
+    guard let bytes = try? root.readState(directory(name) + "/written" + path),
+      sha256 == nil || SHA256.hex(bytes) == sha256
+    else { return nil }
+    return bytes
   }
 
   /// The bytes of `path` as backed up in `name`, read as state; with `sha256`, refused

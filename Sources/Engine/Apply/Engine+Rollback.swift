@@ -14,9 +14,9 @@ extension Engine {
   /// records. `trustUnauthenticated` (the live root only: a host restored without its key)
   /// accepts a format-2 manifest whose MAC fails; the paths are still checked. A format-1
   /// backup (an earlier virthost's) rolls back as recorded, with a warning.
-  public func rollback(trustUnauthenticated: Bool = false, progress: (ApplyEvent) -> Void = { _ in })
-    throws(EngineError) -> RollbackReport
-  {
+  public func rollback(
+    trustUnauthenticated: Bool = false, force: Bool = false, progress: (ApplyEvent) -> Void = { _ in }
+  ) throws(EngineError) -> RollbackReport {
     let root = planner.root
     if trustUnauthenticated, !root.isLive {
       throw .rollback("--trust-unauthenticated-backup is for the live root only (/), not \(root.path); nothing written")
@@ -64,9 +64,10 @@ extension Engine {
     if let problem = store.problems(of: manifest).first {
       throw .rollback("backup \(name) is refused: \(problem); nothing written")
     }
+    let decision = loaded.formatVersion >= 2 ? ThreeWayRollback(manifest, name: name, store: store, force: force) : nil
     // Every copy is read and checked before the first write: a refused backup writes nothing.
     var copies: [String: [UInt8]] = [:]
-    for file in manifest.files where file.existed {
+    for file in manifest.files where file.existed && (decision?.files[file.path] ?? .restore) == .restore {
       do {
         copies[file.path] = try store.backedUpBytes(
           file.path, in: name, sha256: loaded.formatVersion >= 2 ? file.replacedSha256 : nil)
@@ -86,19 +87,32 @@ extension Engine {
       progress(ApplyEvent(step: description, outcome: .done))
       restored.append(description)
     }
+    func skip(_ description: String, _ reason: String) {
+      progress(ApplyEvent(step: description, outcome: .skipped(reason)))
+    }
     let writer = HostRootWriter(root)
+    var inputsChanged: [String] = []
     for file in manifest.files.reversed() {
-      if file.existed {
+      switch decision?.files[file.path] ?? (file.existed ? .restore : .remove) {
+      case .restore:
         // The file keeps the mode, owner and attributes the apply kept; one the apply removed gets its mode back.
         try step("restore \(file.path)") {
           try writer.removeTemporaries(of: file.path)
           try writer.replace(file.path, with: copies[file.path] ?? [], mode: UInt32(file.mode ?? 0o644))
         }
-      } else {
+        inputsChanged.append(file.path)
+      case .remove:
         try step("remove \(file.path)") {
           try writer.remove(file.path)
           for folder in file.createdFolders.reversed() { try writer.removeEmptyFolder(folder) }
         }
+        inputsChanged.append(file.path)
+      case .asBefore: skip("restore \(file.path)", "it is as it was before the apply")
+      case .removedSince: skip("restore \(file.path)", "it was removed since the apply; left removed")
+      case .generated: skip("restore \(file.path)", "its generator runs again instead")
+      case .changedSince: skip("restore \(file.path)", "it changed since the apply (diff below); --force restores it")
+      case .heldBack:
+        skip("restore \(file.path)", "held back with the other changes of \((file.keys ?? []).joined(separator: ", "))")
       }
     }
     for link in manifest.links.reversed() {
@@ -112,13 +126,30 @@ extension Engine {
     for folder in manifest.linkFolders.reversed() {
       try step("remove folder \(folder) when empty") { try writer.removeEmptyFolder(folder) }
     }
-    for live in manifest.live {
-      try step("write \(live.value) to \(live.path)") { try writer.writeLive(live.path, live.value) }
+    // In the apply's order (KSM unmerged before merge_across_nodes changes), or format 1's.
+    for live in decision?.live.map({ ($0.path, $0.value) }) ?? manifest.live.map({ ($0.path, $0.value) }) {
+      try step("write \(live.1) to \(live.0)") { try writer.writeLive(live.0, live.1) }
+    }
+    // grub.cfg is generated again from the restored inputs, as the apply generated it:
+    // on the live host, or left pending on another root.
+    var pendingRegeneration: Regeneration?
+    if let record = manifest.regeneration, decision?.regenerates == true, !inputsChanged.isEmpty,
+      !record.outputs.isEmpty
+    {
+      let regeneration = Regeneration(program: record.program, outputs: record.outputs)
+      if runsCommands {
+        try step("regenerate the boot loader (\(regeneration.command.joined(separator: " ")))") {
+          try Applier.regenerate(regeneration, in: root)
+        }
+      } else {
+        pendingRegeneration = regeneration
+      }
     }
     // The initramfs images carry the vfio files the apply wrote: they are rebuilt from the
     // restored files, on the live host (like the apply's own run), or left pending offline.
     var pendingCommands: [HostCommand] = []
-    if manifest.files.contains(where: { PassthroughProvider.initramfsInputs.contains($0.path) }),
+    let initramfsInputs = decision == nil ? manifest.files.map(\.path) : inputsChanged
+    if initramfsInputs.contains(where: { PassthroughProvider.initramfsInputs.contains($0) }),
       let tool = InitramfsTool.detect(root)
     {
       if runsCommands {
@@ -127,12 +158,22 @@ extension Engine {
         pendingCommands.append(tool.command)
       }
     }
+    let refused =
+      (decision?.changed(in: manifest) ?? []).map { RollbackReport.Refusal(path: $0.path, detail: $0.diff) }
+      + (decision?.refusedLive ?? []).map { RollbackReport.Refusal(path: $0.path, detail: $0.reason) }
+    var report = RollbackReport(backup: name, restored: restored, pendingCommands: pendingCommands, warnings: warnings)
+    report.refused = refused
+    report.heldBackKeys = (decision?.refusedKeys ?? []).sorted()
+    report.pendingRegeneration = pendingRegeneration
+    // A partial rollback stays open: run again (with --force for what changed since), and
+    // what is already as before is left alone.
+    guard refused.isEmpty else { return report }
     manifest.rolledBack = true
     do {
       try store.write(manifest, name)
     } catch {
       throw .io("cannot mark backup \(name) as rolled back: \(error)")
     }
-    return RollbackReport(backup: name, restored: restored, pendingCommands: pendingCommands, warnings: warnings)
+    return report
   }
 }
