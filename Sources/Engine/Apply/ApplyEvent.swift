@@ -56,8 +56,8 @@ public struct RollbackReport: Sendable {
   public var pendingCommands: [HostCommand] = []
   /// What the admin should know about the backup (an earlier format, not authenticated).
   public var warnings: [String] = []
-  /// What was not rolled back because it changed since the apply (format 2), each with the
-  /// diff from what the apply wrote, or the live value's words.
+  /// The files not rolled back because they changed since the apply (format 2), each with
+  /// the diff from what the apply wrote.
   public var refused: [Refusal] = []
   /// The desired keys whose files and live values were held back with them.
   public var heldBackKeys: [String] = []
@@ -68,8 +68,7 @@ public struct RollbackReport: Sendable {
   public struct Refusal: Sendable, Equatable {
     /// The path from the root.
     public var path: String
-    /// The unified diff from what the apply wrote to what is there now, or for a live
-    /// value the values in words.
+    /// The unified diff from what the apply wrote to what is there now.
     public var detail: String
   }
 }

@@ -158,9 +158,7 @@ extension Engine {
         pendingCommands.append(tool.command)
       }
     }
-    let refused =
-      (decision?.changed(in: manifest) ?? []).map { RollbackReport.Refusal(path: $0.path, detail: $0.diff) }
-      + (decision?.refusedLive ?? []).map { RollbackReport.Refusal(path: $0.path, detail: $0.reason) }
+    let refused = (decision?.changed(in: manifest) ?? []).map { RollbackReport.Refusal(path: $0.path, detail: $0.diff) }
     var report = RollbackReport(backup: name, restored: restored, pendingCommands: pendingCommands, warnings: warnings)
     report.refused = refused
     report.heldBackKeys = (decision?.refusedKeys ?? []).sorted()

@@ -14,6 +14,9 @@ import RootFS
 ///   back too, so that what one key wrote rolls back together or not at all.
 /// - Written by a generator (grub.cfg): never restored from the backup; its inputs are,
 ///   and the generator runs again.
+///
+/// Keys are related along their paths: a refused `sysctl` (virthost's sysctl file) holds
+/// back `sysctl.kernel.numa_balancing` (its live value), and the other way round.
 struct ThreeWayRollback {
   /// What becomes of one file.
   enum FileAction: Equatable {
@@ -47,8 +50,6 @@ struct ThreeWayRollback {
   var files: [String: FileAction] = [:]
   /// The live writes to make, in order.
   var live: [LiveStep] = []
-  /// The live values refused, each with why.
-  var refusedLive: [(path: String, reason: String)] = []
   /// The desired keys held back.
   var refusedKeys: Set<String> = []
   /// Whether a generator's output differs from what it was before the apply, so the
@@ -89,12 +90,9 @@ struct ThreeWayRollback {
         live.append(LiveStep(path: write.path, value: write.value, keys: write.keys))
         continue
       }
+      // A live value is not judged against what the apply wrote: a daemon may own it since
+      // (the tuner turns KSM's run on and off); it goes back with its key, or is held back with it.
       guard let value = before[write.path] else { continue }
-      let now = (try? root.value(write.path)) ?? ""
-      if now != write.value && now != value && !force {
-        refusedLive.append((write.path, "\(now) now; the apply wrote \(write.value), it was \(value) before"))
-        refusedKeys.formUnion(write.keys)
-      }
       live.append(LiveStep(path: write.path, value: value, keys: write.keys))
     }
     for file in manifest.files {
@@ -103,31 +101,40 @@ struct ThreeWayRollback {
     holdBack(manifest)
   }
 
-  /// Holds back every file and live write of a refused key, and the keys they also came
-  /// from, until nothing more is held back.
+  /// Holds back every file and live write of a key related to a refused one, and the keys
+  /// they also came from, until nothing more is held back.
   private mutating func holdBack(_ manifest: BackupStore.Manifest) {
     var grew = true
     while grew {
       grew = false
-      for file in manifest.files where !(file.keys ?? []).isEmpty {
-        let keys = Set(file.keys ?? [])
-        guard !keys.isDisjoint(with: refusedKeys) else { continue }
-        if !keys.isSubset(of: refusedKeys) {
-          refusedKeys.formUnion(keys)
-          grew = true
-        }
+      for file in manifest.files where isHeldBack(file.keys ?? []) {
+        grew = take(file.keys ?? []) || grew
         switch files[file.path] {
         case .changedSince?, .heldBack?, .generated?: break
         default: files[file.path] = .heldBack
         }
       }
-      for step in live where !Set(step.keys).isDisjoint(with: refusedKeys) && !Set(step.keys).isSubset(of: refusedKeys)
-      {
-        refusedKeys.formUnion(step.keys)
-        grew = true
-      }
+      for step in live where isHeldBack(step.keys) { grew = take(step.keys) || grew }
     }
-    live.removeAll { !Set($0.keys).isDisjoint(with: refusedKeys) }
+    let kept = live.filter { !isHeldBack($0.keys) }
+    live = kept
+  }
+
+  /// Whether any of `keys` is related to a refused key.
+  private func isHeldBack(_ keys: [String]) -> Bool {
+    keys.contains { key in refusedKeys.contains { Self.related(key, $0) } }
+  }
+
+  /// Adds `keys` to the refused ones; whether one was new.
+  private mutating func take(_ keys: [String]) -> Bool {
+    let before = refusedKeys.count
+    refusedKeys.formUnion(keys)
+    return refusedKeys.count > before
+  }
+
+  /// Whether two desired keys are one, or one lies under the other (`sysctl`, `sysctl.kernel.numa_balancing`).
+  static func related(_ a: String, _ b: String) -> Bool {
+    a == b || a.hasPrefix(b + ".") || b.hasPrefix(a + ".")
   }
 
   /// The files refused because they changed since the apply, with their diffs, in manifest order.
