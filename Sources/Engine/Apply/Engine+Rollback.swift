@@ -27,38 +27,7 @@ extension Engine {
     let lock = try ApplyLock(root: root, wait: lockWait)
     defer { withExtendedLifetime(lock) {} }
     let store = BackupStore(root: root)
-    let name: String
-    do {
-      guard let last = try store.names().last else {
-        throw EngineError.rollback("nothing to roll back: no backups under \(store.hostFolder)")
-      }
-      name = last
-    } catch let error as EngineError {
-      throw error
-    } catch {
-      throw .rollback("refusing to roll back: \(error)")
-    }
-    let loaded: BackupStore.Loaded
-    do {
-      loaded = try store.read(name)
-    } catch {
-      throw .rollback("backup \(name) cannot be read: \(error)")
-    }
-    var warnings: [String] = []
-    if loaded.formatVersion == 1 {
-      warnings.append(
-        "backup \(name) was made by an earlier virthost (manifest format 1): it cannot be authenticated; "
-          + "rolled back as recorded")
-    } else if !loaded.isAuthentic {
-      guard trustUnauthenticated else {
-        throw .rollback(
-          "backup \(name) was not written on this machine for \(root.path): its manifest does not authenticate with "
-            + "the state key \(StateKey.location); nothing written (on a host restored without its key, check the "
-            + "backup and run rollback --trust-unauthenticated-backup)")
-      }
-      warnings.append(
-        "backup \(name) does not authenticate; rolled back because --trust-unauthenticated-backup was given")
-    }
+    let (name, loaded, warnings) = try lastTrustedBackup(in: store, trustUnauthenticated: trustUnauthenticated)
     var manifest = loaded.manifest
     if manifest.rolledBack { throw .rollback("the last apply (backup \(name)) has been rolled back already") }
     if let problem = store.problems(of: manifest).first {
@@ -173,5 +142,46 @@ extension Engine {
       throw .io("cannot mark backup \(name) as rolled back: \(error)")
     }
     return report
+  }
+
+  /// The last backup in `store`, read and authenticated (see ``rollback(trustUnauthenticated:force:progress:)``),
+  /// with the warnings the admin should see. Called under the root's lock.
+  private func lastTrustedBackup(in store: BackupStore, trustUnauthenticated: Bool) throws(EngineError) -> (
+    name: String, loaded: BackupStore.Loaded, warnings: [String]
+  ) {
+    let root = store.root
+    let name: String
+    do {
+      guard let last = try store.names().last else {
+        throw EngineError.rollback("nothing to roll back: no backups under \(store.hostFolder)")
+      }
+      name = last
+    } catch let error as EngineError {
+      throw error
+    } catch {
+      throw .rollback("refusing to roll back: \(error)")
+    }
+    let loaded: BackupStore.Loaded
+    do {
+      loaded = try store.read(name)
+    } catch {
+      throw .rollback("backup \(name) cannot be read: \(error)")
+    }
+    var warnings: [String] = []
+    if loaded.formatVersion == 1 {
+      warnings.append(
+        "backup \(name) was made by an earlier virthost (manifest format 1): it cannot be authenticated; "
+          + "rolled back as recorded")
+    } else if !loaded.isAuthentic {
+      guard trustUnauthenticated else {
+        throw .rollback(
+          "backup \(name) was not written on this machine for \(root.path): its manifest does not authenticate with "
+            + "the state key \(StateKey.location); nothing written (on a host restored without its key, check the "
+            + "backup and run rollback --trust-unauthenticated-backup)")
+      }
+      warnings.append(
+        "backup \(name) does not authenticate; rolled back because --trust-unauthenticated-backup was given")
+    }
+    return (name, loaded, warnings)
   }
 }
