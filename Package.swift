@@ -26,8 +26,10 @@ let package = Package(
     .systemLibrary(name: "CXattr"),
     // Safe Swift API over libaugeas; knows nothing of GRUB or KSM. Glibc only.
     .target(name: "Augeas", dependencies: ["CAugeas"]),
+    // Runs a program of the host: posix_spawn, output to a temporary file, a bounded wait. Glibc only.
+    .target(name: "Spawn"),
     // Readers of host configuration (boot-loader entries, service enablement) that facts and editors share. Never writes.
-    .target(name: "HostConfig", dependencies: ["Augeas", "RootFS"]),
+    .target(name: "HostConfig", dependencies: ["Augeas", "RootFS", "Spawn"]),
     // One type per file format, on top of Augeas.
     .target(name: "Editors", dependencies: ["Augeas", "HostConfig", "RootFS", "KSMConfig"]),
     // Read-only readers of /proc, /sys, /boot under a root.
@@ -37,7 +39,7 @@ let package = Package(
       name: "Engine",
       dependencies: [
         "Augeas", "Editors", "HostConfig", "RootFS", "KSMConfig", "HostFacts", "DaemonFiles", "TemplateStore",
-        "KSMTuner",
+        "KSMTuner", "Spawn",
         .product(name: "Yams", package: "Yams"),
       ]
     ),
@@ -75,7 +77,7 @@ let package = Package(
     .testTarget(name: "AugeasTests", dependencies: ["Augeas", "TestSupport"]),
     .testTarget(
       name: "EngineTests",
-      dependencies: ["Engine", "Commands", "Editors", "HostConfig", "RootFS", "DaemonFiles", "TestSupport"],
+      dependencies: ["Engine", "Commands", "Editors", "HostConfig", "RootFS", "DaemonFiles", "Spawn", "TestSupport"],
       exclude: ["Fixtures"]),
     // Golden fixture roots are read from the repository with FixtureRoot (cp -a keeps their symlinks).
     .testTarget(

@@ -159,7 +159,10 @@ extension Expansion {
           case .perNode(let nodes): nodes.first { $0.node == node.id }?.pages ?? 0
           }
         guard pages > 0 else { continue }
-        requested += pages * pool.sizeKiB
+        // The parser keeps each pool's bytes within 63 bits; their sum saturates.
+        let (kib, overflow) = pages.multipliedReportingOverflow(by: pool.sizeKiB)
+        let (sum, past) = requested.addingReportingOverflow(kib)
+        requested = overflow || past ? Int.max : sum
         parts.append("\(pages) pages of \(HostSpec.sizeText(kibibytes: pool.sizeKiB))")
       }
       guard requested > 0 else { continue }
@@ -171,7 +174,8 @@ extension Expansion {
         continue
       }
       let reserve = huge.hostReserveKiB ?? max(total / 10, 1_048_576)
-      guard requested > total - reserve else { continue }
+      let (available, below) = total.subtractingReportingOverflow(reserve)
+      guard below || requested > available else { continue }
       let rule = huge.hostReserveKiB == nil ? "10 % of the node, at least 1 GiB" : "hugepages.host_reserve"
       let key: String
       if let poolsKey {
@@ -183,8 +187,9 @@ extension Expansion {
       }
       refuse(
         key,
-        "NUMA node \(node.id) has \(ByteCount.human(total * 1024)) of memory: \(parts.joined(separator: " and ")) "
-          + "(\(ByteCount.human(requested * 1024))) leave less than the \(ByteCount.human(reserve * 1024)) the host keeps "
+        "NUMA node \(node.id) has \(ByteCount.human(kibibytes: total)) of memory: \(parts.joined(separator: " and ")) "
+          + "(\(ByteCount.human(kibibytes: requested))) leave less than the \(ByteCount.human(kibibytes: reserve)) "
+          + "the host keeps "
           + "(\(rule))")
     }
     return good
