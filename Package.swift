@@ -65,7 +65,7 @@ let package = Package(
     .target(
       name: "Commands",
       dependencies: [
-        "Engine", "HostFacts", "Editors", "RootFS", "DaemonFiles",
+        "Engine", "HostFacts", "Editors", "HostConfig", "RootFS", "DaemonFiles",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Engine
+import HostConfig
 
 /// `virthost rollback`: restores the files, links and live values of the last apply.
 struct RollbackCommand: ParsableCommand {
@@ -16,7 +17,7 @@ struct RollbackCommand: ParsableCommand {
     } catch {
       throw CommandFailure(error.description)
     }
-    print("Rolled back the apply of backup \(report.backup): \(report.restored.count) steps.")
+    print("Rolled back the apply of backup \(report.backup): \(counted(report.restored.count, "step")).")
     // Offline, what only the host can run (the initramfs rebuild) is pending: exit 3, as apply.
     guard report.pendingCommands.isEmpty else {
       for command in report.pendingCommands { print("pending: run \(command.shown) on the host itself") }

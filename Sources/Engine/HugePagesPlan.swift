@@ -78,7 +78,8 @@ extension Expansion {
           plan.liveWants.append(
             .init(
               address: ResourceAddress(.sysctl, "vm.nr_hugepages"), path: SysctlKey("vm.nr_hugepages").procPath,
-              value: "\(pages)", origin: "hugepages", reason: "hugepages: \(pages) pages of the default size now"))
+              value: "\(pages)", origin: "hugepages",
+              reason: "hugepages: \(counted(pages, "page")) of the default size now"))
         case .total(let pages):
           let path = "/sys/kernel/mm/hugepages/\(folder)/nr_hugepages"
           plan.unitWrites.append(LiveWrite(path: path, value: "\(pages)"))
@@ -163,7 +164,7 @@ extension Expansion {
         let (kib, overflow) = pages.multipliedReportingOverflow(by: pool.sizeKiB)
         let (sum, past) = requested.addingReportingOverflow(kib)
         requested = overflow || past ? Int.max : sum
-        parts.append("\(pages) pages of \(HostSpec.sizeText(kibibytes: pool.sizeKiB))")
+        parts.append("\(counted(pages, "page")) of \(HostSpec.sizeText(kibibytes: pool.sizeKiB))")
       }
       guard requested > 0 else { continue }
       guard let total = node.memTotalKiB else {
@@ -213,7 +214,7 @@ extension Expansion {
         diagnostics.append(
           Diagnostic(
             .warning, .hugePagesRefused,
-            "NUMA node \(node.id) holds \(have) pages of \(HostSpec.sizeText(kibibytes: pool.sizeKiB)), "
+            "NUMA node \(node.id) holds \(counted(have, "page")) of \(HostSpec.sizeText(kibibytes: pool.sizeKiB)), "
               + "not the \(wanted) its boot arguments ask for",
             detail: "The kernel could not reserve them at boot; see virthost facts and the boot log.",
             keyPath: "hugepages.count.\(node.id)"))

@@ -97,7 +97,7 @@ extension SpecParser.Reader {
       guard overflow || kib > HostSpec.largestKiB else { continue }
       error(
         node, path,
-        "\(pages) pages of \(HostSpec.sizeText(kibibytes: pool.sizeKiB)) are more memory than virthost can count "
+        "\(counted(pages, "page")) of \(HostSpec.sizeText(kibibytes: pool.sizeKiB)) are more memory than virthost can count "
           + "(at most 8 EiB)")
       return false
     }
