@@ -96,6 +96,7 @@ public enum ProgramRunner {
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
     posix_spawn_file_actions_adddup2(&actions, output, 1)
     posix_spawn_file_actions_adddup2(&actions, errors, 2)
+    closeTheRest(&actions)
     var cArguments = ([executable] + arguments).map { strdup($0) } + [nil]
     defer { for pointer in cArguments { free(pointer) } }
     var pid = pid_t()
@@ -104,6 +105,29 @@ public enum ProgramRunner {
       throw .cannotStart(program: executable, step: step, reason: String(cString: strerror(result)))
     }
     return pid
+  }
+
+  /// Closes every descriptor from 3 in the child, as Foundation's `Process` did: a daemon a
+  /// service start leaves must not keep the apply's lock or a file being written (which would
+  /// also make a script just written fail with ETXTBSY). glibc 2.34's
+  /// `posix_spawn_file_actions_addclosefrom_np`, found at run time as the Glibc module lacks
+  /// it; on an older glibc, one close per descriptor open now (a close of one that another
+  /// thread closes meanwhile is ignored by glibc).
+  private static func closeTheRest(_ actions: inout posix_spawn_file_actions_t) {
+    typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+    if let symbol = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np") {
+      _ = unsafeBitCast(symbol, to: CloseFrom.self)(&actions, 3)
+      return
+    }
+    guard let folder = opendir("/proc/self/fd") else { return }
+    defer { closedir(folder) }
+    let own = dirfd(folder)
+    while let entry = readdir(folder) {
+      let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+      if let descriptor = Int32(name), descriptor > 2, descriptor != own {
+        posix_spawn_file_actions_addclose(&actions, descriptor)
+      }
+    }
   }
 
   private enum Waited {
