@@ -63,7 +63,9 @@ public struct MemoryFacts: Sendable, Codable, Equatable {
       for name in names {
         guard let value = fields[name] else { return .unknown("\(Self.meminfo) has no \(name) line", source: source) }
         let (total, overflow) = sum.addingReportingOverflow(value)
-        guard !overflow else { return .unknown("\(names.joined(separator: " + ")) do not fit in a count", source: source) }
+        guard !overflow else {
+          return .unknown("\(names.joined(separator: " + ")) do not fit in a count", source: source)
+        }
         sum = total
       }
       return .known(sum, source: source)

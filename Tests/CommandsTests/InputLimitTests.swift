@@ -90,6 +90,18 @@ import Testing
         + "as lspci prints it: write it 0000:01:00.0\n")
   }
 
+  @Test func devicesInUpperCaseAreQuotedAsWrittenAtTheirLine() throws {
+    let result = try run(
+      "plan", "passthrough:\n  devices:\n    - \"10DE:1B81\"\n    - \"0000:0A:00.0\"\n", example: "gpu-passthrough")
+    #expect(result.status == 1)
+    #expect(
+      result.printed.contains("host.yaml:3:7: error: no PCI device has the IDs 10DE:1B81; did you mean 10de:1b80?\n"),
+      "\(result.printed)")
+    #expect(
+      result.printed.contains("host.yaml:4:7: error: no PCI device has the address 0000:0A:00.0\n"), "\(result.printed)"
+    )
+  }
+
   @Test func aCommandLineLongerThanTheArchitectureKeepsIsRefusedNamingTheEntry() throws {
     let long = "virthost.test=" + String(repeating: "x", count: 2000)
     let result = try run("plan", "kernel:\n  args:\n    present: [\(long)]\n", example: "centos6-amd")
@@ -125,7 +137,8 @@ import Testing
     let root = try FixtureRoot("examples/centos6-amd/root")
     try root.write("/sys/kernel/mm/ksm/pages_sharing", "9223372036854775807\n")
     let meminfo = try root.text("/proc/meminfo").split(separator: "\n", omittingEmptySubsequences: false).map {
-      $0.hasPrefix("MemTotal:") || $0.hasPrefix("MemFree:") ? "\($0.prefix { $0 != " " }) 9223372036854775807 kB" : String($0)
+      $0.hasPrefix("MemTotal:") || $0.hasPrefix("MemFree:")
+        ? "\($0.prefix { $0 != " " }) 9223372036854775807 kB" : String($0)
     }.joined(separator: "\n")
     try root.write("/proc/meminfo", meminfo)
     let result = try ProgramRun.virthost(["facts", "--root", root.path])
