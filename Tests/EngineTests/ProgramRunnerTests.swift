@@ -165,7 +165,8 @@ import Testing
   }
 
   /// Runs only inside ``programsRunAndReturnWithTheLoopbackInterfaceDown()``'s namespace:
-  /// a service start with a daemon that keeps its output, a host command, and a generator.
+  /// a service start with a daemon that keeps its output, a generator, and a host command
+  /// whose helper keeps its output.
   @Test(.enabled(if: ProcessInfo.processInfo.environment[probeVariable] == "1"))
   func loopbackDownProbe() throws {
     // The namespace's loopback interface is down: a socket on 127.0.0.1 cannot send to itself,
@@ -190,5 +191,13 @@ import Testing
     try Applier.regenerate(
       Regeneration(program: "grub2-mkconfig", outputs: ["/boot/grub2/grub.cfg"]), in: HostRoot(root))
     #expect(contents(root + "/boot/grub2/grub.cfg") == "menuentry new\n")
+    // A host command (an initramfs tool) whose helper outlives it with its output.
+    let tool = root + "/usr/sbin/update-initramfs"
+    try Data("#!/bin/sh\n(sleep 30) &\necho \"update-initramfs: $*\"\n".utf8).write(to: URL(fileURLWithPath: tool))
+    try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: tool)
+    let clock = ContinuousClock()
+    let start = clock.now
+    try Applier.run(HostCommand(["update-initramfs", "-u", "-k", "all"], role: .afterWrite), in: HostRoot(root))
+    #expect(clock.now - start < .seconds(20), "the command waited for its helper's output")
   }
 }
