@@ -110,6 +110,17 @@ import Testing
     )
   }
 
+  @Test func aSysctlValueNoFileCanHoldIsRefusedAtItsLine() throws {
+    // Found by ExtremeValueTests (seed 1796627263961): the sysctl file's editor refused it
+    // while planning, with no line in host.yaml.
+    let result = try run("plan", "sysctl:\n  vm.nr_hugepages: 0\n  kernel.numa_balancing: \"\"\n")
+    #expect(result.status == 1)
+    #expect(
+      result.printed
+        == "host.yaml:3:26: error: sysctl.kernel.numa_balancing: invalid value \"\" for kernel.numa_balancing: "
+        + "it is empty\n")
+  }
+
   @Test func aCommandLineLongerThanTheArchitectureKeepsIsRefusedNamingTheEntry() throws {
     let long = "virthost.test=" + String(repeating: "x", count: 2000)
     let result = try run("plan", "kernel:\n  args:\n    present: [\(long)]\n", example: "centos6-amd")
