@@ -137,8 +137,8 @@ extension Expansion {
       if case .perNode(let nodes) = pool.count {
         for node in nodes where !tuning.nodes.contains(where: { $0.id == node.node }) {
           refuse(
-            poolsKey ?? "hugepages.count.\(node.node)",
-            "NUMA node \(node.node) does not exist: this host has node\(tuning.nodes.count == 1 ? "" : "s") "
+            poolsKey ?? "hugepages.count.\(node.written)",
+            "NUMA node \(node.written) does not exist: this host has node\(tuning.nodes.count == 1 ? "" : "s") "
               + tuning.nodes.map { "\($0.id)" }.joined(separator: ", "))
         }
         if huge.mode == .boot, tuning.nextKernelIsAtLeast(5, 16) != true {
@@ -182,7 +182,7 @@ extension Expansion {
       if let poolsKey {
         key = poolsKey
       } else if case .perNode = huge.pools.first?.count {
-        key = "hugepages.count.\(node.id)"
+        key = "hugepages.count.\(huge.writtenNode(node.id))"
       } else {
         key = "hugepages.count"
       }
@@ -217,7 +217,7 @@ extension Expansion {
             "NUMA node \(node.id) holds \(counted(have, "page")) of \(HostSpec.sizeText(kibibytes: pool.sizeKiB)), "
               + "not the \(wanted) its boot arguments ask for",
             detail: "The kernel could not reserve them at boot; see virthost facts and the boot log.",
-            keyPath: "hugepages.count.\(node.id)"))
+            keyPath: "hugepages.count.\(huge.writtenNode(node.id))"))
       }
     }
   }
@@ -225,5 +225,15 @@ extension Expansion {
   private func supported(_ tuning: TuningFacts) -> String {
     let sizes = tuning.supportedSizesKiB.map { HostSpec.sizeText(kibibytes: $0) }
     return sizes.isEmpty ? "The supported sizes are unknown." : "Supported here: \(sizes.joined(separator: ", "))."
+  }
+}
+
+extension HostSpec.HugePages {
+  /// The key of NUMA node `id` as written in a per-node count (`01`), or its number.
+  fileprivate func writtenNode(_ id: Int) -> String {
+    for pool in pools {
+      if case .perNode(let nodes) = pool.count, let node = nodes.first(where: { $0.node == id }) { return node.written }
+    }
+    return "\(id)"
   }
 }

@@ -121,6 +121,21 @@ import Testing
         + "it is empty\n")
   }
 
+  @Test func aNUMANodeWrittenWithALeadingZeroIsQuotedAsWrittenAtItsLine() throws {
+    // Found by ExtremeValueTests (seed 1796627575670): the node was named by its number, whose
+    // key host.yaml does not hold, so the error had no line.
+    let result = try run("plan", "hugepages:\n  size: 2M\n  count: {017264485555: 8, 01: 8}\n")
+    #expect(result.status == 1)
+    #expect(
+      result.printed == """
+        host.yaml:3:11: error: NUMA node 017264485555 does not exist: this host has nodes 0, 1
+          from hugepages.count.017264485555
+
+        The plan has errors; it cannot be applied.
+
+        """)
+  }
+
   @Test func aCommandLineLongerThanTheArchitectureKeepsIsRefusedNamingTheEntry() throws {
     let long = "virthost.test=" + String(repeating: "x", count: 2000)
     let result = try run("plan", "kernel:\n  args:\n    present: [\(long)]\n", example: "centos6-amd")

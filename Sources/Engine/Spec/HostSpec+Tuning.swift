@@ -25,11 +25,14 @@ extension HostSpec {
       public var node: Int
       /// Its pages.
       public var pages: Int
+      /// The node's key as written in host.yaml (`1`, `01`): messages quote it and find its line.
+      public var written: String
 
-      /// Creates a count.
-      public init(node: Int, pages: Int) {
+      /// Creates a count; `written` defaults to the node number.
+      public init(node: Int, pages: Int, written: String? = nil) {
         self.node = node
         self.pages = pages
+        self.written = written ?? "\(node)"
       }
     }
 

@@ -129,7 +129,7 @@ extension SpecParser.Reader {
           error(keyNode, "\(path).\(key)", "a NUMA node is a number such as 0 or 1, not \"\(key)\"")
           continue
         }
-        if let pages = pages(value, "\(path).\(key)") { counts.append(.init(node: number, pages: pages)) }
+        if let pages = pages(value, "\(path).\(key)") { counts.append(.init(node: number, pages: pages, written: key)) }
       }
       return .perNode(counts.sorted { $0.node < $1.node })
     }
