@@ -28,8 +28,10 @@ let package = Package(
     .systemLibrary(name: "CXattr"),
     // Safe Swift API over libaugeas; knows nothing of GRUB or KSM. Glibc only.
     .target(name: "Augeas", dependencies: ["CAugeas"]),
+    // Runs a program of the host: posix_spawn, output to a temporary file, a bounded wait. Glibc only.
+    .target(name: "Spawn"),
     // Readers of host configuration (boot-loader entries, service enablement) that facts and editors share. Never writes.
-    .target(name: "HostConfig", dependencies: ["Augeas", "RootFS"]),
+    .target(name: "HostConfig", dependencies: ["Augeas", "RootFS", "Spawn"]),
     // One type per file format, on top of Augeas.
     .target(name: "Editors", dependencies: ["Augeas", "HostConfig", "RootFS", "KSMConfig"]),
     // Read-only readers of /proc, /sys, /boot under a root.
@@ -39,7 +41,7 @@ let package = Package(
       name: "Engine",
       dependencies: [
         "Augeas", "Editors", "HostConfig", "RootFS", "KSMConfig", "HostFacts", "DaemonFiles", "TemplateStore",
-        "HostProcesses",
+        "HostProcesses", "Spawn",
         .product(name: "Yams", package: "Yams"),
       ]
     ),
@@ -68,7 +70,7 @@ let package = Package(
     .target(
       name: "Commands",
       dependencies: [
-        "Engine", "HostFacts", "Editors", "RootFS", "DaemonFiles",
+        "Engine", "HostFacts", "Editors", "HostConfig", "RootFS", "DaemonFiles",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -85,7 +87,7 @@ let package = Package(
     .testTarget(
       name: "EngineTests",
       dependencies: [
-        "Engine", "Commands", "Editors", "HostConfig", "RootFS", "DaemonFiles", "HostProcesses", "TestSupport",
+        "Engine", "Commands", "Editors", "HostConfig", "RootFS", "DaemonFiles", "HostProcesses", "Spawn", "TestSupport",
       ],
       exclude: ["Fixtures"]),
     // Golden fixture roots are read from the repository with FixtureRoot (cp -a keeps their symlinks).

@@ -2,6 +2,7 @@ import ArgumentParser
 import Augeas
 import Engine
 import Foundation
+import HostConfig
 
 /// `virthost apply`: brings the host to the desired state, from a desired-state
 /// file or a saved plan.
@@ -67,7 +68,8 @@ struct ApplyCommand: ParsableCommand {
     }
     if let pending = report.pendingRegeneration {
       print(
-        "Apply complete: \(report.applied.count) steps done" + (report.backup.map { "; backup \($0)" } ?? "") + ".")
+        "Apply complete: \(counted(report.applied.count, "step")) done" + (report.backup.map { "; backup \($0)" } ?? "")
+          + ".")
       print("pending regeneration: run \(pending.command.joined(separator: " ")) on the host")
       for command in report.pendingCommands { print("pending: run \(command.shown) on the host itself") }
       throw ExitCode(Self.pendingRegenerationStatus)
@@ -77,7 +79,9 @@ struct ApplyCommand: ParsableCommand {
       if PlanDocument.isPlan(Data(text.utf8)) { print("No changes. The host matches the desired state.") }
       return
     }
-    print("Apply complete: \(report.applied.count) steps done" + (report.backup.map { "; backup \($0)" } ?? "") + ".")
+    print(
+      "Apply complete: \(counted(report.applied.count, "step")) done" + (report.backup.map { "; backup \($0)" } ?? "")
+        + ".")
     print("Planned again: no changes. The host matches the desired state.")
     if !report.pendingCommands.isEmpty {
       // The files are right; what the host builds from them is not, until it runs these.

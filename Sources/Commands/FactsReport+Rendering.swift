@@ -185,8 +185,8 @@ extension FactsReport {
     let nodes = facts.numa.nodes
     if let known = nodes.value {
       for node in known {
-        let memory = node.memTotalKiB.map { ByteCount.human($0 * 1024) } ?? "unknown"
-        let free = node.memFreeKiB.map { ByteCount.human($0 * 1024) } ?? "unknown"
+        let memory = node.memTotalKiB.map { ByteCount.human(kibibytes: $0) } ?? "unknown"
+        let free = node.memFreeKiB.map { ByteCount.human(kibibytes: $0) } ?? "unknown"
         rows.append(
           FactRow(
             label: "node\(node.id)",
@@ -199,7 +199,7 @@ extension FactsReport {
     rows.append(FactRow("huge page pools", huge.pools) { Self.describe($0) })
     rows.append(
       FactRow("supported sizes", huge.pools) { _ in
-        huge.supportedSizesKiB.map { ByteCount.human($0 * 1024) }.joined(separator: " ")
+        huge.supportedSizesKiB.map { ByteCount.human(kibibytes: $0) }.joined(separator: " ")
       })
     rows.append(FactRow("1 GiB pages (pdpe1gb)", huge.gigantic, describe: Self.yesNo))
     rows.append(FactRow("transparent huge pages", huge.transparentMode) { $0 })
@@ -210,7 +210,8 @@ extension FactsReport {
   private static func describe(_ pools: [HugePagePool]) -> String {
     let used = pools.filter { $0.total > 0 || $0.surplus > 0 }
     if used.isEmpty { return "none" }
-    return used.map { "\(ByteCount.human($0.sizeKiB * 1024)): \($0.total) (\($0.free) free)" }.joined(separator: ", ")
+    return used.map { "\(ByteCount.human(kibibytes: $0.sizeKiB)): \($0.total) (\($0.free) free)" }.joined(
+      separator: ", ")
   }
 
   /// The counters of kernel 6.x's KSM, only those the kernel has.
@@ -327,7 +328,7 @@ extension FactsReport {
     return parts.isEmpty ? "every source and the running kernel agree" : parts.joined(separator: "; ")
   }
 
-  private static func kibibytes(_ value: Int) -> String { "\(value) kB (\(ByteCount.human(value * 1024)))" }
+  private static func kibibytes(_ value: Int) -> String { "\(value) kB (\(ByteCount.human(kibibytes: value)))" }
 
   private static func vendorName(_ vendor: CPUFacts.Vendor) -> String {
     switch vendor {

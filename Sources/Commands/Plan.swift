@@ -1,6 +1,7 @@
 import ArgumentParser
 import Engine
 import Foundation
+import HostConfig
 import RootFS
 
 /// `virthost plan`: shows what it would take to bring the host to the desired state.
@@ -136,7 +137,7 @@ struct PlanCommand: ParsableCommand {
     if format == .json { print("\n}") }
     if format == .text {
       print(
-        "Planned \(hosts.count) hosts: \(changing) with changes, \(hosts.count - changing - failed.count) without, "
+        "Planned \(counted(hosts.count, "host")): \(changing) with changes, \(hosts.count - changing - failed.count) without, "
           + "\(failed.count) with errors" + (failed.isEmpty ? "." : " (\(failed.joined(separator: ", "))).")
       )
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Engine
+import HostConfig
 
 /// `virthost rollback`: restores the files, links and live values of the last apply.
 struct RollbackCommand: ParsableCommand {
@@ -39,11 +40,11 @@ struct RollbackCommand: ParsableCommand {
       let keys =
         report.heldBackKeys.isEmpty ? "" : " (held back with them: \(report.heldBackKeys.joined(separator: ", ")))"
       throw CommandFailure(
-        "rolled back part of backup \(report.backup): \(report.restored.count) steps; \(report.refused.count) "
+        "rolled back part of backup \(report.backup): \(counted(report.restored.count, "step")); \(report.refused.count) "
           + "changed since the apply\(keys). Review the diffs, then run rollback again, with --force to restore them "
           + "too.")
     }
-    print("Rolled back the apply of backup \(report.backup): \(report.restored.count) steps.")
+    print("Rolled back the apply of backup \(report.backup): \(counted(report.restored.count, "step")).")
     // Offline, what only the host can run (grub-mkconfig, the initramfs rebuild) is pending: exit 3, as apply.
     if let regeneration = report.pendingRegeneration {
       print("pending: run \(regeneration.command.joined(separator: " ")) on the host itself")

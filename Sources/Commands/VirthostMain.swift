@@ -38,10 +38,14 @@ enum ErrorOutput {
   static func report(_ error: any Error, usage: Bool) -> Int32 {
     let status = VirthostCommand.exitCode(for: error)
     let brief = VirthostCommand.message(for: error)
-    let message = usage ? spelled(VirthostCommand.fullMessage(for: error)) : brief.isEmpty ? "" : "error: " + brief
     if status.isSuccess {
-      if !message.isEmpty { print(message) }
-    } else if !message.isEmpty {
+      // Help and the version: printed as they are, never as an error (ArgumentParser's
+      // full message starts even these with `Error: `).
+      if !brief.isEmpty { print(brief) }
+      return status.rawValue
+    }
+    let message = usage ? spelled(VirthostCommand.fullMessage(for: error)) : brief.isEmpty ? "" : "error: " + brief
+    if !message.isEmpty {
       EngineSetup.printError(message)
     }
     return status.rawValue

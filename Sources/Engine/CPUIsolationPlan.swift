@@ -42,7 +42,7 @@ extension Expansion {
     }
     let offline = isolated.subtracting(online)
     if !offline.isEmpty {
-      let many = offline.cpus.count > 1
+      let many = offline.count > 1
       diagnostics.append(
         Diagnostic(
           .error, .cpuIsolationRefused,

@@ -78,7 +78,8 @@ extension Expansion {
           plan.liveWants.append(
             .init(
               address: ResourceAddress(.sysctl, "vm.nr_hugepages"), path: SysctlKey("vm.nr_hugepages").procPath,
-              value: "\(pages)", origin: "hugepages", reason: "hugepages: \(pages) pages of the default size now"))
+              value: "\(pages)", origin: "hugepages",
+              reason: "hugepages: \(counted(pages, "page")) of the default size now"))
         case .total(let pages):
           let path = "/sys/kernel/mm/hugepages/\(folder)/nr_hugepages"
           plan.unitWrites.append(LiveWrite(path: path, value: "\(pages)"))
@@ -136,8 +137,8 @@ extension Expansion {
       if case .perNode(let nodes) = pool.count {
         for node in nodes where !tuning.nodes.contains(where: { $0.id == node.node }) {
           refuse(
-            poolsKey ?? "hugepages.count.\(node.node)",
-            "NUMA node \(node.node) does not exist: this host has node\(tuning.nodes.count == 1 ? "" : "s") "
+            poolsKey ?? "hugepages.count.\(node.written)",
+            "NUMA node \(node.written) does not exist: this host has node\(tuning.nodes.count == 1 ? "" : "s") "
               + tuning.nodes.map { "\($0.id)" }.joined(separator: ", "))
         }
         if huge.mode == .boot, tuning.nextKernelIsAtLeast(5, 16) != true {
@@ -159,8 +160,11 @@ extension Expansion {
           case .perNode(let nodes): nodes.first { $0.node == node.id }?.pages ?? 0
           }
         guard pages > 0 else { continue }
-        requested += pages * pool.sizeKiB
-        parts.append("\(pages) pages of \(HostSpec.sizeText(kibibytes: pool.sizeKiB))")
+        // The parser keeps each pool's bytes within 63 bits; their sum saturates.
+        let (kib, overflow) = pages.multipliedReportingOverflow(by: pool.sizeKiB)
+        let (sum, past) = requested.addingReportingOverflow(kib)
+        requested = overflow || past ? Int.max : sum
+        parts.append("\(counted(pages, "page")) of \(HostSpec.sizeText(kibibytes: pool.sizeKiB))")
       }
       guard requested > 0 else { continue }
       guard let total = node.memTotalKiB else {
@@ -171,20 +175,22 @@ extension Expansion {
         continue
       }
       let reserve = huge.hostReserveKiB ?? max(total / 10, 1_048_576)
-      guard requested > total - reserve else { continue }
+      let (available, below) = total.subtractingReportingOverflow(reserve)
+      guard below || requested > available else { continue }
       let rule = huge.hostReserveKiB == nil ? "10 % of the node, at least 1 GiB" : "hugepages.host_reserve"
       let key: String
       if let poolsKey {
         key = poolsKey
       } else if case .perNode = huge.pools.first?.count {
-        key = "hugepages.count.\(node.id)"
+        key = "hugepages.count.\(huge.writtenNode(node.id))"
       } else {
         key = "hugepages.count"
       }
       refuse(
         key,
-        "NUMA node \(node.id) has \(ByteCount.human(total * 1024)) of memory: \(parts.joined(separator: " and ")) "
-          + "(\(ByteCount.human(requested * 1024))) leave less than the \(ByteCount.human(reserve * 1024)) the host keeps "
+        "NUMA node \(node.id) has \(ByteCount.human(kibibytes: total)) of memory: \(parts.joined(separator: " and ")) "
+          + "(\(ByteCount.human(kibibytes: requested))) leave less than the \(ByteCount.human(kibibytes: reserve)) "
+          + "the host keeps "
           + "(\(rule))")
     }
     return good
@@ -208,10 +214,10 @@ extension Expansion {
         diagnostics.append(
           Diagnostic(
             .warning, .hugePagesRefused,
-            "NUMA node \(node.id) holds \(have) pages of \(HostSpec.sizeText(kibibytes: pool.sizeKiB)), "
+            "NUMA node \(node.id) holds \(counted(have, "page")) of \(HostSpec.sizeText(kibibytes: pool.sizeKiB)), "
               + "not the \(wanted) its boot arguments ask for",
             detail: "The kernel could not reserve them at boot; see virthost facts and the boot log.",
-            keyPath: "hugepages.count.\(node.id)"))
+            keyPath: "hugepages.count.\(huge.writtenNode(node.id))"))
       }
     }
   }
@@ -219,5 +225,15 @@ extension Expansion {
   private func supported(_ tuning: TuningFacts) -> String {
     let sizes = tuning.supportedSizesKiB.map { HostSpec.sizeText(kibibytes: $0) }
     return sizes.isEmpty ? "The supported sizes are unknown." : "Supported here: \(sizes.joined(separator: ", "))."
+  }
+}
+
+extension HostSpec.HugePages {
+  /// The key of NUMA node `id` as written in a per-node count (`01`), or its number.
+  fileprivate func writtenNode(_ id: Int) -> String {
+    for pool in pools {
+      if case .perNode(let nodes) = pool.count, let node = nodes.first(where: { $0.node == id }) { return node.written }
+    }
+    return "\(id)"
   }
 }

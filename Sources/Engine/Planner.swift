@@ -47,7 +47,7 @@ public struct Planner: Sendable {
   /// The codes of diagnostics about a key of the desired state that the planner places
   /// at that key when they come without a position.
   private static let keyedCodes: Set<Diagnostic.Code> = [
-    .passthroughDevice, .moduleConfigConflict, .moduleReload, .initramfs,
+    .passthroughDevice, .moduleConfigConflict, .moduleReload, .initramfs, .commandLineTooLong,
   ]
 
   /// Plans an already-parsed desired state.

@@ -41,11 +41,16 @@ public struct CPUIsolationFacts: Sendable, Codable, Equatable {
     isolated = Self.list(root, "\(Self.cpus)/isolated")
     nohzFull = Self.list(root, "\(Self.cpus)/nohz_full")
     let siblingSource = "\(Self.cpus)/cpu*/topology/thread_siblings_list"
-    if let cpus = online.value {
+    if let cpus = online.value, cpus.count > CPUList.kernelLimit {
+      threadSiblings = .unknown(
+        "\(Self.cpus)/online lists \(cpus.count) CPUs, more than a Linux kernel can have (\(CPUList.kernelLimit))",
+        source: siblingSource)
+    } else if let cpus = online.value {
       var groups: [CPUList] = []
       for cpu in cpus.cpus {
         let path = "\(Self.cpus)/cpu\(cpu)/topology/thread_siblings_list"
-        guard let group = (try? root.value(path)).flatMap({ try? CPUList(parsing: $0) }), group.cpus.count > 1,
+        guard let group = (try? root.value(path)).flatMap({ try? CPUList(parsing: $0) }),
+          (2...CPUList.kernelLimit).contains(group.count),
           !groups.contains(group)
         else { continue }
         groups.append(group)

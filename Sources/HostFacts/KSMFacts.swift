@@ -64,7 +64,11 @@ public struct KSMFacts: Sendable, Codable, Equatable {
     mergeAcrossNodes = number("merge_across_nodes")
     let source = "\(pagesSharing.source) × page size"
     if let pages = pagesSharing.value, let size = pageSize.value {
-      savedBytes = .known(pages * size, source: source)
+      let (bytes, overflow) = pages.multipliedReportingOverflow(by: size)
+      savedBytes =
+        overflow
+        ? .unknown("\(pages) pages of \(size) bytes do not fit in a count of bytes", source: source)
+        : .known(bytes, source: source)
     } else {
       savedBytes = .unknown(pagesSharing.unknown ?? pageSize.unknown ?? "", source: source)
     }

@@ -62,7 +62,11 @@ public struct MemoryFacts: Sendable, Codable, Equatable {
       var sum = 0
       for name in names {
         guard let value = fields[name] else { return .unknown("\(Self.meminfo) has no \(name) line", source: source) }
-        sum += value
+        let (total, overflow) = sum.addingReportingOverflow(value)
+        guard !overflow else {
+          return .unknown("\(names.joined(separator: " + ")) do not fit in a count", source: source)
+        }
+        sum = total
       }
       return .known(sum, source: source)
     }

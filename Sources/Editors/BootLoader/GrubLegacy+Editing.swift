@@ -35,7 +35,9 @@ extension GrubLegacy: BootLoaderFormat {
         guard index < titles.count else {
           throw EditorError(
             file: file, line: defaultLine,
-            message: "default=\(index) but the file has \(titles.count) entries (0 to \(titles.count - 1))")
+            message:
+              "default=\(index) but the file has \(counted(titles.count, "entry", plural: "entries")) (0 to \(titles.count - 1))"
+          )
         }
         selected = [index]
         // update-grub gives defoptions to every normal entry of the block: they are edited

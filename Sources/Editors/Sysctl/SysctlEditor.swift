@@ -381,7 +381,10 @@ public final class SysctlEditor {
     return nil
   }
 
-  static func valueProblem(_ key: String, _ value: String) -> String? {
+  /// Why `value` cannot be written as `key`'s value in a sysctl file (empty, a newline, a
+  /// comment character, blanks at its ends, a leading quote, a control character); `nil`
+  /// when it can. The spec parser refuses a `sysctl:` value with the same words.
+  public static func valueProblem(_ key: String, _ value: String) -> String? {
     let why: String?
     if value.isEmpty {
       why = "it is empty"

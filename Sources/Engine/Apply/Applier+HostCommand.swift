@@ -1,6 +1,7 @@
 import Editors
 import Foundation
 import RootFS
+import Spawn
 
 /// Why a file's live-host command failed.
 struct HostCommandError: Error, Equatable, CustomStringConvertible {
@@ -19,8 +20,8 @@ extension Applier {
     guard let executable = HostProgram.find(program, in: root) else {
       throw HostCommandError(description: "\(program) not found in \(HostProgram.folders.joined(separator: ", "))")
     }
-    let outcome: HostProgram.Outcome
-    do { outcome = try HostProgram.run(executable, Array(command.arguments.dropFirst())) } catch {
+    let outcome: ProgramOutcome
+    do { outcome = try HostProgram.run(executable, Array(command.arguments.dropFirst()), step: command.shown) } catch {
       throw HostCommandError(description: error.description)
     }
     guard outcome.status == 0 else {

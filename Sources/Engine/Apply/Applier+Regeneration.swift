@@ -1,6 +1,7 @@
 import Editors
 import Foundation
 import RootFS
+import Spawn
 
 /// Why the boot-loader regeneration failed; no grub.cfg was replaced.
 struct RegenerationError: Error, Equatable, CustomStringConvertible {
@@ -43,7 +44,8 @@ extension Applier {
   /// The options `executable` gets before `-o FILE`: ``updateBLSCommandLine`` when its
   /// `--help` lists it, none otherwise (or when `--help` cannot be run).
   static func options(of executable: String) -> [String] {
-    let help = (try? HostProgram.run(executable, ["--help"]))?.printed ?? ""
+    let help =
+      (try? HostProgram.run(executable, ["--help"], step: "list its options", timeout: .seconds(60)))?.printed ?? ""
     let listed = help.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "," || $0 == "=" })
       .contains { $0 == updateBLSCommandLine }
     return listed ? [updateBLSCommandLine] : []
@@ -64,8 +66,8 @@ extension Applier {
     }
     defer { try? FileManager.default.removeItem(at: scratch) }
     let file = scratch.appendingPathComponent("grub.cfg").path
-    let outcome: HostProgram.Outcome
-    do { outcome = try HostProgram.run(executable, options + ["-o", file]) } catch {
+    let outcome: ProgramOutcome
+    do { outcome = try HostProgram.run(executable, options + ["-o", file], step: "regenerate grub.cfg") } catch {
       throw RegenerationError(description: error.description)
     }
     let message = outcome.printed

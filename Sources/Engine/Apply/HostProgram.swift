@@ -1,5 +1,5 @@
-import Foundation
 import RootFS
+import Spawn
 
 /// A program the applier runs on the live host (a boot loader's generator, `grub2-editenv`,
 /// `proxmox-boot-tool`): found under the root, run to completion with no input. The one
@@ -17,61 +17,17 @@ enum HostProgram {
     return found.flatMap { root.hostPath($0) }
   }
 
-  /// What a finished program did: its exit status and what it printed on both streams.
-  struct Outcome {
-    /// The exit status.
-    var status: Int32
-    /// Standard output then standard error, trimmed.
-    var printed: String
-  }
+  /// How long a generator or a host command (`grub-mkconfig`, `dracut`, `update-initramfs`)
+  /// may run before it is killed: an initramfs build on a slow machine takes minutes.
+  static let timeout: Duration = .seconds(1800)
 
-  /// Runs `executable` with `arguments` and no input, both output streams drained together
-  /// (so neither pipe fills and blocks the program).
-  /// - Throws: ``HostProgramError`` when it cannot start.
-  static func run(_ executable: String, _ arguments: [String]) throws(HostProgramError) -> Outcome {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    let output = Pipe()
-    let errors = Pipe()
-    process.standardOutput = output
-    process.standardError = errors
-    process.standardInput = FileHandle.nullDevice
-    do { try process.run() } catch {
-      throw HostProgramError(description: "cannot run \(executable): \(error.localizedDescription)")
-    }
-    let diagnostics = DrainedPipe(errors.fileHandleForReading)
-    let printed = output.fileHandleForReading.readDataToEndOfFile()
-    let message = String(decoding: printed + diagnostics.wait(), as: UTF8.self)
-      .trimmingCharacters(in: .whitespacesAndNewlines)
-    process.waitUntilExit()
-    return Outcome(status: process.terminationStatus, printed: message)
-  }
-}
-
-/// Why a program of the host could not be started.
-struct HostProgramError: Error, Equatable, CustomStringConvertible {
-  /// What went wrong, as one sentence.
-  var description: String
-}
-
-/// A pipe read to its end on another thread.
-private final class DrainedPipe: @unchecked Sendable {
-  // @unchecked: `data` is written once by the reading thread before `done` is signalled,
-  // and read only after `wait()` has seen that signal.
-  private var data = Data()
-  private let done = DispatchSemaphore(value: 0)
-
-  init(_ handle: FileHandle) {
-    DispatchQueue.global().async {
-      self.data = handle.readDataToEndOfFile()
-      self.done.signal()
-    }
-  }
-
-  /// Everything read, once the writer closed the pipe.
-  func wait() -> Data {
-    done.wait()
-    return data
+  /// Runs `executable` with `arguments` and no input for `step`, through the one runner
+  /// (``ProgramRunner``: output to a file, a wait bounded by `timeout`): standard output,
+  /// then standard error, trimmed.
+  /// - Throws: ``ProgramRunError`` when it cannot start or does not finish in time.
+  static func run(
+    _ executable: String, _ arguments: [String], step: String, timeout: Duration = timeout
+  ) throws(ProgramRunError) -> ProgramOutcome {
+    try ProgramRunner.run(executable, arguments, step: step, timeout: timeout, streams: .separate)
   }
 }

@@ -16,7 +16,7 @@ struct ServiceControl {
     do throws(ServiceConfigError) {
       let manager = ServiceManager(try ServiceReader(root: root))
       _ = try manager.services.existing(name)
-      result = try ServiceManager.run(try manager.command(action, for: name))
+      result = try ServiceManager.run(try manager.command(action, for: name), timeout: ServiceManager.actionTimeout)
     } catch {
       throw .service(error)
     }

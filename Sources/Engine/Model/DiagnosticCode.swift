@@ -95,5 +95,8 @@ extension Diagnostic {
     case moduleReload = "module-reload"
     /// What the initramfs needs for passthrough on this host (its tool, or none found).
     case initramfs = "initramfs"
+    /// A boot entry whose kernel command line, once edited, is longer than the architecture's
+    /// `COMMAND_LINE_SIZE`: the boot loader or the kernel would cut it.
+    case commandLineTooLong = "command-line-too-long"
   }
 }

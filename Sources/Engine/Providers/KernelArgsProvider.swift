@@ -71,6 +71,20 @@ struct KernelArgsProvider: ResourceProvider {
     {
       context.report(Diagnostic(.warning, .kernelArgumentCoverage, gap, address: address, keyPath: origin))
     }
+    // A line too long is placed at the key that asks for the longest argument.
+    let longest = wants.filter(\.present).max {
+      $0.argument.description.utf8.count < $1.argument.description.utf8.count
+    }
+    for entry in edited where entries == .all || entry.isDefault {
+      let before = selected.first { $0.file == entry.file && $0.index == entry.index }?.arguments
+      guard before != entry.arguments, let problem = CommandLineLimit.problem(entry.arguments) else { continue }
+      context.report(
+        Diagnostic(
+          .error, .commandLineTooLong,
+          "the kernel command line of \"\(entry.title)\" (\(entry.file)) would be \(problem): it would be cut",
+          detail: "Remove arguments from kernel.args or from the entry.", address: address,
+          keyPath: longest?.origin ?? origin))
+    }
     for warning in XenDom0Advice.warnings(selected, request) {
       context.report(Diagnostic(.warning, .xenDom0Argument, warning, address: address, keyPath: origin))
     }

@@ -25,11 +25,14 @@ extension HostSpec {
       public var node: Int
       /// Its pages.
       public var pages: Int
+      /// The node's key as written in host.yaml (`1`, `01`): messages quote it and find its line.
+      public var written: String
 
-      /// Creates a count.
-      public init(node: Int, pages: Int) {
+      /// Creates a count; `written` defaults to the node number.
+      public init(node: Int, pages: Int, written: String? = nil) {
         self.node = node
         self.pages = pages
+        self.written = written ?? "\(node)"
       }
     }
 
@@ -85,19 +88,40 @@ extension HostSpec {
     }
   }
 
-  /// `2M`, `1G`, `2048K`, `512MiB` in KiB; `nil` for anything else (a plain number
-  /// is refused: the unit is never guessed).
-  static func kibibytes(_ text: String) -> Int? {
+  /// What an amount of memory (`2M`, `1G`, `2048K`, `512MiB`) written in the desired state is.
+  enum Amount: Equatable {
+    /// Its KiB.
+    case kibibytes(Int)
+    /// Not an amount: a plain number (the unit is never guessed), no number, an unknown unit.
+    case invalid
+    /// An amount whose bytes do not fit in 63 bits (8 EiB), far beyond any machine's memory.
+    case tooLarge
+  }
+
+  /// The largest amount of memory, in KiB, that virthost counts: its bytes fit in an `Int`.
+  static let largestKiB = Int.max / 1024
+
+  /// `2M`, `1G`, `2048K`, `512MiB` in KiB, with checked arithmetic.
+  static func amount(_ text: String) -> Amount {
     var digits = Substring(text.trimmingBlanks)
     for suffix in ["iB", "B"] where digits.hasSuffix(suffix) { digits = digits.dropLast(suffix.count) }
-    guard let unit = digits.last?.uppercased(), let number = Int(digits.dropLast()), number > 0 else { return nil }
-    switch unit {
-    case "K": return number
-    case "M": return number * 1024
-    case "G": return number * 1024 * 1024
-    case "T": return number * 1024 * 1024 * 1024
-    default: return nil
+    guard let unit = digits.last?.uppercased(), ["K", "M", "G", "T"].contains(unit) else { return .invalid }
+    let number = digits.dropLast()
+    guard let value = Int(number) else {
+      let unsigned = number.hasPrefix("+") ? number.dropFirst() : number
+      return !unsigned.isEmpty && unsigned.allSatisfy({ $0.isASCII && $0.isNumber }) ? .tooLarge : .invalid
     }
+    guard value > 0 else { return .invalid }
+    let factor = ["K": 1, "M": 1024, "G": 1024 * 1024, "T": 1024 * 1024 * 1024][unit] ?? 1
+    let (kib, overflow) = value.multipliedReportingOverflow(by: factor)
+    return overflow || kib > largestKiB ? .tooLarge : .kibibytes(kib)
+  }
+
+  /// `2M`, `1G`, `2048K`, `512MiB` in KiB; `nil` for anything else (a plain number
+  /// is refused: the unit is never guessed) and for an amount too large to count.
+  static func kibibytes(_ text: String) -> Int? {
+    if case .kibibytes(let kib) = amount(text) { return kib }
+    return nil
   }
 
   /// `2M`, `1G`: how the kernel arguments (`hugepagesz=`) write a size.

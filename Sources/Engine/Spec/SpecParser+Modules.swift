@@ -14,10 +14,11 @@ extension SpecParser.Reader {
           if let problem = ModuleOptionRules.deviceProblem(text) {
             refused = true
             error(item, "\(path).\(text)", problem)
-          } else if result.devices.contains(text.lowercased()) {
+          } else if result.devices.contains(where: { $0.lowercased() == text.lowercased() }) {
             error(item, "\(path).\(text)", "is listed twice")
           } else {
-            result.devices.append(text.lowercased())
+            // Kept as written, so that messages quote it and find its line; matched without case.
+            result.devices.append(text)
           }
         default:
           if let problem = ModuleOptionRules.moduleProblem(text) {

@@ -307,7 +307,13 @@ public enum SpecParser {
           error(keyNode, path, "\"\(key)\" is not a sysctl key such as vm.swappiness")
           continue
         }
-        if let text = scalar(value, path) { result.append(.init(key, text)) }
+        guard let text = scalar(value, path) else { continue }
+        if let problem = SysctlEditor.valueProblem(key, text) {
+          // Refused here, at the value's line, rather than by the sysctl file's editor while planning.
+          error(value, path, problem)
+          continue
+        }
+        result.append(.init(key, text))
       }
       return result
     }

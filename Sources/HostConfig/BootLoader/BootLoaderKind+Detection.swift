@@ -24,11 +24,15 @@ extension BootLoaderKind {
     let blscfg = defaults.map { Grub2.enablesBLS((try? root.text($0)) ?? nil) } ?? false
     let folder = entries.first.map(BLS.folder(of:)) ?? ""
     if !entries.isEmpty && (defaults == nil || blscfg) {
-      found.append((.bls, "\(entries.count) entries in \(folder)"))
+      found.append((.bls, "\(counted(entries.count, "entry", plural: "entries")) in \(folder)"))
     } else if let defaults {
       found.append((.grub2, defaults))
       if !entries.isEmpty {
-        found.append((.bls, "\(entries.count) entries in \(folder) (but GRUB_ENABLE_BLSCFG is not true)"))
+        found.append(
+          (
+            .bls,
+            "\(counted(entries.count, "entry", plural: "entries")) in \(folder) (but GRUB_ENABLE_BLSCFG is not true)"
+          ))
       }
     }
     if found.count == 1 { return found[0].0 }

@@ -39,6 +39,10 @@ public enum ModuleOptionRules {
   /// vendor and device IDs (`10de:1b80`, four hex digits each); `nil` when it is one of them.
   public static func deviceProblem(_ text: String) -> String? {
     if isIDs(text) || isAddress(text) { return nil }
+    if isAddress("0000:" + text) {
+      // lspci's short form, without the PCI domain.
+      return "\"\(text)\" is a PCI address without its domain, as lspci prints it: write it 0000:\(text)"
+    }
     let parts = text.split(separator: ":", omittingEmptySubsequences: false)
     if parts.count == 2 {
       let bad = parts.filter { $0.count != 4 || !$0.allSatisfy(\.isHexDigit) }.map { "\"\($0)\"" }

@@ -1,5 +1,5 @@
-import Foundation
 import RootFS
+import Spawn
 
 /// The live host's service manager (`systemctl`, `service`, or the init script itself):
 /// which command starts, stops or asks about a service, and whether a service runs now.
@@ -77,7 +77,7 @@ public struct ServiceManager: Sendable {
     try ServiceReader.check(name)
     guard availability == .available else { return nil }
     _ = try services.existing(name)
-    let status = try Self.run(try command(.status, for: name))
+    let status = try Self.run(try command(.status, for: name), timeout: Self.statusTimeout)
     switch (services.initSystem, status.code) {
     case (_, 0): return true
     case (.systemd, 3): return false
@@ -86,25 +86,34 @@ public struct ServiceManager: Sendable {
     }
   }
 
-  /// Runs `command` (a program's path and its arguments) and waits for it: its exit status
-  /// and its output and error output together, trimmed.
-  /// - Throws: ``ServiceConfigError/cannotRun(command:reason:)`` when it cannot be started.
-  public static func run(_ command: [String]) throws(ServiceConfigError) -> (code: Int32, output: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: command[0])
-    process.arguments = Array(command.dropFirst())
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
+  /// How long a status query may take before it is killed.
+  public static let statusTimeout: Duration = .seconds(60)
+  /// How long a start or a stop may take before it is killed (an init script that waits for
+  /// its daemon, a unit's start job).
+  public static let actionTimeout: Duration = .seconds(300)
+
+  /// Runs `command` (a program's path and its arguments) and waits for its exit, at most
+  /// `timeout`: its exit status and its output and error output together, trimmed. The output
+  /// goes to a file, never a pipe, so a daemon the command starts cannot keep the wait open
+  /// (``ProgramRunner``).
+  /// - Throws: ``ServiceConfigError/cannotRun(command:reason:)`` when it cannot be started or
+  ///   has not finished by `timeout` (then it is killed).
+  public static func run(_ command: [String], timeout: Duration) throws(ServiceConfigError) -> (
+    code: Int32, output: String
+  ) {
+    let shown = command.joined(separator: " ")
     do {
-      try process.run()
+      let outcome = try ProgramRunner.run(
+        command[0], Array(command.dropFirst()), step: shown, timeout: timeout, streams: .together)
+      return (outcome.status, outcome.printed)
     } catch {
-      throw .cannotRun(command: command.joined(separator: " "), reason: error.localizedDescription)
+      switch error {
+      case .cannotStart(_, _, let reason), .lost(_, _, let reason): throw .cannotRun(command: shown, reason: reason)
+      case .timedOut(_, _, let after):
+        throw .cannotRun(
+          command: shown, reason: "it did not finish within \(after.components.seconds) s and was killed")
+      }
     }
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    let output = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-    return (process.terminationStatus, output)
   }
 
   /// The first of `paths` that is an executable file under the root, as a path on this

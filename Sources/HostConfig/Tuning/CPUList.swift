@@ -2,55 +2,94 @@
 /// (`/sys/devices/system/cpu/online`, `nodeN/cpulist`) and as `isolcpus=`, `nohz_full=`,
 /// `CPUAffinity=` and `IRQBALANCE_BANNED_CPULIST` take it.
 ///
-/// Kept sorted and without repeats; the canonical text joins runs with `-`. Not a CPU mask
-/// (`ff,ffffffff`): those are hexadecimal and not read here.
+/// Kept as its runs of consecutive CPUs, ascending, never expanded: a list such as
+/// `0-1000000000` costs two numbers, whatever the text claims, and is compared with the
+/// online CPUs before anything walks its CPUs one by one (``cpus``). The canonical text joins
+/// runs with `-`. Not a CPU mask (`ff,ffffffff`): those are hexadecimal and not read here.
 public struct CPUList: Sendable, Hashable, Codable, CustomStringConvertible {
-  /// The CPU numbers, ascending.
-  public private(set) var cpus: [Int]
+  /// The runs of consecutive CPUs, ascending, neither overlapping nor touching.
+  public private(set) var runs: [ClosedRange<Int>]
+
+  /// The most CPUs a Linux kernel can have (`CONFIG_NR_CPUS` at its largest, 8192): a list
+  /// of the host's with more is not believed, and is never walked CPU by CPU.
+  public static let kernelLimit = 8192
 
   /// The list of `cpus` (sorted, repeats dropped).
   public init(_ cpus: some Sequence<Int>) {
-    self.cpus = Array(Set(cpus)).sorted()
+    self.init(runs: Array(Set(cpus)).sorted().map { $0...$0 })
   }
 
-  /// Parses `0-3,8` (spaces around items allowed, an empty text is the empty list).
+  /// The list of the CPUs of `runs`, in any order, overlapping or not.
+  public init(runs: [ClosedRange<Int>]) {
+    var merged: [ClosedRange<Int>] = []
+    for run in runs.sorted(by: { $0.lowerBound < $1.lowerBound }) {
+      if let last = merged.last, last.upperBound == Int.max || run.lowerBound <= last.upperBound + 1 {
+        merged[merged.count - 1] = last.lowerBound...max(last.upperBound, run.upperBound)
+      } else {
+        merged.append(run)
+      }
+    }
+    self.runs = merged
+  }
+
+  /// Parses `0-3,8` (spaces around items allowed, an empty text is the empty list), without
+  /// expanding its ranges.
   ///
-  /// - Throws: ``ConfigFileError`` naming the item that is not a number or a rising range.
+  /// - Throws: ``ConfigFileError`` naming the item, as written, that is not a number or a rising range.
   public init(parsing text: String) throws(ConfigFileError) {
-    var result: [Int] = []
+    var runs: [ClosedRange<Int>] = []
     for item in text.split(separator: ",") {
       let trimmed = String(item.filter { !$0.isWhitespace })
       let bounds = trimmed.split(separator: "-", omittingEmptySubsequences: false)
       guard (1...2).contains(bounds.count), let low = Int(bounds[0]), low >= 0,
         let high = bounds.count == 2 ? Int(bounds[1]) : low, high >= low
       else {
-        throw ConfigFileError(message: "'\(trimmed)' is not a CPU number or a range such as 2-15")
+        let written = item.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed()
+        throw ConfigFileError(message: "'\(String(written))' is not a CPU number or a range such as 2-15")
       }
-      result += Array(low...high)
+      runs.append(low...high)
     }
-    self.init(result)
+    self.init(runs: runs)
+  }
+
+  /// The CPU numbers, ascending: every CPU of every run. Walk it only for a list known to be
+  /// small (the host's own, checked against ``kernelLimit``; one checked against those).
+  public var cpus: [Int] { runs.flatMap { Array($0) } }
+
+  /// How many CPUs the list holds (at most `Int.max`).
+  public var count: Int {
+    runs.reduce(0) { total, run in
+      let (size, overflow) = (run.upperBound - run.lowerBound).addingReportingOverflow(1)
+      let (sum, past) = total.addingReportingOverflow(size)
+      return overflow || past ? Int.max : sum
+    }
   }
 
   /// Whether the list holds no CPU.
-  public var isEmpty: Bool { cpus.isEmpty }
+  public var isEmpty: Bool { runs.isEmpty }
 
   /// Whether `cpu` is in the list.
-  public func contains(_ cpu: Int) -> Bool { cpus.contains(cpu) }
+  public func contains(_ cpu: Int) -> Bool { runs.contains { $0.contains(cpu) } }
 
   /// The CPUs of this list that `other` lacks.
-  public func subtracting(_ other: CPUList) -> CPUList { CPUList(cpus.filter { !other.contains($0) }) }
+  public func subtracting(_ other: CPUList) -> CPUList {
+    var result: [ClosedRange<Int>] = []
+    for run in runs {
+      var low = run.lowerBound
+      var done = false
+      for cut in other.runs where !done && cut.upperBound >= low && cut.lowerBound <= run.upperBound {
+        if cut.lowerBound > low { result.append(low...(cut.lowerBound - 1)) }
+        if cut.upperBound >= run.upperBound { done = true } else { low = cut.upperBound + 1 }
+      }
+      if !done { result.append(low...run.upperBound) }
+    }
+    return CPUList(runs: result)
+  }
 
   /// `0-3,8,10-11`; `""` for the empty list.
   public var description: String {
-    var parts: [String] = []
-    var index = 0
-    while index < cpus.count {
-      var end = index
-      while end + 1 < cpus.count, cpus[end + 1] == cpus[end] + 1 { end += 1 }
-      parts.append(end == index ? "\(cpus[index])" : "\(cpus[index])-\(cpus[end])")
-      index = end + 1
-    }
-    return parts.joined(separator: ",")
+    runs.map { $0.lowerBound == $0.upperBound ? "\($0.lowerBound)" : "\($0.lowerBound)-\($0.upperBound)" }.joined(
+      separator: ",")
   }
 
   /// Encoded as its text.

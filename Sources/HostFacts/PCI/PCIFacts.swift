@@ -57,9 +57,11 @@ public struct PCIFacts: Sendable, Codable, Equatable {
     }
   }
 
-  /// The device at `address`, or those with the IDs `ids` (`10de:1b80`).
+  /// The device at the address `selector` (`0000:01:00.0`), or those with the IDs `selector`
+  /// (`10de:1b80`), in either case (sysfs writes them in lower case).
   public func matching(_ selector: String) -> [PCIDevice] {
-    (devices.value ?? []).filter { $0.address == selector || $0.ids == selector.lowercased() }
+    let lower = selector.lowercased()
+    return (devices.value ?? []).filter { $0.address == lower || $0.ids == lower }
   }
 
   /// The boot log's words for interrupt remapping on (Intel `DMAR-IR: Enabled IRQ remapping`,
