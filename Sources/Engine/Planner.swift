@@ -104,7 +104,7 @@ public struct Planner: Sendable {
     }
     var regeneration: Regeneration?
     if changes.contains(where: \.regeneratesBootLoader) {
-      regeneration = try? BootLoaderEditor(root: root.path).regenerationCommand()
+      regeneration = try? BootLoaderEditor(root: root).regenerationCommand()
     }
     // A problem the desired state asks for is placed at its key in the file: the refusals of
     // hugepages and cpu (from the expansion), a passthrough device's or a module option's.

@@ -39,15 +39,6 @@ public struct BootFacts: Sendable, Codable, Equatable {
     case coverage
   }
 
-  /// Reads the boot loader of the root at `root`; a root that is not a folder leaves it unknown.
-  init(root: String, cmdline: Fact<[String]>) {
-    do {
-      self.init(root: try HostRoot(root), cmdline: cmdline)
-    } catch {
-      self.init(unknown: error.description, cmdline: cmdline)
-    }
-  }
-
   /// Reads the boot loader under `root` and compares its default entry with `cmdline`.
   init(root: HostRoot, cmdline: Fact<[String]>) {
     do {

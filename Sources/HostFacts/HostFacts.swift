@@ -137,8 +137,8 @@ public struct HostFacts: Sendable, Codable, Equatable {
     return HostFacts(
       cpu: cpu, kernel: kernel, iommu: IOMMUFacts(root), ksm: KSMFacts(root, pageSize: memory.pageSizeBytes),
       memory: memory, kvm: KVMFacts(root, cpu: cpu, devices: validate.devices),
-      boot: BootFacts(root: root.path, cmdline: kernel.cmdline),
-      services: ServicesFacts(root: root.path, isLive: root.isLive), validate: validate, numa: NUMAFacts(root: root),
+      boot: BootFacts(root: root, cmdline: kernel.cmdline),
+      services: ServicesFacts(root: root), validate: validate, numa: NUMAFacts(root: root),
       hugePages: HugePageFacts(root: root, cpu: cpu),
       cpuIsolation: CPUIsolationFacts(root: root, cmdline: kernel.cmdline), pci: PCIFacts(root),
       kvmModules: KVMModuleFacts(root))

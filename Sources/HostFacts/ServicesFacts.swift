@@ -27,15 +27,6 @@ public struct ServicesFacts: Sendable, Codable, Equatable {
     [("ksmtuned", ksmtuned), ("virthost-ksmtuned", virthostKSMTuned)]
   }
 
-  /// The services of the root at `root` (a path); whether it is the live `/` is the root's to tell.
-  init(root: String, isLive _: Bool) {
-    do {
-      self.init(root: try HostRoot(root))
-    } catch {
-      self.init(unknown: error.description)
-    }
-  }
-
   /// The services of `root`.
   public init(root: HostRoot) {
     do {

@@ -37,6 +37,18 @@ extension HostRoot {
     try HostRoot(unresolvedHostPath(path))
   }
 
+  /// The path on this machine of the program file `path` (links resolved inside the root),
+  /// to hand to the program runner; only the live root runs programs.
+  public func programPath(_ path: String) -> String {
+    hostPath(path) ?? unresolvedHostPath(path)
+  }
+
+  /// The first of `candidates` (paths from the root) that is a regular executable file, as
+  /// ``programPath(_:)`` gives it; `nil` when none is. The one lookup of a host's programs.
+  public func findProgram(_ candidates: [String]) -> String? {
+    candidates.first { status($0).map { $0.kind == .regular && $0.mode & 0o111 != 0 } ?? false }.map(programPath)
+  }
+
   /// Where a program of virthost keeps a file of its own under this root (the tuner's
   /// pidfile and log), as a path on this machine, links resolved inside the root: for that
   /// program's own files only, which it opens itself; host files go through this type.

@@ -43,14 +43,14 @@ public struct HostRoot: Hashable, Sendable {
   /// The path on this machine of `path` (from the root), *without* resolving links:
   /// for handing a whole tree to a program that resolves it itself (libaugeas, `grub-mkconfig`).
   /// Prefer ``hostPath(_:)``, which resolves links inside the root.
-  public func unresolvedHostPath(_ path: String) -> String {
+  package func unresolvedHostPath(_ path: String) -> String {
     let normal = Self.normalise(path)
     return isLive ? normal : prefix + (normal == "/" ? "" : normal)
   }
 
   /// The path on this machine of `path` (from the root) with every link resolved inside
   /// the root; `nil` when the links loop (more than ``linkLimit``).
-  public func hostPath(_ path: String) -> String? {
+  package func hostPath(_ path: String) -> String? {
     resolve(path).map(unresolvedHostPath)
   }
 

@@ -12,8 +12,6 @@ struct Applier {
   let host: HostRoot
   let runsCommands: Bool
 
-  /// The root's path (`/` for the live host), for the editors that take one.
-  var root: String { host.path }
   /// The one writer of host files.
   private var writer: HostRootWriter { HostRootWriter(host) }
 

@@ -11,10 +11,7 @@ enum HostProgram {
   /// The host path of `program`: the first regular, executable file of that name in
   /// ``folders`` under `root`; `nil` when there is none.
   static func find(_ program: String, in root: HostRoot) -> String? {
-    let found = folders.map { $0 + "/" + program }.first {
-      root.status($0).map { $0.kind == .regular && $0.mode & 0o111 != 0 } ?? false
-    }
-    return found.flatMap { root.hostPath($0) }
+    root.findProgram(folders.map { $0 + "/" + program })
   }
 
   /// How long a generator or a host command (`grub-mkconfig`, `dracut`, `update-initramfs`)

@@ -36,7 +36,7 @@ struct KernelArgsProvider: ResourceProvider {
 
   func changes(in context: PlanContext) throws(EditorError) -> [ResourceChange] {
     let address = ResourceAddress(.kernelArgs, entries.rawValue)
-    let editor = try BootLoaderEditor(root: context.rootPath)
+    let editor = try BootLoaderEditor(root: context.host)
     let selected = try editor.entries().filter { entries == .all || $0.isDefault }
     var read: [String: Data] = [:]
     for file in editor.sourceFiles { read[file] = context.readFile(file) }

@@ -27,8 +27,6 @@ final class PlanContext {
     self.bundledTuner = bundledTuner
   }
 
-  /// The root's normalised path (`/` for the live host), for the editors that take one.
-  var rootPath: String { host.path }
 
   /// Whether the root is the running machine itself, where services can be started and stopped.
   var isLive: Bool { host.isLive }

@@ -64,7 +64,7 @@ public struct ServiceManager: Sendable {
         return [service, name, action.rawValue]
       }
       let script = try SysVServices(root: root).scriptPath(name)
-      return [root.hostPath(script) ?? root.unresolvedHostPath(script), action.rawValue]
+      return [root.programPath(script), action.rawValue]
     }
   }
 
@@ -119,8 +119,6 @@ public struct ServiceManager: Sendable {
   /// The first of `paths` that is an executable file under the root, as a path on this
   /// machine (the commands run only when the root is the live `/`).
   private func program(_ paths: [String]) -> String? {
-    let root = services.root
-    return paths.first { root.status($0).map { $0.kind == .regular && $0.mode & 0o111 != 0 } ?? false }
-      .map(root.unresolvedHostPath)
+    services.root.findProgram(paths)
   }
 }
