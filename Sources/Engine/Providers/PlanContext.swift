@@ -27,7 +27,6 @@ final class PlanContext {
     self.bundledTuner = bundledTuner
   }
 
-
   /// Whether the root is the running machine itself, where services can be started and stopped.
   var isLive: Bool { host.isLive }
 
