@@ -5,7 +5,7 @@ import RootFS
 import TestSupport
 import Testing
 
-/// Issue 16, BLS families: `$tuned_params` kept as an opaque token and tuned's arguments
+/// `$tuned_params` kept as an opaque token and tuned's arguments
 /// owned by tuned (case 5, rocky9-tuned), `options $kernelopts` edited in grubenv (case 6,
 /// rhel8), Proxmox's `/etc/kernel/cmdline` (proxmox-systemd-boot) and a kernel-install host
 /// without `/etc/kernel/cmdline`.

@@ -59,7 +59,7 @@ let goldenCases: [GoldenCase] = {
     GoldenCase(name: "rhel7-default-creates-variable", root: rhel7, request: request(.default, ["amd_iommu=on"])),
     GoldenCase(name: "bls-all-iommu", root: bls, request: request(.all, ["amd_iommu=on", "iommu=pt"], ["rhgb"])),
     GoldenCase(name: "bls-default-iommu", root: bls, request: request(.default, ["intel_iommu=on"])),
-    // Issue 16's families (the expected files recorded from the editor, each reviewed
+    // The boot-loader families (the expected files recorded from the editor, each reviewed
     // against the fixture; LegacyFamilyTests and BLSFamilyTests state the lines that change).
     GoldenCase(
       name: "automagic-all-iommu", root: fixtures + "/debian-menulst-automagic/root",

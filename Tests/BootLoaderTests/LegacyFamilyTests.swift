@@ -5,7 +5,7 @@ import RootFS
 import TestSupport
 import Testing
 
-/// Issue 16, GRUB legacy families: Debian's AUTOMAGIC `menu.lst` (case 3) and Xen dom0
+/// Debian's AUTOMAGIC `menu.lst` (case 3) and Xen dom0
 /// entries (case 4). Each expected text is the fixture's with exactly the lines named.
 /// The planned changes of `request` on a copy of `fixture` (changed first by `edit`), with the copy.
 func planChanges(_ fixture: String, _ request: KernelArgsRequest, edit: ((FixtureRoot) throws -> Void)? = nil)

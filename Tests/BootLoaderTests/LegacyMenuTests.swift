@@ -6,7 +6,7 @@ import RootFS
 import TestSupport
 import Testing
 
-/// Issue 22, part 4 (linear plans): a GRUB legacy file is read as a whole, with a few
+/// A GRUB legacy file is read as a whole, with a few
 /// Augeas evaluations for the file, and edited with a walk from one entry to the next;
 /// never by `title[N]`, which Augeas finds by counting every title before it.
 @Suite struct LegacyMenuTests {

@@ -4,7 +4,7 @@ import HostConfig
 import TestSupport
 import Testing
 
-/// Issue 19 against Debian 12's real `grub-mkconfig` (Oracles/grub-mkconfig.sh: root and
+/// Debian 12's real `grub-mkconfig` (Oracles/grub-mkconfig.sh: root and
 /// grub-common 2.06-13+deb12u2 needed, else skipped): after virthost's edit of the
 /// numa-pinned example, every Linux line grub-mkconfig generates carries the huge page run
 /// side by side and in order, and the isolation arguments.

@@ -4,7 +4,7 @@ import HostConfig
 import TestSupport
 import Testing
 
-/// Issue 19: an ordered run of kernel arguments (`hugepagesz=1G hugepages=8 hugepagesz=2M
+/// An ordered run of kernel arguments (`hugepagesz=1G hugepages=8 hugepagesz=2M
 /// hugepages=512`, each count belonging to the size before it) stays together and in order
 /// on every boot-loader format, where the per-key model would put both sizes first.
 @Suite struct OrderedRunTests {

@@ -7,7 +7,7 @@ import Testing
 
 @testable import Commands
 
-/// `virthost check` (issue 18, section 3): the examples before apply (drifted, 2), after apply
+/// `virthost check`: the examples before apply (drifted, 2), after apply
 /// on an offline copy (pending reboot, 1), after a simulated reboot (in sync, 0), and what
 /// cannot be read (unknown, 3).
 @Suite struct CheckCommandTests {

@@ -2,7 +2,7 @@ import Foundation
 import TestSupport
 import Testing
 
-/// Issue 17 case 10: failures are errors with a non-zero status, spelled one way
+/// Failures are errors with a non-zero status, spelled one way
 /// (`error: …`), in JSON when JSON was asked for; the starter leaves `iommu=pt` alone;
 /// a CRLF file is blamed at its first line.
 @Suite struct ErrorOutputTests {
@@ -48,7 +48,7 @@ import Testing
     #expect(run.error.split(separator: "\n").count == 11)
   }
 
-  /// Issue 17 case 9 in JSON: a missing root is a diagnostic of the JSON document, and the same error.
+  /// In JSON: a missing root is a diagnostic of the JSON document, and the same error.
   @Test func planAsJSONOnAMissingRootPrintsItAsADiagnostic() throws {
     let root = try FixtureRoot("examples/centos6-amd/root")
     let run = try ProgramRun.virthost([

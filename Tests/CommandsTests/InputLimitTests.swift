@@ -3,7 +3,7 @@ import Foundation
 import TestSupport
 import Testing
 
-/// Issue 32: input that crashed virthost, hung it or answered with a misleading message, each
+/// Input that crashed virthost, hung it or answered with a misleading message, each
 /// run through the built `virthost` on a copy of an example root. Numbers beyond counting are
 /// errors at their line and column (exit 1; `check` says unknown, 3), ranges are compared with
 /// the online CPUs before anything walks them, messages quote what was written, a command line

@@ -4,7 +4,7 @@ import HostFacts
 import TestSupport
 import Testing
 
-/// Issue 18, section 2: facts, plan and apply give one verdict on KVM (``KVMAvailability``).
+/// Facts, plan and apply give one verdict on KVM (``KVMAvailability``).
 @Suite struct KVMVerdictTests {
   static let fixture = "Tests/HostFactsTests/Fixtures/no-virtualization/root"
 

@@ -9,7 +9,7 @@ private func entry(_ path: String) -> (type: mode_t, mode: mode_t, owner: uid_t)
   return (info.st_mode & S_IFMT, info.st_mode & 0o7777, info.st_uid)
 }
 
-/// `virthost plan --out FILE` (issue 28, defect 5): the saved plan quotes hunks of files only
+/// `virthost plan --out FILE`: the saved plan quotes hunks of files only
 /// root may read, and `apply` carries it out, so it is written for its owner alone, never
 /// through a link, and never into a folder someone else can write. Run as root; the other
 /// user is `nobody`, a real process.

@@ -5,7 +5,7 @@ import Testing
 
 @testable import Commands
 
-/// Terminal manners (issue 21 part 5): colour and progress lines on a terminal only,
+/// Terminal manners: colour and progress lines on a terminal only,
 /// never with `NO_COLOR` (any non-empty value) or `--no-color`.
 @Suite struct TerminalStyleTests {
   struct Case: Sendable, CustomTestStringConvertible {

@@ -2,7 +2,7 @@ import Foundation
 import TestSupport
 import Testing
 
-/// Issue 19, "Done when": the bad requests of `hugepages:` and `cpu:` are refused by
+/// The bad requests of `hugepages:` and `cpu:` are refused by
 /// `virthost apply` with the key's line and column in host.yaml and a sentence naming the
 /// node or CPU; the exit status is 1 and nothing under the root is written.
 @Suite struct TuningRefusalTests {

@@ -5,7 +5,7 @@ import RootFS
 import TestSupport
 import Testing
 
-/// Issue 17 D1: which tool's semantics services follow, told from the root's family marks.
+/// D1: which tool's semantics services follow, told from the root's family marks.
 @Suite struct ServiceSemanticsTests {
   /// A root with `files` (empty files; a path ending in `/` a folder) and SysV's init folders.
   func root(_ files: [String]) throws -> FixtureRoot {

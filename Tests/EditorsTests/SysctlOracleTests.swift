@@ -5,7 +5,7 @@ import RootFS
 import TestSupport
 import Testing
 
-/// The sysctl reader and editor against systemd-sysctl (issue 17, cases 1 and 2): the recorded
+/// The sysctl reader and editor against systemd-sysctl: the recorded
 /// oracle (`oracles/sysctl/*.tsv`) on the same layouts, and the program itself where it can run.
 @Suite struct SysctlOracleTests {
   static let header = "# Kernel settings written by virthost (sysctl.d(5)); the last assignment of a key wins.\n"

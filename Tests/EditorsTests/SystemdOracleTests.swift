@@ -165,7 +165,7 @@ import Testing
   }
 }
 
-/// Issue 17 case 7: systemd installed but not running (a container, a chroot, this test machine).
+/// systemd installed but not running (a container, a chroot, this test machine).
 @Suite struct ServiceManagerAvailabilityTests {
   @Test func withoutARunningSystemdWhetherAUnitRunsIsUnknown() throws {
     let root = try OracleRoot(.merged, ["ksmtuned/lib/systemd/system/ksm.service"])

@@ -6,7 +6,7 @@ import Testing
 @testable import Commands
 @testable import Engine
 
-/// Plans on the boot-loader family fixtures of `Tests/BootLoaderTests/Fixtures` (issue 16):
+/// Plans on the boot-loader family fixtures of `Tests/BootLoaderTests/Fixtures`:
 /// what the plan says, in its diagnostics and its renderers, beyond the planned bytes.
 @Suite struct BootLoaderFamilyPlanTests {
   static let fixtures = "Tests/BootLoaderTests/Fixtures"

@@ -149,7 +149,7 @@ import Testing
     #expect(!(try host.plan("hugepages: none\n").hasChanges))
   }
 
-  /// The truth gap left by issue 19: `vm.nr_hugepages` written for a runtime total stayed in
+  /// A truth gap: `vm.nr_hugepages` written for a runtime total stayed in
   /// the sysctl file after `hugepages: none` (or a change to boot mode), so the host still
   /// reserved the pages at each boot while the plan said converged.
   @Test func noneTakesTheRuntimeTotalOutOfTheSysctlFile() throws {

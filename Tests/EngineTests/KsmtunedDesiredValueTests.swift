@@ -6,7 +6,7 @@ import Testing
 
 @testable import Engine
 
-/// Issue 17 case 8: `ksm.settings.DEBUG` is a boolean that means what it says, and any
+/// `ksm.settings.DEBUG` is a boolean that means what it says, and any
 /// setting can be unset with `null`, from the spec to the planned bytes.
 @Suite struct KsmtunedDesiredValueTests {
   static func settings(_ yaml: String) throws -> [HostSpec.KSMSetting] {

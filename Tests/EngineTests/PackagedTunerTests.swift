@@ -6,7 +6,7 @@ import Testing
 @testable import Engine
 
 /// `ksm.tuner: bundled` on a host where the virthost package (scripts/package) installed
-/// `/usr/sbin/virthost-ksmtuned` and its unit or init script (issue 21 part 1): the
+/// `/usr/sbin/virthost-ksmtuned` and its unit or init script: the
 /// packaged binary runs, nothing is copied to `/usr/local/sbin`.
 @Suite struct PackagedTunerTests {
   static let spec = "ksm:\n  enabled: true\n  tuner: bundled\n"

@@ -7,7 +7,7 @@ import Testing
 @testable import Commands
 @testable import Engine
 
-/// Issue 16, case 2: the generated grub.cfg is part of the state. A grub.cfg whose Linux
+/// The generated grub.cfg is part of the state. A grub.cfg whose Linux
 /// lines lack what `/etc/default/grub` and its drop-ins evaluate to is "pending
 /// regeneration": a `boot_loader_regeneration` resource in the plan, an offline apply
 /// that says so (exit 3), a live apply whose failed regeneration says what is written.

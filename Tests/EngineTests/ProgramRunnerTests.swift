@@ -8,7 +8,7 @@ import Testing
 
 @testable import Engine
 
-/// Issue 32, case 8: no command hangs on a program it runs. A service start whose daemon
+/// No command hangs on a program it runs. A service start whose daemon
 /// keeps the init script's standard output (Debian's ksmtuned runs `loop &`), a generator that
 /// never exits, and every program run with the loopback interface down (`unshare -n`, where
 /// Foundation's `Process` never saw its child exit) return, within a bound that names the

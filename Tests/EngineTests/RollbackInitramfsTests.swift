@@ -7,7 +7,7 @@ import Testing
 /// A rollback restores the vfio files an apply wrote, but the initramfs images built from
 /// them still carry `options vfio-pci ids=…`: without a rebuild, the devices would go on
 /// binding to vfio-pci after "rolled back". The rollback rebuilds them on the live host and
-/// says it is pending elsewhere (found by the VM test's review after issue 20).
+/// says it is pending elsewhere.
 @Suite struct RollbackInitramfsTests {
   func engine(_ host: ExampleHost, runsCommands: Bool) -> Engine {
     Engine(

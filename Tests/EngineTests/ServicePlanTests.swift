@@ -6,8 +6,8 @@ import Testing
 
 @testable import Engine
 
-/// Plans and applies of `services:` and `ksm.enabled` on roots built from Debian 12 unit files
-/// (issue 17 cases 4, 6, 7 and 10), compared with what systemctl does.
+/// Plans and applies of `services:` and `ksm.enabled` on roots built from Debian 12 unit files,
+/// compared with what systemctl does.
 @Suite struct ServicePlanTests {
   static let ksm = "ksmtuned/lib/systemd/system/ksm.service"
 
@@ -175,7 +175,7 @@ import Testing
       ]),
   ]
 
-  /// Done when (issue 17): after `apply` of enabled, then of disabled, the link set equals
+  /// Done when: after `apply` of enabled, then of disabled, the link set equals
   /// systemctl's after `enable`, then `disable`; a second plan after each apply is empty.
   @Test(arguments: corpus) func applyGivesSystemctlsLinksAndASecondPlanIsEmpty(_ unit: CorpusUnit) throws {
     let root = try OracleRoot(unit.layout, unit.files, constructed: unit.constructed)
@@ -212,7 +212,7 @@ import Testing
   }
 }
 
-/// Issue 17 case 7 on this machine's own root, read only (planned, never applied): where systemd
+/// On this machine's own root, read only (planned, never applied): where systemd
 /// is installed but not running, no start is planned and a warning says why, in facts' words.
 @Suite struct LiveServicePlanTests {
   static let applies =

@@ -5,7 +5,7 @@ import Testing
 
 @testable import Engine
 
-/// The plan of `sysctl:` on the sysctl oracle's layouts (issue 17, cases 1 and 2, decision D3):
+/// The plan of `sysctl:` on the sysctl oracle's layouts:
 /// one address per file, nothing planned or written outside /etc, exclusion lines kept.
 @Suite struct SysctlPlanTests {
   static let header = "# Kernel settings written by virthost (sysctl.d(5)); the last assignment of a key wins.\n"

@@ -97,7 +97,7 @@ import Testing
       check == ReadinessCheck(name: "KSM services at boot", level: .pass, message: "ksmtuned starts at boot"))
   }
 
-  /// Issue 17 case 6: a masked unit is off at boot on purpose; the hint is never "enable" for it.
+  /// A masked unit is off at boot on purpose; the hint is never "enable" for it.
   @Test func aMaskedKsmIsNotHintedToBeEnabled() throws {
     let root = try FixtureRoot("Tests/HostFactsTests/Fixtures/intel-vmx-dmar/root")
     try FileManager.default.removeItem(atPath: root.path + "/etc/systemd/system/multi-user.target.wants/ksm.service")

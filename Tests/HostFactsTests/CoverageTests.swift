@@ -22,7 +22,7 @@ import Testing
   }
 
   @Test func aRebootIsNotAdvisedForWhatGrubCfgLacks() throws {
-    // Issue 16 case 2: /etc/default/grub has the arguments, grub.cfg does not; a reboot would not bring them.
+    // /etc/default/grub has the arguments, grub.cfg does not; a reboot would not bring them.
     let root = try FixtureRoot("Tests/BootLoaderTests/Fixtures/stale-grubcfg/root")
     try root.write("/proc/cmdline", "BOOT_IMAGE=/boot/vmlinuz-6.1.0-28-amd64 root=/dev/sda1 ro quiet\n")
     let boot = HostFacts.gather(root: root.host).boot

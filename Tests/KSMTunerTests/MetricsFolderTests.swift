@@ -15,8 +15,8 @@ private func warning(_ folder: String, mode: String, owner: String, writers: Str
     + "make the folder root's, writable by root and its group only\n"
 }
 
-/// The metrics file in node_exporter's textfile folder, which the exporter's account owns
-/// (issue 28, defect 4): the daemon runs as root, the folder's owner is `nobody`, played by a
+/// The metrics file in node_exporter's textfile folder, which the exporter's account owns:
+/// the daemon runs as root, the folder's owner is `nobody`, played by a
 /// real process.
 @Suite(.serialized, .enabled(if: UnprivilegedUser.isAvailable, "needs root and setpriv"))
 struct MetricsFolderTests {

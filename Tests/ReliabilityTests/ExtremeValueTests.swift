@@ -2,7 +2,7 @@ import Foundation
 import TestSupport
 import Testing
 
-/// Issue 32: random and extreme values in every numeric and list key of host.yaml, planned by
+/// Random and extreme values in every numeric and list key of host.yaml, planned by
 /// the built `virthost` on a copy of an example root, under a memory limit and a time limit.
 /// Each run ends in a plan (exit 0) or a clean refusal (exit 1, every error placed at
 /// `host.yaml:LINE:COLUMN`), never in a crash, a hang or an allocation of the whole machine.
