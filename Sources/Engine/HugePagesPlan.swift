@@ -22,6 +22,10 @@ struct HugePagesPlan {
   static let argumentKeys = ["default_hugepagesz", "hugepagesz", "hugepages"]
   /// The sysctl key of the default size's pool.
   static let sysctlKey = "vm.nr_hugepages"
+  /// The sysctl key that reserves default-size pages at boot by the NUMA policy of the task
+  /// that writes it (Documentation/admin-guide/mm/hugetlbpage.rst): `hugepages:` never uses
+  /// it, and a boot value of it would reserve pages that `hugepages:` does not ask for.
+  static let mempolicyKey = "vm.nr_hugepages_mempolicy"
   /// The ordered run of the huge page arguments.
   static let run = 0
 }
@@ -38,9 +42,12 @@ extension Expansion {
     let sysctlRemoval = { (reason: String) in
       SysctlFileProvider.Removal(key: HugePagesPlan.sysctlKey, origin: "hugepages", reason: reason)
     }
+    let mempolicyRemoval = SysctlFileProvider.Removal(
+      key: HugePagesPlan.mempolicyKey, origin: "hugepages",
+      reason: "hugepages: owns the pools reserved at boot, and this key would reserve more")
     if huge.isNone {
       plan.kernelWants = HugePagesPlan.argumentKeys.map { removal($0, "hugepages: none") }
-      plan.sysctlRemovals = [sysctlRemoval("hugepages: none reserves no page at boot")]
+      plan.sysctlRemovals = [sysctlRemoval("hugepages: none reserves no page at boot"), mempolicyRemoval]
       return plan
     }
     guard let tuning, checkHugePages(huge, tuning) else { return nil }
@@ -102,6 +109,7 @@ extension Expansion {
             reason: "hugepages: reserved now, and at each boot by \(HugePagesUnit.service)"))
       }
     }
+    plan.sysctlRemovals.append(mempolicyRemoval)
     return plan
   }
 
@@ -118,6 +126,20 @@ extension Expansion {
       refuse(
         "hugepages.default_size", "the default page size is set at boot only (default_hugepagesz=)",
         detail: "Use hugepages.mode: boot, or leave default_size out.")
+    }
+    // The kernel rejects a default_hugepagesz= it cannot allocate and keeps 2M
+    // (mm/hugetlb.c, default_hugepagesz_setup): the same checks as a pool's size.
+    if let size = huge.defaultSizeKiB {
+      if size == 1_048_576, tuning.gigantic == false {
+        refuse(
+          "hugepages.default_size",
+          "default_hugepagesz=1G needs the CPU flag pdpe1gb, which this CPU lacks: the kernel would keep 2M",
+          detail: supported(tuning))
+      } else if !tuning.supportedSizesKiB.isEmpty, !tuning.supportedSizesKiB.contains(size) {
+        refuse(
+          "hugepages.default_size", "this host has no \(HostSpec.sizeText(kibibytes: size)) pages",
+          detail: supported(tuning))
+      }
     }
     for pool in huge.pools {
       let size = HostSpec.sizeText(kibibytes: pool.sizeKiB)

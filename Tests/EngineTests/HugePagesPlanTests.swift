@@ -182,6 +182,46 @@ import Testing
     )
   }
 
+  /// `vm.nr_hugepages_mempolicy` reserves default-size pages at boot as `vm.nr_hugepages`
+  /// does (hugetlbpage.rst): `hugepages:` never uses it, so `none` takes it out too (it was
+  /// left, and the host went on reserving pages while the re-plan said converged).
+  @Test func noneTakesVmNrHugepagesMempolicyOutToo() throws {
+    let host = try ExampleHost("numa-pinned")
+    try host.root.write("/etc/sysctl.d/50-admin.conf", "vm.swappiness = 10\nvm.nr_hugepages_mempolicy = 64\n")
+    let plan = try host.plan("hugepages: none\n")
+    let operation = try #require(plan.fileOperations.first { $0.path == "/etc/sysctl.d/50-admin.conf" })
+    #expect(operation.after.map { String(decoding: $0, as: UTF8.self) } == "vm.swappiness = 10\n")
+    #expect(
+      plan.changes.first { $0.address.description == #"file["/etc/sysctl.d/50-admin.conf"]"# }?.reason
+        == "hugepages: owns the pools reserved at boot, and this key would reserve more: vm.nr_hugepages_mempolicy gets no value at boot"
+    )
+    _ = try host.engine.apply(plan)
+    #expect(!(try host.plan("hugepages: none\n").hasChanges))
+  }
+
+  /// The kernel rejects `default_hugepagesz=1G` without `pdpe1gb` and keeps 2M
+  /// (mm/hugetlb.c): refused at the key, as a 1G pool is.
+  @Test func aDefaultSizeTheCPULacksIsRefused() throws {
+    let host = try ExampleHost("numa-pinned")
+    try host.root.write(
+      "/proc/cpuinfo", try host.root.text("/proc/cpuinfo").replacingOccurrences(of: " pdpe1gb", with: ""))
+    let plan = try host.plan("hugepages:\n  size: 2M\n  count: 64\n  default_size: 1G\n")
+    #expect(
+      plan.diagnostics.filter { $0.severity == .error }.map { "\($0.location?.description ?? "") \($0.summary)" } == [
+        "examples/numa-pinned/host.yaml:4:3 default_hugepagesz=1G needs the CPU flag pdpe1gb, which this CPU lacks: the kernel would keep 2M"
+      ])
+  }
+
+  /// An empty list of pools is not `none`: it was read as none and removed the reserved pages.
+  @Test func anEmptyListOfPoolsIsRefusedNotTakenForNone() throws {
+    let host = try ExampleHost("numa-pinned")
+    let error = #expect(throws: SpecError.self) { try host.plan("hugepages:\n  pools: []\n") }
+    #expect(
+      error?.description
+        == "examples/numa-pinned/host.yaml:2:10: error: hugepages.pools: must list at least one pool; to reserve no huge page, write hugepages: none"
+    )
+  }
+
   /// A package's file that sets it cannot be written: the plan refuses, naming file and line.
   @Test func aPackagesBootValueIsRefusedByName() throws {
     let host = try ExampleHost("numa-pinned")

@@ -17,7 +17,11 @@ struct SysctlFileProvider: ResourceProvider {
     var reason: String
   }
 
-  var origin: String { ((settings.isEmpty ? [] : ["sysctl"]) + removals.map(\.origin)).joined(separator: ", ") }
+  var origin: String {
+    var origins: [String] = settings.isEmpty ? [] : ["sysctl"]
+    for removal in removals where !origins.contains(removal.origin) { origins.append(removal.origin) }
+    return origins.joined(separator: ", ")
+  }
 
   /// Only sysctl configuration files are read (the live values are ``LiveValueProvider``'s).
   func isTraced(in context: PlanContext) -> Bool { true }

@@ -43,6 +43,9 @@ extension SpecParser.Reader {
           error(value, path, "must be a list of {size, count} pools")
           continue
         }
+        if items.isEmpty {
+          error(value, path, "must list at least one pool; to reserve no huge page, write hugepages: none")
+        }
         for item in items {
           var poolSize: Int?
           var poolCount: HostSpec.HugePages.Count?
