@@ -84,7 +84,8 @@ struct Expansion {
       result.append(
         SettingFileProvider(
           path: file, lens: IsolationFiles.shellLens, key: IsolationFiles.bannedVariable, valueChild: false,
-          value: plan.banned?.description, ownsFile: false, origin: origin,
+          value: plan.banned?.description, ownsFile: false, overriding: [IsolationFiles.bannedMaskVariable],
+          origin: origin,
           reason: plan.banned.map { "cpu.isolated keeps irqbalance's interrupts off \($0)" }
             ?? "cpu.isolated: none lets irqbalance use every CPU"))
     }

@@ -32,6 +32,24 @@ import Testing
     #expect(text(plan, "/etc/default/irqbalance") == shipped + "IRQBALANCE_BANNED_CPULIST=1-3,5-7\n")
   }
 
+  /// irqbalance 1.9 reads `IRQBALANCE_BANNED_CPUS` first and, when it is set, ignores
+  /// `IRQBALANCE_BANNED_CPULIST` (cputree.c, `setup_banned_cpus`): an admin's mask is taken
+  /// out, or interrupts would still reach the isolated CPUs.
+  @Test func anAdminsBannedMaskIsTakenOutSinceIrqbalanceWouldReadItInstead() throws {
+    let host = try ExampleHost("numa-pinned")
+    let shipped = try host.root.text("/etc/default/irqbalance")
+    try host.root.write("/etc/default/irqbalance", shipped + "IRQBALANCE_BANNED_CPUS=00000001\n")
+    let plan = try host.plan("cpu:\n  isolated: \"1-3,5-7\"\n")
+    #expect(text(plan, "/etc/default/irqbalance") == shipped + "IRQBALANCE_BANNED_CPULIST=1-3,5-7\n")
+    #expect(
+      plan.changes.first { $0.address.description == #"file["/etc/default/irqbalance"]"# }?.reason
+        == "cpu.isolated keeps irqbalance's interrupts off 1-3,5-7; IRQBALANCE_BANNED_CPUS=00000001 taken out, which "
+        + "the program reads first and then ignores IRQBALANCE_BANNED_CPULIST")
+    _ = try host.engine.apply(plan)
+    let again = try host.plan("cpu:\n  isolated: \"1-3,5-7\"\n")
+    #expect(!again.fileOperations.contains { $0.path == "/etc/default/irqbalance" })
+  }
+
   @Test func withoutIrqbalanceNoIrqbalanceFileIsWritten() throws {
     let host = try ExampleHost("numa-pinned")
     try FileManager.default.removeItem(atPath: host.root.path + "/etc/default/irqbalance")

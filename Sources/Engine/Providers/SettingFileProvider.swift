@@ -18,6 +18,9 @@ struct SettingFileProvider: ResourceProvider {
   var value: String?
   /// Whether the file is virthost's own, removed whole when the setting is removed.
   var ownsFile: Bool
+  /// Other settings of the file taken out while ``value`` is set, because the program
+  /// would read them instead of it (irqbalance reads `IRQBALANCE_BANNED_CPUS` first).
+  var overriding: [String] = []
   var origin: String
   /// Why, in words.
   var reason: String
@@ -34,12 +37,23 @@ struct SettingFileProvider: ResourceProvider {
     }
     let editor = try SettingFileEditor(root: context.host, file: path, lens: lens)
     let current = try editor.value(key)
+    var overridden: [String] = []
     if let value {
       try editor.set(key, value, valueChild: valueChild)
+      for other in overriding {
+        guard let old = try editor.value(other) else { continue }
+        overridden.append("\(other)=\(old)")
+        try editor.remove(other)
+      }
     } else {
       try editor.remove(key)
     }
     let name = key.split(separator: "/").last.map(String.init) ?? key
+    let reason =
+      overridden.isEmpty
+      ? reason
+      : reason + "; \(overridden.joined(separator: ", ")) taken out, which the program reads first and then ignores "
+        + name
     guard let fileChange = try editor.pendingChange() else {
       guard value != nil else { return [] }
       return [

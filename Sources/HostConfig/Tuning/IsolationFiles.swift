@@ -22,6 +22,9 @@ public enum IsolationFiles {
   public static let irqbalanceFiles = ["/etc/default/irqbalance", "/etc/sysconfig/irqbalance"]
   /// irqbalance's variable for the CPUs it leaves alone.
   public static let bannedVariable = "IRQBALANCE_BANNED_CPULIST"
+  /// The older mask form (`IRQBALANCE_BANNED_CPUS=f0`): irqbalance 1.9 reads it first and,
+  /// when it is set, never reads ``bannedVariable`` (cputree.c, `setup_banned_cpus`).
+  public static let bannedMaskVariable = "IRQBALANCE_BANNED_CPUS"
 
   /// The irqbalance environment file of `root`, or `nil` when irqbalance is not installed
   /// (its package ships the file: Debian's `irqbalance`, RHEL's `irqbalance`).
