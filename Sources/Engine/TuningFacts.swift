@@ -65,15 +65,23 @@ struct TuningFacts {
     release.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
   }
 
-  /// What the checks depend on, as text for the plan's facts digest: the nodes' CPUs and
-  /// memory, the online CPUs and siblings, the page sizes and the next boot's kernel (not
-  /// free memory or pool counts, which change on their own).
+  /// What the checks and the expansion depend on, as text for the plan's facts digest (and
+  /// so the converged trace's key): the nodes' CPUs and memory, the online CPUs and
+  /// siblings, the page sizes, the next boot's kernel, tuned's profile and arguments, and
+  /// which of irqbalance and systemd is installed (not free memory or pool counts, which
+  /// change on their own). Everything read here outside the read recorder must be in it, or
+  /// a trace would outlive a change of it.
   var digestText: String {
     let nodeText = nodes.map { "\($0.id):\($0.cpus):\($0.memTotalKiB ?? -1)" }.joined(separator: " ")
+    let tunedText = tuned.map {
+      "\($0.profile) \($0.arguments.map(\.description).joined(separator: " ")) "
+        + "(\($0.argumentFiles.joined(separator: ",")); ksm off by \($0.ksmDisabledBy ?? "none"))"
+    }
     return "nodes \(nodeText); online \(online?.description ?? "?"); siblings "
       + siblings.map(\.description).joined(separator: " ") + "; sizes "
       + supportedSizesKiB.map(String.init).joined(separator: ",") + "; pdpe1gb \(gigantic.map(String.init) ?? "?"); "
-      + "next kernel \(nextKernel ?? "?")"
+      + "next kernel \(nextKernel ?? "?"); tuned \(tunedText ?? "none"); irqbalance \(irqbalanceFile ?? "none"); "
+      + "systemd \(systemd)"
   }
 
   /// Whether the next boot's kernel is `major.minor` or later; `nil` when it is unknown.

@@ -161,6 +161,31 @@ import Testing
     #expect(try second.plan().readPath == .full("trace not written on this machine"))
   }
 
+  /// tuned's profile and arguments, irqbalance and systemd are read while host.yaml is
+  /// expanded, outside the read recorder: they are in the trace's key (the facts digest), so
+  /// a trace made before tuned's profile changed is not used (it was, and the plan said
+  /// converged while `--no-cache` added isolcpus, nohz_full and rcu_nocbs).
+  @Test func tunedIrqbalanceAndSystemdAreInTheTracesKey() throws {
+    let host = try ExampleHost("numa-pinned")
+    let spec = "cpu:\n  isolated: \"1-3,5-7\"\n"
+    func key() throws -> String {
+      var planner = host.engine.planner
+      planner.recordsTrace = true
+      planner.usesTrace = false
+      return try #require(try planner.plan(specText: spec, specFile: "host.yaml").trace?.key.factsDigest)
+    }
+    let before = try key()
+    try host.root.write("/etc/tuned/active_profile", "cpu-partitioning\n")
+    try host.root.write(
+      "/etc/tuned/bootcmdline", "TUNED_BOOT_CMDLINE=\"isolcpus=managed_irq,domain,1-3,5-7 nohz_full=1-3,5-7\"\n")
+    let tuned = try key()
+    #expect(tuned != before, "tuned's profile is in the key")
+    try FileManager.default.removeItem(atPath: host.root.path + "/etc/tuned/active_profile")
+    #expect(try key() == before, "the profile switched off: the key of before")
+    try FileManager.default.removeItem(atPath: host.root.path + "/etc/default/irqbalance")
+    #expect(try key() != before, "irqbalance's file is in the key")
+  }
+
   @Test func aTraceThatIsASymlinkWritableByOthersOrCorruptIsIgnored() throws {
     let host = try ExampleHost("centos6-amd")
     guard try Self.converge(host) else {
