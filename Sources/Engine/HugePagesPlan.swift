@@ -172,16 +172,27 @@ extension Expansion {
         }
       }
     }
+    // The kernel spreads a total over the nodes that have memory (a memory-less node, a
+    // Threadripper 2990WX's CPU-only die, gets none).
+    let spread = max(tuning.nodes.filter { $0.memTotalKiB != 0 }.count, 1)
     for node in tuning.nodes {
       var requested = 0
       var parts: [String] = []
       for pool in huge.pools {
         let pages: Int =
           switch pool.count {
-          case .total(let total): (total + tuning.nodes.count - 1) / tuning.nodes.count
+          case .total where node.memTotalKiB == 0: 0
+          case .total(let total): total / spread + (total % spread == 0 ? 0 : 1)
           case .perNode(let nodes): nodes.first { $0.node == node.id }?.pages ?? 0
           }
         guard pages > 0 else { continue }
+        if node.memTotalKiB == 0 {
+          refuse(
+            poolsKey ?? "hugepages.count.\(huge.writtenNode(node.id))",
+            "NUMA node \(node.id) has no memory (its CPUs use other nodes' memory): it can hold no huge page")
+          requested = 0
+          break
+        }
         // The parser keeps each pool's bytes within 63 bits; their sum saturates.
         let (kib, overflow) = pages.multipliedReportingOverflow(by: pool.sizeKiB)
         let (sum, past) = requested.addingReportingOverflow(kib)

@@ -222,6 +222,25 @@ import Testing
     )
   }
 
+  /// A memory-less NUMA node (a CPU-only die of a Threadripper 2990WX) gets no share of a
+  /// total: one 2M page was refused, since the node could not keep its reserve; a per-node
+  /// count on it is refused naming it.
+  @Test func aMemorylessNodeTakesNoShareOfATotalAndRefusesItsOwnCount() throws {
+    let host = try ExampleHost("numa-pinned")
+    try host.root.write("/sys/devices/system/node/node2/cpulist", "8-9\n")
+    try host.root.write(
+      "/sys/devices/system/node/node2/meminfo",
+      "Node 2 MemTotal:       0 kB\nNode 2 MemFree:        0 kB\nNode 2 MemUsed:        0 kB\n")
+    let total = try host.plan("hugepages:\n  size: 2M\n  count: 1\n")
+    #expect(!total.hasErrors, "\(total.diagnostics.map(\.summary))")
+    let perNode = try host.plan("hugepages:\n  size: 2M\n  count: {0: 8, 2: 8}\n  mode: runtime\n")
+    #expect(
+      perNode.diagnostics.filter { $0.severity == .error }.map { "\($0.location?.description ?? "") \($0.summary)" }
+        == [
+          "examples/numa-pinned/host.yaml:3:17 NUMA node 2 has no memory (its CPUs use other nodes' memory): it can hold no huge page"
+        ])
+  }
+
   /// A package's file that sets it cannot be written: the plan refuses, naming file and line.
   @Test func aPackagesBootValueIsRefusedByName() throws {
     let host = try ExampleHost("numa-pinned")
