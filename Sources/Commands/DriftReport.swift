@@ -138,6 +138,7 @@ struct DriftReport: Encodable {
           active: "not applicable", verdict: .pendingRegeneration,
           reason: "apply runs " + regeneration.command.joined(separator: " ")))
     }
+    items += Self.effects(of: plan, besides: items)
     checks = facts.checks.map {
       Check(id: Self.slug($0.name), name: $0.name, level: $0.level, message: $0.message, hint: $0.hint)
     }
@@ -160,6 +161,28 @@ struct DriftReport: Encodable {
     summary = Summary(
       counts: counts, failedChecks: failed, status: status,
       line: Self.line(status: status, items: items, failed: failed, errors: plan.diagnostics))
+  }
+
+  /// The diagnostics no item carries that change the verdict (``Diagnostic/Code/contribution``):
+  /// a node short of its huge pages after the boot, a module option waiting for its load, a
+  /// live value the kernel lacks. Each is an item of its own, its words the reason.
+  private static func effects(of plan: Plan, besides items: [Item]) -> [Item] {
+    let carried = Set(items.map(\.address))
+    return plan.diagnostics.compactMap { diagnostic in
+      guard diagnostic.severity != .error, !carried.contains(diagnostic.address?.description ?? "") else { return nil }
+      let verdict: Verdict
+      switch diagnostic.code.contribution {
+      case .none: return nil
+      case .pending: verdict = .pendingReboot
+      case .drifted: verdict = .drifted
+      case .unknown: verdict = .unknown
+      }
+      let key = diagnostic.keyPath ?? "host"
+      return Item(
+        id: "\(key)/effect:\(diagnostic.code.rawValue)", origin: key,
+        address: diagnostic.address?.description ?? "effect", desired: "", configured: "", active: diagnostic.summary,
+        verdict: verdict, reason: diagnostic.summary)
+    }
   }
 
   /// The item of one resource of the plan.

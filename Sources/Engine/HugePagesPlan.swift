@@ -246,9 +246,10 @@ extension Expansion {
         guard let wanted, let have = node.pool(sizeKiB: pool.sizeKiB)?.total, have != wanted else { continue }
         diagnostics.append(
           Diagnostic(
-            .warning, .hugePagesRefused,
+            .warning, .effectDiffers,
             "NUMA node \(node.id) holds \(counted(have, "page")) of \(HostSpec.sizeText(kibibytes: pool.sizeKiB)), "
-              + "not the \(wanted) its boot arguments ask for",
+              + "not the \(wanted) its boot arguments ask for (/sys/devices/system/node/node\(node.id)/hugepages/"
+              + "\(HugePagePool.folder(sizeKiB: pool.sizeKiB))/nr_hugepages)",
             detail: "The kernel could not reserve them at boot; see virthost facts and the boot log.",
             keyPath: "hugepages.count.\(huge.writtenNode(node.id))"))
       }

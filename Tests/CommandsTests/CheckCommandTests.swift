@@ -184,6 +184,43 @@ import Testing
     #expect(pendingOnly.summary.line.hasPrefix("VIRTHOST WARNING - 1 pending regeneration | "))
   }
 
+  /// The host booted with its huge page arguments (the two-node facts fixture runs them);
+  /// the kernel's pools are the effect: in sync while each node holds its pages, drifted
+  /// (exit 2) naming the node and both counts when one is short, in sync again once restored.
+  @Test func aNodeShortOfItsPagesAfterTheBootIsDriftedNamingNodeAndCounts() throws {
+    let root = try FixtureRoot("Tests/HostFactsTests/Fixtures/numa-two-nodes/root")
+    let spec = root.path + "/../host.yaml"
+    try "hugepages:\n  size: 1G\n  count: {0: 8, 1: 8}\n  default_size: 1G\n".write(
+      toFile: spec, atomically: true, encoding: .utf8)
+    func check() throws -> ProgramRun {
+      try ProgramRun.virthost(["check", spec, "--root", root.path, "--format", "json"])
+    }
+    func drifted(_ run: ProgramRun) throws -> [String] {
+      let report = try #require(try JSONSerialization.jsonObject(with: Data(run.output.utf8)) as? [String: Any])
+      let items = try #require(report["items"] as? [[String: Any]])
+      return items.filter { $0["verdict"] as? String == "drifted" }.map { "\($0["id"] ?? ""): \($0["reason"] ?? "")" }
+    }
+    let pool = "/sys/devices/system/node/node1/hugepages/hugepages-1048576kB/nr_hugepages"
+    // The fixture's boot loader files lack the arguments its running kernel has: that item
+    // is drifted throughout; the effect adds its own.
+    let before = try drifted(try check())
+    #expect(
+      before == [
+        "hugepages/kernel_args:all: hugepages: reserved at boot needs default_hugepagesz=1G; hugepages: reserved at "
+          + "boot needs hugepagesz=1G; hugepages: reserved at boot needs hugepages=0:8,1:8 on the kernel lines"
+      ])
+    try root.write(pool, "6\n")
+    let short = try check()
+    #expect(short.status == 2, "\(short.transcript)")
+    #expect(
+      try drifted(short) == before + [
+        "hugepages.count.1/effect:effect-differs: NUMA node 1 holds 6 pages of 1G, not the 8 its boot arguments ask "
+          + "for (\(pool))"
+      ])
+    try root.write(pool, "8\n")
+    #expect(try drifted(try check()) == before)
+  }
+
   @Test func slugsAreLowerCaseWordsJoinedByHyphens() {
     #expect(DriftReport.slug("/dev/kvm access") == "dev-kvm-access")
     #expect(DriftReport.slug("cgroup cpu controller") == "cgroup-cpu-controller")

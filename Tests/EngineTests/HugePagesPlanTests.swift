@@ -263,19 +263,20 @@ import Testing
   }
 
   /// After the reboot (the two-node facts fixture runs the example's arguments): pools that
-  /// match say nothing; a node short of its pages is a warning naming it.
+  /// match say nothing; a node short of its pages is an effect that differs, naming it.
   @Test func afterTheRebootANodeShortOfItsPagesIsWarned() throws {
     let root = try FixtureRoot("Tests/HostFactsTests/Fixtures/numa-two-nodes/root")
     let spec = "hugepages:\n  size: 1G\n  count: {0: 8, 1: 8}\n  default_size: 1G\n"
     let planner = Planner(root: root.host)
     #expect(
-      !(try planner.plan(specText: spec, specFile: "host.yaml")).diagnostics.contains { $0.code == .hugePagesRefused })
+      !(try planner.plan(specText: spec, specFile: "host.yaml")).diagnostics.contains { $0.code == .effectDiffers })
     try root.write("/sys/devices/system/node/node1/hugepages/hugepages-1048576kB/nr_hugepages", "6\n")
     let plan = try planner.plan(specText: spec, specFile: "host.yaml")
     #expect(
-      plan.diagnostics.filter { $0.code == .hugePagesRefused }.map { "\($0.location?.description ?? "") \($0.summary)" }
+      plan.diagnostics.filter { $0.code == .effectDiffers }.map { "\($0.location?.description ?? "") \($0.summary)" }
         == [
-          "host.yaml:3:17 NUMA node 1 holds 6 pages of 1G, not the 8 its boot arguments ask for"
+          "host.yaml:3:17 NUMA node 1 holds 6 pages of 1G, not the 8 its boot arguments ask for "
+            + "(/sys/devices/system/node/node1/hugepages/hugepages-1048576kB/nr_hugepages)"
         ])
   }
 }

@@ -35,6 +35,34 @@ import Testing
         ])
   }
 
+  /// After apply the running module lacks the option: pending (a reload or the next boot
+  /// applies it) while the host has not booted since the file was written; once it has
+  /// (`btime` of /proc/stat after the file's time) and the module still says N, the effect
+  /// differs: `check` says drifted, not OK.
+  @Test func aModuleStillWithoutItsOptionAfterTheBootIsAnEffectThatDiffers() throws {
+    let host = try ExampleHost("gpu-passthrough")
+    let spec = "kvm:\n  nested: true\n"
+    _ = try host.engine.apply(try host.engine.plan(specText: spec, specFile: "host.yaml"))
+    let written = try #require(host.root.host.status("/etc/modprobe.d/virthost-kvm.conf")?.modified) / 1_000_000_000
+    func codes() throws -> [String] {
+      try host.engine.plan(specText: spec, specFile: "host.yaml").diagnostics.filter {
+        $0.code == .moduleReload || $0.code == .effectDiffers
+      }.map { "\($0.code.rawValue) \($0.code.contribution): \($0.summary)" }
+    }
+    try host.root.write("/proc/stat", "cpu  1 2 3 4\nbtime \(written - 60)\n")
+    #expect(
+      try codes() == [
+        "module-reload pending: kvm_intel.nested is N in the running module and 1 in the file: it takes effect "
+          + "when the host loads kvm_intel (at its next boot)"
+      ])
+    try host.root.write("/proc/stat", "cpu  1 2 3 4\nbtime \(written + 60)\n")
+    #expect(
+      try codes() == [
+        "effect-differs drifted: kvm_intel.nested is N in the running module (/sys/module/kvm_intel/parameters), "
+          + "though /etc/modprobe.d/virthost-kvm.conf has 1 since before the host booted"
+      ])
+  }
+
   @Test func theOtherVendorsModuleIsRefused() throws {
     let plan = try plan("kvm:\n  options:\n    kvm_amd: {avic: 1}\n")
     #expect(

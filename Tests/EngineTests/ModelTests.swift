@@ -85,3 +85,24 @@ import Testing
     #expect(try decoder.decode(Diagnostic.self, from: formatOne).code == .unrecorded)
   }
 }
+
+/// The one table of what a diagnostic adds to `check`'s verdict: the running host's state
+/// counts (a reboot or a module load to come is pending, an effect that differs is drifted,
+/// what cannot be read is unknown); notes and warnings that only inform add nothing.
+@Suite struct DiagnosticContributionTests {
+  @Test func eachCodeOfTheVerdictRuleContributesItsVerdictAndInformingOnesNothing() {
+    let contributions = Dictionary(uniqueKeysWithValues: Diagnostic.Code.allCases.map { ($0, $0.contribution) })
+    #expect(contributions[.rebootRequired] == .pending)
+    #expect(contributions[.moduleReload] == .pending)
+    #expect(contributions[.effectDiffers] == .drifted)
+    #expect(contributions[.missingLiveValue] == .unknown)
+    #expect(contributions[.serviceStateUnknown] == .unknown)
+    for informing in [
+      Diagnostic.Code.tunedOwnsArgument, .hugePagesAtRuntime, .smtSiblingNotIsolated, .mergeAcrossNodesSkipped,
+      .pinnedMemoryMoves, .initramfs, .kernelArgumentCoverage,
+    ] {
+      #expect(contributions[informing] == Diagnostic.Contribution.none, "\(informing)")
+    }
+    #expect(Diagnostic.Code.allCases.filter { $0.contribution == .drifted } == [.effectDiffers])
+  }
+}

@@ -98,5 +98,9 @@ extension Diagnostic {
     /// A boot entry whose kernel command line, once edited, is longer than the architecture's
     /// `COMMAND_LINE_SIZE`: the boot loader or the kernel would cut it.
     case commandLineTooLong = "command-line-too-long"
+    /// The host booted with the configuration in force, and what the running kernel shows
+    /// differs from it (a node short of its huge pages, a module option the loaded module
+    /// does not have): `check` says drifted, naming expected, actual and where it was read.
+    case effectDiffers = "effect-differs"
   }
 }

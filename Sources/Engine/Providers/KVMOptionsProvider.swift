@@ -79,7 +79,9 @@ struct KVMOptionsProvider: ResourceProvider {
       }
       _ = context.readLive("/sys/module/\(option.module)/parameters/\(option.name)")
       if let now = live.live(option.module, option.name), !Self.same(now, option.value) {
-        context.report(reload(option.module, name: name, now: now, wanted: option.value, context))
+        let configured = current.value(option.module, option.name).map { Self.same($0.value, option.value) } ?? false
+        context.report(
+          reload(option.module, name: name, now: now, wanted: option.value, configured: configured, context))
       }
     }
     _ = context.readFile(Self.file)
@@ -98,11 +100,25 @@ struct KVMOptionsProvider: ResourceProvider {
     return [change]
   }
 
-  /// When a changed option takes effect: a reload with no QEMU guest running, else the next boot.
-  private func reload(_ module: String, name: String, now: String, wanted: String, _ context: PlanContext)
-    -> Diagnostic
-  {
+  /// When a changed option takes effect: a reload with no QEMU guest running, else the next
+  /// boot. When the file has held the value since before the host booted (`configured`, its
+  /// time before `/proc/stat`'s `btime`), the module was loaded with the file in place and
+  /// still differs: the effect differs (an initramfs that loads the module from its own
+  /// copy of modprobe.d, say).
+  private func reload(
+    _ module: String, name: String, now: String, wanted: String, configured: Bool, _ context: PlanContext
+  ) -> Diagnostic {
     let summary = "\(name) is \(now) in the running module and \(wanted) in the file"
+    if configured, let booted = Self.bootTime(context.host),
+      let written = context.host.status(Self.file)?.modified, written / 1_000_000_000 < booted
+    {
+      return Diagnostic(
+        .warning, .effectDiffers,
+        "\(name) is \(now) in the running module (/sys/module/\(module)/parameters), though \(Self.file) has "
+          + "\(wanted) since before the host booted",
+        detail: "Something loaded \(module) without the file: an initramfs with its own modprobe.d (rebuild it), "
+          + "or a command line or another file that wins.", keyPath: "kvm")
+    }
     guard context.isLive else {
       return Diagnostic(
         .note, .moduleReload, "\(summary): it takes effect when the host loads \(module) (at its next boot)",
@@ -119,6 +135,16 @@ struct KVMOptionsProvider: ResourceProvider {
       .note, .moduleReload,
       "\(summary): \(guests) QEMU guest\(guests == 1 ? "" : "s") run, so it takes effect at the next reboot",
       detail: "A module cannot be unloaded under running guests; stop them, or reboot.", keyPath: "kvm")
+  }
+
+  /// When the running kernel booted (`btime` of `/proc/stat`, seconds since the epoch); `nil`
+  /// when it cannot be read.
+  static func bootTime(_ root: HostRoot) -> Int? {
+    guard let text = (try? root.text("/proc/stat")) ?? nil else { return nil }
+    for line in text.split(separator: "\n") where line.hasPrefix("btime ") {
+      return Int(line.dropFirst("btime ".count).trimmingCharacters(in: .whitespaces))
+    }
+    return nil
   }
 
   /// Whether two spellings of a module parameter mean the same (`Y`, `1`; `N`, `0`).

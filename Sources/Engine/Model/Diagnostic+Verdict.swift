@@ -1,0 +1,35 @@
+extension Diagnostic {
+  /// What a diagnostic adds to `virthost check`'s verdict when no resource carries it.
+  public enum Contribution: String, Sendable, CaseIterable {
+    /// It informs; the verdict does not change.
+    case none
+    /// The configuration is right; the boot (or module load) that carries it has not happened.
+    case pending
+    /// The host booted with the configuration and does otherwise.
+    case drifted
+    /// It cannot be told.
+    case unknown
+  }
+}
+
+extension Diagnostic.Code {
+  /// The one table of what each code adds to `check`'s verdict: notes and warnings that
+  /// only inform add nothing; a code about the running host's state says pending, drifted
+  /// or unknown. Every code is listed, so a new one must be placed here.
+  public var contribution: Diagnostic.Contribution {
+    switch self {
+    case .rebootRequired, .moduleReload: .pending
+    case .effectDiffers: .drifted
+    case .invalidYAML, .emptySpec, .invalidSpec, .specNoLongerParses, .hostFile, .missingRoot, .virtualizationUnknown,
+      .serviceStateUnknown, .missingLiveValue, .noServiceManager:
+      .unknown
+    case .noHardwareVirtualization, .kernelWithoutKVM, .kernelWithoutKSM, .kernelWithoutIOMMU, .unknownCPUVendor,
+      .conflictingKernelArgument, .mergeAcrossNodesSkipped, .missingBundledTuner, .unknownService, .maskedService,
+      .unrecorded, .serviceSemantics, .conflictingServices, .alsoUnitMissing, .removedKernelArgumentValue,
+      .xenDom0Argument, .tunedOwnsArgument, .tunedConflict, .kernelArgumentCoverage, .commandLineSource,
+      .hugePagesRefused, .hugePagesAtRuntime, .cpuIsolationRefused, .smtSiblingNotIsolated, .pinnedMemoryMoves,
+      .passthroughDevice, .moduleConfigConflict, .initramfs, .commandLineTooLong:
+      .none
+    }
+  }
+}
