@@ -41,7 +41,7 @@ options:
   spec:
     description:
       - "The desired state as a mapping, as it would be written in C(host.yaml), for example
-        C({iommu: on, ksm: {enabled: true}})."
+        C({iommu: true, ksm: {enabled: true}})."
       - It is data only; a key in it never chooses the program the module runs (see O(executable)).
       - Exactly one of O(spec) and O(spec_file) is required.
     type: dict
@@ -76,6 +76,7 @@ attributes:
     support: full
     description: A unified diff per changed file, and one entry per change that writes no file.
   platform:
+    support: full
     platforms: posix
     description: Linux hosts (virthost reads C(/proc) and C(/sys) and links libaugeas).
 notes:
@@ -88,7 +89,7 @@ EXAMPLES = r"""
 - name: KVM host with the IOMMU on and KSM tuned by the bundled tuner
   virthost.kvm.virthost:
     spec:
-      iommu: on
+      iommu: true
       ksm:
         enabled: true
         tuner: bundled
