@@ -22,7 +22,7 @@ import Testing
     for heading in ["OPTIONS", "ATTRIBUTES:", "EXAMPLES:", "RETURN VALUES:"] {
       #expect(text.output.contains(heading), "\(heading) in \(text.output)")
     }
-    #expect(text.output.contains("  virthost.kvm.virthost:\n    spec:\n      iommu: on\n"))
+    #expect(text.output.contains("  virthost.kvm.virthost:\n    spec:\n      iommu: true\n"))
     #expect(text.output.contains("reboot_required"))
 
     // The documented options are the ones the module accepts: ansible-doc is the oracle.
