@@ -13,6 +13,8 @@ import Testing
     #expect(lines.contains("Conflicts=ksmtuned.service"))
     #expect(lines.contains("Type=simple"))
     #expect(lines.contains("WantedBy=multi-user.target"))
+    // lintian's systemd-service-file-missing-documentation-key (issue 37): the package's page.
+    #expect(lines.contains("Documentation=man:virthost-ksmtuned(8)"))
   }
 
   @Test func theInitScriptHasAChkconfigHeaderAnLSBBlockAndEveryAction() throws {
