@@ -44,7 +44,7 @@ func argumentsFile(_ json: String) throws -> String {
     #expect(arguments.diff)
   }
 
-  @Test func theWrappersExecutableOptionIsAcceptedAndLeftToTheWrapper() throws {
+  @Test func theModulesExecutableOptionIsAcceptedAndLeftToTheModule() throws {
     let path = try argumentsFile(
       #"{"spec_file": "/etc/virthost/host.yaml", "executable": "/opt/virthost/bin/virthost"}"#)
     let arguments = try ModuleArguments(path: path)
