@@ -21,6 +21,19 @@ func argumentsFile(_ json: String) throws -> String {
     #expect(!AnsibleModule.isInvocation(["virthost", module, "--diff"]))
   }
 
+  /// The collection's module runs `virthost /dev/stdin` with the arguments on a pipe, which
+  /// can be read only once (issue 37): the binary recognises the invocation and plans.
+  @Test func argumentsOnAStandardInputPipeAreRecognisedAndRead() throws {
+    let root = try FixtureRoot("examples/centos6-amd/root")
+    let json = #"{"spec": {"iommu": true}, "root": "\#(root.path)", "_ansible_check_mode": true}"#
+    let run = try ProgramRun.run(
+      "/bin/sh", ["-c", #"printf '%s' "$1" | "$2" /dev/stdin"#, "sh", json, ProgramRun.virthost])
+    #expect(run.status == 0, "\(run.transcript)")
+    let result = try #require(try JSONSerialization.jsonObject(with: Data(run.output.utf8)) as? [String: Any])
+    #expect(result["changed"] as? Bool == true)
+    #expect(result["reboot_required"] as? Bool == true)
+  }
+
   @Test func inlineSpecRootCheckAndDiffModesAreRead() throws {
     let path = try argumentsFile(
       #"{"spec": {"iommu": true}, "root": "/srv/h1", "_ansible_check_mode": true, "_ansible_diff": true}"#)
@@ -31,7 +44,7 @@ func argumentsFile(_ json: String) throws -> String {
     #expect(arguments.diff)
   }
 
-  @Test func theWrappersExecutableOptionIsAcceptedAndLeftToTheWrapper() throws {
+  @Test func theModulesExecutableOptionIsAcceptedAndLeftToTheModule() throws {
     let path = try argumentsFile(
       #"{"spec_file": "/etc/virthost/host.yaml", "executable": "/opt/virthost/bin/virthost"}"#)
     let arguments = try ModuleArguments(path: path)

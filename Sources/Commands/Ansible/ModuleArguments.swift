@@ -1,7 +1,9 @@
 import Foundation
 
 /// The arguments Ansible hands a binary module: the path of a JSON file holding
-/// the task's options and Ansible's own `_ansible_*` keys.
+/// the task's options and Ansible's own `_ansible_*` keys. The collection's module
+/// (ansible/virthost/kvm/plugins/modules/virthost.py) sends the same JSON on standard
+/// input and names `/dev/stdin` as the file, which is read once.
 ///
 /// Not for the command line: `virthost plan` and `apply` take flags instead.
 struct ModuleArguments: Equatable {
@@ -14,8 +16,9 @@ struct ModuleArguments: Equatable {
   }
 
   /// The options a task may give; anything else is refused by name. `executable` belongs to the
-  /// collection's wrapper module (plugins/modules/virthost.sh), which reads it to find this binary
-  /// and passes the same file on: the binary accepts it and does nothing with it.
+  /// collection's module (plugins/modules/virthost.py), which runs the binary it names and does
+  /// not pass it on; the binary accepts it (as a binary module's file may hold it) and does
+  /// nothing with it.
   static let options = ["executable", "ksmtuned_binary", "root", "spec", "spec_file"]
 
   var spec: SpecSource
@@ -118,8 +121,15 @@ struct ModuleArguments: Equatable {
     }
   }
 
+  /// The path under which the arguments come on standard input.
+  static let standardInputPath = "/dev/stdin"
+
+  /// Standard input, read to its end once: a pipe cannot be read again, and the arguments
+  /// are read by ``isInvocation(_:)`` before ``init(path:)``.
+  private static let standardInput = FileHandle.standardInput.readDataToEndOfFile()
+
   private static func jsonObject(atPath path: String) throws -> [String: Any] {
-    let data = try Data(contentsOf: URL(fileURLWithPath: path))
+    let data = path == standardInputPath ? standardInput : try Data(contentsOf: URL(fileURLWithPath: path))
     guard let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
       throw CocoaError(.propertyListReadCorrupt, userInfo: [NSLocalizedDescriptionKey: "not a JSON object"])
     }
