@@ -16,6 +16,7 @@ extension SpecParser.Reader {
     var count: HostSpec.HugePages.Count?
     var countNode: Node?
     var sawPools = false
+    var emptyPools: Node?
     var written: Set<String> = []
     var first: Node?
     for (key, keyNode, value) in entries(node, "hugepages", known: SpecParser.hugepagesKeys) {
@@ -43,9 +44,7 @@ extension SpecParser.Reader {
           error(value, path, "must be a list of {size, count} pools")
           continue
         }
-        if items.isEmpty {
-          error(value, path, "must list at least one pool; to reserve no huge page, write hugepages: none")
-        }
+        if items.isEmpty { emptyPools = value }
         for item in items {
           var poolSize: Int?
           var poolCount: HostSpec.HugePages.Count?
@@ -68,6 +67,9 @@ extension SpecParser.Reader {
       }
     }
     let single = written.intersection(["size", "count"])
+    if let emptyPools, single.isEmpty {
+      error(emptyPools, "hugepages.pools", "must list at least one pool; to reserve no huge page, write hugepages: none")
+    }
     if sawPools, !single.isEmpty {
       error(first ?? node, "hugepages", "give either size and count or pools, not both")
     } else if !sawPools {
