@@ -68,7 +68,8 @@ extension SpecParser.Reader {
     }
     let single = written.intersection(["size", "count"])
     if let emptyPools, single.isEmpty {
-      error(emptyPools, "hugepages.pools", "must list at least one pool; to reserve no huge page, write hugepages: none")
+      error(
+        emptyPools, "hugepages.pools", "must list at least one pool; to reserve no huge page, write hugepages: none")
     }
     if sawPools, !single.isEmpty {
       error(first ?? node, "hugepages", "give either size and count or pools, not both")
