@@ -18,6 +18,22 @@ struct CPUIsolationPlan {
 
   /// The origin of every resource.
   static let origin = "cpu.isolated"
+
+  /// The flags `isolcpus=` takes on the next boot's kernel `release`, as a prefix of the
+  /// list, and the ones it lacks: `managed_irq,domain,` from Linux 5.6 (and RHEL 8's
+  /// 4.18.0-193 and later, where it is backported); `domain,` from 4.15; none before, when
+  /// the kernel reads the whole argument as a list and ignores an argument it cannot parse.
+  /// An unknown kernel gets every flag.
+  static func isolcpusFlags(nextKernel release: String?) -> (prefix: String, missing: String?) {
+    guard let release else { return ("managed_irq,domain,", nil) }
+    let numbers = TuningFacts.versionNumbers(release)
+    let version = Array(numbers.prefix(2))
+    let rhel8Backport =
+      release.contains(".el8") && version == [4, 18] && numbers.count > 3 && numbers[3] >= 193
+    if !version.lexicographicallyPrecedes([5, 6]) || rhel8Backport { return ("managed_irq,domain,", nil) }
+    if !version.lexicographicallyPrecedes([4, 15]) { return ("domain,", "managed_irq") }
+    return ("", "managed_irq,domain")
+  }
 }
 
 extension Expansion {
@@ -71,8 +87,21 @@ extension Expansion {
           detail: "Isolate whole cores (\(group)) or none of a core.", keyPath: origin))
     }
     let list = isolated.description
+    let flags = CPUIsolationPlan.isolcpusFlags(nextKernel: tuning.nextKernel)
+    if let missing = flags.missing, let kernel = tuning.nextKernel {
+      diagnostics.append(
+        Diagnostic(
+          .warning, .isolcpusFlagUnsupported,
+          "the next boot starts \(kernel), which predates isolcpus=\(missing): virthost writes "
+            + "isolcpus=\(flags.prefix)\(list)",
+          detail: missing.hasPrefix("managed_irq")
+            ? "Managed interrupts (a NVMe's queues, say) may still reach the isolated CPUs; Linux 5.6 or later "
+              + "(RHEL 8.2's 4.18.0-193 or later) keeps them off."
+            : "The CPUs are kept out of the scheduler's balancing only; Linux 4.15 or later takes the flags.",
+          keyPath: origin))
+    }
     var arguments = [
-      KernelArgument(key: "isolcpus", value: "managed_irq,domain,\(list)"),
+      KernelArgument(key: "isolcpus", value: flags.prefix + list),
       KernelArgument(key: "nohz_full", value: list),
       KernelArgument(key: "rcu_nocbs", value: list),
       KernelArgument(key: "irqaffinity", value: housekeeping.description),

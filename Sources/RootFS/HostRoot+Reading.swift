@@ -170,6 +170,12 @@ extension HostRoot {
     let host = unresolvedHostPath(resolved)
     guard let directory = opendir(host) else { throw .from(errno: errno, path, "list") }
     defer { closedir(directory) }
+    return Self.names(in: directory, includingHidden: includingHidden)
+  }
+
+  /// The names the open folder `directory` lists, sorted by their bytes, `.` and `..` left
+  /// out, and names starting with a dot too unless `includingHidden`.
+  static func names(in directory: OpaquePointer, includingHidden: Bool) -> [String] {
     var names: [String] = []
     while let entry = readdir(directory) {
       let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in

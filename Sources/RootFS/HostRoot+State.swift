@@ -61,15 +61,7 @@ extension HostRoot {
       throw StateFileError(.unreadable, host, "cannot list: \(reason)")
     }
     defer { closedir(directory) }
-    var names: [String] = []
-    while let entry = readdir(directory) {
-      let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-        String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-      }
-      if name == "." || name == ".." || (!includingHidden && name.hasPrefix(".")) { continue }
-      names.append(name)
-    }
-    return names.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+    return Self.names(in: directory, includingHidden: includingHidden)
   }
 
   /// The bytes of the file at `host` (a path on this machine), read as the type's comment says.

@@ -50,6 +50,42 @@ import Testing
     #expect(!again.fileOperations.contains { $0.path == "/etc/default/irqbalance" })
   }
 
+  /// `isolcpus=` flags by the next boot's kernel (Documentation/admin-guide/kernel-parameters
+  /// and the kernels' `housekeeping_isolcpus_setup`): a kernel that cannot parse a flag
+  /// ignores the whole argument, so an older kernel gets fewer flags, with a warning naming it.
+  @Test(
+    arguments: [
+      ("6.1.0-28-amd64", "managed_irq,domain,1-3,5-7", nil),
+      ("4.18.0-193.el8.x86_64", "managed_irq,domain,1-3,5-7", nil),
+      (
+        "4.18.0-147.el8.x86_64", "domain,1-3,5-7",
+        "the next boot starts 4.18.0-147.el8.x86_64, which predates isolcpus=managed_irq: virthost writes "
+          + "isolcpus=domain,1-3,5-7"
+      ),
+      (
+        "4.19.0-27-amd64", "domain,1-3,5-7",
+        "the next boot starts 4.19.0-27-amd64, which predates isolcpus=managed_irq: virthost writes "
+          + "isolcpus=domain,1-3,5-7"
+      ),
+      (
+        "4.9.0-19-amd64", "1-3,5-7",
+        "the next boot starts 4.9.0-19-amd64, which predates isolcpus=managed_irq,domain: virthost writes "
+          + "isolcpus=1-3,5-7"
+      ),
+    ] as [(String, String, String?)])
+  func isolcpusTakesTheFlagsTheNextKernelKnows(_ release: String, _ value: String, _ warning: String?) throws {
+    let host = try ExampleHost("numa-pinned")
+    for name in try FileManager.default.contentsOfDirectory(atPath: host.root.path + "/boot")
+    where name.hasPrefix("vmlinuz-") {
+      try FileManager.default.removeItem(atPath: host.root.path + "/boot/" + name)
+    }
+    try host.root.write("/boot/vmlinuz-" + release, "")
+    let plan = try host.plan("cpu:\n  isolated: \"1-3,5-7\"\n")
+    #expect(try #require(text(plan, "/etc/default/grub")).contains("isolcpus=\(value) "))
+    #expect(
+      plan.diagnostics.filter { $0.code == .isolcpusFlagUnsupported }.map(\.summary) == (warning.map { [$0] } ?? []))
+  }
+
   @Test func withoutIrqbalanceNoIrqbalanceFileIsWritten() throws {
     let host = try ExampleHost("numa-pinned")
     try FileManager.default.removeItem(atPath: host.root.path + "/etc/default/irqbalance")

@@ -28,7 +28,7 @@ extension Diagnostic.Code {
       .unrecorded, .serviceSemantics, .conflictingServices, .alsoUnitMissing, .removedKernelArgumentValue,
       .xenDom0Argument, .tunedOwnsArgument, .tunedConflict, .kernelArgumentCoverage, .commandLineSource,
       .hugePagesRefused, .hugePagesAtRuntime, .cpuIsolationRefused, .smtSiblingNotIsolated, .pinnedMemoryMoves,
-      .passthroughDevice, .moduleConfigConflict, .initramfs, .commandLineTooLong:
+      .passthroughDevice, .moduleConfigConflict, .initramfs, .commandLineTooLong, .isolcpusFlagUnsupported:
       .none
     }
   }
