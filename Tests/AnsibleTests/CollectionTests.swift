@@ -33,7 +33,10 @@ import Testing
     let options = try #require(doc?["options"] as? [String: Any])
     #expect(options.keys.sorted() == ModuleArguments.options)
     let returned = (object?["virthost.kvm.virthost"] as? [String: Any])?["return"] as? [String: Any]
-    #expect(returned?.keys.sorted() == ["diff", "facts", "msg", "pending_regeneration", "plan", "reboot_required"])
+    #expect(
+      returned?.keys.sorted() == [
+        "diff", "facts", "msg", "pending_regeneration", "plan", "reboot_pending_for_root", "reboot_required",
+      ])
 
     let role = try ansibleDoc(collection, ["-t", "role", "virthost.kvm.host"])
     #expect(role.status == 0, "\(role.transcript)")
@@ -109,7 +112,8 @@ import Testing
         + #""_ansible_check_mode": true}"#)
     #expect(plan.status == 0, "\(plan.transcript)")
     #expect(planResult["changed"] as? Bool == true)
-    #expect(planResult["reboot_required"] as? Bool == true)
+    #expect(planResult["reboot_required"] as? Bool == false)
+    #expect(planResult["reboot_pending_for_root"] as? Bool == true)
     #expect((planResult["plan"] as? [String: Any])?["summary"] as? String == planResult["msg"] as? String)
     #expect(try root.snapshot() == before)
   }

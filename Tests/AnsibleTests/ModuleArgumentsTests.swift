@@ -31,7 +31,7 @@ func argumentsFile(_ json: String) throws -> String {
     #expect(run.status == 0, "\(run.transcript)")
     let result = try #require(try JSONSerialization.jsonObject(with: Data(run.output.utf8)) as? [String: Any])
     #expect(result["changed"] as? Bool == true)
-    #expect(result["reboot_required"] as? Bool == true)
+    #expect(result["reboot_pending_for_root"] as? Bool == true)
   }
 
   @Test func inlineSpecRootCheckAndDiffModesAreRead() throws {

@@ -76,8 +76,10 @@ public enum AnsibleModule {
     }
   }
 
-  /// The result fields: `changed`, `msg`, the plan, `reboot_required`, the
-  /// facts and, in diff mode, Ansible's `diff` list.
+  /// The result fields: `changed`, `msg`, the plan, `reboot_required` (the managed host
+  /// must reboot: only for the live `/`) and `reboot_pending_for_root` (a change waits for
+  /// the boot of the root given, an image that is not this host), the facts and, in diff
+  /// mode, Ansible's `diff` list.
   static func report(_ plan: Plan, root: HostRoot, arguments: ModuleArguments) -> [String: Any] {
     // Offline, a plan whose only change is a pending regeneration changes nothing: only
     // the host itself can regenerate, and the result says so.
@@ -86,7 +88,8 @@ public enum AnsibleModule {
       "changed": plan.hasChanges && !leftToHost,
       "failed": false,
       "msg": plan.summary,
-      "reboot_required": plan.rebootRequired,
+      "reboot_required": plan.rebootRequired && root.isLive,
+      "reboot_pending_for_root": plan.rebootRequired && !root.isLive,
       "plan": [
         "summary": plan.summary,
         "changes": plan.pendingChanges.map { change in

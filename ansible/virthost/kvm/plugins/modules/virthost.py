@@ -119,10 +119,17 @@ msg:
   type: str
   sample: "Plan: 2 to change, 2 to enable."
 reboot_required:
-  description: Whether a change takes effect only after a reboot (kernel arguments).
+  description: >-
+    Whether a change takes effect only after this host reboots (kernel arguments); false
+    when O(root) is not C(/), whose boot is not this host's.
   returned: success
   type: bool
   sample: true
+reboot_pending_for_root:
+  description: Whether a change waits for the boot of O(root), when O(root) is not C(/) (an image).
+  returned: success
+  type: bool
+  sample: false
 plan:
   description: The plan virthost computed for the host.
   returned: success
