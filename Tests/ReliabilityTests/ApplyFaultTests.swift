@@ -1,24 +1,19 @@
 import Foundation
 import TestSupport
-import XCTest
+import Testing
 
 /// Faults in the middle of `virthost apply` on the seed example: the disk full at
 /// every point of the save, and a folder made read-only between plan and apply.
 /// Each leaves every file whole (old or new), says what failed, and a new apply converges.
-final class ApplyFaultTests: XCTestCase {
+@Suite(.serialized) final class ApplyFaultTests {
   private var mounts: [String] = []
 
-  override func tearDown() {
+  deinit {
     for mount in mounts.reversed() { try? TreeCopy.run("/bin/umount", [mount]) }
-    mounts = []
-    super.tearDown()
   }
 
-  func testDiskFullAtEveryPointOfTheSaveLeavesWholeFilesAndAFreedDiskConverges() throws {
-    guard TreeCopy.isRoot else {
-      print("ApplyFaultTests: skipped the disk-full test: mounting a tmpfs needs root")
-      throw XCTSkip("mounting a tmpfs needs root")
-    }
+  @Test(.enabled(if: TreeCopy.isRoot, "mounting a tmpfs needs root"))
+  func diskFullAtEveryPointOfTheSaveLeavesWholeFilesAndAFreedDiskConverges() throws {
     let seed = try FixtureRoot("examples/centos6-amd/root")
     let planned = try PlannedFiles(spec: TreeCopy.seedSpec, root: seed.path)
     let pristine = try seed.snapshot()
@@ -33,41 +28,44 @@ final class ApplyFaultTests: XCTestCase {
       let fillers = fill(disk, leavingPages: free)
       let run = try ProgramRun.virthost(["apply", TreeCopy.seedSpec, "--root", root])
       let found = planned.check(root: root, pristine: pristine, snapshot: try FixtureRoot.snapshot(of: root))
-      XCTAssertEqual(found.problems, [], "\(free) pages free")
+      #expect(found.problems == [], "\(free) pages free")
       let litter = try FixtureRoot.snapshot(of: root).keys.filter(FixtureRoot.isTemporary)
-      XCTAssertEqual(litter, [], "\(free) pages free: temporary files left behind\n\(run.transcript)")
+      #expect(litter == [], "\(free) pages free: temporary files left behind\n\(run.transcript)")
       print(
         "ApplyFaultTests: \(free) pages free: status \(run.status): \(run.error.split(separator: "\n").first ?? "")")
       for filler in fillers { try FileManager.default.removeItem(atPath: filler) }
       if run.status == 0 { break }
       failures += 1
-      XCTAssertEqual(run.status, 1, run.transcript)
-      XCTAssertTrue(run.error.contains("No space left on device"), "\(free) pages free\n\(run.transcript)")
+      #expect(run.status == 1, "\(run.transcript)")
+      #expect(run.error.contains("No space left on device"), "\(free) pages free\n\(run.transcript)")
       let backups = root + "/var/lib/virthost/backups"
       for backup in (try? FileManager.default.contentsOfDirectory(atPath: backups)) ?? [] {
-        XCTAssertTrue(
+        #expect(
           FileManager.default.fileExists(atPath: "\(backups)/\(backup)/manifest.json"),
           "\(free) pages free: a half backup \(backup) was left")
       }
       let again = try ProgramRun.virthost(["apply", TreeCopy.seedSpec, "--root", root])
-      XCTAssertEqual(again.status, 0, "after \(free) pages free\n\(again.transcript)")
-      XCTAssertTrue(again.output.contains("Planned again: no changes"), again.transcript)
+      #expect(again.status == 0, "after \(free) pages free\n\(again.transcript)")
+      #expect(again.output.contains("Planned again: no changes"), "\(again.transcript)")
       try FileManager.default.removeItem(atPath: disk + "/host")
       free += 1
-      if free > 64 { return XCTFail("apply never succeeded on the small disk") }
+      if free > 64 {
+        Issue.record("apply never succeeded on the small disk")
+        return
+      }
     }
     print(
       "ApplyFaultTests: the disk full at \(failures) points of the save; every file whole; each converged once freed")
-    XCTAssertGreaterThan(failures, 2)
+    #expect(failures > 2)
   }
 
-  func testAFolderMadeReadOnlyBetweenPlanAndApplyFailsNamingTheFileAndConvergesOnceWritable() throws {
+  @Test func aFolderMadeReadOnlyBetweenPlanAndApplyFailsNamingTheFileAndConvergesOnceWritable() throws {
     let root = try FixtureRoot("examples/centos6-amd/root")
     let planned = try PlannedFiles(spec: TreeCopy.seedSpec, root: root.path)
     let pristine = try root.snapshot()
     let planFile = URL(fileURLWithPath: root.path).deletingLastPathComponent().path + "/plan.json"
     let plan = try ProgramRun.virthost(["plan", TreeCopy.seedSpec, "--root", root.path, "--out", planFile])
-    XCTAssertEqual(plan.status, 0, plan.transcript)
+    #expect(plan.status == 0, "\(plan.transcript)")
     // /etc read-only: grub.conf (written first) can be replaced, ksmtuned.conf cannot.
     let etc = root.path + "/etc"
     if TreeCopy.isRoot {
@@ -78,12 +76,11 @@ final class ApplyFaultTests: XCTestCase {
       try FileManager.default.setAttributes([.posixPermissions: 0o555], ofItemAtPath: etc)
     }
     let run = try ProgramRun.virthost(["apply", planFile])
-    XCTAssertEqual(run.status, 1, run.transcript)
-    XCTAssertTrue(run.error.contains("/etc/ksmtuned.conf"), run.transcript)
-    XCTAssertTrue(
-      run.error.contains("Read-only file system") || run.error.contains("Permission denied"), run.transcript)
+    #expect(run.status == 1, "\(run.transcript)")
+    #expect(run.error.contains("/etc/ksmtuned.conf"), "\(run.transcript)")
+    #expect(run.error.contains("Read-only file system") || run.error.contains("Permission denied"), "\(run.transcript)")
     let found = planned.check(root: root.path, pristine: pristine, snapshot: try root.snapshot())
-    XCTAssertEqual(found.problems, [])
+    #expect(found.problems == [])
     if TreeCopy.isRoot {
       try TreeCopy.run("/bin/umount", [etc])
       mounts.removeAll()
@@ -91,8 +88,8 @@ final class ApplyFaultTests: XCTestCase {
       try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: etc)
     }
     let again = try ProgramRun.virthost(["apply", TreeCopy.seedSpec, "--root", root.path])
-    XCTAssertEqual(again.status, 0, again.transcript)
-    XCTAssertTrue(again.output.contains("Planned again: no changes"), again.transcript)
+    #expect(again.status == 0, "\(again.transcript)")
+    #expect(again.output.contains("Planned again: no changes"), "\(again.transcript)")
   }
 
   /// Fills the tmpfs at `disk` with one-page files until it is full, then removes

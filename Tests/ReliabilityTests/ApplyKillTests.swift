@@ -1,22 +1,22 @@
 import Engine
 import Foundation
 import TestSupport
-import XCTest
+import Testing
 
 /// `virthost apply` of the seed example killed with SIGKILL at random points, two
 /// roots at a time: after each kill every planned file is byte for byte its old or
 /// its new version, nothing else changed, and a new apply converges.
 ///
 /// `VIRTHOST_KILL_TRIALS` sets the number of trials (default 200), `VIRTHOST_SEED` replays a run.
-final class ApplyKillTests: XCTestCase {
-  func testSigkillAtRandomPointsNeverLeavesAMixAndANewApplyConverges() throws {
+@Suite(.serialized) final class ApplyKillTests {
+  @Test func sigkillAtRandomPointsNeverLeavesAMixAndANewApplyConverges() throws {
     let trials = ProcessInfo.processInfo.environment["VIRTHOST_KILL_TRIALS"].flatMap { Int($0) } ?? 200
     var random = SeededGenerator(label: "ApplyKillTests")
     let base = try FixtureRoot("examples/centos6-amd/root")
     let work = URL(fileURLWithPath: base.path).deletingLastPathComponent().path
     let spec = TreeCopy.seedSpec
     let planned = try PlannedFiles(spec: spec, root: base.path)
-    XCTAssertEqual(planned.files.map(\.path), ["/boot/grub/grub.conf", "/etc/ksmtuned.conf"])
+    #expect(planned.files.map(\.path) == ["/boot/grub/grub.conf", "/etc/ksmtuned.conf"])
     let pristine = try base.snapshot()
     let width = 2
 
@@ -29,7 +29,7 @@ final class ApplyKillTests: XCTestCase {
       let runs = try roots.map { try startApply($0, spec, work) }
       let timings = watch(runs, roots: roots, planned: planned, kills: nil)
       for (run, timing) in zip(runs, timings) {
-        XCTAssertEqual(run.finish().status, 0)
+        #expect(run.finish().status == 0)
         whole = max(whole, timing.end)
         writing = max(writing, (timing.linked ?? timing.end) - (timing.backup ?? .zero))
       }
@@ -88,8 +88,8 @@ final class ApplyKillTests: XCTestCase {
       trial += count
     }
     print("ApplyKillTests: \(trials) trials: \(outcomes.sorted { $0.key < $1.key }); problems: \(problems.count)")
-    XCTAssertEqual(problems, [], "seed \(random.seed)")
-    XCTAssertGreaterThan(outcomes["some new, some old", default: 0] + outcomes["everything new", default: 0], 0)
+    #expect(problems == [], "seed \(random.seed)")
+    #expect(outcomes["some new, some old", default: 0] + outcomes["everything new", default: 0] > 0)
   }
 
   /// When to kill one apply: `delay` after its start, or after its backup folder appears.

@@ -1,14 +1,14 @@
 import Foundation
 import TestSupport
-import XCTest
+import Testing
 
 /// Every case of the bad-input corpus (`Fixtures/bad-input/`) run through the built
 /// `virthost` on a copy of the seed example: the exact exit status, the expected
 /// message with its file and position, and a root byte-identical before and after.
-final class BadInputTests: XCTestCase {
-  func testEveryCaseFailsClearlyAndLeavesTheRootByteIdentical() throws {
+@Suite(.serialized) final class BadInputTests {
+  @Test func everyCaseFailsClearlyAndLeavesTheRootByteIdentical() throws {
     let cases = try BadInputCase.all()
-    XCTAssertGreaterThanOrEqual(cases.count, 40)
+    #expect(cases.count >= 40)
     for badInput in cases {
       try check(badInput)
     }
@@ -26,16 +26,16 @@ final class BadInputTests: XCTestCase {
     if let setup = badInput.file("setup.sh") {
       let setupRun = try ProgramRun.run(
         "/bin/bash", [setup.path], in: work, environment: ["ROOT": root.path, "SPEC": spec, "PATH": "/usr/bin:/bin"])
-      XCTAssertEqual(setupRun.status, 0, "\(badInput.name): setup.sh failed\n\(setupRun.transcript)")
+      #expect(setupRun.status == 0, "\(badInput.name): setup.sh failed\n\(setupRun.transcript)")
     }
     let before = try root.snapshot()
     let run = try ProgramRun.virthost([badInput.command, "host.yaml", "--root", root.path], in: work)
     let printed = (run.output + run.error).replacingOccurrences(of: root.path, with: "ROOT")
-    XCTAssertEqual(run.status, badInput.status, "\(badInput.name)\n\(run.transcript)")
-    XCTAssertFalse(badInput.expected.isEmpty, "\(badInput.name): case.txt has no expect line")
+    #expect(run.status == badInput.status, "\(badInput.name)\n\(run.transcript)")
+    #expect(!(badInput.expected.isEmpty), "\(badInput.name): case.txt has no expect line")
     for line in badInput.expected {
-      XCTAssertTrue(printed.contains(line), "\(badInput.name): expected \"\(line)\" in\n\(printed)")
+      #expect(printed.contains(line), "\(badInput.name): expected \"\(line)\" in\n\(printed)")
     }
-    XCTAssertEqual(try root.snapshot(), before, "\(badInput.name): the root changed")
+    #expect(try root.snapshot() == before, "\(badInput.name): the root changed")
   }
 }

@@ -1,11 +1,11 @@
 import Engine
 import Foundation
 import TestSupport
-import XCTest
+import Testing
 
 /// Two applies on one root, and a saved plan overtaken by another apply.
-final class ConcurrencyTests: XCTestCase {
-  func testTwoAppliesStartedTogetherNeverInterleaveAndTheLoserSaysWhy() throws {
+@Suite(.serialized) final class ConcurrencyTests {
+  @Test func twoAppliesStartedTogetherNeverInterleaveAndTheLoserSaysWhy() throws {
     for round in 0..<3 {
       let root = try FixtureRoot("examples/centos6-amd/root")
       let planned = try PlannedFiles(spec: TreeCopy.seedSpec, root: root.path)
@@ -13,38 +13,38 @@ final class ConcurrencyTests: XCTestCase {
         try RunningProgram(ProgramRun.virthost, ["apply", TreeCopy.seedSpec, "--root", root.path])
       }
       let results = runs.map { $0.finish() }.sorted { $0.status < $1.status }
-      XCTAssertEqual(results[0].status, 0, "round \(round)\n\(results[0].transcript)")
+      #expect(results[0].status == 0, "round \(round)\n\(results[0].transcript)")
       let writes = results.map { $0.output.components(separatedBy: "done     write").count - 1 }
       if results[1].status == 0 {
         // The second waited for the lock and found nothing left to do.
-        XCTAssertEqual(writes, [2, 0], "round \(round)\n\(results[1].transcript)")
+        #expect(writes == [2, 0], "round \(round)\n\(results[1].transcript)")
       } else {
-        XCTAssertEqual(results[1].status, 1)
-        XCTAssertEqual(writes[1], 0, "round \(round): the loser wrote\n\(results[1].transcript)")
-        XCTAssertTrue(
+        #expect(results[1].status == 1)
+        #expect(writes[1] == 0, "round \(round): the loser wrote\n\(results[1].transcript)")
+        #expect(
           results[1].error.contains("holds the lock") || results[1].error.contains("changed"),
           "round \(round)\n\(results[1].transcript)")
       }
       for file in planned.files {
-        XCTAssertEqual(Digest.of(try root.bytes(file.path)), file.after, "round \(round): \(file.path)")
+        #expect(Digest.of(try root.bytes(file.path)) == file.after, "round \(round): \(file.path)")
       }
       let backups = try FileManager.default.contentsOfDirectory(atPath: root.path + "/var/lib/virthost/backups")
-      XCTAssertEqual(backups.count, 1, "round \(round): one apply made changes")
+      #expect(backups.count == 1, "round \(round): one apply made changes")
     }
   }
 
-  func testAPlanSavedBeforeAnotherApplyIsRefusedAsStaleAndChangesNothing() throws {
+  @Test func aPlanSavedBeforeAnotherApplyIsRefusedAsStaleAndChangesNothing() throws {
     let root = try FixtureRoot("examples/centos6-amd/root")
     let planFile = URL(fileURLWithPath: root.path).deletingLastPathComponent().path + "/plan.json"
     let plan = try ProgramRun.virthost(["plan", TreeCopy.seedSpec, "--root", root.path, "--out", planFile])
-    XCTAssertEqual(plan.status, 0, plan.transcript)
+    #expect(plan.status == 0, "\(plan.transcript)")
     let other = try ProgramRun.virthost(["apply", TreeCopy.seedSpec, "--root", root.path])
-    XCTAssertEqual(other.status, 0, other.transcript)
+    #expect(other.status == 0, "\(other.transcript)")
     let before = try root.snapshot()
     let stale = try ProgramRun.virthost(["apply", planFile])
-    XCTAssertEqual(stale.status, 1, stale.transcript)
-    XCTAssertTrue(stale.error.contains("The saved plan is stale; nothing was applied."), stale.transcript)
-    XCTAssertTrue(stale.error.contains("- file /boot/grub/grub.conf changed"), stale.transcript)
-    XCTAssertEqual(try root.snapshot(), before)
+    #expect(stale.status == 1, "\(stale.transcript)")
+    #expect(stale.error.contains("The saved plan is stale; nothing was applied."), "\(stale.transcript)")
+    #expect(stale.error.contains("- file /boot/grub/grub.conf changed"), "\(stale.transcript)")
+    #expect(try root.snapshot() == before)
   }
 }

@@ -4,17 +4,17 @@ import Foundation
 import HostConfig
 import RootFS
 import TestSupport
-import XCTest
+import Testing
 
 /// Seeded random inputs for the spec parser and the kernel-argument editor: no input
 /// crashes; every refused spec says where; every accepted edit re-reads, through a
 /// new editor on the saved files, to exactly the requested arguments.
 ///
 /// `VIRTHOST_SEED` replays a run; `VIRTHOST_PROPERTY_TRIALS` scales the counts (default 1).
-final class PropertyTests: XCTestCase {
+@Suite(.serialized) final class PropertyTests {
   private let scale = ProcessInfo.processInfo.environment["VIRTHOST_PROPERTY_TRIALS"].flatMap { Int($0) } ?? 1
 
-  func testRandomAndMutatedSpecsNeverCrashAndEveryRefusalHasAPosition() throws {
+  @Test func randomAndMutatedSpecsNeverCrashAndEveryRefusalHasAPosition() throws {
     var random = SeededGenerator(label: "PropertyTests.spec")
     let seedText = try String(contentsOfFile: TreeCopy.seedSpec, encoding: .utf8)
     var accepted = 0
@@ -26,19 +26,19 @@ final class PropertyTests: XCTestCase {
         accepted += 1
       } catch {
         refused += 1
-        XCTAssertFalse(error.diagnostics.isEmpty, "seed \(random.seed), trial \(trial)")
+        #expect(!(error.diagnostics.isEmpty), "seed \(random.seed), trial \(trial)")
         for diagnostic in error.diagnostics {
-          XCTAssertNotNil(diagnostic.location, "seed \(random.seed), trial \(trial): \(diagnostic.summary)\n\(text)")
-          XCTAssertGreaterThanOrEqual(diagnostic.location?.line ?? 0, 1)
+          #expect(diagnostic.location != nil, "seed \(random.seed), trial \(trial): \(diagnostic.summary)\n\(text)")
+          #expect(diagnostic.location?.line ?? 0 >= 1)
         }
       }
     }
     print("PropertyTests: \(accepted + refused) specs: \(accepted) accepted, \(refused) refused with positions")
-    XCTAssertGreaterThan(accepted, 0)
-    XCTAssertGreaterThan(refused, 0)
+    #expect(accepted > 0)
+    #expect(refused > 0)
   }
 
-  func testEveryAcceptedKernelArgumentEditReReadsToTheRequestedArguments() throws {
+  @Test func everyAcceptedKernelArgumentEditReReadsToTheRequestedArguments() throws {
     var random = SeededGenerator(label: "PropertyTests.kernel")
     var accepted = 0
     var refused = 0
@@ -71,27 +71,26 @@ final class PropertyTests: XCTestCase {
       accepted += 1
       let reread = try BootLoaderEditor(root: root.path).entries()
       let edited = selection == .all ? reread : reread.filter(\.isDefault)
-      XCTAssertFalse(edited.isEmpty, context)
+      #expect(!(edited.isEmpty), "\(context)")
       for entry in edited {
         for key in Set(request.present.map(\.key)) {
-          XCTAssertEqual(
-            entry.arguments.filter { $0.key == key }, request.present.filter { $0.key == key },
+          #expect(
+            entry.arguments.filter { $0.key == key } == request.present.filter { $0.key == key },
             "\(context): \(entry.title)")
         }
         for unwanted in request.absent {
-          XCTAssertFalse(
-            entry.arguments.contains {
+          #expect(
+            !(entry.arguments.contains {
               $0.key == unwanted.key && (unwanted.value == nil || $0.value == unwanted.value)
-            },
-            "\(context): \(entry.title) still has \(unwanted)")
+            }), "\(context): \(entry.title) still has \(unwanted)")
         }
       }
     }
     print(
       "PropertyTests: \(accepted + refused) kernel-argument edits: \(accepted) accepted and re-read, \(refused) refused: \(reasons.sorted { $0.value > $1.value }.prefix(6))"
     )
-    XCTAssertGreaterThan(accepted, 0)
-    XCTAssertGreaterThan(refused, 0)
+    #expect(accepted > 0)
+    #expect(refused > 0)
   }
 
   // MARK: - Generators
