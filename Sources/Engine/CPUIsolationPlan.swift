@@ -86,6 +86,7 @@ extension Expansion {
             + "with the host's work",
           detail: "Isolate whole cores (\(group)) or none of a core.", keyPath: origin))
     }
+    guard checkAffinityOwners(housekeeping: housekeeping, tuning) else { return nil }
     let list = isolated.description
     let flags = CPUIsolationPlan.isolcpusFlags(nextKernel: tuning.nextKernel)
     if let missing = flags.missing, let kernel = tuning.nextKernel {
@@ -106,6 +107,7 @@ extension Expansion {
       KernelArgument(key: "rcu_nocbs", value: list),
       KernelArgument(key: "irqaffinity", value: housekeeping.description),
     ]
+    checkIsolationEffects(isolated: isolated, housekeeping: housekeeping, arguments: arguments, tuning)
     if let tuned = tuning.tuned {
       arguments = arguments.filter { argument in
         guard let owned = tuned.argument(forKey: argument.key) else { return true }

@@ -76,7 +76,7 @@ struct Expansion {
       result.append(
         SettingFileProvider(
           path: IsolationFiles.affinityDropIn, lens: IsolationFiles.systemdLens, key: "Manager/CPUAffinity",
-          valueChild: true, value: plan.housekeeping?.description, ownsFile: true, origin: origin,
+          valueChild: true, resetsFirst: true, value: plan.housekeeping?.description, ownsFile: true, origin: origin,
           reason: plan.housekeeping.map { "cpu.isolated keeps systemd and the services it starts on \($0)" }
             ?? "cpu.isolated: none lets systemd run on every CPU"))
     }

@@ -32,6 +32,24 @@ struct TuningFacts {
   var irqbalanceFile: String?
   /// Whether systemd is installed (`/etc/systemd`).
   var systemd: Bool
+  /// Every `CPUAffinity=` systemd's manager reads, or why they cannot be read.
+  var affinity: Result<[CPUAffinityAssignment], ConfigFileError> = .success([])
+  /// What the running kernel and PID 1 do with CPU isolation, read for its effect.
+  var isolationNow = IsolationNow()
+
+  /// The running host's isolation, as the kernel and PID 1 show it; each `nil` where the
+  /// root lacks the live file. These change only with a boot, and are judged every plan
+  /// (not kept in a trace), so they are not in ``digestText``.
+  struct IsolationNow {
+    /// `/sys/devices/system/cpu/isolated`.
+    var isolated: CPUList?
+    /// `/sys/devices/system/cpu/nohz_full`.
+    var nohzFull: CPUList?
+    /// PID 1's `Cpus_allowed_list`, when PID 1 is systemd.
+    var initAffinity: CPUList?
+    /// The numbered interrupts' placement.
+    var irqs: [IRQPlacement]?
+  }
 
   /// Reads the facts of `root`.
   static func read(_ root: HostRoot) -> TuningFacts {
@@ -49,7 +67,12 @@ struct TuningFacts {
       siblings: isolation.threadSiblings.value ?? [], numaBalancing: memory.numaBalancing.value,
       mergeAcrossNodes: (try? root.value(LiveValueProvider.mergeAcrossNodes)).flatMap { Int($0) },
       nextKernel: nextBootKernel(root), tuned: (try? Tuned.read(root, tunedParams: nil)) ?? nil,
-      irqbalanceFile: IsolationFiles.irqbalanceFile(root), systemd: root.isDirectory("/etc/systemd"))
+      irqbalanceFile: IsolationFiles.irqbalanceFile(root), systemd: root.isDirectory("/etc/systemd"),
+      affinity: Result { () throws(ConfigFileError) in try IsolationFiles.cpuAffinityAssignments(root) },
+      isolationNow: IsolationNow(
+        isolated: isolation.isolated.value, nohzFull: isolation.nohzFull.value,
+        initAffinity: IRQPlacement.initName(root) == "systemd" ? IRQPlacement.initAffinity(root) : nil,
+        irqs: IRQPlacement.read(root)))
   }
 
   /// The newest kernel in `/boot` (`vmlinuz-<release>`), as `grub-mkconfig` orders them: the
@@ -81,7 +104,15 @@ struct TuningFacts {
       + siblings.map(\.description).joined(separator: " ") + "; sizes "
       + supportedSizesKiB.map(String.init).joined(separator: ",") + "; pdpe1gb \(gigantic.map(String.init) ?? "?"); "
       + "next kernel \(nextKernel ?? "?"); tuned \(tunedText ?? "none"); irqbalance \(irqbalanceFile ?? "none"); "
-      + "systemd \(systemd)"
+      + "systemd \(systemd); affinity " + affinityText
+  }
+
+  /// The `CPUAffinity=` assignments (or the reason they cannot be read), for the digest.
+  private var affinityText: String {
+    switch affinity {
+    case .success(let assignments): assignments.map { "\($0.file)=\($0.value)" }.joined(separator: " ")
+    case .failure(let error): "unreadable: \(error.description)"
+    }
   }
 
   /// Whether the next boot's kernel is `major.minor` or later; `nil` when it is unknown.

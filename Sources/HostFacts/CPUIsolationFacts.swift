@@ -32,6 +32,8 @@ public struct CPUIsolationFacts: Sendable, Codable, Equatable {
   }
 
   static let cpus = "/sys/devices/system/cpu"
+  /// The folder of the kernel's CPU lists.
+  public static var cpusFolder: String { cpus }
   /// The kernel arguments that isolate CPUs.
   public static let argumentKeys = ["isolcpus", "nohz_full", "rcu_nocbs", "irqaffinity"]
 

@@ -200,7 +200,7 @@ private func systemRead(_ descriptor: Int32, _ buffer: UnsafeMutableRawPointer?,
 
 extension String {
   /// The string without leading and trailing spaces, tabs and line ends.
-  var trimmedOfBlanks: String {
+  package var trimmedOfBlanks: String {
     let blanks: Set<UInt8> = [0x20, 0x09, 0x0A, 0x0D]
     let bytes = Array(utf8)
     guard let first = bytes.firstIndex(where: { !blanks.contains($0) }) else { return "" }

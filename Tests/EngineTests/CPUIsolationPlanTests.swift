@@ -27,7 +27,9 @@ import Testing
       grub.contains(
         #"GRUB_CMDLINE_LINUX="isolcpus=managed_irq,domain,1-3,5-7 nohz_full=1-3,5-7 rcu_nocbs=1-3,5-7 irqaffinity=0,4""#
           + "\n"))
-    #expect(text(plan, "/etc/systemd/system.conf.d/90-virthost-cpu-affinity.conf") == "[Manager]\nCPUAffinity=0,4\n")
+    #expect(
+      text(plan, "/etc/systemd/system.conf.d/90-virthost-cpu-affinity.conf")
+        == "[Manager]\nCPUAffinity=\nCPUAffinity=0,4\n")
     let shipped = try host.root.text("/etc/default/irqbalance")
     #expect(text(plan, "/etc/default/irqbalance") == shipped + "IRQBALANCE_BANNED_CPULIST=1-3,5-7\n")
   }

@@ -30,11 +30,7 @@ public final class SettingFileEditor {
   public func value(_ key: String) throws(EditorError) -> String? {
     do {
       guard let node = try tree.augeas.match(base + "/" + key).last else { return nil }
-      let children = try tree.augeas.match(node + "/value")
-      if children.isEmpty { return try tree.augeas.get(node) }
-      var values: [String] = []
-      for child in children { values.append(try tree.augeas.get(child) ?? "") }
-      return values.joined(separator: " ")
+      return try text(of: node)
     } catch { throw EditorError(error) }
   }
 
@@ -58,6 +54,24 @@ public final class SettingFileEditor {
     edited = true
   }
 
+  /// Makes `key` an empty assignment followed by `value` in the Systemd lens's `value`
+  /// child, as systemd's list settings need: systemd merges every `CPUAffinity=` of
+  /// system.conf and its drop-ins into one mask, and an empty assignment drops the ones
+  /// before it (systemd-system.conf(5)).
+  public func setAfterReset(_ key: String, _ value: String) throws(EditorError) {
+    let path = base + "/" + key
+    let label = key.split(separator: "/").last.map(String.init) ?? key
+    do {
+      let nodes = try tree.augeas.match(path)
+      if nodes.count == 2, try text(of: nodes[0]) == nil, try text(of: nodes[1]) == value { return }
+      _ = try tree.augeas.remove(path)
+      try tree.augeas.set(path, nil)
+      try tree.augeas.insert(label, at: path, before: false)
+      try tree.augeas.set(path + "[2]/value", value)
+    } catch { throw EditorError(error) }
+    edited = true
+  }
+
   /// Removes every occurrence of `key`.
   public func remove(_ key: String) throws(EditorError) {
     guard try count(key) > 0 else { return }
@@ -74,6 +88,16 @@ public final class SettingFileEditor {
   }
 
   private var base: String { tree.path(of: file) }
+
+  /// A node's value: a Systemd entry's `value` children joined by a space, or the node's
+  /// own value; `nil` for an empty assignment.
+  private func text(of node: String) throws(AugeasError) -> String? {
+    let children = try tree.augeas.match(node + "/value")
+    if children.isEmpty { return try tree.augeas.get(node) }
+    var values: [String] = []
+    for child in children { values.append(try tree.augeas.get(child) ?? "") }
+    return values.joined(separator: " ")
+  }
 
   private func count(_ key: String) throws(EditorError) -> Int {
     do { return try tree.augeas.count(base + "/" + key) } catch { throw EditorError(error) }

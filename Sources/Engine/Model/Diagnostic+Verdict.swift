@@ -28,7 +28,8 @@ extension Diagnostic.Code {
       .unrecorded, .serviceSemantics, .conflictingServices, .alsoUnitMissing, .removedKernelArgumentValue,
       .xenDom0Argument, .tunedOwnsArgument, .tunedConflict, .kernelArgumentCoverage, .commandLineSource,
       .hugePagesRefused, .hugePagesAtRuntime, .cpuIsolationRefused, .smtSiblingNotIsolated, .pinnedMemoryMoves,
-      .passthroughDevice, .moduleConfigConflict, .initramfs, .commandLineTooLong, .isolcpusFlagUnsupported:
+      .passthroughDevice, .moduleConfigConflict, .initramfs, .commandLineTooLong, .isolcpusFlagUnsupported,
+      .cpuAffinityConflict, .interruptsConfined:
       .none
     }
   }

@@ -105,5 +105,12 @@ extension Diagnostic {
     /// The next boot's kernel predates a flag of `isolcpus=` (`managed_irq`: Linux 5.6, RHEL
     /// 8.2's 4.18.0-193; `domain`: 4.15), which is left out; the warning names the kernel.
     case isolcpusFlagUnsupported = "isolcpus-flag-unsupported"
+    /// Another file of systemd's manager configuration (system.conf, tuned's drop-in) asks
+    /// for a `CPUAffinity=` other than `cpu.isolated`'s housekeeping CPUs: systemd would merge
+    /// both masks, so the plan refuses, naming both files.
+    case cpuAffinityConflict = "cpu-affinity-conflict"
+    /// Interrupts delivered to isolated CPUs because their own affinity names only isolated
+    /// CPUs (a managed queue's spread, or one pinned by hand): counted apart, not drift.
+    case interruptsConfined = "interrupts-confined"
   }
 }

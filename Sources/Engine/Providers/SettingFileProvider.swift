@@ -14,6 +14,8 @@ struct SettingFileProvider: ResourceProvider {
   var key: String
   /// Whether the value is the Systemd lens's `value` child.
   var valueChild: Bool
+  /// Whether an empty assignment goes before the value (systemd's merged list settings).
+  var resetsFirst = false
   /// The value; `nil` removes the setting.
   var value: String?
   /// Whether the file is virthost's own, removed whole when the setting is removed.
@@ -38,7 +40,9 @@ struct SettingFileProvider: ResourceProvider {
     let editor = try SettingFileEditor(root: context.host, file: path, lens: lens)
     let current = try editor.value(key)
     var overridden: [String] = []
-    if let value {
+    if let value, resetsFirst {
+      try editor.setAfterReset(key, value)
+    } else if let value {
       try editor.set(key, value, valueChild: valueChild)
       for other in overriding {
         guard let old = try editor.value(other) else { continue }

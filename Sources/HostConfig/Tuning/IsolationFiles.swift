@@ -32,20 +32,41 @@ public enum IsolationFiles {
     irqbalanceFiles.first { root.isFile($0) }
   }
 
-  /// The `CPUAffinity=` systemd's manager uses and the file that sets it last, or `nil`
-  /// when no file sets it (the manager then runs on every CPU).
+  /// The `CPUAffinity=` mask systemd's manager ends with and the files that make it, or
+  /// `nil` when no file sets it (the manager then runs on every CPU): systemd merges the
+  /// masks of every assignment, and an empty assignment drops those before it
+  /// (systemd-system.conf(5)).
   ///
   /// - Throws: naming the file, line and column the Systemd lens does not accept.
   public static func cpuAffinity(_ root: HostRoot) throws(ConfigFileError) -> (value: String, file: String)? {
-    let dropIns = root.listIfPresent(systemDropIns).filter { $0.hasSuffix(".conf") }.map { "\(systemDropIns)/\($0)" }
-    var found: (value: String, file: String)?
-    for file in [systemManager] + dropIns where root.isFile(file) {
-      if let value = try value(of: "Manager/CPUAffinity", in: file, lens: systemdLens, root) {
-        found = (value, file)
+    guard let merged = CPUAffinityAssignment.merged(try cpuAffinityAssignments(root)) else { return nil }
+    return (merged.value, merged.files.joined(separator: ", "))
+  }
+
+  /// Every `CPUAffinity=` line of `[Manager]` systemd reads, in its order: system.conf, then
+  /// the `system.conf.d` drop-ins of `/etc`, `/run`, `/usr/local/lib` and `/usr/lib` sorted by
+  /// name (a name in an earlier folder hides the same name in a later one).
+  ///
+  /// - Throws: naming the file, line and column the Systemd lens does not accept.
+  public static func cpuAffinityAssignments(_ root: HostRoot) throws(ConfigFileError) -> [CPUAffinityAssignment] {
+    var dropIns: [String: String] = [:]
+    for folder in systemDropInFolders.reversed() {
+      for name in root.listIfPresent(folder) where name.hasSuffix(".conf") { dropIns[name] = "\(folder)/\(name)" }
+    }
+    var found: [CPUAffinityAssignment] = []
+    for file in [systemManager] + dropIns.keys.sorted().compactMap({ dropIns[$0] }) where root.isFile(file) {
+      for value in try values(of: "Manager/CPUAffinity", in: file, lens: systemdLens, root) {
+        found.append(CPUAffinityAssignment(file: file, value: value))
       }
     }
     return found
   }
+
+  /// The folders of systemd's manager drop-ins, the first one winning a name.
+  public static let systemDropInFolders = [
+    systemDropIns, "/run/systemd/system.conf.d", "/usr/local/lib/systemd/system.conf.d",
+    "/usr/lib/systemd/system.conf.d",
+  ]
 
   /// irqbalance's banned CPU list and its file, `nil` when irqbalance is absent or the
   /// variable is not assigned.
@@ -59,17 +80,27 @@ public enum IsolationFiles {
   static func value(of key: String, in file: String, lens: String, _ root: HostRoot) throws(ConfigFileError)
     -> String?
   {
+    try values(of: key, in: file, lens: lens, root).last
+  }
+
+  /// Every value at `key` of `file`, in the file's order; an empty assignment is `""`.
+  static func values(of key: String, in file: String, lens: String, _ root: HostRoot) throws(ConfigFileError)
+    -> [String]
+  {
     let tree = try BootConfigTree(root: root, files: [(file, lens)])
     do {
-      let node = tree.path(of: file) + "/" + key
-      guard let last = try tree.augeas.match(node).last else { return nil }
-      let children = try tree.augeas.match(last + "/value")
-      if !children.isEmpty {
-        var values: [String] = []
-        for child in children { values.append(try tree.augeas.get(child) ?? "") }
-        return values.joined(separator: " ")
+      var found: [String] = []
+      for node in try tree.augeas.match(tree.path(of: file) + "/" + key) {
+        let children = try tree.augeas.match(node + "/value")
+        if !children.isEmpty {
+          var values: [String] = []
+          for child in children { values.append(try tree.augeas.get(child) ?? "") }
+          found.append(values.joined(separator: " "))
+        } else {
+          found.append((try tree.augeas.get(node) ?? "").trimmingCharacters(in: CharacterSet(charactersIn: "\"'")))
+        }
       }
-      return (try tree.augeas.get(last)).map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "\"'")) }
+      return found
     } catch {
       throw ConfigFileError(error)
     }
