@@ -17,6 +17,23 @@ struct KVMOptionsProvider: ResourceProvider {
   static let file = "/etc/modprobe.d/virthost-kvm.conf"
   static let header = "KVM module options, written by virthost."
 
+  /// The other files that set `module`'s `parameter` and are read before virthost's (whose
+  /// value then wins over theirs), each with the value it gives.
+  static func earlierOwners(of module: String, _ parameter: String, _ configuration: ModprobeConfiguration)
+    -> [(file: String, value: String)]
+  {
+    let entries = configuration.options(of: module)
+    guard let mine = entries.firstIndex(where: { $0.file == file }) else { return [] }
+    return entries[..<mine].compactMap { entry in
+      entry.values.last { $0.name == parameter }.map { (entry.file, $0.value) }
+    }
+  }
+
+  /// ` (tuned's realtime-virtual-host profile)` for tuned's file, `""` for another.
+  static func tunedOwner(_ path: String) -> String {
+    path.hasSuffix("/kvm.rt.tuned.conf") ? " (tuned's realtime-virtual-host profile)" : ""
+  }
+
   func changes(in context: PlanContext) throws(EditorError) -> [ResourceChange] {
     let vendorModule: String? =
       switch context.profile.vendor {
@@ -67,6 +84,16 @@ struct KVMOptionsProvider: ResourceProvider {
           Diagnostic(
             .error, .moduleConfigConflict,
             "\(winner.file) sets \(name)=\(winner.value) and is read after \(Self.file): its value wins",
+            keyPath: option.key))
+      }
+      for owner in Self.earlierOwners(of: option.module, option.name, planned)
+      where !Self.same(owner.value, option.value) {
+        context.report(
+          Diagnostic(
+            .warning, .moduleConfigConflict,
+            "\(owner.file) sets \(name)=\(owner.value)\(Self.tunedOwner(owner.file)); \(Self.file) is read after it, and its "
+              + "\(option.value) wins",
+            detail: "Two owners of one option: the next apply of the other one may write it again. Make them agree.",
             keyPath: option.key))
       }
       if let value = commandLine.value(option.module, option.name), !Self.same(value, option.value) {
