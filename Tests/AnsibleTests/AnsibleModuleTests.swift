@@ -28,6 +28,10 @@ private func runSeed(root: FixtureRoot, check: Bool) throws -> [String: Any] {
     // Another root's reboot is not this host's (a playbook would reboot the wrong machine).
     #expect(result["reboot_required"] as? Bool == false)
     #expect(result["reboot_pending_for_root"] as? Bool == true)
+    // check's verdict of the host as found: the seed host's files differ (drifted).
+    let check = try #require(result["check"] as? [String: Any])
+    #expect(check["status"] as? String == "CRITICAL")
+    #expect((check["line"] as? String)?.hasPrefix("VIRTHOST CRITICAL - ") == true)
     let diff = try #require(result["diff"] as? [[String: String]])
     let grub = try #require(diff.first { $0["after_header"] == "b/boot/grub/grub.conf" })
     #expect(grub["before_header"] == "a/boot/grub/grub.conf")
@@ -45,6 +49,9 @@ private func runSeed(root: FixtureRoot, check: Bool) throws -> [String: Any] {
     #expect(first["failed"] as? Bool == false, "\(first["msg"] ?? "")")
     #expect(first["changed"] as? Bool == true)
     #expect(try root.text("/boot/grub/grub.conf").contains("vga=795 amd_iommu=on\n"))
+    // The verdict after the apply: the files are right, the running kernel lacks amd_iommu=on.
+    let check = try #require(first["check"] as? [String: Any])
+    #expect(check["status"] as? String == "WARNING", "\(check)")
     let second = try runSeed(root: root, check: false)
     #expect(second["changed"] as? Bool == false)
     #expect(second["diff"] as? [[String: String]] == [])

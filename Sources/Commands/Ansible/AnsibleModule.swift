@@ -44,25 +44,37 @@ public enum AnsibleModule {
     } catch {
       throw ModuleFailure("the desired state is invalid: \(error)")
     }
-    var result = report(plan, root: root, arguments: arguments)
+    let facts = HostFacts.gather(root: root)
+    var result = report(plan, root: root, facts: facts, arguments: arguments)
     if plan.hasErrors {
       let errors = plan.diagnostics.filter { $0.severity == .error }.map(\.summary)
       result["failed"] = true
       result["msg"] = "the plan has errors: " + errors.joined(separator: "; ")
       return result
     }
+    var after = plan
     if plan.hasChanges && !arguments.checkMode {
       do {
         if let pending = try engine.apply(plan).pendingRegeneration {
           result["pending_regeneration"] = pending.command.joined(separator: " ")
         }
+        after = try engine.plan(specText: specText, specFile: specFile)
       } catch {
         result["failed"] = true
         result["msg"] = "apply failed: \(error)"
         return result
       }
     }
+    result["check"] = verdict(after, root: root, facts: facts)
     return result
+  }
+
+  /// `virthost check`'s summary of the host as the run leaves it (the plan after the
+  /// apply; in check mode, the host as found): its status, counts and monitoring line,
+  /// the same verdict `check --format json` gives.
+  static func verdict(_ plan: Plan, root: HostRoot, facts: HostFacts) -> Any {
+    let summary = DriftReport(plan: plan, facts: facts, live: root.isLive).summary
+    return (try? JSONSerialization.jsonObject(with: Data(JSONOutput.text(summary).utf8))) ?? [:]
   }
 
   private static func spec(_ source: ModuleArguments.SpecSource) throws(ModuleFailure) -> (String, String) {
@@ -80,7 +92,7 @@ public enum AnsibleModule {
   /// must reboot: only for the live `/`) and `reboot_pending_for_root` (a change waits for
   /// the boot of the root given, an image that is not this host), the facts and, in diff
   /// mode, Ansible's `diff` list.
-  static func report(_ plan: Plan, root: HostRoot, arguments: ModuleArguments) -> [String: Any] {
+  static func report(_ plan: Plan, root: HostRoot, facts: HostFacts, arguments: ModuleArguments) -> [String: Any] {
     // Offline, a plan whose only change is a pending regeneration changes nothing: only
     // the host itself can regenerate, and the result says so.
     let leftToHost = !root.isLive && plan.onlyRegenerationPending
@@ -102,8 +114,8 @@ public enum AnsibleModule {
         "read_path": ["taken": plan.readPath.name, "reason": plan.readPath.reason],
       ] as [String: Any],
     ]
-    let facts = FactsReport(root: arguments.root, facts: HostFacts.gather(root: root)).json()
-    result["facts"] = (try? JSONSerialization.jsonObject(with: Data(facts.utf8))) ?? [:]
+    let factsJSON = FactsReport(root: arguments.root, facts: facts).json()
+    result["facts"] = (try? JSONSerialization.jsonObject(with: Data(factsJSON.utf8))) ?? [:]
     if arguments.diff { result["diff"] = diff(plan) }
     if leftToHost, let regeneration = plan.regeneration {
       result["pending_regeneration"] = regeneration.command.joined(separator: " ")

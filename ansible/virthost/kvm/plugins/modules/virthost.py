@@ -130,6 +130,27 @@ reboot_pending_for_root:
   returned: success
   type: bool
   sample: false
+check:
+  description:
+    - The verdict of C(virthost check) on the host as the run leaves it (after the apply; in check mode, as found).
+    - The same rule as C(virthost check --format json), whose C(summary) this is.
+  returned: success
+  type: dict
+  contains:
+    status:
+      description: C(OK) (in sync), C(WARNING) (pending reboot or regeneration), C(CRITICAL) (drifted), C(UNKNOWN).
+      type: str
+      sample: WARNING
+    counts:
+      description: How many items have each verdict.
+      type: dict
+    failed_checks:
+      description: How many readiness checks failed.
+      type: int
+    line:
+      description: The monitoring line.
+      type: str
+      sample: VIRTHOST WARNING - 1 pending reboot, 3 in sync
 plan:
   description: The plan virthost computed for the host.
   returned: success
