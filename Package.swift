@@ -70,7 +70,7 @@ let package = Package(
     .target(
       name: "Commands",
       dependencies: [
-        "Engine", "HostFacts", "Editors", "HostConfig", "RootFS", "DaemonFiles",
+        "Engine", "HostFacts", "Editors", "HostConfig", "RootFS", "DaemonFiles", "HostProcesses",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),

@@ -66,6 +66,7 @@ struct ApplyCommand: ParsableCommand {
     } catch let error as EngineError {
       throw CommandFailure(error.description)
     }
+    for warning in report.warnings { EngineSetup.printError("warning: " + warning) }
     if let pending = report.pendingRegeneration {
       print(
         "Apply complete: \(counted(report.applied.count, "step")) done" + (report.backup.map { "; backup \($0)" } ?? "")

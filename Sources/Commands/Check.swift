@@ -2,6 +2,7 @@ import ArgumentParser
 import Engine
 import Foundation
 import HostFacts
+import HostProcesses
 import RootFS
 
 /// `virthost check`: the drift report of a desired state, for people and for monitoring.
@@ -42,6 +43,11 @@ struct CheckCommand: ParsableCommand {
   @Option(help: "text, json or line (one line for a monitoring check).")
   var format: Format = .text
 
+  @Option(
+    name: .customLong("metrics-file"),
+    help: "Also write the verdict to this file in Prometheus's text format (node_exporter's textfile collector).")
+  var metricsFile: String?
+
   func run() throws {
     let report: DriftReport
     do {
@@ -53,6 +59,7 @@ struct CheckCommand: ParsableCommand {
     } catch {
       unknown("error: \(error)", diagnostics: [])
     }
+    writeMetrics(report.exposition)
     switch format {
     case .text: print(report.text(), terminator: "")
     case .json: print(JSONOutput.text(report), terminator: "")
@@ -81,8 +88,19 @@ struct CheckCommand: ParsableCommand {
     var message: String
   }
 
+  /// Replaces the metrics file, when one is asked for, as the tuner does (``MetricsFile``);
+  /// a failure is a warning and the check's own status stands.
+  private func writeMetrics(_ text: String) {
+    guard let metricsFile else { return }
+    let file = MetricsFile(
+      path: metricsFile.hasPrefix("/") ? metricsFile : FileManager.default.currentDirectoryPath + "/" + metricsFile)
+    if let warning = file.folderWarning() { EngineSetup.printError(warning) }
+    if let failure = file.replace(with: text) { EngineSetup.printError("warning: " + failure) }
+  }
+
   /// Says why nothing could be checked, in the format asked for, and exits with 3.
   private func unknown(_ message: String, diagnostics: [Diagnostic]) -> Never {
+    writeMetrics(DriftReport.unknownExposition)
     switch format {
     case .text: EngineSetup.printError(message)
     case .json:

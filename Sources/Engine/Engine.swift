@@ -45,7 +45,9 @@ public struct Engine: Sendable {
       // Nothing to apply, but a host converged without a trace (by hand, by an earlier
       // virthost) keeps one, so that the next run takes the fast path.
       if case .full = shown.readPath, !shown.hasErrors { keepTrace(of: shown) }
-      return ApplyReport(plan: shown, applied: [], skipped: [], backup: nil)
+      var report = ApplyReport(plan: shown, applied: [], skipped: [], backup: nil)
+      report.warnings += signalReboot(shown)
+      return report
     }
     if !runsCommands, shown.onlyRegenerationPending {
       // Only the host can regenerate: nothing is written, not even a backup.
@@ -72,6 +74,7 @@ public struct Engine: Sendable {
       report.pendingRegeneration = regeneration
     }
     let after = replan(shown, recording: true)
+    report.warnings += signalReboot(after)
     if !after.hasChanges, !after.hasErrors, let trace = after.trace {
       // Converged: the next plan can stand on what this one read (the fast path).
       Applier.keep(trace, root: root)
@@ -88,6 +91,14 @@ public struct Engine: Sendable {
       return pending
     }
     return report
+  }
+
+  /// On the live host, raises or lowers the reboot-required signal (``RebootSignal``) as
+  /// `plan`, made after the apply, says; a warning when it could not be written.
+  private func signalReboot(_ plan: Plan) -> [String] {
+    guard root.isLive, runsCommands else { return [] }
+    let reasons = plan.diagnostics.filter { $0.code == .rebootRequired }.map(\.summary)
+    return RebootSignal.update(root, reasons: reasons).map { [$0] } ?? []
   }
 
   /// Under the lock, plans `shown` again recording what it reads, and keeps the trace when

@@ -44,6 +44,8 @@ public struct ApplyReport: Sendable {
   /// generated configuration is stale until the host runs it ("pending regeneration").
   /// `nil` when nothing is pending.
   public var pendingRegeneration: Regeneration? = nil
+  /// What went wrong after the apply succeeded (the reboot-required signal not updated).
+  public var warnings: [String] = []
 }
 
 /// What a rollback did.

@@ -1,10 +1,8 @@
-import HostProcesses
-
 #if canImport(Glibc)
   import Glibc
 #endif
 
-/// The file `--metrics-file` names, replaced whole each time: the text goes to a new temporary
+/// The file `--metrics-file` names (the tuner's, `virthost check`'s), replaced whole each time: the text goes to a new temporary
 /// file in the same folder, which is then renamed over the file. A reader sees the old metrics
 /// or the new ones, never a part.
 ///
@@ -17,10 +15,15 @@ import HostProcesses
 /// rename replaces whatever entry holds the final name (a link too) without following it.
 ///
 /// Not a host file of the root: the path is the one given (node_exporter's folder on the
-/// machine the daemon runs on), and the daemon, not the applier, owns it.
-struct MetricsFile {
+/// machine that runs the daemon or `virthost check --metrics-file`), and they, not the
+/// applier, own it.
+public struct MetricsFile: Sendable {
   /// The file's absolute path.
-  let path: String
+  public let path: String
+
+  public init(path: String) {
+    self.path = path
+  }
 
   /// The mode of the metrics file: the exporter's account reads it.
   static let mode: mode_t = 0o644
@@ -45,7 +48,7 @@ struct MetricsFile {
   ///
   /// - Returns: `nil` on success, else one sentence naming the file and the error;
   ///   the temporary file is then removed and the old metrics stay.
-  func replace(with text: String) -> String? {
+  public func replace(with text: String) -> String? {
     let directory = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
     guard directory >= 0 else {
       return "cannot write the metrics to \(path): the folder \(folder): \(RawFile.describe(errno: errno))"
@@ -85,7 +88,7 @@ struct MetricsFile {
   /// metrics that node_exporter serves, though never make the daemon write through a link.
   /// `nil` for a folder only root and its group can write, or one that cannot be read (the
   /// write reports that).
-  func folderWarning() -> String? {
+  public func folderWarning() -> String? {
     var info = stat()
     guard stat(folder, &info) == 0 else { return nil }
     let othersWrite = info.st_mode & S_IWOTH != 0
