@@ -28,6 +28,8 @@ private func runSeed(root: FixtureRoot, check: Bool) throws -> [String: Any] {
     // Another root's reboot is not this host's (a playbook would reboot the wrong machine).
     #expect(result["reboot_required"] as? Bool == false)
     #expect(result["reboot_pending_for_root"] as? Bool == true)
+    // Guests are this host's only: none for an image.
+    #expect(result["guests_running"] as? Int == 0)
     // check's verdict of the host as found: the seed host's files differ (drifted).
     let check = try #require(result["check"] as? [String: Any])
     #expect(check["status"] as? String == "CRITICAL")

@@ -35,7 +35,8 @@ import Testing
     let returned = (object?["virthost.kvm.virthost"] as? [String: Any])?["return"] as? [String: Any]
     #expect(
       returned?.keys.sorted() == [
-        "check", "diff", "facts", "msg", "pending_regeneration", "plan", "reboot_pending_for_root", "reboot_required",
+        "check", "diff", "facts", "guests_running", "msg", "pending_regeneration", "plan", "reboot_pending_for_root",
+        "reboot_required",
       ])
 
     let role = try ansibleDoc(collection, ["-t", "role", "virthost.kvm.host"])

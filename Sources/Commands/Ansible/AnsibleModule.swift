@@ -1,6 +1,7 @@
 import Engine
 import Foundation
 import HostFacts
+import HostProcesses
 import RootFS
 
 /// `virthost` as an Ansible binary module: reads the arguments file Ansible
@@ -90,8 +91,9 @@ public enum AnsibleModule {
 
   /// The result fields: `changed`, `msg`, the plan, `reboot_required` (the managed host
   /// must reboot: only for the live `/`) and `reboot_pending_for_root` (a change waits for
-  /// the boot of the root given, an image that is not this host), the facts and, in diff
-  /// mode, Ansible's `diff` list.
+  /// the boot of the root given, an image that is not this host), `guests_running` (the
+  /// QEMU processes of this host, KVM or TCG, libvirt's domains among them: what a reboot
+  /// would stop; 0 for another root), the facts and, in diff mode, Ansible's `diff` list.
   static func report(_ plan: Plan, root: HostRoot, facts: HostFacts, arguments: ModuleArguments) -> [String: Any] {
     // Offline, a plan whose only change is a pending regeneration changes nothing: only
     // the host itself can regenerate, and the result says so.
@@ -102,6 +104,7 @@ public enum AnsibleModule {
       "msg": plan.summary,
       "reboot_required": plan.rebootRequired && root.isLive,
       "reboot_pending_for_root": plan.rebootRequired && !root.isLive,
+      "guests_running": root.isLive ? QEMUProcesses.count(root: root) : 0,
       "plan": [
         "summary": plan.summary,
         "changes": plan.pendingChanges.map { change in

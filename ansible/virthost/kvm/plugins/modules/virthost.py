@@ -130,6 +130,13 @@ reboot_pending_for_root:
   returned: success
   type: bool
   sample: false
+guests_running:
+  description:
+    - The guests a reboot of this host would stop, when O(root) is C(/) (0 for another root).
+    - Every C(qemu-system-*) and C(qemu-kvm) process, KVM or TCG; libvirt's domains are among them.
+  returned: success
+  type: int
+  sample: 0
 check:
   description:
     - The verdict of C(virthost check) on the host as the run leaves it (after the apply; in check mode, as found).
