@@ -102,7 +102,7 @@ private struct PlaybookRun {
     #expect(review.output.contains("--- before: a/boot/grub/grub.conf"))
     #expect(review.output.contains("+++ after: b/boot/grub/grub.conf"))
     #expect(review.output.contains("+\tkernel /vmlinuz-2.6.32-71.29.1.el6.x86_64 ro root=/dev/mapper/vg_mnss-lv_root"))
-    #expect(review.output.contains("TASK [virthost.kvm.host : Reboot for the new kernel arguments] ***"))
+    #expect(review.output.contains("TASK [virthost.kvm.host : Reboot the host under its policy] ***"))
     #expect(review.output.contains("skipping: [centos6-amd]"))
     #expect(try String(contentsOfFile: seedGrub, encoding: .utf8) == original, "check mode wrote nothing")
 
@@ -125,8 +125,9 @@ private struct PlaybookRun {
 
   /// With virthost_reboot, the role reboots only a host whose own boot is pending: these
   /// example hosts are roots other than `/` (images), whose pending kernel arguments are
-  /// `reboot_pending_for_root`, never `reboot_required`, so the reboot task is skipped and
-  /// the control machine is not rebooted for an image (the gate opened here before).
+  /// `reboot_pending_for_root`, never `reboot_required`, so the reboot is skipped and the
+  /// control machine is not rebooted for an image (the gate opened here before). The
+  /// boolean still works, as `force`, with a deprecation warning.
   @Test func aRebootIsReachedOnlyWhenAllowedAndNeeded() throws {
     defer { try? FileManager.default.removeItem(at: work) }
     let collection = try InstalledCollection(under: work)
@@ -134,8 +135,52 @@ private struct PlaybookRun {
     #expect(try playbook(collection, ["--tags", "virthost_install"]).status == 0)
     let run = try playbook(collection, ["--check", "-e", "virthost_reboot=true", "--limit", "centos6-amd"])
     #expect(run.status == 0, "\(run.output)")
+    #expect(
+      run.output.contains(
+        "[DEPRECATION WARNING] virthost_reboot: true is deprecated and will be removed in virthost.kvm 0.3.0; "
+          + "write virthost_reboot: force (never, auto or force)"), "\(run.output)")
     let task = try #require(
-      run.output.range(of: "TASK [virthost.kvm.host : Reboot for the new kernel arguments] ***"), "\(run.output)")
+      run.output.range(of: "TASK [virthost.kvm.host : Reboot the host under its policy] ***"), "\(run.output)")
     #expect(run.output[task.upperBound...].drop { $0 == "*" || $0 == "\n" }.hasPrefix("skipping: [centos6-amd]"))
+    let unknown = try playbook(collection, ["--check", "-e", "virthost_reboot=sometimes", "--limit", "centos6-amd"])
+    #expect(unknown.status != 0)
+    #expect(unknown.output.contains("virthost_reboot is sometimes: write never, auto or force"), "\(unknown.output)")
+  }
+
+  /// `auto` reboots only a host where no guest runs: given the module's answer for a host
+  /// whose boot is pending and where two QEMU processes run, the role refuses before the
+  /// reboot task, saying why and what to do; `force` would go on.
+  @Test func autoRefusesToRebootAHostWhoseGuestsRun() throws {
+    defer { try? FileManager.default.removeItem(at: work) }
+    let collection = try InstalledCollection(under: work)
+    try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+    let play = work.appendingPathComponent("guard.yml")
+    try Data(
+      """
+      - name: The reboot part of the role, for a host whose boot is pending
+        hosts: localhost
+        gather_facts: false
+        tasks:
+          - name: Reboot under the policy
+            ansible.builtin.include_role:
+              name: virthost.kvm.host
+              tasks_from: reboot
+            vars:
+              __host_reboot_policy: auto
+              __host_result: {reboot_required: true, guests_running: 2, msg: "1 change"}
+
+      """.utf8
+    ).write(to: play)
+    var environment = collection.environment
+    environment["ANSIBLE_LOCAL_TEMP"] = work.appendingPathComponent("tmp").path
+    let run = try ProgramRun.run(
+      "/usr/bin/env", ["ansible-playbook", "-i", "localhost,", "-c", "local", play.path], environment: environment)
+    let output = run.output + run.error
+    #expect(run.status == 2, "\(output)")
+    #expect(
+      output.contains(
+        "virthost_reboot: auto does not reboot localhost: 2 guest(s) run there. Give a drain hook (virthost_drain) "
+          + "that moves them, or use virthost_reboot: force."), "\(output)")
+    #expect(!output.contains("TASK [virthost.kvm.host : Reboot for the new kernel arguments]"), "\(output)")
   }
 }
