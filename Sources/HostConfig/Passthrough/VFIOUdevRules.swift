@@ -1,0 +1,93 @@
+/// The udev rules file virthost writes for devices that `passthrough:` selects by address:
+/// one rule per device that sets its `driver_override` to `vfio-pci` when the device is added.
+///
+/// udev runs a rule's `ATTR{…}=` assignments while it processes the rules, and the kernel
+/// module load of `80-drivers.rules` (`RUN{builtin}+="kmod load …"`) only after all rules:
+/// the host driver's module is loaded, but its probe meets the override and leaves the
+/// device alone; `vfio-pci` takes it when it loads. A driver built into the kernel binds at
+/// enumeration, before udev runs: for such a device the rule also asks systemd for
+/// ``VFIOBindUnit`` (`TAG+="systemd"`, `ENV{SYSTEMD_WANTS}`), which unbinds and reprobes it.
+///
+/// No Augeas lens reads udev rules, so the file is virthost's own, generated whole and
+/// compared whole; ``entries(in:)`` reads back only the lines of the forms written here
+/// (the plan and `virthost facts` share it).
+public enum VFIOUdevRules {
+  /// The rules file. Its name sorts before the distribution's rules (`50-…`, `80-drivers.rules`).
+  public static let path = "/etc/udev/rules.d/05-virthost-vfio.rules"
+
+  /// One device's rule.
+  public struct Entry: Sendable, Equatable {
+    /// The PCI address in sysfs' lower case.
+    public var address: String
+    /// Whether the rule also starts ``VFIOBindUnit`` (the host driver is built in).
+    public var unbinds: Bool
+
+    /// Creates an entry.
+    public init(address: String, unbinds: Bool) {
+      self.address = address
+      self.unbinds = unbinds
+    }
+  }
+
+  /// The text for `entries` (addresses are hex digits, `:` and `.`: no quoting needed).
+  public static func text(_ entries: [Entry]) -> String {
+    var lines = [
+      "# Written by virthost (passthrough): vfio-pci takes these PCI devices by address, before",
+      "# their host drivers probe them. Generated whole (no Augeas lens reads udev rules).",
+    ]
+    lines += entries.map(rule)
+    return lines.joined(separator: "\n") + "\n"
+  }
+
+  /// The rules in `text` that have exactly a form ``text(_:)`` writes, in order.
+  public static func entries(in text: String) -> [Entry] {
+    text.split(separator: "\n").compactMap { line in
+      guard line.hasPrefix(prefix), let end = line.dropFirst(prefix.count).firstIndex(of: "\"") else { return nil }
+      let address = String(line[line.index(line.startIndex, offsetBy: prefix.count)..<end])
+      guard ModuleOptionRules.isAddress(address) else { return nil }
+      for unbinds in [false, true] where rule(Entry(address: address, unbinds: unbinds)) == line {
+        return Entry(address: address, unbinds: unbinds)
+      }
+      return nil
+    }
+  }
+
+  private static let prefix = "ACTION==\"add\", SUBSYSTEM==\"pci\", KERNEL==\""
+
+  private static func rule(_ entry: Entry) -> String {
+    prefix + entry.address + "\", ATTR{driver_override}=\"vfio-pci\""
+      + (entry.unbinds
+        ? ", TAG+=\"systemd\", ENV{SYSTEMD_WANTS}+=\"\(VFIOBindUnit.name(entry.address))\"" : "")
+  }
+}
+
+/// The systemd template unit that hands a device whose host driver is built into the kernel
+/// to `vfio-pci`: it sets the override, unbinds the host driver and asks the PCI bus to
+/// probe the device again, as early as driverctl's own units (`DefaultDependencies=no`,
+/// `Before=basic.target`). Until it runs, the host driver owns the device. A shell program
+/// in a unit, not configuration: generated whole and compared whole.
+public enum VFIOBindUnit {
+  /// The template's file.
+  public static let path = "/etc/systemd/system/virthost-vfio-bind@.service"
+
+  /// The instance for the device at `address`.
+  public static func name(_ address: String) -> String { "virthost-vfio-bind@\(address).service" }
+
+  /// The template's text (`%I` is the address; `$$` is a `$` for the shell).
+  public static let text = """
+    # Written by virthost (passthrough): a device whose host driver is built into the kernel is
+    # bound before any udev rule runs; this unbinds it and lets vfio-pci probe it. Pulled in by
+    # the udev rule of \(VFIOUdevRules.path).
+    [Unit]
+    Description=Hand PCI device %I to vfio-pci (virthost)
+    DefaultDependencies=no
+    After=systemd-modules-load.service
+    Before=basic.target
+
+    [Service]
+    Type=oneshot
+    RemainAfterExit=yes
+    ExecStart=/bin/sh -c 'd=/sys/bus/pci/devices/%I; echo vfio-pci > "$$d/driver_override"; case "$$(readlink "$$d/driver")" in */vfio-pci | "") ;; *) echo %I > "$$d/driver/unbind" ;; esac; echo %I > /sys/bus/pci/drivers_probe'
+
+    """
+}
