@@ -178,7 +178,7 @@ extension PassthroughProvider {
     }
     guard !wrong.isEmpty else { return }
     let newest = files.compactMap { context.host.status($0)?.modified }.max()
-    let booted = KVMOptionsProvider.bootTime(context.host)
+    let booted = BootTime.read(context.host)
     let carried = newest.flatMap { newest in booted.map { newest / 1_000_000_000 < $0 } } ?? false
     for (device, problem) in wrong {
       let selector = passthrough.devices.first { $0.lowercased() == device.address || $0.lowercased() == device.ids }
