@@ -44,13 +44,15 @@ struct PassthroughProvider: ResourceProvider {
     checkEffective(try editor.configuration(), writesIDs: !ids.isEmpty, context)
 
     let loadable = kernel.loadableModules
-    var fileChanges: [FileChange] = []
-    if let change = try ModulesLoadEditor(root: context.host).change(
+    var operations: [FileOperation] = []
+    if loadable.isEmpty {
+      operations += ownedFile(Self.modulesFile, nil, context)
+    } else if let change = try ModulesLoadEditor(root: context.host).change(
       Self.modulesFile, header: Self.header, modules: loadable)
     {
-      fileChanges.append(change)
+      operations.append(FileOperation(change))
     }
-    var operations = fileChanges.map { FileOperation($0) } + (try editor.pendingChanges()).map { FileOperation($0) }
+    operations += (try editor.pendingChanges()).map { FileOperation($0) }
     if lines.isEmpty, let current = context.readFile(Self.modprobeFile) {
       operations.append(FileOperation(path: Self.modprobeFile, before: current, after: nil))
     }
@@ -65,8 +67,12 @@ struct PassthroughProvider: ResourceProvider {
     {
       operations.append(FileOperation(change))
     }
-    if tool == .updateInitramfs, let hook = hookOperation(loadable, rules: !rules.isEmpty, context) {
-      operations.append(hook)
+    if tool == .updateInitramfs {
+      if loadable.isEmpty && rules.isEmpty {
+        operations += ownedFile(InitramfsToolsHook.path, nil, context)
+      } else if let hook = hookOperation(loadable, rules: !rules.isEmpty, context) {
+        operations.append(hook)
+      }
     }
     if tool == nil {
       context.report(

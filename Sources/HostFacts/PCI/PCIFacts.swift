@@ -63,8 +63,9 @@ public struct PCIFacts: Sendable, Codable, Equatable {
 
   /// Whether the kernel booted (`btime`) after the newest of `files` that exist was last changed.
   private static func booted(_ root: HostRoot, after files: [String]) -> Fact<Bool> {
-    let source = "/proc/stat btime, " + files.joined(separator: ", ")
-    guard let written = files.compactMap({ root.status($0)?.modified }).max() else {
+    let present = files.filter { root.status($0) != nil }
+    let source = "/proc/stat btime, " + (present.isEmpty ? files[0] : present.joined(separator: ", "))
+    guard let written = present.compactMap({ root.status($0)?.modified }).max() else {
       return .unknown("no vfio configuration file", source: source)
     }
     guard let booted = BootTime.read(root) else { return .unknown("/proc/stat has no btime", source: source) }
