@@ -14,6 +14,8 @@ public struct TwinNICHost {
     root = try FixtureRoot("examples/gpu-passthrough/root")
     try add("0000:3b:00.0", group: "14", interface: "ens1f0")
     try add("0000:3b:00.1", group: "15", interface: "ens1f1")
+    // The desktop's TAP device node, which the example's root leaves out (a readiness FAIL otherwise).
+    try root.write("/dev/net/tun", "")
     try root.write(
       "/proc/net/route",
       "Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\n"

@@ -94,6 +94,7 @@ struct PassthroughProvider: ResourceProvider {
     let converged = ResourceChange(
       address, actions: [], before: summary, after: summary, reason: "the devices go to vfio-pci at boot already",
       origin: origin)
+    if operations.isEmpty { reportEffects(selection, files: inputs, at: address, context) }
     if operations.isEmpty, let tool, let stale = Self.staleImages(context.host, than: inputs) {
       var change = ResourceChange(
         ResourceAddress(.initramfsRegeneration, tool.rawValue), actions: [.update],
@@ -105,10 +106,7 @@ struct PassthroughProvider: ResourceProvider {
       change.files = []
       return [converged, change]
     }
-    guard !operations.isEmpty else {
-      reportEffects(selection, files: inputs, at: address, context)
-      return [converged]
-    }
+    guard !operations.isEmpty else { return [converged] }
     let devices = selection.all.map { "\($0.address) [\($0.ids)]" }.joined(separator: ", ")
     return operations.map { operation in
       var change = ResourceChange(

@@ -33,6 +33,18 @@ public struct PassthroughDevice: Sendable, Codable, Equatable {
     case bootDevice = "boot_device"
   }
 
+  /// Creates an entry.
+  public init(
+    address: String, ids: String, selection: Selection, driver: String?, iommuGroup: String?, bootDevice: String?
+  ) {
+    self.address = address
+    self.ids = ids
+    self.selection = selection
+    self.driver = driver
+    self.iommuGroup = iommuGroup
+    self.bootDevice = bootDevice
+  }
+
   /// Whether it is where the configuration wants it: a moved device on `vfio-pci`, a twin not.
   public var isInPlace: Bool { (driver == "vfio-pci") != (selection == .twin) }
 
