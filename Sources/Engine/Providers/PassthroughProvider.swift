@@ -112,7 +112,7 @@ struct PassthroughProvider: ResourceProvider {
       var change = ResourceChange(
         ResourceAddress(.file, operation.path), actions: [operation.action],
         before: operation.before == nil ? "absent" : "other contents",
-        after: after(operation, summary: summary, loadable: loadable),
+        after: after(operation, selection, ids: ids, loadable: loadable),
         reason: "passthrough hands \(devices) to vfio-pci"
           + (operation.command.map { "; then \($0.shown) rebuilds the initramfs" } ?? ""),
         origin: origin)
@@ -122,10 +122,11 @@ struct PassthroughProvider: ResourceProvider {
   }
 
   /// What one file holds after the change, in words.
-  private func after(_ operation: FileOperation, summary: String, loadable: [String]) -> String {
+  private func after(_ operation: FileOperation, _ selection: Selection, ids: [String], loadable: [String]) -> String {
     if operation.after == nil { return "absent" }
     switch operation.path {
-    case Self.modprobeFile, VFIOUdevRules.path: return summary
+    case Self.modprobeFile: return ids.isEmpty ? "softdep and blacklist lines" : "vfio-pci ids=\(ids.joined(separator: ","))"
+    case VFIOUdevRules.path: return "vfio-pci by address: " + selection.byAddress.map(\.address).joined(separator: ",")
     case VFIOBindUnit.path: return "unbinds a device from its built-in host driver"
     default: return "vfio modules: \(loadable.joined(separator: " "))"
     }
