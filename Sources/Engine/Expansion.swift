@@ -201,7 +201,9 @@ struct Expansion {
         .init(
           argument: KernelArgument(key: "vfio-pci.ids", value: passthrough.selectedIDs.joined(separator: ",")),
           present: true, origin: "passthrough",
-          reason: "passthrough selects \(passthrough.selectedIDs.joined(separator: ", ")) by IDs, and vfio-pci is built into the next kernel"))
+          reason:
+            "passthrough selects \(passthrough.selectedIDs.joined(separator: ", ")) by IDs, and vfio-pci is built into the next kernel"
+        ))
     }
     for argument in spec.kernel?.present ?? [] {
       wants.append(

@@ -83,10 +83,12 @@ import Testing
     let host = try ExampleHost("gpu-passthrough")
     let yaml = "passthrough:\n  devices: [\"0000:04:00.0\"]\n"
     #expect(
-      errors(try host.plan(yaml)) == [
-        "host.yaml:2:13: 0000:04:00.0's IOMMU group 13 also holds 0000:04:00.1 [8086:10fb] (ixgbe), which stays with the host"
-      ].map { $0.replacingOccurrences(of: "host.yaml", with: "examples/gpu-passthrough/host.yaml") })
-    try FileManager.default.removeItem(atPath: host.root.path + "/sys/devices/pci0000:00/0000:00:1c.4/0000:04:00.1/driver")
+      errors(try host.plan(yaml))
+        == [
+          "host.yaml:2:13: 0000:04:00.0's IOMMU group 13 also holds 0000:04:00.1 [8086:10fb] (ixgbe), which stays with the host"
+        ].map { $0.replacingOccurrences(of: "host.yaml", with: "examples/gpu-passthrough/host.yaml") })
+    try FileManager.default.removeItem(
+      atPath: host.root.path + "/sys/devices/pci0000:00/0000:00:1c.4/0000:04:00.1/driver")
     #expect(errors(try host.plan(yaml)) == [])
   }
 

@@ -1,6 +1,5 @@
 import Foundation
 
-
 /// The gpu-passthrough example's Z390 desktop with a dual-port Intel X710 added, the two
 /// functions twins by their IDs (`8086:1572`, class `0200`, driver `i40e`), each in its own
 /// IOMMU group (ACS on the CPU's root port 0000:3a:00.0): 0000:3b:00.0 is free for a guest,

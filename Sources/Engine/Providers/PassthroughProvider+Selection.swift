@@ -170,7 +170,8 @@ extension PassthroughProvider {
   func reportEffects(_ selection: Selection, files: [String], at address: ResourceAddress, _ context: PlanContext) {
     var wrong: [(device: PCIDevice, problem: String)] = []
     for device in selection.all where device.driver != "vfio-pci" {
-      wrong.append((device, "\(device.address) [\(device.ids)] is bound to \(device.driver ?? "no driver"), not vfio-pci"))
+      wrong.append(
+        (device, "\(device.address) [\(device.ids)] is bound to \(device.driver ?? "no driver"), not vfio-pci"))
     }
     for twin in selection.twins where twin.driver == "vfio-pci" {
       let named = selection.byAddress.filter { $0.ids == twin.ids }.map(\.address).joined(separator: ", ")
@@ -187,7 +188,8 @@ extension PassthroughProvider {
           Diagnostic(
             .warning, .effectDiffers,
             "\(problem) (\(PCIDevice.folder)/\(device.address)/driver), though the vfio files predate the boot",
-            detail: "Something bound it first: an initramfs older than the files, or a driver built in; see virthost facts.",
+            detail:
+              "Something bound it first: an initramfs older than the files, or a driver built in; see virthost facts.",
             keyPath: "passthrough.devices" + (selector.map { ".\($0)" } ?? "")))
       } else {
         context.report(

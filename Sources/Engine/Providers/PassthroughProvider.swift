@@ -36,7 +36,8 @@ struct PassthroughProvider: ResourceProvider {
     guard let selection = select(pci, context) else { return [] }
     warnAboutHostDrivers(selection, context)
     let ids = kernel.vfioPCIBuiltIn ? [] : passthrough.selectedIDs
-    var lines: [ModprobeLine] = ids.isEmpty ? [] : [.options(module: "vfio-pci", parameters: [("ids", ids.joined(separator: ","))])]
+    var lines: [ModprobeLine] =
+      ids.isEmpty ? [] : [.options(module: "vfio-pci", parameters: [("ids", ids.joined(separator: ","))])]
     lines += passthrough.hostDrivers.map { .softdep(module: $0, pre: ["vfio-pci"]) }
     lines += passthrough.blacklist.map { .blacklist(module: $0) }
     let editor = try ModprobeEditor(root: context.host)
@@ -125,7 +126,8 @@ struct PassthroughProvider: ResourceProvider {
   private func after(_ operation: FileOperation, _ selection: Selection, ids: [String], loadable: [String]) -> String {
     if operation.after == nil { return "absent" }
     switch operation.path {
-    case Self.modprobeFile: return ids.isEmpty ? "softdep and blacklist lines" : "vfio-pci ids=\(ids.joined(separator: ","))"
+    case Self.modprobeFile:
+      return ids.isEmpty ? "softdep and blacklist lines" : "vfio-pci ids=\(ids.joined(separator: ","))"
     case VFIOUdevRules.path: return "vfio-pci by address: " + selection.byAddress.map(\.address).joined(separator: ",")
     case VFIOBindUnit.path: return "unbinds a device from its built-in host driver"
     default: return "vfio modules: \(loadable.joined(separator: " "))"
