@@ -56,6 +56,7 @@ public struct PCIFacts: Sendable, Codable, Equatable {
     let path = VFIOUdevRules.path
     switch root.factText(path) {
     case .failure(let problem) where root.exists(path): return .unknown(problem.factReason, source: path)
+    case .failure where !root.isDirectory("/etc/udev"): return .unknown("/etc/udev not found", source: path)
     case .failure: return .known([], source: path)
     case .success(let text): return .known(VFIOUdevRules.entries(in: text).map(\.address), source: path)
     }
