@@ -25,23 +25,28 @@ public struct KernelBuildConfig: Sendable, Equatable {
     public init(reason: String) { self.reason = reason }
   }
 
-  /// Reads release `release`'s configuration under `root`.
+  /// Reads release `release`'s configuration under `root` (`/boot/config-<release>`).
   public static func read(_ root: HostRoot, release: String) -> Result<KernelBuildConfig, Unreadable> {
     let path = "/boot/config-\(release)"
     switch root.factText(path) {
     case .failure(let problem): return .failure(Unreadable(reason: "\(path): \(problem.factReason)"))
-    case .success(let text):
-      let builtin = "/lib/modules/\(release)/modules.builtin"
-      let modules = (try? root.factText(builtin).get()).map { text in
-        Set(
-          text.split(separator: "\n").compactMap { line -> String? in
-            guard let name = line.split(separator: "/").last, name.hasSuffix(".ko") else { return nil }
-            return name.dropLast(3).replacingOccurrences(of: "-", with: "_")
-          })
-      }
-      return .success(
-        KernelBuildConfig(
-          release: release, source: path, values: KernelFacts.parseConfig(text), builtinModules: modules))
+    case .success(let text): return .success(KernelBuildConfig(root, release: release, source: path, text: text))
+    }
+  }
+
+  /// The configuration `text` (read from `source`) of release `release`, with its built-in
+  /// modules read under `root`.
+  public init(_ root: HostRoot, release: String, source: String, text: String) {
+    let builtin = "/lib/modules/\(release)/modules.builtin"
+    self.release = release
+    self.source = source
+    values = KernelFacts.parseConfig(text)
+    builtinModules = (try? root.factText(builtin).get()).map { text in
+      Set(
+        text.split(separator: "\n").compactMap { line -> String? in
+          guard let name = line.split(separator: "/").last, name.hasSuffix(".ko") else { return nil }
+          return name.dropLast(3).replacingOccurrences(of: "-", with: "_")
+        })
     }
   }
 

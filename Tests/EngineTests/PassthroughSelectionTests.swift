@@ -113,6 +113,26 @@ import Testing
     #expect(files[InitramfsToolsHook.path] == nil)
   }
 
+  /// Without `/boot/config-<release>`, the running kernel's own `/proc/config.gz` (gzip) tells
+  /// what is built in, when the next boot starts that same kernel.
+  @Test func procConfigGzStandsInForAMissingBootConfig() throws {
+    let twin = try TwinNICHost()
+    let host = try ExampleHost("gpu-passthrough", root: twin.root)
+    let config = twin.root.path + "/boot/config-6.1.0-28-amd64"
+    let packed = try ProgramRun.run(
+      "/bin/sh",
+      [
+        "-c", "sed 's/^CONFIG_VFIO_PCI=m$/CONFIG_VFIO_PCI=y/' \"$0\" | gzip -c >\"$1\" && rm \"$0\"", config,
+        twin.root.path + "/proc/config.gz",
+      ])
+    #expect(packed.status == 0, "\(packed.transcript)")
+    let plan = try host.plan("passthrough:\n  devices: [\"10de:1b80\", \"10de:10f0\"]\n")
+    #expect(
+      plan.changes.first { $0.address.kind == .kernelArgs }?.after?.hasSuffix(" vfio-pci.ids=10de:1b80,10de:10f0")
+        == true)
+    #expect(files(plan)["/etc/modules-load.d/virthost-vfio.conf"]?.hasSuffix("\nvfio\nvfio_iommu_type1\n") == true)
+  }
+
   /// A host driver built into the next kernel binds before any udev rule: the rule then pulls in
   /// the unbind unit (as driverctl's rule pulls in its unit), with a warning.
   @Test func aBuiltInHostDriverGetsTheUnbindUnitAndAWarning() throws {

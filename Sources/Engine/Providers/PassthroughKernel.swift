@@ -1,8 +1,11 @@
+import Foundation
 import HostFacts
 import RootFS
+import Spawn
 
 /// The kernel the next boot starts, as `passthrough:` needs it: its `CONFIG_VFIO*` options
-/// and its built-in modules (`/boot/config-<release>`, `/lib/modules/<release>/modules.builtin`).
+/// and its built-in modules (`/boot/config-<release>`, `/lib/modules/<release>/modules.builtin`);
+/// when that configuration is missing and the next kernel is the running one, `/proc/config.gz`.
 /// A module built in is never loaded from modules-load.d and reads no modprobe.d option.
 /// Read by the planner (once, into the facts digest) only when the desired state has `passthrough:`.
 struct PassthroughKernel {
@@ -25,8 +28,29 @@ struct PassthroughKernel {
     guard let release else {
       return PassthroughKernel(release: nil, build: .failure(.init(reason: "no kernel in /boot, none running known")))
     }
+    let build = KernelBuildConfig.read(root, release: release)
+    guard case .failure = build, release == KernelFacts(root: root).release.value,
+      let text = runningConfig(root)
+    else { return PassthroughKernel(release: release, build: build) }
     return PassthroughKernel(
-      release: release, build: KernelBuildConfig.read(root, release: release))
+      release: release, build: .success(KernelBuildConfig(root, release: release, source: configGz, text: text)))
+  }
+
+  /// The running kernel's own configuration (`CONFIG_IKCONFIG_PROC`), gzip-compressed.
+  static let configGz = "/proc/config.gz"
+
+  /// `/proc/config.gz` as text, unpacked by `gzip -dc` from a private copy; `nil` when the
+  /// root has none or it does not unpack.
+  private static func runningConfig(_ root: HostRoot) -> String? {
+    guard let bytes = (try? root.readIfPresent(configGz)) ?? nil else { return nil }
+    let copy = FileManager.default.temporaryDirectory.appendingPathComponent("virthost-config-\(UUID().uuidString).gz")
+    defer { try? FileManager.default.removeItem(at: copy) }
+    guard (try? Data(bytes).write(to: copy, options: .withoutOverwriting)) != nil,
+      let outcome = try? ProgramRunner.run(
+        "/bin/gzip", ["-dc", copy.path], step: "unpack \(configGz)", timeout: .seconds(10), streams: .separate),
+      outcome.status == 0
+    else { return nil }
+    return outcome.printed
   }
 
   /// Whether `vfio-pci` is built in (`CONFIG_VFIO_PCI=y`): it then takes `vfio-pci.ids=` from the command line.
