@@ -242,6 +242,16 @@ extension FactsReport {
     } else {
       rows.append(FactRow("devices", pci.devices) { _ in "none" })
     }
+    for (index, device) in pci.passthrough.enumerated() {
+      let how = device.selection == .twin ? "twin, stays with the host" : "vfio-pci by \(device.selection.rawValue)"
+      let value =
+        "[\(device.ids)] \(how), driver \(device.driver ?? "none"), group \(device.iommuGroup ?? "none")"
+        + (device.bootDevice.map { ", \($0)" } ?? "")
+      rows.append(
+        FactRow(
+          label: "passthrough \(device.address)", value: value,
+          source: index == 0 ? "\(pci.vfioIDs.source), \(pci.vfioAddresses.source)" : nil, isUnknown: false))
+    }
     rows.append(FactRow("interrupt remapping", pci.interruptRemapping, describe: Self.yesNo))
     let boot = pci.bootDevices
     for (label, fact) in [

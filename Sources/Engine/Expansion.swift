@@ -11,12 +11,15 @@ struct Expansion {
   /// The NUMA, page size and CPU facts `hugepages:` and `cpu:` are checked against; `nil`
   /// when the desired state has neither key.
   let tuning: TuningFacts?
+  /// The next boot's kernel as `passthrough:` needs it; `nil` without that key.
+  let passthroughKernel: PassthroughKernel?
   var diagnostics: [Diagnostic] = []
 
-  init(spec: HostSpec, profile: HostProfile, tuning: TuningFacts? = nil) {
+  init(spec: HostSpec, profile: HostProfile, tuning: TuningFacts? = nil, passthroughKernel: PassthroughKernel? = nil) {
     self.spec = spec
     self.profile = profile
     self.tuning = tuning
+    self.passthroughKernel = passthroughKernel
   }
 
   /// The providers in apply order: files, then services, then live values.
@@ -39,7 +42,10 @@ struct Expansion {
     }
     if let huge { result.append(HugePagesUnitProvider(writes: huge.unitWrites)) }
     if let isolation { result += isolationFiles(isolation) }
-    if let passthrough = spec.passthrough { result.append(PassthroughProvider(passthrough: passthrough)) }
+    if let passthrough = spec.passthrough {
+      result.append(
+        PassthroughProvider(passthrough: passthrough, kernel: passthroughKernel ?? PassthroughKernel.unknown))
+    }
     if let kvm = spec.kvm, kvm.nested != nil || !kvm.options.isEmpty { result.append(KVMOptionsProvider(kvm: kvm)) }
     let intents = distinct(ksmServices() + spec.services.map(serviceIntent) + hugePagesService(huge))
     if !intents.isEmpty { result.append(ServiceProvider(intents: intents)) }
@@ -188,6 +194,16 @@ struct Expansion {
         .init(
           argument: KernelArgument(key: "iommu", value: "pt"), present: true, origin: "passthrough",
           reason: "passthrough (the host's own devices untranslated)"))
+    }
+    if let passthrough = spec.passthrough, passthroughKernel?.vfioPCIBuiltIn == true, !passthrough.selectedIDs.isEmpty {
+      // A built-in vfio-pci reads no modprobe.d file: its ids come from the command line.
+      wants.append(
+        .init(
+          argument: KernelArgument(key: "vfio-pci.ids", value: passthrough.selectedIDs.joined(separator: ",")),
+          present: true, origin: "passthrough",
+          reason:
+            "passthrough selects \(passthrough.selectedIDs.joined(separator: ", ")) by IDs, and vfio-pci is built into the next kernel"
+        ))
     }
     for argument in spec.kernel?.present ?? [] {
       wants.append(

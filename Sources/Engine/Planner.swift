@@ -65,9 +65,12 @@ public struct Planner: Sendable {
     let context = PlanContext(host: root, profile: profile, bundledTuner: bundledTuner, rendersFiles: rendersFiles)
     let tuning = spec.hugepages != nil || spec.cpu != nil ? TuningFacts.read(root) : nil
     // The NUMA layout and CPUs the checks used are facts too: a saved plan is refused on other ones.
-    let facts = Self.digestText(of: profile) + (tuning.map { "\n" + $0.digestText } ?? "")
+    let vfioKernel = spec.passthrough != nil ? PassthroughKernel.read(root) : nil
+    let facts =
+      Self.digestText(of: profile) + (tuning.map { "\n" + $0.digestText } ?? "")
+      + (vfioKernel.map { "\n" + $0.digestText } ?? "")
     context.observe(.facts, facts)
-    var expansion = Expansion(spec: spec, profile: profile, tuning: tuning)
+    var expansion = Expansion(spec: spec, profile: profile, tuning: tuning, passthroughKernel: vfioKernel)
     let providers = expansion.providers()
     let key = ConvergedTrace.Key(
       virthostVersion: Engine.version,

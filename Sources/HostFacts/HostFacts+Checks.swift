@@ -268,36 +268,46 @@ private struct VendorTerms {
 }
 
 extension HostFacts {
-  /// `PCI passthrough`, only on a host that configures devices for `vfio-pci`: each device
-  /// with one of the configured IDs must be bound to `vfio-pci`; one still bound to its host
-  /// driver fails with the reason, one bound to no driver yet (vfio-pci not loaded) warns.
+  /// `PCI passthrough`, only on a host that configures devices for `vfio-pci` (by IDs or by
+  /// virthost's udev rule): each device selected must be bound to `vfio-pci`, and no twin of a
+  /// device selected by address may be. A device elsewhere fails once the host has booted with
+  /// the configuration (``PCIFacts/bootedWithVFIOConfiguration``), a held one before that boot,
+  /// or one bound to no driver yet (vfio-pci not loaded), warns: the boot has not happened.
   var passthroughCheck: ReadinessCheck? {
     let name = "PCI passthrough"
-    guard let ids = pci.vfioIDs.value, !ids.isEmpty else { return nil }
-    guard let all = pci.devices.value else { return ReadinessCheck.cannotTell(name, pci.devices) }
-    let devices = all.filter { ids.contains($0.ids) }
-    if devices.isEmpty {
+    let ids = pci.vfioIDs.value ?? []
+    let addresses = pci.vfioAddresses.value ?? []
+    guard !ids.isEmpty || !addresses.isEmpty else { return nil }
+    guard pci.devices.value != nil else { return ReadinessCheck.cannotTell(name, pci.devices) }
+    let moved = pci.passthrough.filter { $0.selection != .twin }
+    if moved.isEmpty {
       return ReadinessCheck(
         name: name, level: .fail,
-        message:
-          "no PCI device has the IDs configured for vfio-pci (\(ids.joined(separator: ",")), \(pci.vfioIDs.source))",
-        hint: "check the IDs against `lspci -nn`")
+        message: "no PCI device has the IDs or addresses configured for vfio-pci ("
+          + (ids + addresses).joined(separator: ",") + ")",
+        hint: "check the IDs against `lspci -nn` and the addresses against `lspci -D`")
     }
-    let wrong = devices.filter { $0.driver != "vfio-pci" }
+    let twins = pci.passthrough.filter { $0.selection == .twin }
+    let wrong = pci.passthrough.filter { !$0.isInPlace }
     guard !wrong.isEmpty else {
+      let stays = twins.map { "; \($0.address) [\($0.ids)] stays with \($0.driver ?? "no driver")" }.joined()
       return ReadinessCheck(
         name: name, level: .pass,
-        message: devices.map { "\($0.address) [\($0.ids)]" }.joined(separator: ", ") + " bound to vfio-pci")
+        message: moved.map { "\($0.address) [\($0.ids)]" }.joined(separator: ", ") + " bound to vfio-pci" + stays)
     }
     let reasons = wrong.map { device in
-      "\(device.address) [\(device.ids)] is bound to \(device.driver ?? "no driver"), not vfio-pci"
+      device.selection == .twin
+        ? "\(device.address) [\(device.ids)] is bound to vfio-pci, though no rule selects it"
+        : "\(device.address) [\(device.ids)] is bound to \(device.driver ?? "no driver"), not vfio-pci"
     }
-    // A device with no driver is waiting for vfio-pci (loaded at the next boot); one held by its
-    // host driver will not be handed over without a change.
+    // Before the boot that carries the configuration a device is still where it was; after it,
+    // one held by its host driver, or a twin taken, will not change without a change.
+    let booted = pci.bootedWithVFIOConfiguration.value == true
     let held = wrong.contains { $0.driver != nil }
     return ReadinessCheck(
-      name: name, level: held ? .fail : .warn, message: reasons.joined(separator: "; "),
+      name: name, level: booted && held ? .fail : .warn,
+      message: reasons.joined(separator: "; ") + (booted ? "" : " (the host has not booted with the vfio files yet)"),
       hint: "reboot after the initramfs is rebuilt; a host driver loaded first takes the device: "
-        + "softdep it on vfio-pci (passthrough.host_drivers)")
+        + "softdep it on vfio-pci (passthrough.host_drivers), or select the device by address")
   }
 }

@@ -241,6 +241,13 @@ let seedBeforeReboot: [String: JSONLeaf] = [
   "facts.pci.vfio_ids.unknown":
     "none of /etc/modprobe.d, /run/modprobe.d, /usr/local/lib/modprobe.d, /lib/modprobe.d, /usr/lib/modprobe.d exists",
   "facts.pci.vfio_ids.value": nil,
+  "facts.pci.vfio_addresses.source": "/etc/udev/rules.d/05-virthost-vfio.rules",
+  "facts.pci.vfio_addresses.unknown": "/etc/udev not found",
+  "facts.pci.vfio_addresses.value": nil,
+  "facts.pci.passthrough": [],
+  "facts.pci.booted_with_vfio_configuration.source": "/proc/stat btime, /etc/udev/rules.d/05-virthost-vfio.rules",
+  "facts.pci.booted_with_vfio_configuration.unknown": "no vfio configuration file",
+  "facts.pci.booted_with_vfio_configuration.value": nil,
   "facts.pci.interrupt_remapping.source": "/var/log/dmesg",
   "facts.pci.interrupt_remapping.unknown": "/var/log/dmesg does not say whether interrupts are remapped",
   "facts.pci.interrupt_remapping.value": nil,

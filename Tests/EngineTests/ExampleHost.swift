@@ -19,8 +19,13 @@ struct ExampleHost {
   let specText: String
 
   init(_ name: String) throws {
+    try self.init(name, root: try FixtureRoot("examples/\(name)/root"))
+  }
+
+  /// The example `name` on `root`, a copy of its root that a test has changed.
+  init(_ name: String, root: FixtureRoot) throws {
     self.name = name
-    root = try FixtureRoot("examples/\(name)/root")
+    self.root = root
     specText = try String(
       contentsOf: FixtureRoot.repository.appendingPathComponent("examples/\(name)/host.yaml"), encoding: .utf8)
   }

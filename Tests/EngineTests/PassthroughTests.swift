@@ -93,7 +93,11 @@ import Testing
     let modprobe = try #require(files["/etc/modprobe.d/virthost-vfio.conf"])
     let configuration = try ModprobeConfiguration(
       root: host.root.host, planned: ["/etc/modprobe.d/virthost-vfio.conf": modprobe])
-    #expect(configuration.value("vfio-pci", "ids")?.value == "10de:1b80,10de:10f0")
+    // 0000:01:00.0 is named by address (the udev rule), 10de:10f0 by its IDs (ids=).
+    #expect(configuration.value("vfio-pci", "ids")?.value == "10de:10f0")
+    #expect(
+      files["/etc/udev/rules.d/05-virthost-vfio.rules"]?.hasSuffix(
+        "ACTION==\"add\", SUBSYSTEM==\"pci\", KERNEL==\"0000:01:00.0\", ATTR{driver_override}=\"vfio-pci\"\n") == true)
     #expect(configuration.blocking("nouveau").map(\.kind) == ["blacklist"])
     #expect(configuration.entries.filter { $0.kind == "softdep" }.map(\.module) == ["nouveau", "snd_hda_intel"])
     let modules = try #require(files["/etc/modules-load.d/virthost-vfio.conf"])
@@ -120,6 +124,8 @@ import Testing
         force_load vfio
         force_load vfio_iommu_type1
         force_load vfio_pci
+        mkdir -p "${DESTDIR}/etc/udev/rules.d"
+        cp -p /etc/udev/rules.d/05-virthost-vfio.rules "${DESTDIR}/etc/udev/rules.d/"
 
         """)
 
@@ -140,7 +146,7 @@ import Testing
     }
     #expect(
       lines == [
-        "blacklist nouveau", "options vfio_pci ids=10de:1b80,10de:10f0", "softdep nouveau pre: vfio-pci",
+        "blacklist nouveau", "options vfio_pci ids=10de:10f0", "softdep nouveau pre: vfio-pci",
         "softdep snd_hda_intel pre: vfio-pci",
       ])
   }

@@ -1,3 +1,5 @@
+import HostConfig
+
 /// The initramfs-tools hook virthost writes for `passthrough:` where `update-initramfs`
 /// builds the initramfs: it puts the vfio modules into the image and loads them first
 /// (`force_load` of initramfs-tools' hook-functions writes them to the image's
@@ -14,8 +16,10 @@ enum InitramfsToolsHook {
   static let path = "/etc/initramfs-tools/hooks/virthost-vfio"
   static let mode = 0o755
 
-  /// The hook's text for `modules` (module names: letters, digits and `_`, no quoting needed).
-  static func text(_ modules: [String]) -> String {
+  /// The hook's text for `modules` (module names: letters, digits and `_`, no quoting needed);
+  /// with `rules`, it also copies ``VFIOUdevRules`` into the image, whose udev then keeps
+  /// every host driver the image carries off the devices selected by address.
+  static func text(_ modules: [String], rules: Bool = false) -> String {
     var lines = [
       "#!/bin/sh",
       "# Written by virthost (passthrough): the vfio modules go into the initramfs and load first,",
@@ -28,6 +32,12 @@ enum InitramfsToolsHook {
       ". /usr/share/initramfs-tools/hook-functions",
     ]
     lines += modules.map { "force_load \($0)" }
+    if rules {
+      lines += [
+        "mkdir -p \"${DESTDIR}/etc/udev/rules.d\"",
+        "cp -p \(VFIOUdevRules.path) \"${DESTDIR}/etc/udev/rules.d/\"",
+      ]
+    }
     return lines.joined(separator: "\n") + "\n"
   }
 }

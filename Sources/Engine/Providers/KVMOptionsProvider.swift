@@ -136,7 +136,7 @@ struct KVMOptionsProvider: ResourceProvider {
     _ module: String, name: String, now: String, wanted: String, configured: Bool, _ context: PlanContext
   ) -> Diagnostic {
     let summary = "\(name) is \(now) in the running module and \(wanted) in the file"
-    if configured, let booted = Self.bootTime(context.host),
+    if configured, let booted = BootTime.read(context.host),
       let written = context.host.status(Self.file)?.modified, written / 1_000_000_000 < booted
     {
       return Diagnostic(
@@ -162,16 +162,6 @@ struct KVMOptionsProvider: ResourceProvider {
       .note, .moduleReload,
       "\(summary): \(guests) QEMU guest\(guests == 1 ? "" : "s") run, so it takes effect at the next reboot",
       detail: "A module cannot be unloaded under running guests; stop them, or reboot.", keyPath: "kvm")
-  }
-
-  /// When the running kernel booted (`btime` of `/proc/stat`, seconds since the epoch); `nil`
-  /// when it cannot be read.
-  static func bootTime(_ root: HostRoot) -> Int? {
-    guard let text = (try? root.text("/proc/stat")) ?? nil else { return nil }
-    for line in text.split(separator: "\n") where line.hasPrefix("btime ") {
-      return Int(line.dropFirst("btime ".count).trimmingCharacters(in: .whitespaces))
-    }
-    return nil
   }
 
   /// Whether two spellings of a module parameter mean the same (`Y`, `1`; `N`, `0`).

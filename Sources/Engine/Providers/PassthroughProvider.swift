@@ -6,12 +6,18 @@ import RootFS
 
 /// `passthrough:`: the files that hand PCI devices to `vfio-pci` at boot, after checking that
 /// each device exists, that its IOMMU group holds nothing the host keeps, and that the host does
-/// not boot from it. One `file[...]` resource per file: `/etc/modules-load.d/virthost-vfio.conf`
-/// (the vfio modules not built in), `/etc/modprobe.d/virthost-vfio.conf` (`options vfio-pci ids=`,
-/// `softdep`, `blacklist`), on a dracut host `/etc/dracut.conf.d/virthost-vfio.conf`; the last
-/// file written runs the initramfs tool on the live host (pending elsewhere).
+/// not boot from it (``select(_:_:)``). A device selected by address is bound by address: a udev
+/// rule sets its `driver_override` (``VFIOUdevRules``), and where its host driver is built into the
+/// next kernel a unit unbinds it (``VFIOBindUnit``); its twins (same IDs) stay with the host.
+/// Devices selected by IDs go to `options vfio-pci ids=` (`vfio-pci.ids=` on the command line
+/// when vfio-pci is built in), every device with those IDs. One `file[...]` resource per file:
+/// `/etc/modules-load.d/virthost-vfio.conf` (the vfio modules not built in),
+/// `/etc/modprobe.d/virthost-vfio.conf` (`ids=`, `softdep`, `blacklist`), the udev rules, the
+/// unit, and the initramfs inputs; the last file written runs the initramfs tool on the live host.
 struct PassthroughProvider: ResourceProvider {
   var passthrough: HostSpec.Passthrough
+  /// The next boot's kernel: what is built in.
+  var kernel: PassthroughKernel
 
   var origin: String { "passthrough" }
 
@@ -19,57 +25,56 @@ struct PassthroughProvider: ResourceProvider {
   static let modprobeFile = "/etc/modprobe.d/virthost-vfio.conf"
   static let dracutFile = "/etc/dracut.conf.d/virthost-vfio.conf"
   /// The files an initramfs carries: writing or restoring one rebuilds the images.
-  static let initramfsInputs = [modulesFile, modprobeFile, dracutFile, InitramfsToolsHook.path]
+  static let initramfsInputs = [modulesFile, modprobeFile, dracutFile, InitramfsToolsHook.path, VFIOUdevRules.path]
   static let header = "PCI passthrough, written by virthost: these devices go to vfio-pci at boot."
-  /// The modules vfio-pci needs, with the kernel configuration option that builds each.
-  static let modules = [
-    ("vfio", "CONFIG_VFIO"), ("vfio_iommu_type1", "CONFIG_VFIO_IOMMU_TYPE1"), ("vfio_pci", "CONFIG_VFIO_PCI"),
-  ]
 
   func changes(in context: PlanContext) throws(EditorError) -> [ResourceChange] {
     let pci = PCIFacts(context.host)
     context.observe(
       .live(PCIDevice.folder),
       (pci.devices.value ?? []).map { "\($0.address) \($0.ids) \($0.driver ?? "-")" }.joined(separator: "\n"))
-    guard let selected = select(pci, context) else { return [] }
-    let ids = selected.reduce(into: [String]()) { if !$0.contains($1.ids) { $0.append($1.ids) } }
-    for device in selected {
-      if let driver = device.driver, driver != "vfio-pci",
-        !passthrough.hostDrivers.contains(where: { ModuleOptionRules.sameModule($0, driver) })
-      {
-        context.report(
-          Diagnostic(
-            .warning, .passthroughDevice,
-            "\(device.address) is bound to \(driver) now, which passthrough.host_drivers does not name",
-            detail: "If \(driver) is loaded before vfio-pci at boot it takes the device; add it to host_drivers.",
-            keyPath: "passthrough.host_drivers"))
-      }
-    }
-    var lines: [ModprobeLine] = [.options(module: "vfio-pci", parameters: [("ids", ids.joined(separator: ","))])]
+    guard let selection = select(pci, context) else { return [] }
+    warnAboutHostDrivers(selection, context)
+    let ids = kernel.vfioPCIBuiltIn ? [] : passthrough.selectedIDs
+    var lines: [ModprobeLine] =
+      ids.isEmpty ? [] : [.options(module: "vfio-pci", parameters: [("ids", ids.joined(separator: ","))])]
     lines += passthrough.hostDrivers.map { .softdep(module: $0, pre: ["vfio-pci"]) }
     lines += passthrough.blacklist.map { .blacklist(module: $0) }
     let editor = try ModprobeEditor(root: context.host)
-    try editor.set(Self.modprobeFile, header: Self.header, lines: lines)
-    checkEffective(try editor.configuration(), context)
+    if !lines.isEmpty { try editor.set(Self.modprobeFile, header: Self.header, lines: lines) }
+    checkEffective(try editor.configuration(), writesIDs: !ids.isEmpty, context)
 
-    let kernel = KernelFacts(root: context.host)
-    let loadable = Self.modules.filter { kernel.config($0.1).value != "y" }.map(\.0)
-    var fileChanges: [FileChange] = []
-    if let change = try ModulesLoadEditor(root: context.host).change(
+    let loadable = kernel.loadableModules
+    var operations: [FileOperation] = []
+    if loadable.isEmpty {
+      operations += ownedFile(Self.modulesFile, nil, context)
+    } else if let change = try ModulesLoadEditor(root: context.host).change(
       Self.modulesFile, header: Self.header, modules: loadable)
     {
-      fileChanges.append(change)
+      operations.append(FileOperation(change))
     }
-    fileChanges += try editor.pendingChanges()
+    operations += (try editor.pendingChanges()).map { FileOperation($0) }
+    if lines.isEmpty, let current = context.readFile(Self.modprobeFile) {
+      operations.append(FileOperation(path: Self.modprobeFile, before: current, after: nil))
+    }
+    let rules = ruleEntries(selection, context)
+    operations += ownedFile(VFIOUdevRules.path, rules.isEmpty ? nil : VFIOUdevRules.text(rules), context)
+    operations += ownedFile(
+      VFIOBindUnit.path, rules.contains(where: \.unbinds) ? VFIOBindUnit.text : nil, context)
     let tool = InitramfsTool.detect(context.host)
     if tool == .dracut,
       let change = try DracutConfEditor(root: context.host).change(
         Self.dracutFile, header: Self.header, forceDrivers: loadable)
     {
-      fileChanges.append(change)
+      operations.append(FileOperation(change))
     }
-    var operations = fileChanges.map { FileOperation($0) }
-    if tool == .updateInitramfs, let hook = hookOperation(loadable, context) { operations.append(hook) }
+    if tool == .updateInitramfs {
+      if loadable.isEmpty && rules.isEmpty {
+        operations += ownedFile(InitramfsToolsHook.path, nil, context)
+      } else if let hook = hookOperation(loadable, rules: !rules.isEmpty, context) {
+        operations.append(hook)
+      }
+    }
     if tool == nil {
       context.report(
         Diagnostic(
@@ -78,16 +83,20 @@ struct PassthroughProvider: ResourceProvider {
             "vfio-pci then loads from the root file system: a host driver in the initramfs may take the devices first.",
           keyPath: origin))
     }
-    for path in [Self.modulesFile, Self.modprobeFile] + (tool == .dracut ? [Self.dracutFile] : []) {
-      _ = context.readFile(path)
+    let inputs =
+      [Self.modulesFile, Self.modprobeFile, VFIOUdevRules.path] + (tool == .dracut ? [Self.dracutFile] : [])
+      + (tool == .updateInitramfs ? [InitramfsToolsHook.path] : [])
+    for path in inputs { _ = context.readFile(path) }
+    if let tool, let last = operations.lastIndex(where: { Self.initramfsInputs.contains($0.path) }) {
+      operations[last].command = tool.command
     }
-    if let tool, !operations.isEmpty { operations[operations.count - 1].command = tool.command }
-    let summary = "vfio-pci ids=\(ids.joined(separator: ","))"
-    if operations.isEmpty, let tool,
-      let stale = Self.staleImages(
-        context.host,
-        than: [Self.modulesFile, Self.modprobeFile] + (tool == .updateInitramfs ? [InitramfsToolsHook.path] : []))
-    {
+    let summary = summary(selection, ids: ids)
+    let address = ResourceAddress(.file, rules.isEmpty ? Self.modprobeFile : VFIOUdevRules.path)
+    let converged = ResourceChange(
+      address, actions: [], before: summary, after: summary, reason: "the devices go to vfio-pci at boot already",
+      origin: origin)
+    if operations.isEmpty { reportEffects(selection, files: inputs, at: address, context) }
+    if operations.isEmpty, let tool, let stale = Self.staleImages(context.host, than: inputs) {
       var change = ResourceChange(
         ResourceAddress(.initramfsRegeneration, tool.rawValue), actions: [.update],
         before: "older than the vfio files: \(stale.joined(separator: ", "))",
@@ -96,26 +105,15 @@ struct PassthroughProvider: ResourceProvider {
           "pending regeneration: the initramfs must carry \(Self.modprobeFile) for vfio-pci to take the devices first",
         origin: origin)
       change.files = []
-      return [
-        ResourceChange(
-          ResourceAddress(.file, Self.modprobeFile), actions: [], before: summary, after: summary,
-          reason: "the devices go to vfio-pci at boot already", origin: origin),
-        change,
-      ]
+      return [converged, change]
     }
-    guard !operations.isEmpty else {
-      return [
-        ResourceChange(
-          ResourceAddress(.file, Self.modprobeFile), actions: [], before: summary, after: summary,
-          reason: "the devices go to vfio-pci at boot already", origin: origin)
-      ]
-    }
+    guard !operations.isEmpty else { return [converged] }
+    let devices = selection.all.map { "\($0.address) [\($0.ids)]" }.joined(separator: ", ")
     return operations.map { operation in
-      let devices = selected.map { "\($0.address) [\($0.ids)]" }.joined(separator: ", ")
       var change = ResourceChange(
         ResourceAddress(.file, operation.path), actions: [operation.action],
         before: operation.before == nil ? "absent" : "other contents",
-        after: operation.path == Self.modprobeFile ? summary : "vfio modules: \(loadable.joined(separator: " "))",
+        after: after(operation, selection, ids: ids, loadable: loadable),
         reason: "passthrough hands \(devices) to vfio-pci"
           + (operation.command.map { "; then \($0.shown) rebuilds the initramfs" } ?? ""),
         origin: origin)
@@ -124,13 +122,45 @@ struct PassthroughProvider: ResourceProvider {
     }
   }
 
+  /// What one file holds after the change, in words.
+  private func after(_ operation: FileOperation, _ selection: Selection, ids: [String], loadable: [String]) -> String {
+    if operation.after == nil { return "absent" }
+    switch operation.path {
+    case Self.modprobeFile:
+      return ids.isEmpty ? "softdep and blacklist lines" : "vfio-pci ids=\(ids.joined(separator: ","))"
+    case VFIOUdevRules.path: return "vfio-pci by address: " + selection.byAddress.map(\.address).joined(separator: ",")
+    case VFIOBindUnit.path: return "unbinds a device from its built-in host driver"
+    default: return "vfio modules: \(loadable.joined(separator: " "))"
+    }
+  }
+
+  /// `vfio-pci by address: 0000:01:00.0; vfio-pci ids=10de:10f0`.
+  private func summary(_ selection: Selection, ids: [String]) -> String {
+    var parts: [String] = []
+    if !selection.byAddress.isEmpty {
+      parts.append("vfio-pci by address: " + selection.byAddress.map(\.address).joined(separator: ","))
+    }
+    if !ids.isEmpty { parts.append("vfio-pci ids=\(ids.joined(separator: ","))") }
+    if kernel.vfioPCIBuiltIn, !passthrough.selectedIDs.isEmpty {
+      parts.append("vfio-pci.ids=\(passthrough.selectedIDs.joined(separator: ",")) (built-in vfio-pci)")
+    }
+    return parts.isEmpty ? "no devices" : parts.joined(separator: "; ")
+  }
+
+  /// The operation that makes virthost's own file `path` hold `text` (`nil`: absent), when it does not.
+  private func ownedFile(_ path: String, _ text: String?, _ context: PlanContext) -> [FileOperation] {
+    let current = context.readFile(path)
+    let wanted = text.map { Data($0.utf8) }
+    return current == wanted ? [] : [FileOperation(path: path, before: current, after: wanted)]
+  }
+
   /// The hook that makes initramfs-tools load `modules` first (``InitramfsToolsHook``), when
   /// it is not there as wanted; a hook that is there but not executable is reported, as
   /// initramfs-tools skips it.
-  private func hookOperation(_ modules: [String], _ context: PlanContext) -> FileOperation? {
+  private func hookOperation(_ modules: [String], rules: Bool, _ context: PlanContext) -> FileOperation? {
     let path = InitramfsToolsHook.path
     let current = context.readFile(path)
-    let wanted = Data(InitramfsToolsHook.text(modules).utf8)
+    let wanted = Data(InitramfsToolsHook.text(modules, rules: rules).utf8)
     if current == wanted {
       if let mode = context.host.status(path)?.mode, mode & 0o111 == 0 {
         context.report(
@@ -153,113 +183,5 @@ struct PassthroughProvider: ResourceProvider {
     }
     let stale = images.filter { (root.status("/boot/\($0)")?.modified ?? Int.max) < newest }.map { "/boot/\($0)" }
     return stale.isEmpty ? nil : stale
-  }
-
-  /// The devices the selectors name, or `nil` after reporting each one that cannot be passed through.
-  private func select(_ pci: PCIFacts, _ context: PlanContext) -> [PCIDevice]? {
-    guard let all = pci.devices.value else {
-      context.report(
-        Diagnostic(
-          .error, .passthroughDevice, "cannot check the devices: \(pci.devices.unknown ?? "")",
-          keyPath: "passthrough.devices"))
-      return nil
-    }
-    var failed = false
-    var selected: [PCIDevice] = []
-    for selector in passthrough.devices {
-      let key = "passthrough.devices.\(selector)"
-      let found = pci.matching(selector)
-      if found.isEmpty {
-        failed = true
-        let kind = ModuleOptionRules.isIDs(selector) ? "IDs" : "address"
-        // A typo in IDs is worth a suggestion; an address one digit off is another slot, not a typo.
-        let ids = Array(Set(all.map(\.ids))).sorted()
-        let hint =
-          ModuleOptionRules.isIDs(selector)
-          ? NameSuggestion.nearest(selector, in: ids).map { "; did you mean \($0)?" } ?? "" : ""
-        context.report(
-          Diagnostic(
-            .error, .passthroughDevice, "no PCI device has the \(kind) \(selector)\(hint)",
-            detail: "\(PCIDevice.folder) lists \(all.count) devices; `virthost facts` shows them.", keyPath: key))
-      }
-      for device in found where !selected.contains(where: { $0.address == device.address }) {
-        selected.append(device)
-      }
-    }
-    let chosen = Set(selected.map(\.address))
-    for device in selected {
-      let key =
-        "passthrough.devices.\(passthrough.devices.first { pci.matching($0).contains(device) } ?? device.address)"
-      if let boot = pci.bootDevices.all.first(where: { $0.address == device.address }) {
-        failed = true
-        context.report(
-          Diagnostic(
-            .error, .passthroughDevice, "\(device.address) [\(device.ids)] is \(boot.role): the host needs it",
-            detail: "Passing it through would take it from the running host at the next boot.", keyPath: key))
-      }
-      guard let group = device.iommuGroup else {
-        // The plan turns the IOMMU on (passthrough implies it): the groups exist after the reboot,
-        // when `virthost check` reports a device that vfio-pci could not take.
-        context.report(
-          Diagnostic(
-            .warning, .passthroughDevice,
-            "\(device.address) is in no IOMMU group yet (the IOMMU is off): its group is checked after the reboot",
-            detail:
-              "Run `virthost check` after the reboot: the PCI passthrough check fails for a device not on vfio-pci.",
-            keyPath: key))
-        continue
-      }
-      let foreign = device.groupPeers.filter { peer in
-        !chosen.contains(peer) && !(all.first { $0.address == peer }?.pciClass?.isBridge ?? false)
-      }
-      if !foreign.isEmpty {
-        failed = true
-        let named = foreign.map { peer in
-          let other = all.first { $0.address == peer }
-          return "\(peer) [\(other?.ids ?? "?")]" + (other?.driver.map { " (\($0))" } ?? "")
-        }
-        context.report(
-          Diagnostic(
-            .error, .passthroughDevice,
-            "\(device.address)'s IOMMU group \(group) also holds \(named.joined(separator: ", ")), which stays with the host",
-            detail:
-              "A guest gets a whole IOMMU group: pass those devices through too, or move the card to another slot.",
-            keyPath: key))
-      }
-    }
-    return failed ? nil : selected
-  }
-
-  /// Errors for what outranks the planned file: a later modprobe.d file's `ids=`, a blacklist or
-  /// `install` of vfio-pci, and the running kernel's command line.
-  private func checkEffective(_ configuration: ModprobeConfiguration, _ context: PlanContext) {
-    if let winner = configuration.value("vfio_pci", "ids"), winner.file != Self.modprobeFile {
-      context.report(
-        Diagnostic(
-          .error, .moduleConfigConflict,
-          "\(winner.file) sets vfio-pci ids=\(winner.value) and is read after \(Self.modprobeFile): its value wins",
-          detail: "Remove that line, or list the devices there.", keyPath: "passthrough.devices"))
-    }
-    for entry in configuration.blocking("vfio_pci") {
-      context.report(
-        Diagnostic(
-          .error, .moduleConfigConflict, "\(entry.file) keeps vfio-pci from loading (\(entry.kind) vfio-pci)",
-          keyPath: "passthrough.devices"))
-    }
-    let line = CommandLineModules((context.profile.runningCommandLine ?? "").split(separator: " ").map(String.init))
-    if line.blacklisted.contains("vfio_pci") {
-      context.report(
-        Diagnostic(
-          .error, .moduleConfigConflict,
-          "the kernel command line has modprobe.blacklist=vfio_pci, which wins over every file",
-          keyPath: "passthrough.devices"))
-    }
-    if let ids = line.value("vfio_pci", "ids") {
-      context.report(
-        Diagnostic(
-          .warning, .moduleConfigConflict,
-          "the kernel command line has vfio-pci.ids=\(ids), which wins over \(Self.modprobeFile)",
-          keyPath: "passthrough.devices"))
-    }
   }
 }

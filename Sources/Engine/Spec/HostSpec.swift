@@ -126,6 +126,20 @@ public struct HostSpec: Sendable, Equatable {
       self.hostDrivers = hostDrivers
       self.blacklist = blacklist
     }
+
+    /// The IDs selectors (`10de:1b80`), in lower case, each once, in order: what `vfio-pci ids=` binds.
+    public var selectedIDs: [String] {
+      devices.filter(ModuleOptionRules.isIDs).map { $0.lowercased() }.reduce(into: []) {
+        if !$0.contains($1) { $0.append($1) }
+      }
+    }
+
+    /// The address selectors (`0000:01:00.0`), in lower case, each once, in order: bound by address.
+    public var selectedAddresses: [String] {
+      devices.filter(ModuleOptionRules.isAddress).map { $0.lowercased() }.reduce(into: []) {
+        if !$0.contains($1) { $0.append($1) }
+      }
+    }
   }
 
   /// The `kvm:` block: options of the KVM modules.

@@ -16,12 +16,23 @@ public struct PCIFacts: Sendable, Codable, Equatable {
   /// (`vfio_pci.ids=`, which wins), else from the modprobe.d files as kmod reads them; `[]`
   /// when none; unknown when no modprobe.d folder exists or a file cannot be read.
   public var vfioIDs: Fact<[String]>
+  /// The addresses virthost's udev rule binds to `vfio-pci` (``VFIOUdevRules``); `[]` without the file.
+  public var vfioAddresses: Fact<[String]>
+  /// Each device the two select, and each twin of a device selected by address.
+  public var passthrough: [PassthroughDevice]
+  /// Whether the host booted after the newest vfio configuration file was written (`/proc/stat`'s
+  /// `btime` against the files' times): only then does a device on the wrong driver differ
+  /// from the configuration, rather than wait for the boot.
+  public var bootedWithVFIOConfiguration: Fact<Bool>
 
   private enum CodingKeys: String, CodingKey {
     case devices
     case interruptRemapping = "interrupt_remapping"
     case bootDevices = "boot_devices"
     case vfioIDs = "vfio_ids"
+    case vfioAddresses = "vfio_addresses"
+    case passthrough
+    case bootedWithVFIOConfiguration = "booted_with_vfio_configuration"
   }
 
   /// Reads the PCI facts under `root`, the boot log as ``KernelRingBuffer/bootLog(_:)`` gives it.
@@ -35,6 +46,31 @@ public struct PCIFacts: Sendable, Codable, Equatable {
     interruptRemapping = Self.remapping(KernelRingBuffer.bootLog(root))
     bootDevices = BootDevices(root, devices: devices.value ?? [])
     vfioIDs = Self.vfioIDs(root)
+    vfioAddresses = Self.vfioAddresses(root)
+    passthrough = PassthroughDevice.list(
+      devices.value ?? [], addresses: vfioAddresses.value ?? [], ids: vfioIDs.value ?? [], boot: bootDevices)
+    bootedWithVFIOConfiguration = Self.booted(root, after: [VFIOUdevRules.path, vfioIDs.source])
+  }
+
+  private static func vfioAddresses(_ root: HostRoot) -> Fact<[String]> {
+    let path = VFIOUdevRules.path
+    switch root.factText(path) {
+    case .failure(let problem) where root.exists(path): return .unknown(problem.factReason, source: path)
+    case .failure where !root.isDirectory("/etc/udev"): return .unknown("/etc/udev not found", source: path)
+    case .failure: return .known([], source: path)
+    case .success(let text): return .known(VFIOUdevRules.entries(in: text).map(\.address), source: path)
+    }
+  }
+
+  /// Whether the kernel booted (`btime`) after the newest of `files` that exist was last changed.
+  private static func booted(_ root: HostRoot, after files: [String]) -> Fact<Bool> {
+    let present = files.filter { root.status($0) != nil }
+    let source = "/proc/stat btime, " + (present.isEmpty ? files[0] : present.joined(separator: ", "))
+    guard let written = present.compactMap({ root.status($0)?.modified }).max() else {
+      return .unknown("no vfio configuration file", source: source)
+    }
+    guard let booted = BootTime.read(root) else { return .unknown("/proc/stat has no btime", source: source) }
+    return .known(written / 1_000_000_000 < booted, source: source)
   }
 
   private static func vfioIDs(_ root: HostRoot) -> Fact<[String]> {
