@@ -61,10 +61,21 @@ extension Expansion {
           + "(\(cpus)/nohz_full)")
     }
     if tuning.systemd, let initCPUs = now.initAffinity, initCPUs != housekeeping {
-      differs(
+      let summary =
         "systemd (PID 1) runs on CPUs \(initCPUs), not the housekeeping CPUs \(housekeeping) CPUAffinity= asks for "
-          + "(/proc/1/status Cpus_allowed_list)",
-        detail: "systemd reads CPUAffinity= when it starts: a reboot (or systemctl daemon-reexec) applies it.")
+        + "(/proc/1/status Cpus_allowed_list)"
+      if now.affinityChangedSinceBoot {
+        // The drop-in is newer than the boot: systemd has not read it yet.
+        diagnostics.append(
+          Diagnostic(
+            .note, .rebootRequired, summary + "; CPUAffinity= changed after this boot",
+            detail: "systemd reads CPUAffinity= when it starts: a reboot (or systemctl daemon-reexec) applies it.",
+            keyPath: CPUIsolationPlan.origin))
+      } else {
+        differs(
+          summary,
+          detail: "systemd reads CPUAffinity= when it starts: a reboot (or systemctl daemon-reexec) applies it.")
+      }
     }
     guard let irqs = now.irqs else { return }
     let reaching = irqs.filter { irq in irq.effective.cpus.contains(where: isolated.contains) }

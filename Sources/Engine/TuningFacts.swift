@@ -47,6 +47,9 @@ struct TuningFacts {
     var nohzFull: CPUList?
     /// PID 1's `Cpus_allowed_list`, when PID 1 is systemd.
     var initAffinity: CPUList?
+    /// Whether a file systemd takes `CPUAffinity=` from changed after this boot (`btime` of
+    /// `/proc/stat`): PID 1 has not read it yet. `false` when it cannot be told.
+    var affinityChangedSinceBoot = false
     /// The numbered interrupts' placement.
     var irqs: [IRQPlacement]?
   }
@@ -72,7 +75,17 @@ struct TuningFacts {
       isolationNow: IsolationNow(
         isolated: isolation.isolated.value, nohzFull: isolation.nohzFull.value,
         initAffinity: IRQPlacement.initName(root) == "systemd" ? IRQPlacement.initAffinity(root) : nil,
-        irqs: IRQPlacement.read(root)))
+        affinityChangedSinceBoot: affinityChangedSinceBoot(root), irqs: IRQPlacement.read(root)))
+  }
+
+  /// Whether virthost's `CPUAffinity=` drop-in or another file that sets it was modified
+  /// after the running kernel booted.
+  static func affinityChangedSinceBoot(_ root: HostRoot) -> Bool {
+    guard let boot = BootTime.read(root) else { return false }
+    let files =
+      [IsolationFiles.affinityDropIn]
+      + ((try? IsolationFiles.cpuAffinityAssignments(root)) ?? []).map(\.file)
+    return files.contains { file in (root.status(file)?.modified).map { $0 / 1_000_000_000 >= boot } ?? false }
   }
 
   /// The newest kernel in `/boot` (`vmlinuz-<release>`), as `grub-mkconfig` orders them: the

@@ -83,6 +83,23 @@ import Testing
       ])
   }
 
+  /// The drop-in changed after this boot (`btime` before its time): systemd has not read it
+  /// yet, so PID 1 on other CPUs is pending the reboot, not drift; booted after it, drift.
+  @Test func systemdNotYetOnTheNewMaskIsPendingWhenTheDropInIsNewerThanTheBoot() throws {
+    let host = try bootedHost()
+    try host.root.write("/proc/1/status", "Name:\tsystemd\nCpus_allowed_list:\t0-7\n")
+    try host.root.write("/proc/stat", "cpu  1 2 3 4\nbtime 1000\n")
+    let pending = try host.plan(Self.spec)
+    #expect(effects(pending) == [])
+    #expect(
+      pending.diagnostics.filter { $0.code == .rebootRequired && $0.keyPath == "cpu.isolated" }.map(\.summary) == [
+        "systemd (PID 1) runs on CPUs 0-7, not the housekeeping CPUs 0,4 CPUAffinity= asks for "
+          + "(/proc/1/status Cpus_allowed_list); CPUAffinity= changed after this boot"
+      ])
+    try host.root.write("/proc/stat", "cpu  1 2 3 4\nbtime 4102444800\n")
+    #expect(effects(try host.plan(Self.spec)).count == 1)
+  }
+
   /// irqbalance (or a script) moved a movable interrupt onto an isolated CPU: its own
   /// affinity still names housekeeping CPUs, so the kernel was not made to put it there.
   @Test func aMovableInterruptOnAnIsolatedCPUIsDrifted() throws {
