@@ -64,6 +64,7 @@ struct TuningFacts {
     }
     let huge = HugePageFacts(root: root, cpu: cpu)
     let isolation = CPUIsolationFacts(root: root, cmdline: .unknown("not read", source: "/proc/cmdline"))
+    let affinity = Result { () throws(ConfigFileError) in try IsolationFiles.cpuAffinityAssignments(root) }
     return TuningFacts(
       nodes: nodes, supportedSizesKiB: huge.supportedSizesKiB, gigantic: huge.gigantic.value,
       defaultSizeKiB: memory.hugePageSizeKiB.value, online: isolation.online.value,
@@ -71,20 +72,19 @@ struct TuningFacts {
       mergeAcrossNodes: (try? root.value(LiveValueProvider.mergeAcrossNodes)).flatMap { Int($0) },
       nextKernel: nextBootKernel(root), tuned: (try? Tuned.read(root, tunedParams: nil)) ?? nil,
       irqbalanceFile: IsolationFiles.irqbalanceFile(root), systemd: root.isDirectory("/etc/systemd"),
-      affinity: Result { () throws(ConfigFileError) in try IsolationFiles.cpuAffinityAssignments(root) },
+      affinity: affinity,
       isolationNow: IsolationNow(
         isolated: isolation.isolated.value, nohzFull: isolation.nohzFull.value,
         initAffinity: IRQPlacement.initName(root) == "systemd" ? IRQPlacement.initAffinity(root) : nil,
-        affinityChangedSinceBoot: affinityChangedSinceBoot(root), irqs: IRQPlacement.read(root)))
+        affinityChangedSinceBoot: affinityChangedSinceBoot(root, (try? affinity.get()) ?? []),
+        irqs: IRQPlacement.read(root)))
   }
 
-  /// Whether virthost's `CPUAffinity=` drop-in or another file that sets it was modified
-  /// after the running kernel booted.
-  static func affinityChangedSinceBoot(_ root: HostRoot) -> Bool {
+  /// Whether virthost's `CPUAffinity=` drop-in or another file of `assignments` was
+  /// modified after the running kernel booted.
+  static func affinityChangedSinceBoot(_ root: HostRoot, _ assignments: [CPUAffinityAssignment]) -> Bool {
     guard let boot = BootTime.read(root) else { return false }
-    let files =
-      [IsolationFiles.affinityDropIn]
-      + ((try? IsolationFiles.cpuAffinityAssignments(root)) ?? []).map(\.file)
+    let files = [IsolationFiles.affinityDropIn] + assignments.map(\.file)
     return files.contains { file in (root.status(file)?.modified).map { $0 / 1_000_000_000 >= boot } ?? false }
   }
 
