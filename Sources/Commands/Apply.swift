@@ -35,8 +35,8 @@ struct ApplyCommand: ParsableCommand {
   var noCache = false
 
   func run() throws {
-    // Apply plans three times (the plan shown, again under the lock, and after):
-    // one pool of Augeas handles loads each lens module once for all three.
+    // Apply plans the files twice (the plan shown, and after; under the lock it stands on the
+    // plan shown when nothing moved): one pool of Augeas handles loads each lens module once.
     try AugeasHandlePool().run { try applyInput() }
   }
 
@@ -53,7 +53,7 @@ struct ApplyCommand: ParsableCommand {
       } else {
         var engine = EngineSetup.engine(root: try options.hostRoot())
         engine.planner.usesTrace = !noCache
-        let plan = try engine.plan(specText: text, specFile: input)
+        let plan = try engine.planToApply(specText: text, specFile: input)
         print(PlanTextRenderer(style: style).render(plan), terminator: "")
         if plan.hasErrors { throw ExitCode.failure }
         report = try engine.apply(plan, progress: progress.show)

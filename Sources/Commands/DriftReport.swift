@@ -192,7 +192,7 @@ struct DriftReport: Encodable {
     let unknown = notes.first { $0.severity != .note && $0.code != .rebootRequired }
     let onlyRegenerates =
       change.address.kind == .bootLoaderRegeneration || change.address.kind == .initramfsRegeneration
-      || (change.regeneratesBootLoader && change.files.isEmpty && change.links.isEmpty && change.liveWrites.isEmpty)
+      || (!change.operations.isEmpty && change.operations.allSatisfy { $0 == .regenerateBootLoader })
     let verdict: Verdict
     let reason: String
     if change.isChange {

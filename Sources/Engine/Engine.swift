@@ -33,6 +33,15 @@ public struct Engine: Sendable {
     try planner.plan(specText: specText, specFile: specFile)
   }
 
+  /// Plans the desired state in `specText` as ``apply(_:progress:)`` will take it: the plan
+  /// keeps what its traced providers read and returned, so that apply stands on it under the
+  /// lock when nothing moved rather than planning again in full.
+  public func planToApply(specText: String, specFile: String) throws(SpecError) -> Plan {
+    var planner = planner
+    planner.recordsTrace = true
+    return try planner.plan(specText: specText, specFile: specFile)
+  }
+
   /// Applies `shown`, the plan the user saw: under the lock, plans again, refuses
   /// when anything differs, backs up, applies step by step and confirms that a new
   /// plan is empty. A plan without changes writes nothing at all.
@@ -65,7 +74,8 @@ public struct Engine: Sendable {
     }
     let lock = try ApplyLock(root: root, wait: lockWait)
     defer { withExtendedLifetime(lock) {} }
-    let fresh = replan(shown)
+    // What the plan shown read still holds: its file part stands, only live values are read again.
+    let fresh = replan(shown, reusing: shown)
     let differences = Self.differences(saved: PlanDocument(shown), current: PlanDocument(fresh))
     if !differences.isEmpty { throw .stale(differences) }
     var report = try Applier(host: root, runsCommands: runsCommands).apply(fresh, progress: progress)
@@ -74,6 +84,7 @@ public struct Engine: Sendable {
       report.pendingRegeneration = regeneration
     }
     let after = replan(shown, recording: true)
+    report.after = after
     report.warnings += signalReboot(after)
     if !after.hasChanges, !after.hasErrors, let trace = after.trace {
       // Converged: the next plan can stand on what this one read (the fast path).
@@ -108,14 +119,14 @@ public struct Engine: Sendable {
     guard root.stateFolderProblem(BackupStore.stateFolder) == nil, let lock = try? ApplyLock(root: root, wait: lockWait)
     else { return }
     defer { withExtendedLifetime(lock) {} }
-    let now = replan(shown, recording: true)
+    let now = replan(shown, recording: true, reusing: shown)
     if !now.hasChanges, !now.hasErrors, let trace = now.trace { Applier.keep(trace, root: root) }
   }
 
   /// The initramfs runs `plan` leaves pending (its `initramfs_regeneration` resources).
   static func initramfsCommands(_ plan: Plan) -> [HostCommand] {
-    plan.pendingChanges.filter { $0.address.kind == .initramfsRegeneration }.compactMap {
-      InitramfsTool(rawValue: $0.address.name)?.command
+    plan.pendingChanges.flatMap(\.operations).compactMap {
+      if case .runAfterFiles(let command) = $0 { command } else { nil }
     }
   }
 
@@ -131,7 +142,7 @@ public struct Engine: Sendable {
   {
     let current: Plan
     do {
-      current = try planner.plan(specText: document.spec.text, specFile: document.spec.file)
+      current = try planToApply(specText: document.spec.text, specFile: document.spec.file)
     } catch {
       throw .spec(error)
     }
@@ -140,13 +151,17 @@ public struct Engine: Sendable {
     return try apply(current, progress: progress)
   }
 
-  /// Plans again, rendering every file: what apply writes.
-  private func replan(_ plan: Plan, recording: Bool = false) -> Plan {
+  /// Plans again, rendering every file: what apply writes; with `earlier`, standing on its
+  /// traced providers' results when they still hold (``Planner/plan(_:specText:specFile:reusing:)``).
+  private func replan(_ plan: Plan, recording: Bool = false, reusing earlier: Plan? = nil) -> Plan {
     var planner = planner
     planner.rendersFiles = true
     planner.usesTrace = false
     planner.recordsTrace = recording
-    return (try? planner.plan(specText: plan.specText, specFile: plan.specFile))
+    let earlier = earlier.flatMap { $0.fileOperations.allSatisfy(\.isRendered) ? $0 : nil }
+    return (try? SpecParser.parse(plan.specText, file: plan.specFile)).map {
+      planner.plan($0, specText: plan.specText, specFile: plan.specFile, reusing: earlier)
+    }
       ?? Plan(
         root: plan.root, specFile: plan.specFile, specText: plan.specText, changes: [],
         diagnostics: [Diagnostic(.error, .specNoLongerParses, "the desired state no longer parses")], observations: [],
@@ -169,8 +184,9 @@ public struct Engine: Sendable {
       default: result.append("\(what) changed")
       }
     }
-    if result.isEmpty, saved.changes.map(\.operations) != current.changes.map(\.operations) {
-      let addresses = zip(saved.changes, current.changes).filter { $0.operations != $1.operations }.map(\.0.address)
+    if result.isEmpty, saved.changes.map(\.withoutDisplay) != current.changes.map(\.withoutDisplay) {
+      let addresses = zip(saved.changes, current.changes).filter { $0.withoutDisplay != $1.withoutDisplay }.map(
+        \.0.address)
       result.append(
         "the operations planned now differ"
           + (addresses.isEmpty ? "" : " for \(addresses.map(\.description).joined(separator: ", "))"))

@@ -25,6 +25,8 @@ public struct Planner: Sendable {
   /// Whether the plan records what its traced providers read (``Plan/trace``): the plan an
   /// apply makes after writing, whose trace the applier keeps when it is empty.
   var recordsTrace = false
+  /// Counts the full plans made (a test's probe; see ``PlanProbe``).
+  var probe: PlanProbe?
 
   /// A planner for the host at `root`.
   public init(
@@ -61,6 +63,14 @@ public struct Planner: Sendable {
   /// first; when it holds, the providers it covers are not run (no file is parsed) and
   /// what they returned then is the plan's, and the others (live values) run as always.
   public func plan(_ spec: HostSpec, specText: String, specFile: String) -> Plan {
+    plan(spec, specText: specText, specFile: specFile, reusing: nil)
+  }
+
+  /// Plans `spec`; with `earlier`, a plan of the same desired state whose traced providers
+  /// were recorded (``recordsTrace``), their results are taken from it when its key and
+  /// every read it recorded still hold under the root (apply's plan under the lock), and
+  /// only the other providers (live values) run.
+  func plan(_ spec: HostSpec, specText: String, specFile: String, reusing earlier: Plan?) -> Plan {
     let profile = profile(root)
     let context = PlanContext(host: root, profile: profile, bundledTuner: bundledTuner, rendersFiles: rendersFiles)
     let tuning = spec.hugepages != nil || spec.cpu != nil ? TuningFacts.read(root) : nil
@@ -77,13 +87,18 @@ public struct Planner: Sendable {
       specDigest: SHA256.hex(Array((specText + "\u{0}" + (bundledTuner ?? "")).utf8)),
       factsDigest: Digest(of: facts).description, isLive: root.isLive,
       traced: providers.indices.filter { providers[$0].isTraced(in: context) })
-    let (saved, readPath) = savedTrace(for: key)
-    let recorder = recordsTrace ? ReadRecorder(root: root) : nil
+    let reused = earlier.flatMap { $0.reusableTrace(for: key, in: root) }
+    let (saved, readPath) = reused == nil ? savedTrace(for: key) : (nil, .full("the plan shown still holds"))
+    let recorder = recordsTrace && saved == nil && reused == nil ? ReadRecorder(root: root) : nil
     var parts: [ConvergedTrace.Part] = []
     var changes: [ResourceChange] = []
+    var tracedChanges: [Int: [ResourceChange]] = [:]
+    if !key.traced.isEmpty, saved == nil, reused == nil { probe?.countFullPlan() }
     for (index, provider) in providers.enumerated() {
-      if let part = saved?.parts.first(where: { $0.index == index }) {
-        changes += part.changes.map(Self.change)
+      if let part = (reused ?? saved)?.trace.parts.first(where: { $0.index == index }) {
+        let produced = reused?.changes[index] ?? part.changes.map(Self.change)
+        changes += produced
+        tracedChanges[index] = produced
         part.diagnostics.forEach(context.report)
         for observation in part.observations { context.observe(observation.source, observation.digest) }
         continue
@@ -95,6 +110,7 @@ public struct Planner: Sendable {
       let (diagnostics, observations) = (context.diagnostics.count, context.observations)
       let produced = recorder.recording { run(provider, context, specText: specText, specFile: specFile) }
       changes += produced
+      tracedChanges[index] = produced
       parts.append(
         ConvergedTrace.Part(
           index: index,
@@ -132,20 +148,26 @@ public struct Planner: Sendable {
     if let recorder {
       plan.trace = ConvergedTrace(
         formatVersion: ConvergedTrace.formatVersion, key: key, reads: recorder.trace, parts: parts)
+    } else if recordsTrace {
+      plan.trace = (reused ?? saved)?.trace
     }
+    if recordsTrace { plan.tracedChanges = tracedChanges }
     return plan
   }
 
   /// The trace that stands for the traced providers, when ``usesTrace`` and it holds;
   /// the read path the plan takes either way.
-  private func savedTrace(for key: ConvergedTrace.Key) -> (ConvergedTrace?, ReadPath) {
+  private func savedTrace(for key: ConvergedTrace.Key) -> (Plan.Reusable?, ReadPath) {
     guard usesTrace else { return (nil, .full("--no-cache")) }
     if key.traced.isEmpty { return (nil, .full("no resource read from files")) }
     switch ConvergedTrace.load(root) {
     case .failure(let refusal): return (nil, .full(refusal.reason))
     case .success(let trace):
       if let refusal = trace.refusal(for: key, in: root) { return (nil, .full(refusal.reason)) }
-      return (trace, .converged("the trace of the last converged apply matches: \(trace.reads.summary) re-checked"))
+      return (
+        Plan.Reusable(trace: trace, changes: [:]),
+        .converged("the trace of the last converged apply matches: \(trace.reads.summary) re-checked")
+      )
     }
   }
 

@@ -162,12 +162,14 @@ import Testing
   @Test func aRegenerationIsDriftedWithItsFileAndPendingAlone() throws {
     let address = ResourceAddress(.kernelArgs, "all")
     var withFile = ResourceChange(address, actions: [.update], before: "", after: "iommu=pt", reason: "r", origin: "k")
-    withFile.files = [FileOperation(path: "/etc/default/grub", before: Data("a\n".utf8), after: Data("b\n".utf8))]
-    withFile.regeneratesBootLoader = true
+    withFile.operations = [
+      .writeFile(FileOperation(path: "/etc/default/grub", before: Data("a\n".utf8), after: Data("b\n".utf8))),
+      .regenerateBootLoader,
+    ]
     var alone = ResourceChange(
       ResourceAddress(.file, "/boot/grub/grub.cfg"), actions: [.update], before: "", after: "", reason: "stale",
       origin: "kernel")
-    alone.regeneratesBootLoader = true
+    alone.operations = [.regenerateBootLoader]
     let plan = Plan(
       root: "/r", specFile: "h.yaml", specText: "", changes: [withFile, alone], diagnostics: [], observations: [],
       regeneration: Regeneration(program: "grub-mkconfig", outputs: ["/boot/grub/grub.cfg"]))

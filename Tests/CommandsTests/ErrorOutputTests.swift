@@ -40,7 +40,7 @@ import Testing
     let run = try ProgramRun.virthost(["plan", invalid, "--root", root.path, "--format", "json"])
     #expect(run.status == 1)
     let document = try JSONSerialization.jsonObject(with: Data(run.output.utf8)) as? [String: Any]
-    #expect(document?["format_version"] as? Int == 2)
+    #expect(document?["format_version"] as? Int == 3)
     let diagnostics = document?["diagnostics"] as? [[String: Any]]
     #expect(diagnostics?.count == 11)
     #expect(diagnostics?.first?["summary"] as? String == "must be one of on, off, unmanaged, not \"maybe\"")

@@ -18,14 +18,14 @@ import Testing
   static func fileChange(_ root: FixtureRoot, _ path: String, _ after: String?) throws -> ResourceChange {
     var change = ResourceChange(.init(.file, path), actions: [.update], before: nil, after: nil, reason: "", origin: "")
     let before = FileManager.default.contents(atPath: root.path + path)
-    change.files = [FileOperation(path: path, before: before, after: after.map { Data($0.utf8) })]
+    change.operations = [.writeFile(FileOperation(path: path, before: before, after: after.map { Data($0.utf8) }))]
     return change
   }
 
   static func liveChange(_ path: String, _ value: String) -> ResourceChange {
     var change = ResourceChange(
       .init(.sysfs, path), actions: [.update], before: nil, after: nil, reason: "", origin: "")
-    change.liveWrites = [LiveWrite(path: path, value: value)]
+    change.operations = [.writeLive(LiveWrite(path: path, value: value))]
     return change
   }
 
@@ -78,7 +78,9 @@ import Testing
   @Test func stopsAtTheFirstFailureAndSaysWhatWasAndWasNotApplied() throws {
     let root = try FixtureRoot(Self.seed)
     var stale = try Self.fileChange(root, "/etc/ksmtuned.conf", "x\n")
-    stale.files[0].before = Data("not what is on disk\n".utf8)
+    var file = stale.files[0]
+    file.before = Data("not what is on disk\n".utf8)
+    stale.operations = [.writeFile(file)]
     let plan = Self.plan(
       root,
       [

@@ -128,7 +128,9 @@ import Testing
     let old = PlanDocument(try host.plan()).json().replacingOccurrences(
       of: "\"format_version\" : \(Plan.formatVersion)", with: "\"format_version\" : 0")
     let versionError = #expect(throws: PlanFileError.self) { try PlanDocument.decode(Data(old.utf8), file: "p.json") }
-    #expect(versionError?.description == "p.json: has plan format version 0; this virthost reads versions 1 to 2")
+    #expect(
+      versionError?.description
+        == "p.json: has plan format version 0; this virthost reads version 3: plan again with this virthost")
   }
 
   @Test(arguments: ExampleHost.all) func applyingASavedPlanLeavesAnEmptyPlan(_ name: String) throws {

@@ -4,23 +4,24 @@ import Testing
 
 @testable import Engine
 
-/// Plan files and backups written by an earlier virthost (plan format 1, captured from
-/// the Intel example before the plan model was typed) are still read, applied and rolled
-/// back; a backup of manifest format 1 (before the state formats v2) with a warning.
+/// Plan files and backups written by an earlier virthost: a plan of format 1 (captured from
+/// the Intel example before the plan model was typed) or 2 (before the typed operations,
+/// captured from the ksm-off example) is refused with a message to plan again; a backup of
+/// manifest format 1 (before the state formats v2) still rolls back, with a warning.
 @Suite struct FormatMigrationTests {
   static let fixtures = FixtureRoot.repository.appendingPathComponent("Tests/EngineTests/Fixtures/format-1")
 
-  @Test func aFormatOnePlanFileIsReadAndApplied() throws {
-    let host = try ExampleHost("intel-grub2-systemd")
-    let text = try String(contentsOf: Self.fixtures.appendingPathComponent("plan.json"), encoding: .utf8)
-      .replacingOccurrences(of: "ROOT", with: host.root.path)
-    let document = try PlanDocument.decode(Data(text.utf8), file: "plan.json")
-    #expect(document.root == host.root.path)
-    #expect(document.formatVersion == 1)
-    #expect(document.diagnostics.map(\.code) == [.unrecorded])
-    #expect(Engine.differences(saved: document, current: PlanDocument(try host.plan())) == [])
-    let report = try host.engine.apply(saved: document)
-    #expect(report.applied.count == 12)
+  @Test(arguments: [(1, "intel-grub2-systemd"), (2, "ksm-off")])
+  func anOlderPlanFileIsRefusedWithAMessageToPlanAgain(_ version: Int, _ name: String) throws {
+    let host = try ExampleHost(name)
+    let file = FixtureRoot.repository.appendingPathComponent("Tests/EngineTests/Fixtures/format-\(version)/plan.json")
+    let text = try String(contentsOf: file, encoding: .utf8).replacingOccurrences(of: "ROOT", with: host.root.path)
+    #expect(PlanDocument.isPlan(Data(text.utf8)))
+    let error = #expect(throws: PlanFileError.self) { try PlanDocument.decode(Data(text.utf8), file: "plan.json") }
+    #expect(
+      error?.description
+        == "plan.json: has plan format version \(version); this virthost reads version 3: plan again with this virthost"
+    )
   }
 
   @Test func aFormatOneBackupRollsBack() throws {

@@ -95,11 +95,12 @@ import Testing
     var change = ResourceChange(
       .init(.file, "/usr/lib/sysctl.d/99-protect-links.conf"), actions: [.update], before: nil, after: nil, reason: "",
       origin: "sysctl")
-    change.files = [
-      FileOperation(
-        path: "/usr/lib/sysctl.d/99-protect-links.conf",
-        before: try root.bytes("/usr/lib/sysctl.d/99-protect-links.conf"),
-        after: Data("fs.protected_regular = 0\n".utf8))
+    change.operations = [
+      .writeFile(
+        FileOperation(
+          path: "/usr/lib/sysctl.d/99-protect-links.conf",
+          before: try root.bytes("/usr/lib/sysctl.d/99-protect-links.conf"),
+          after: Data("fs.protected_regular = 0\n".utf8)))
     ]
     let plan = Plan(
       root: root.path, specFile: "host.yaml", specText: "", changes: [change], diagnostics: [], observations: [],

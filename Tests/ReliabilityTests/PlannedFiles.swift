@@ -29,9 +29,13 @@ struct PlannedFiles {
       throw CocoaError(.fileReadCorruptFile, userInfo: [NSDebugDescriptionErrorKey: run.transcript])
     }
     let document = try PlanDocument.decode(Data(run.output.utf8), file: "the plan of \(spec)")
-    for change in document.changes {
-      files += change.files.map { File(path: $0.path, before: $0.beforeDigest, after: $0.afterDigest) }
-      links += change.links.map { Link(create: $0.kind == .create, path: $0.path, target: $0.target) }
+    for operation in document.changes.flatMap(\.operations) {
+      if operation.kind == .writeFile, let path = operation.path, let before = operation.beforeDigest,
+        let after = operation.afterDigest
+      {
+        files.append(File(path: path, before: before, after: after))
+      }
+      links += (operation.links ?? []).map { Link(create: $0.kind == "create", path: $0.path, target: $0.target) }
     }
   }
 

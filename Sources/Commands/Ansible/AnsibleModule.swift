@@ -41,7 +41,7 @@ public enum AnsibleModule {
       planner: Planner(root: root, bundledTuner: arguments.tunerBinary ?? EngineSetup.bundledTuner))
     let plan: Plan
     do {
-      plan = try engine.plan(specText: specText, specFile: specFile)
+      plan = try engine.planToApply(specText: specText, specFile: specFile)
     } catch {
       throw ModuleFailure("the desired state is invalid: \(error)")
     }
@@ -56,10 +56,12 @@ public enum AnsibleModule {
     var after = plan
     if plan.hasChanges && !arguments.checkMode {
       do {
-        if let pending = try engine.apply(plan).pendingRegeneration {
+        let report = try engine.apply(plan)
+        if let pending = report.pendingRegeneration {
           result["pending_regeneration"] = pending.command.joined(separator: " ")
         }
-        after = try engine.plan(specText: specText, specFile: specFile)
+        // The plan apply made after writing is the host as it is now: no third plan.
+        after = try report.after ?? engine.plan(specText: specText, specFile: specFile)
       } catch {
         result["failed"] = true
         result["msg"] = "apply failed: \(error)"

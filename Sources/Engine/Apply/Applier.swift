@@ -2,8 +2,9 @@ import Editors
 import Foundation
 import RootFS
 
-/// Carries out a plan's operations in dependency order: files, then the boot-loader
-/// regeneration once, then services, then live values; stops at the first failure.
+/// Carries out a plan's operations in dependency order (``Operation/Phase``): files, then
+/// the programs that read them and the boot-loader regeneration once, then services, then
+/// live values; stops at the first failure.
 ///
 /// Backs up every file it will change first. Used by ``Engine`` under the root's lock.
 /// With rollback, the only code that writes host files, all through ``HostRootWriter``.
@@ -105,75 +106,44 @@ struct Applier {
     }
   }
 
+  /// The steps of `plan`: every operation of its changes, phase by phase (``Operation/Phase``)
+  /// and within a phase in the plan's order; the boot loader regenerated once.
   private func steps(_ plan: Plan, store: BackupStore, backup: String) -> [Step] {
+    let operations = Operation.Phase.allCases.flatMap { phase in
+      plan.pendingChanges.flatMap { change in change.operations.filter { $0.phase == phase } }
+    }
     var steps: [Step] = []
-    for change in plan.changes where change.isChange {
-      for operation in change.files {
-        let verb = operation.action == .create ? "create" : operation.action == .delete ? "remove" : "write"
-        if let command = operation.command, command.role == .insteadOfWrite, runsCommands {
+    var regenerated = false
+    for operation in operations {
+      switch operation {
+      case .writeFile(let file):
+        let verb = file.action == .create ? "create" : file.action == .delete ? "remove" : "write"
+        if let command = file.command, command.role == .insteadOfWrite, runsCommands {
           // The distribution's tool writes its own file on the live host (same bytes as planned).
           steps.append(
-            Step(description: "run \(command.shown) (\(verb) \(operation.path))") {
-              try write(operation, by: command)
-            })
+            Step(description: "run \(command.shown) (\(verb) \(file.path))") { try write(file, by: command) })
           continue
         }
-        steps.append(Step(description: "\(verb) \(operation.path)") { try write(operation) })
-        if let command = operation.command, command.role == .afterWrite { steps.append(commandStep(command)) }
-      }
-    }
-    for change in plan.changes where change.isChange && change.address.kind == .initramfsRegeneration {
-      if let command = InitramfsTool(rawValue: change.address.name)?.command { steps.append(commandStep(command)) }
-    }
-    if let regeneration = plan.regeneration {
-      let command = regeneration.command.joined(separator: " ")
-      let written = plan.fileOperations.map(\.path)
-      steps.append(
-        Step(
-          description: "regenerate the boot loader (\(command))",
-          skip: runsCommands ? nil : "the root is not /; run `\(command)` on the host itself"
-        ) {
-          do {
-            try Self.regenerate(regeneration, in: host)
-            try store.recordWritten(regeneration.outputs, in: backup)
-          } catch {
-            // The sources are written, the generated files are not: say which is which.
-            throw RegenerationError(
-              description: "\(error); written: \(written.isEmpty ? "nothing" : written.joined(separator: ", ")); "
-                + "not written: \(regeneration.outputs.joined(separator: ", ")) (pending regeneration)")
-          }
-        })
-    }
-    for change in plan.changes where change.isChange && change.address.kind == .service {
-      let name = change.address.name
-      if !change.links.isEmpty || change.enableAfterInstall != nil {
-        let verb = change.actions.contains(.disable) ? "disable" : "enable"
+        steps.append(Step(description: "\(verb) \(file.path)") { try write(file) })
+        if let command = file.command, command.role == .afterWrite { steps.append(commandStep(command)) }
+      case .runAfterFiles(let command):
+        steps.append(commandStep(command))
+      case .regenerateBootLoader:
+        guard !regenerated, let regeneration = plan.regeneration else { continue }
+        regenerated = true
+        steps.append(regenerationStep(regeneration, written: plan.fileOperations.map(\.path), store, backup))
+      case .setLinks(let service, let enabled, let links):
+        steps.append(linkStep(service, verb: enabled ? "enable" : "disable", store, backup) { _ in links })
+      case .enableInstalled(let service):
         steps.append(
-          Step(description: "\(verb) service \(name)") {
-            let editor = try ServiceEditor(root: host)
-            var links = change.links
-            if let installed = change.enableAfterInstall {
-              links = try editor.enablementChanges(installed, enabled: true)
-            }
-            try store.record(links: links, in: backup)
-            let writer = self.writer
-            for link in try editor.linksToChange(links) {
-              switch link.kind {
-              case .create: try writer.createLink(link.path, to: link.target)
-              case .remove: try writer.remove(link.path)
-              }
-            }
-          })
-      }
-      for action in change.actions where action == .start || action == .stop {
+          linkStep(service, verb: "enable", store, backup) { try $0.enablementChanges(service, enabled: true) })
+      case .startService(let service):
         steps.append(
-          Step(description: "\(action.rawValue) service \(name)") {
-            try ServiceControl(root: host).carryOut(action == .start ? .start : .stop, name)
-          })
-      }
-    }
-    for change in plan.changes where change.isChange {
-      for write in change.liveWrites {
+          Step(description: "start service \(service)") { try ServiceControl(root: host).carryOut(.start, service) })
+      case .stopService(let service):
+        steps.append(
+          Step(description: "stop service \(service)") { try ServiceControl(root: host).carryOut(.stop, service) })
+      case .writeLive(let write):
         let purpose = write.purpose.map { " (\($0))" } ?? ""
         steps.append(
           Step(description: "write \(write.value) to \(write.path)\(purpose)") {
@@ -182,6 +152,46 @@ struct Applier {
       }
     }
     return steps
+  }
+
+  /// The step that regenerates the boot loader's configuration after the files `written`.
+  private func regenerationStep(_ regeneration: Regeneration, written: [String], _ store: BackupStore, _ backup: String)
+    -> Step
+  {
+    let command = regeneration.command.joined(separator: " ")
+    return Step(
+      description: "regenerate the boot loader (\(command))",
+      skip: runsCommands ? nil : "the root is not /; run `\(command)` on the host itself"
+    ) {
+      do {
+        try Self.regenerate(regeneration, in: host)
+        try store.recordWritten(regeneration.outputs, in: backup)
+      } catch {
+        // The sources are written, the generated files are not: say which is which.
+        throw RegenerationError(
+          description: "\(error); written: \(written.isEmpty ? "nothing" : written.joined(separator: ", ")); "
+            + "not written: \(regeneration.outputs.joined(separator: ", ")) (pending regeneration)")
+      }
+    }
+  }
+
+  /// The step that makes `service`'s enablement links as `links` computes them, recorded in the backup first.
+  private func linkStep(
+    _ service: String, verb: String, _ store: BackupStore, _ backup: String,
+    links: @escaping (ServiceEditor) throws -> [LinkChange]
+  ) -> Step {
+    Step(description: "\(verb) service \(service)") {
+      let editor = try ServiceEditor(root: host)
+      let links = try links(editor)
+      try store.record(links: links, in: backup)
+      let writer = self.writer
+      for link in try editor.linksToChange(links) {
+        switch link.kind {
+        case .create: try writer.createLink(link.path, to: link.target)
+        case .remove: try writer.remove(link.path)
+        }
+      }
+    }
   }
 
   /// Has `command` make the change of `operation` on the live host, first checking that

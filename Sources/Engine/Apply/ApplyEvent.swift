@@ -46,6 +46,8 @@ public struct ApplyReport: Sendable {
   public var pendingRegeneration: Regeneration? = nil
   /// What went wrong after the apply succeeded (the reboot-required signal not updated).
   public var warnings: [String] = []
+  /// The plan made after the apply (what the host is now), when the apply made one.
+  public var after: Plan? = nil
 }
 
 /// What a rollback did.

@@ -7,10 +7,12 @@ import Editors
 /// A plain value: renderers show it, ``PlanDocument`` saves it, ``Applier`` carries it out.
 public struct Plan: Sendable, Equatable {
   /// The version of the plan's saved and JSON form; raised on any incompatible change.
-  /// Version 2 added each diagnostic's `code`; version 1 files are still read.
-  public static let formatVersion = 2
+  /// Version 2 added each diagnostic's `code`; version 3 replaced each change's `files`,
+  /// `links`, `enable_after_install`, `service`, `live_writes` and `regenerates_boot_loader`
+  /// with one list of typed `operations` (docs/engine.md). An older plan is refused: plan again.
+  public static let formatVersion = 3
   /// The versions of saved plans this engine reads.
-  public static let readableFormatVersions = 1...formatVersion
+  public static let readableFormatVersions = 3...formatVersion
 
   /// The host's root directory.
   public var root: String
@@ -31,6 +33,9 @@ public struct Plan: Sendable, Equatable {
   /// What the plan's traced providers read, when the planner recorded it (the plan apply
   /// makes after writing): what the applier keeps when the plan is empty.
   public var trace: ConvergedTrace?
+  /// Every change of the traced providers, by provider, when the planner recorded the trace:
+  /// with ``trace``, what a plan under apply's lock reuses when nothing moved.
+  var tracedChanges: [Int: [ResourceChange]]?
 
   /// Creates a plan.
   public init(

@@ -70,32 +70,8 @@ public struct PlanDocument: Codable, Equatable, Sendable {
     public var before: String?
     /// Display only: the desired value in words.
     public var after: String?
-    /// Files written.
-    public var files: [File]
-    /// Links created or removed for service enablement.
-    public var links: [LinkChange]
-    /// The service enabled once the plan has installed it, when so.
-    public var enableAfterInstall: String?
-    /// The service started or stopped, when so.
-    public var service: String?
-    /// Live values written, in order.
-    public var liveWrites: [LiveWrite]
-    /// Whether the boot-loader output is regenerated after these files.
-    public var regeneratesBootLoader: Bool
-  }
-
-  /// One file written.
-  public struct File: Codable, Equatable, Sendable {
-    /// The path from the root.
-    public var path: String
-    /// `create`, `update` or `delete`.
-    public var action: Action
-    /// The digest of the current bytes.
-    public var beforeDigest: Digest
-    /// The digest of the bytes to write.
-    public var afterDigest: Digest
-    /// The permission bits of a created file, in octal (`0644`).
-    public var mode: String
+    /// What an apply does, in order (see ``Operation``).
+    public var operations: [Operation]
   }
 
   /// The boot-loader regeneration command.
@@ -152,8 +128,11 @@ public struct PlanDocument: Codable, Equatable, Sendable {
     guard Plan.readableFormatVersions.contains(version) else {
       throw PlanFileError(
         file: file,
-        message: "has plan format version \(version); this virthost reads versions "
-          + "\(Plan.readableFormatVersions.lowerBound) to \(Plan.formatVersion)")
+        message: "has plan format version \(version); this virthost reads "
+          + (Plan.readableFormatVersions.count == 1
+            ? "version \(Plan.formatVersion)"
+            : "versions \(Plan.readableFormatVersions.lowerBound) to \(Plan.formatVersion)")
+          + ": plan again with this virthost")
     }
     do {
       return try decoder.decode(PlanDocument.self, from: data)
@@ -171,20 +150,11 @@ extension PlanDocument.Change {
     reason = change.reason
     before = change.before
     after = change.after
-    files = change.files.map {
-      PlanDocument.File(
-        path: $0.path, action: $0.action, beforeDigest: $0.beforeDigest, afterDigest: $0.afterDigest,
-        mode: "0" + String($0.mode, radix: 8))
-    }
-    links = change.links
-    enableAfterInstall = change.enableAfterInstall
-    service = change.service
-    liveWrites = change.liveWrites
-    regeneratesBootLoader = change.regeneratesBootLoader
+    operations = change.operations.map(PlanDocument.Operation.init)
   }
 
   /// The change without its display-only fields, for comparing a saved plan with a new one.
-  var operations: PlanDocument.Change {
+  var withoutDisplay: PlanDocument.Change {
     var copy = self
     copy.reason = ""
     copy.before = nil

@@ -4,7 +4,7 @@ import Editors
 /// it and why, and the concrete operations that do it.
 ///
 /// The same value is the dry run and the work list: ``Applier`` carries out
-/// exactly these operations, in the plan's order.
+/// exactly these ``operations``, in the plan's order, phase by phase.
 public struct ResourceChange: Sendable, Equatable {
   /// The resource.
   public var address: ResourceAddress
@@ -21,19 +21,9 @@ public struct ResourceChange: Sendable, Equatable {
   /// The desired-state keys of ``origin``, one each (a resource several keys want joins
   /// them with ", "; the backup manifest records them apart).
   public var keys: [String] { origin.split(separator: ", ").map(String.init) }
-  /// Files written, in order.
-  public var files: [FileOperation] = []
-  /// Service enablement links created or removed.
-  public var links: [LinkChange] = []
-  /// The service whose links are computed at apply time, because the plan itself
-  /// installs its unit or init script; `nil` otherwise.
-  public var enableAfterInstall: String?
-  /// The service started or stopped (with ``Action/start`` or ``Action/stop``).
-  public var service: String?
-  /// Live values written in place, in order.
-  public var liveWrites: [LiveWrite] = []
-  /// Whether these files are boot-loader sources whose output must be regenerated.
-  public var regeneratesBootLoader = false
+  /// How: what an apply does, in order (see ``Operation``); empty for an unchanged resource,
+  /// and for a change only the host can make (shown, and pending on another root).
+  public var operations: [Operation] = []
 
   /// Creates a change.
   public init(

@@ -109,7 +109,7 @@ struct BundledTunerProvider: ResourceProvider {
       ResourceAddress(.file, path), actions: same ? [] : [operation.action],
       before: current == nil ? "absent" : same ? "installed" : "a different version", after: "installed",
       reason: same ? "\(what) is installed" : "ksm.tuner: bundled installs \(what)", origin: origin)
-    if !same { change.files = [operation] }
+    if !same { change.operations = [.writeFile(operation)] }
     return change
   }
 }

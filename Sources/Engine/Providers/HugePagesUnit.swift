@@ -61,7 +61,7 @@ struct HugePagesUnitProvider: ResourceProvider {
         ? "hugepages no longer needs the boot unit"
         : "hugepages: the unit repeats \(writes.count) write(s) at each boot",
       origin: origin)
-    change.files = [operation]
+    change.operations = [.writeFile(operation)]
     return [change]
   }
 }

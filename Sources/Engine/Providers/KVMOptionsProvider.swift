@@ -123,7 +123,7 @@ struct KVMOptionsProvider: ResourceProvider {
       ResourceAddress(.file, Self.file), actions: operations.map(\.action), before: before, after: after,
       reason: operations.isEmpty ? "the KVM module options are configured already" : "kvm sets \(after) at module load",
       origin: origin)
-    change.files = operations
+    change.operations = operations.map(Operation.writeFile)
     return [change]
   }
 

@@ -124,8 +124,8 @@ struct KernelArgsProvider: ResourceProvider {
       after: after.joined(separator: " "),
       reason: reasons.joined(separator: "; ") + " on the \(entries == .all ? "kernel lines" : "default kernel line")",
       origin: origin)
-    change.files = files
-    change.regeneratesBootLoader = changing && editor.regeneration() != nil
+    change.operations = files.map(Operation.writeFile)
+    if changing && editor.regeneration() != nil { change.operations.append(.regenerateBootLoader) }
     if changing {
       for explanation in editor.explanations() {
         context.report(Diagnostic(.note, .commandLineSource, explanation, address: address, keyPath: origin))
@@ -161,7 +161,7 @@ struct KernelArgsProvider: ResourceProvider {
       reason: "pending regeneration: the sources carry the requested kernel arguments, the generated "
         + "configuration does not: " + stale.joined(separator: "; "),
       origin: origin)
-    change.regeneratesBootLoader = true
+    change.operations = [.regenerateBootLoader]
     return [change]
   }
 

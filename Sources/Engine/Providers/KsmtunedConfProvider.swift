@@ -54,7 +54,7 @@ struct KsmtunedConfProvider: ResourceProvider {
       before: editor.exists ? before.joined(separator: " ") : "absent",
       after: settings.map { "\($0.setting.rawValue)=\($0.value)" }.joined(separator: " "), reason: reason,
       origin: origin)
-    change.files = files
+    change.operations = files.map(Operation.writeFile)
     return [change]
   }
 }

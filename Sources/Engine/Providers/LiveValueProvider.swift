@@ -45,7 +45,7 @@ struct LiveValueProvider: ResourceProvider {
       var change = ResourceChange(
         want.address, actions: same ? [] : [.update], before: current, after: want.value, reason: want.reason,
         origin: want.origin)
-      if !same { change.liveWrites = writes(for: want, context) }
+      if !same { change.operations = writes(for: want, context).map(Operation.writeLive) }
       result.append(change)
     }
     return result

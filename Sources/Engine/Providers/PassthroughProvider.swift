@@ -104,7 +104,7 @@ struct PassthroughProvider: ResourceProvider {
         reason:
           "pending regeneration: the initramfs must carry \(Self.modprobeFile) for vfio-pci to take the devices first",
         origin: origin)
-      change.files = []
+      change.operations = [.runAfterFiles(tool.command)]
       return [converged, change]
     }
     guard !operations.isEmpty else { return [converged] }
@@ -117,7 +117,7 @@ struct PassthroughProvider: ResourceProvider {
         reason: "passthrough hands \(devices) to vfio-pci"
           + (operation.command.map { "; then \($0.shown) rebuilds the initramfs" } ?? ""),
         origin: origin)
-      change.files = [operation]
+      change.operations = [.writeFile(operation)]
       return change
     }
   }

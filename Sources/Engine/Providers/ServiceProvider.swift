@@ -107,9 +107,12 @@ struct ServiceProvider: ResourceProvider {
     var change = ResourceChange(
       address, actions: actions, before: before + now, after: after + wantNow, reason: intent.reason,
       origin: intent.origin)
-    change.links = enablement.links
-    change.enableAfterInstall = deferred
-    change.service = actions.contains(.start) || actions.contains(.stop) ? intent.name : nil
+    if !enablement.links.isEmpty {
+      change.operations.append(.setLinks(service: intent.name, enabled: intent.enabled, links: enablement.links))
+    }
+    if let deferred { change.operations.append(.enableInstalled(service: deferred)) }
+    if actions.contains(.start) { change.operations.append(.startService(intent.name)) }
+    if actions.contains(.stop) { change.operations.append(.stopService(intent.name)) }
     return change
   }
 

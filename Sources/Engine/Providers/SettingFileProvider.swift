@@ -34,7 +34,7 @@ struct SettingFileProvider: ResourceProvider {
       guard let bytes else { return [] }
       var change = ResourceChange(
         address, actions: [.delete], before: "present", after: "absent", reason: reason, origin: origin)
-      change.files = [FileOperation(path: path, before: bytes, after: nil)]
+      change.operations = [.writeFile(FileOperation(path: path, before: bytes, after: nil))]
       return [change]
     }
     let editor = try SettingFileEditor(root: context.host, file: path, lens: lens)
@@ -70,7 +70,7 @@ struct SettingFileProvider: ResourceProvider {
     var change = ResourceChange(
       address, actions: [operation.action], before: bytes == nil ? "absent" : "\(name)=\(current ?? "unset")",
       after: "\(name)=\(value ?? "unset")", reason: reason, origin: origin)
-    change.files = [operation]
+    change.operations = [.writeFile(operation)]
     return [change]
   }
 }

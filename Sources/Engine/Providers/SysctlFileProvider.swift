@@ -80,7 +80,7 @@ struct SysctlFileProvider: ResourceProvider {
         ResourceAddress(.file, operation.path), actions: [operation.action], before: before.joined(separator: " "),
         after: after.joined(separator: " "), reason: reasons.joined(separator: "; "),
         origin: Array(Set(origins)).sorted().joined(separator: ", "))
-      change.files = [operation]
+      change.operations = [.writeFile(operation)]
       return change
     }
   }

@@ -1,0 +1,75 @@
+import Editors
+
+/// One thing an apply does, in the order its change lists them: the whole work list of a
+/// ``ResourceChange`` (the change's address, actions and values say what and why; its
+/// operations say how).
+///
+/// ``Applier`` carries out every operation through one `switch`, phase by phase (see
+/// ``Phase``); the plan file saves each as a ``PlanDocument/Operation``.
+public enum Operation: Sendable, Equatable {
+  /// A file written, created or removed (``FileOperation/after`` `nil`), checked first
+  /// against the bytes the plan read.
+  case writeFile(FileOperation)
+  /// A service's enablement links created or removed.
+  case setLinks(service: String, enabled: Bool, links: [LinkChange])
+  /// A service the plan itself installs (its unit or init script), enabled once it is
+  /// installed: its links are computed at apply time.
+  case enableInstalled(service: String)
+  /// The boot loader's generated configuration regenerated from its sources, once after
+  /// every file (``Plan/regeneration`` names the program and outputs).
+  case regenerateBootLoader
+  /// A program run on the live host after every file (an initramfs rebuilt); pending on another root.
+  case runAfterFiles(HostCommand)
+  /// A service started now (live hosts only).
+  case startService(String)
+  /// A service stopped now (live hosts only).
+  case stopService(String)
+  /// A value written in place to a file under `/sys` or `/proc/sys`.
+  case writeLive(LiveWrite)
+
+  /// The order in which an apply takes operations: every file first, then the programs that
+  /// read them, then services, then live values.
+  public enum Phase: Int, Sendable, CaseIterable, Comparable {
+    case files, programs, bootLoader, services, live
+
+    public static func < (lhs: Phase, rhs: Phase) -> Bool { lhs.rawValue < rhs.rawValue }
+  }
+
+  /// When the operation runs.
+  public var phase: Phase {
+    switch self {
+    case .writeFile: .files
+    case .runAfterFiles: .programs
+    case .regenerateBootLoader: .bootLoader
+    case .setLinks, .enableInstalled, .startService, .stopService: .services
+    case .writeLive: .live
+    }
+  }
+}
+
+extension ResourceChange {
+  /// The files written, in order.
+  public var files: [FileOperation] {
+    operations.compactMap { if case .writeFile(let file) = $0 { file } else { nil } }
+  }
+
+  /// The enablement links created or removed.
+  public var links: [LinkChange] {
+    operations.flatMap { operation -> [LinkChange] in
+      if case .setLinks(_, _, let links) = operation { links } else { [] }
+    }
+  }
+
+  /// The live values written, in order.
+  public var liveWrites: [LiveWrite] {
+    operations.compactMap { if case .writeLive(let write) = $0 { write } else { nil } }
+  }
+
+  /// Whether the boot loader is regenerated after these files.
+  public var regeneratesBootLoader: Bool { operations.contains(.regenerateBootLoader) }
+
+  /// The service enabled once the plan has installed it, when so.
+  public var enableAfterInstall: String? {
+    operations.lazy.compactMap { if case .enableInstalled(let name) = $0 { name } else { nil } }.first
+  }
+}

@@ -1,0 +1,101 @@
+import Editors
+
+/// ``Operation``, by a name the plan document's own `Operation` does not hide.
+typealias PlannedOperation = Operation
+
+extension PlanDocument {
+  /// One ``Engine/Operation`` as the plan file saves it: a `kind` and the fields that kind
+  /// has (the others absent). File contents are kept as digests.
+  public struct Operation: Codable, Equatable, Sendable {
+    /// What the operation does.
+    public enum Kind: String, Codable, Sendable {
+      case writeFile = "write_file"
+      case setLinks = "set_links"
+      case enableInstalled = "enable_installed"
+      case regenerateBootLoader = "regenerate_boot_loader"
+      case runAfterFiles = "run_after_files"
+      case startService = "start_service"
+      case stopService = "stop_service"
+      case writeLive = "write_live"
+    }
+
+    /// One enablement link.
+    public struct Link: Codable, Equatable, Sendable {
+      /// `create` or `remove`.
+      public var kind: String
+      /// The link's path from the root.
+      public var path: String
+      /// What it points to (for a removal, what it points to now).
+      public var target: String
+    }
+
+    /// What the operation does.
+    public var kind: Kind
+    /// `write_file`, `write_live`: the file, from the root.
+    public var path: String?
+    /// `write_file`: `create`, `update` or `delete`.
+    public var action: Action?
+    /// `write_file`: the digest of the current bytes.
+    public var beforeDigest: Digest?
+    /// `write_file`: the digest of the bytes to write.
+    public var afterDigest: Digest?
+    /// `write_file`: the permission bits of a created file, in octal (`0644`).
+    public var mode: String?
+    /// `write_file`: the live host's program that writes the file (`instead_of_write`) or
+    /// runs after it (`after_write`); `run_after_files`: the program.
+    public var command: [String]?
+    /// `write_file` with a command: `instead_of_write` or `after_write`.
+    public var commandRole: String?
+    /// `set_links`, `enable_installed`, `start_service`, `stop_service`: the service.
+    public var service: String?
+    /// `set_links`: whether the links enable the service or disable it.
+    public var enabled: Bool?
+    /// `set_links`: the links.
+    public var links: [Link]?
+    /// `write_live`: the value.
+    public var value: String?
+    /// `write_live`: why the write is there.
+    public var purpose: String?
+
+    init(_ kind: Kind) { self.kind = kind }
+
+    /// The saved form of `operation`.
+    init(_ operation: PlannedOperation) {
+      switch operation {
+      case .writeFile(let file):
+        self.init(.writeFile)
+        path = file.path
+        action = file.action
+        beforeDigest = file.beforeDigest
+        afterDigest = file.afterDigest
+        mode = "0" + String(file.mode, radix: 8)
+        command = file.command?.arguments
+        commandRole = file.command.map { $0.role == HostCommand.Role.afterWrite ? "after_write" : "instead_of_write" }
+      case .setLinks(let name, let isEnabled, let changes):
+        self.init(.setLinks)
+        service = name
+        enabled = isEnabled
+        links = changes.map { Link(kind: $0.kind.rawValue, path: $0.path, target: $0.target) }
+      case .enableInstalled(let name):
+        self.init(.enableInstalled)
+        service = name
+      case PlannedOperation.regenerateBootLoader:
+        self.init(Kind.regenerateBootLoader)
+      case .runAfterFiles(let program):
+        self.init(.runAfterFiles)
+        command = program.arguments
+      case .startService(let name):
+        self.init(.startService)
+        service = name
+      case .stopService(let name):
+        self.init(.stopService)
+        service = name
+      case .writeLive(let write):
+        self.init(.writeLive)
+        path = write.path
+        value = write.value
+        purpose = write.purpose
+      }
+    }
+  }
+}
