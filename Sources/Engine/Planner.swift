@@ -73,14 +73,15 @@ public struct Planner: Sendable {
   func plan(_ spec: HostSpec, specText: String, specFile: String, reusing earlier: Plan?) -> Plan {
     let profile = profile(root)
     let context = PlanContext(host: root, profile: profile, bundledTuner: bundledTuner, rendersFiles: rendersFiles)
-    let tuning = spec.hugepages != nil || spec.cpu != nil ? TuningFacts.read(root) : nil
+    let needs = Expansion.facts(spec)
+    let tuning = needs.contains(.tuning) ? TuningFacts.read(root) : nil
     // The NUMA layout and CPUs the checks used are facts too: a saved plan is refused on other ones.
-    let vfioKernel = spec.passthrough != nil ? PassthroughKernel.read(root) : nil
+    let nextKernel = needs.contains(.nextKernel) ? PassthroughKernel.read(root) : nil
     let facts =
       Self.digestText(of: profile) + (tuning.map { "\n" + $0.digestText } ?? "")
-      + (vfioKernel.map { "\n" + $0.digestText } ?? "")
+      + (nextKernel.map { "\n" + $0.digestText } ?? "")
     context.observe(.facts, facts)
-    var expansion = Expansion(spec: spec, profile: profile, tuning: tuning, passthroughKernel: vfioKernel)
+    var expansion = Expansion(spec: spec, profile: profile, tuning: tuning, nextKernel: nextKernel)
     let providers = expansion.providers()
     let key = ConvergedTrace.Key(
       virthostVersion: Engine.version,

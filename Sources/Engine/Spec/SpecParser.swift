@@ -10,9 +10,7 @@ import Yams
 /// (documented in docs/engine.md) and nothing else.
 public enum SpecParser {
   /// The top-level keys.
-  static let topKeys = [
-    "iommu", "iommu_passthrough", "kernel", "ksm", "services", "sysctl", "hugepages", "cpu", "passthrough", "kvm",
-  ]
+  static var topKeys: [String] { FeatureRegistry.keys }
   static let passthroughKeys = ["devices", "host_drivers", "blacklist"]
   static let kvmKeys = ["nested", "options"]
   static let kernelKeys = ["entries", "args"]
@@ -201,19 +199,7 @@ public enum SpecParser {
     mutating func spec(_ root: Node) -> HostSpec {
       var spec = HostSpec()
       for (key, _, value) in entries(root, "", known: SpecParser.topKeys) {
-        switch key {
-        case "iommu": spec.iommu = choice(value, key, HostSpec.IOMMU.self) ?? .unmanaged
-        case "iommu_passthrough": spec.iommuPassthrough = bool(value, key)
-        case "kernel": spec.kernel = kernel(value)
-        case "ksm": spec.ksm = ksm(value)
-        case "services": spec.services = services(value)
-        case "sysctl": spec.sysctl = sysctl(value)
-        case "hugepages": spec.hugepages = hugepages(value)
-        case "cpu": spec.cpu = cpu(value)
-        case "passthrough": spec.passthrough = passthrough(value)
-        case "kvm": spec.kvm = kvm(value)
-        default: break
-        }
+        FeatureRegistry.feature(owning: key)?.parse(key, value, into: &spec, &self)
       }
       checkConflicts(spec, root)
       return spec

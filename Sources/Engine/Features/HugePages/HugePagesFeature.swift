@@ -1,0 +1,38 @@
+import Yams
+
+/// `hugepages:`: pools reserved at boot or at runtime (``HugePagesPlan``), with virthost's
+/// boot unit for runtime pools; its kernel arguments, sysctl key, unit and live writes go
+/// through the sinks.
+enum HugePagesFeature: Feature {
+  static let keys = ["hugepages"]
+
+  static func parse(_ key: String, _ value: Node, into spec: inout HostSpec, _ reader: inout SpecParser.Reader) {
+    spec.hugepages = reader.hugepages(value)
+  }
+
+  static func facts(_ spec: HostSpec) -> Set<FeatureFact> { spec.hugepages == nil ? [] : [.tuning] }
+
+  static func expand(_ expansion: inout Expansion, into wants: inout Wants) -> [any ResourceProvider] {
+    guard let huge = expansion.hugePagesPlan() else { return [] }
+    wants.kernelArguments += huge.kernelWants
+    wants.sysctl += huge.sysctl
+    wants.sysctlRemovals += huge.sysctlRemovals
+    wants.services.append(unitIntent(huge))
+    wants.live += huge.liveWants
+    return [HugePagesUnitProvider(writes: huge.unitWrites)]
+  }
+
+  /// virthost's boot unit for runtime huge pages: enabled while it has writes, else disabled.
+  private static func unitIntent(_ huge: HugePagesPlan) -> ServiceProvider.Intent {
+    let name = HugePagesUnit.service
+    if huge.unitWrites.isEmpty {
+      return .init(
+        name: name, enabled: false, running: nil, origin: "hugepages", setting: "hugepages",
+        reason: "hugepages no longer reserves pages at boot through the unit", required: false)
+    }
+    return .init(
+      name: name, enabled: true, running: nil, origin: "hugepages", setting: "hugepages.mode: runtime",
+      reason: "hugepages.mode: runtime repeats the per-node writes at each boot", required: true,
+      installedByPlan: true)
+  }
+}
