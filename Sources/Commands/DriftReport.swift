@@ -188,8 +188,9 @@ struct DriftReport: Encodable {
   /// The item of one resource of the plan.
   private static func item(_ change: ResourceChange, in plan: Plan, facts: HostFacts, live: Bool) -> Item {
     let notes = plan.diagnostics.filter { $0.address == change.address }
-    let reboot = notes.first { $0.code == .rebootRequired }
-    let unknown = notes.first { $0.severity != .note && $0.code != .rebootRequired }
+    // A code that says the boot (or the module load) carrying the configuration is still to come.
+    let reboot = notes.first { $0.code.contribution == .pending }
+    let unknown = notes.first { $0.severity != .note && $0.code.contribution != .pending }
     let onlyRegenerates =
       change.address.kind == .bootLoaderRegeneration || change.address.kind == .initramfsRegeneration
       || (!change.operations.isEmpty && change.operations.allSatisfy { $0 == .regenerateBootLoader })
@@ -223,7 +224,7 @@ struct DriftReport: Encodable {
       }
       if let reboot { return reboot.summary.replacingOccurrences(of: "reboot required: ", with: "") }
       return "the running kernel has them (\(facts.kernel.cmdline.source))"
-    case .sysfs: return change.before ?? ""
+    case .sysfs, .kernelModule: return change.before ?? ""
     case .service: return live ? change.before ?? "" : "not applicable (offline root: no service manager runs)"
     case .file, .sysctl: return "as configured (read when the service or the kernel starts)"
     case .bootLoaderRegeneration: return "the boot loader reads the generated configuration at boot"

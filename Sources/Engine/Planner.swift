@@ -49,7 +49,7 @@ public struct Planner: Sendable {
   /// The codes of diagnostics about a key of the desired state that the planner places
   /// at that key when they come without a position.
   private static let keyedCodes: Set<Diagnostic.Code> = [
-    .passthroughDevice, .moduleConfigConflict, .moduleReload, .initramfs, .commandLineTooLong,
+    .passthroughDevice, .moduleConfigConflict, .moduleReload, .initramfs, .commandLineTooLong, .moduleBuiltIn,
   ]
 
   /// Plans an already-parsed desired state.

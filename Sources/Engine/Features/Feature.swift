@@ -58,6 +58,8 @@ enum FeatureRegistry {
     .feature(CPUFeature.self),
     .feature(PassthroughFeature.self),
     .feature(KVMFeature.self),
+    .feature(ModulesFeature.self),
+    .feature(MemoryFeature.self),
     .sink(.services),
     .sink(.liveValues),
   ]

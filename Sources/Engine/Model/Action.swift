@@ -17,12 +17,14 @@ public enum Action: String, Sendable, Codable, CaseIterable {
   case start
   /// A service stopped now (live hosts only).
   case stop
+  /// A kernel module loaded now (live hosts only).
+  case load
 
   /// The symbol shown before the resource in a plan: `+` adds, `-` removes, `~` changes.
   public var symbol: String {
     switch self {
     case .noop: " "
-    case .create, .enable, .start: "+"
+    case .create, .enable, .start, .load: "+"
     case .delete, .disable, .stop: "-"
     case .update: "~"
     }
@@ -48,6 +50,7 @@ public enum Action: String, Sendable, Codable, CaseIterable {
     case .disable: "disabled"
     case .start: "started"
     case .stop: "stopped"
+    case .load: "loaded"
     }
   }
 }

@@ -18,7 +18,7 @@ extension Diagnostic.Code {
   /// or unknown. Every code is listed, so a new one must be placed here.
   public var contribution: Diagnostic.Contribution {
     switch self {
-    case .rebootRequired, .moduleReload: .pending
+    case .rebootRequired, .moduleReload, .moduleNotLoaded: .pending
     case .effectDiffers: .drifted
     case .invalidYAML, .emptySpec, .invalidSpec, .specNoLongerParses, .hostFile, .missingRoot, .virtualizationUnknown,
       .serviceStateUnknown, .missingLiveValue, .noServiceManager:
@@ -29,7 +29,7 @@ extension Diagnostic.Code {
       .xenDom0Argument, .tunedOwnsArgument, .tunedConflict, .kernelArgumentCoverage, .commandLineSource,
       .hugePagesRefused, .hugePagesAtRuntime, .cpuIsolationRefused, .smtSiblingNotIsolated, .pinnedMemoryMoves,
       .passthroughDevice, .moduleConfigConflict, .initramfs, .commandLineTooLong, .isolcpusFlagUnsupported,
-      .cpuAffinityConflict, .interruptsConfined:
+      .cpuAffinityConflict, .interruptsConfined, .moduleBuiltIn:
       .none
     }
   }

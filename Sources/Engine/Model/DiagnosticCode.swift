@@ -112,5 +112,11 @@ extension Diagnostic {
     /// Interrupts delivered to isolated CPUs because their own affinity names only isolated
     /// CPUs (a managed queue's spread, or one pinned by hand): counted apart, not drift.
     case interruptsConfined = "interrupts-confined"
+    /// A module `modules.load` lists is built into the next kernel: it is in effect without
+    /// loading, and the modules-load.d file leaves it out.
+    case moduleBuiltIn = "module-built-in"
+    /// A module `modules.load` lists is not loaded in the running kernel, and this root's
+    /// kernel cannot be asked to load it (not the live `/`): it loads at the next boot.
+    case moduleNotLoaded = "module-not-loaded"
   }
 }

@@ -25,6 +25,8 @@ public struct ResourceAddress: Sendable, Hashable, Comparable, TextCoded {
     /// files need no change ("pending regeneration"): the name is the tool
     /// (`update-initramfs`), whose run is the only step, and only a live host runs it.
     case initramfsRegeneration = "initramfs_regeneration"
+    /// A kernel module of the running kernel; the name is the module (`vhost_net`).
+    case kernelModule = "kernel_module"
   }
 
   /// The kind of resource.

@@ -18,6 +18,20 @@ struct LiveValueProvider: ResourceProvider {
     var origin: String
     /// Why, in words.
     var reason: String
+    /// Whether the file lists every choice with the current one in brackets
+    /// (`always [madvise] never`): its value is the bracketed word.
+    var choosesInBrackets = false
+  }
+
+  /// The current value in a file that lists every choice with the current one in brackets
+  /// (`always [madvise] never` → `madvise`); a file of one word (a copy of the root that
+  /// holds the value written) is that word.
+  static func bracketedChoice(_ text: String) -> String? {
+    let words = text.split(whereSeparator: { $0 == " " || $0 == "\n" })
+    if let chosen = words.first(where: { $0.hasPrefix("[") && $0.hasSuffix("]") }) {
+      return String(chosen.dropFirst().dropLast())
+    }
+    return words.count == 1 ? String(words[0]) : nil
   }
 
   var wants: [Want]
@@ -31,7 +45,9 @@ struct LiveValueProvider: ResourceProvider {
   func changes(in context: PlanContext) -> [ResourceChange] {
     var result: [ResourceChange] = []
     for want in wants {
-      guard let current = context.readLive(want.path) else {
+      guard let read = context.readLive(want.path),
+        let current = want.choosesInBrackets ? Self.bracketedChoice(read) : read
+      else {
         if context.isLive {
           context.report(
             Diagnostic(

@@ -178,12 +178,17 @@ public struct HostSpec: Sendable, Equatable {
   /// `cpu:`, or `nil` when absent.
   public var cpu: CPU?
 
+  /// The blocks of the features that keep their spec in their own folder (``FeatureSection``), by key.
+  var sections: [String: any FeatureSection] = [:]
+
   /// An empty desired state: nothing managed.
   public init() {}
 
   /// Compares every key; `services` pairwise.
   public static func == (lhs: Self, rhs: Self) -> Bool {
-    lhs.iommu == rhs.iommu && lhs.iommuPassthrough == rhs.iommuPassthrough && lhs.kernel == rhs.kernel
+    lhs.sections.keys.sorted() == rhs.sections.keys.sorted()
+      && lhs.sections.allSatisfy { key, section in rhs.sections[key].map(section.isEqual) ?? false }
+      && lhs.iommu == rhs.iommu && lhs.iommuPassthrough == rhs.iommuPassthrough && lhs.kernel == rhs.kernel
       && lhs.ksm == rhs.ksm && lhs.sysctl == rhs.sysctl && lhs.hugepages == rhs.hugepages && lhs.cpu == rhs.cpu
       && lhs.passthrough == rhs.passthrough && lhs.kvm == rhs.kvm
       && lhs.services.map(\.name) == rhs.services.map(\.name)
