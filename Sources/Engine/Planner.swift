@@ -122,6 +122,9 @@ public struct Planner: Sendable {
           diagnostics: Array(context.diagnostics[diagnostics...]),
           observations: context.sortedObservations.filter { observations[$0.source] != $0.digest }))
     }
+    // A file a change replaces was read by what it changes: the bytes the change stands on are
+    // the plan's read of it, whatever a second read (another apply writing meanwhile) saw.
+    for file in changes.flatMap(\.files) { context.observe(.file(file.path), data: file.before) }
     var regeneration: Regeneration?
     if changes.contains(where: \.regeneratesBootLoader) {
       regeneration = try? BootLoaderEditor(root: root).regenerationCommand()

@@ -6,7 +6,7 @@ import Testing
 /// Two applies on one root, and a saved plan overtaken by another apply.
 @Suite(.serialized) final class ConcurrencyTests {
   @Test func twoAppliesStartedTogetherNeverInterleaveAndTheLoserSaysWhy() throws {
-    for round in 0..<3 {
+    for round in 0..<10 {
       let root = try FixtureRoot("examples/centos6-amd/root")
       let planned = try PlannedFiles(spec: TreeCopy.seedSpec, root: root.path)
       let runs = try (0..<2).map { _ in
