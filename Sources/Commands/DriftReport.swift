@@ -207,7 +207,7 @@ struct DriftReport: Encodable {
     }
     return Item(
       id:
-        "\(change.origin.replacingOccurrences(of: ", ", with: "+"))/\(change.address.kind.rawValue):\(change.address.name)",
+        "\(change.origins.joined(separator: "+"))/\(change.address.kind.rawValue):\(change.address.name)",
       origin: change.origin,
       address: change.address.description, desired: change.after ?? "", configured: change.before ?? "",
       active: active(change, reboot: reboot, facts: facts, live: live), verdict: verdict, reason: reason)

@@ -35,7 +35,14 @@ struct Expansion {
     var wants = Wants()
     var own: [Int: [any ResourceProvider]] = [:]
     for (index, entry) in FeatureRegistry.entries.enumerated() {
-      if case .feature(let feature) = entry { own[index] = feature.expand(&self, into: &wants) }
+      guard case .feature(let feature) = entry else { continue }
+      let first = diagnostics.count
+      own[index] = feature.expand(&self, into: &wants)
+      if feature.placesItsProblems {
+        for index in diagnostics.indices.dropFirst(first) where diagnostics[index].location == nil {
+          diagnostics[index].location = diagnostics[index].keyPath.flatMap(spec.location(of:))
+        }
+      }
     }
     diagnostics.insert(contentsOf: preconditions(kvmKeys: wants.kvmKeys), at: 0)
     var result: [any ResourceProvider] = []

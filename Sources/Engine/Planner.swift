@@ -105,11 +105,11 @@ public struct Planner: Sendable {
         continue
       }
       guard let recorder, key.traced.contains(index) else {
-        changes += run(provider, context, specText: specText, specFile: specFile)
+        changes += run(provider, context, spec)
         continue
       }
       let (diagnostics, observations) = (context.diagnostics.count, context.observations)
-      let produced = recorder.recording { run(provider, context, specText: specText, specFile: specFile) }
+      let produced = recorder.recording { run(provider, context, spec) }
       changes += produced
       tracedChanges[index] = produced
       parts.append(
@@ -117,7 +117,7 @@ public struct Planner: Sendable {
           index: index,
           changes: produced.map {
             ConvergedTrace.Unchanged(
-              address: $0.address, before: $0.before, after: $0.after, reason: $0.reason, origin: $0.origin)
+              address: $0.address, before: $0.before, after: $0.after, reason: $0.reason, origins: $0.origins)
           },
           diagnostics: Array(context.diagnostics[diagnostics...]),
           observations: context.sortedObservations.filter { observations[$0.source] != $0.digest }))
@@ -130,22 +130,18 @@ public struct Planner: Sendable {
       regeneration = try? BootLoaderEditor(root: root).regenerationCommand()
     }
     // A problem the desired state asks for is placed at its key in the file: the refusals of
-    // hugepages and cpu (from the expansion), a passthrough device's or a module option's.
-    let located =
-      (expansion.diagnostics.map { (diagnostic: $0, expanded: true) }
-      + context.diagnostics.map { (diagnostic: $0, expanded: false) }).map { item in
-        var diagnostic = item.diagnostic
-        if diagnostic.location == nil, let key = diagnostic.keyPath,
-          Self.keyedCodes.contains(diagnostic.code)
-            || (item.expanded && (key.hasPrefix("hugepages") || key.hasPrefix("cpu.")))
-        {
-          diagnostic.location = SpecParser.location(of: key, in: specText, file: specFile)
-        }
-        return diagnostic
+    // the features that place their problems (``Feature/placesItsProblems``, in the expansion),
+    // a passthrough device's or a module option's (by code).
+    let located = (expansion.diagnostics + context.diagnostics).map { item in
+      var diagnostic = item
+      if diagnostic.location == nil, let key = diagnostic.keyPath, Self.keyedCodes.contains(diagnostic.code) {
+        diagnostic.location = spec.location(of: key)
       }
+      return diagnostic
+    }
     var plan = Plan(
       root: root.path, specFile: specFile, specText: specText, changes: changes,
-      diagnostics: located + TunedConflicts.diagnostics(spec, root: root),
+      diagnostics: located,
       observations: context.sortedObservations,
       regeneration: regeneration)
     plan.readPath = readPath
@@ -176,7 +172,7 @@ public struct Planner: Sendable {
   }
 
   /// Runs one provider, its error reported as a diagnostic.
-  private func run(_ provider: any ResourceProvider, _ context: PlanContext, specText: String, specFile: String)
+  private func run(_ provider: any ResourceProvider, _ context: PlanContext, _ spec: HostSpec)
     -> [ResourceChange]
   {
     do {
@@ -186,7 +182,7 @@ public struct Planner: Sendable {
       // the desired state; a problem inside a host file keeps that file's own position only.
       let location =
         error.file != nil && error.line == nil
-        ? SpecParser.location(of: provider.origin, in: specText, file: specFile) : nil
+        ? spec.location(of: provider.origin) : nil
       context.report(Diagnostic(.error, .hostFile, error.description, keyPath: provider.origin, location: location))
       return []
     }
@@ -196,7 +192,7 @@ public struct Planner: Sendable {
   private static func change(_ unchanged: ConvergedTrace.Unchanged) -> ResourceChange {
     ResourceChange(
       unchanged.address, actions: [], before: unchanged.before, after: unchanged.after, reason: unchanged.reason,
-      origin: unchanged.origin)
+      origins: unchanged.origins)
   }
 
   private static func digestText(of profile: HostProfile) -> String {

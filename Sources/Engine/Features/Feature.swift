@@ -16,8 +16,16 @@ protocol Feature: Sendable {
   /// Parses the value of `key` (one of ``keys``) into `spec`, problems into `reader`.
   static func parse(_ key: String, _ value: Node, into spec: inout HostSpec, _ reader: inout SpecParser.Reader)
 
+  /// Checks the whole desired state once every key is read, for a rule across its keys and
+  /// another's (problems into `reader`, placed with `spec.location(of:)`).
+  static func check(_ spec: HostSpec, _ reader: inout SpecParser.Reader)
+
   /// The facts the planner reads for the feature beyond the host's profile.
   static func facts(_ spec: HostSpec) -> Set<FeatureFact>
+
+  /// Whether the problems its expansion reports are placed at their key in the file (its
+  /// refusals are about what the file asks), rather than said of the host.
+  static var placesItsProblems: Bool { get }
 
   /// Expands the feature's keys of `expansion.spec`: its wants into `wants`, its checks and
   /// effects into `expansion.diagnostics`, its own files' providers returned.
@@ -25,7 +33,9 @@ protocol Feature: Sendable {
 }
 
 extension Feature {
+  static func check(_ spec: HostSpec, _ reader: inout SpecParser.Reader) {}
   static func facts(_ spec: HostSpec) -> Set<FeatureFact> { [] }
+  static var placesItsProblems: Bool { false }
 }
 
 /// Facts a feature asks the planner to read (once, into the facts digest).

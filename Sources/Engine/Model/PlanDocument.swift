@@ -62,8 +62,8 @@ public struct PlanDocument: Codable, Equatable, Sendable {
     public var address: ResourceAddress
     /// The actions, `["no-op"]` for an unchanged resource.
     public var actions: [Action]
-    /// The desired key it comes from.
-    public var origin: String
+    /// The desired keys it comes from, sorted.
+    public var origins: [String]
     /// Display only: why.
     public var reason: String
     /// Display only: the current value in words.
@@ -146,7 +146,7 @@ extension PlanDocument.Change {
   init(_ change: ResourceChange) {
     address = change.address
     actions = change.actions
-    origin = change.origin
+    origins = change.origins
     reason = change.reason
     before = change.before
     after = change.after

@@ -16,25 +16,35 @@ public struct ResourceChange: Sendable, Equatable {
   public var after: String?
   /// Why: which desired key asks for this and what it means on this host.
   public var reason: String
-  /// The desired-state key this resource was expanded from (`iommu`, `ksm.enabled`).
-  public var origin: String
-  /// The desired-state keys of ``origin``, one each (a resource several keys want joins
-  /// them with ", "; the backup manifest records them apart).
-  public var keys: [String] { origin.split(separator: ", ").map(String.init) }
+  /// The desired-state keys this resource was expanded from (`iommu`, `ksm.enabled`), one
+  /// each, sorted: a resource several keys want names them all.
+  public var origins: [String]
+  /// ``origins`` for display, joined with ", " (`iommu, kernel.args.present`).
+  public var origin: String { origins.joined(separator: ", ") }
+  /// The desired-state keys of the change, as the backup manifest records them.
+  public var keys: [String] { origins }
   /// How: what an apply does, in order (see ``Operation``); empty for an unchanged resource,
   /// and for a change only the host can make (shown, and pending on another root).
   public var operations: [Operation] = []
 
-  /// Creates a change.
+  /// Creates a change wanted by the key `origin`.
   public init(
     _ address: ResourceAddress, actions: [Action], before: String?, after: String?, reason: String, origin: String
+  ) {
+    self.init(address, actions: actions, before: before, after: after, reason: reason, origins: [origin])
+  }
+
+  /// Creates a change wanted by the keys `origins` (kept once each, sorted).
+  public init(
+    _ address: ResourceAddress, actions: [Action], before: String?, after: String?, reason: String,
+    origins: [String]
   ) {
     self.address = address
     self.actions = actions.isEmpty ? [.noop] : actions
     self.before = before
     self.after = after
     self.reason = reason
-    self.origin = origin
+    self.origins = Array(Set(origins)).sorted()
   }
 
   /// Whether anything is done to the resource.

@@ -123,7 +123,7 @@ struct KernelArgsProvider: ResourceProvider {
       address, actions: changing ? [.update] : [], before: current.isEmpty ? "none" : current.joined(separator: " "),
       after: after.joined(separator: " "),
       reason: reasons.joined(separator: "; ") + " on the \(entries == .all ? "kernel lines" : "default kernel line")",
-      origin: origin)
+      origins: wants.map(\.origin))
     change.operations = files.map(Operation.writeFile)
     if changing && editor.regeneration() != nil { change.operations.append(.regenerateBootLoader) }
     if changing {
@@ -160,7 +160,7 @@ struct KernelArgsProvider: ResourceProvider {
       after: "regenerated from the boot loader's sources",
       reason: "pending regeneration: the sources carry the requested kernel arguments, the generated "
         + "configuration does not: " + stale.joined(separator: "; "),
-      origin: origin)
+      origins: wants.map(\.origin))
     change.operations = [.regenerateBootLoader]
     return [change]
   }

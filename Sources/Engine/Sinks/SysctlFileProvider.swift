@@ -79,7 +79,7 @@ struct SysctlFileProvider: ResourceProvider {
       var change = ResourceChange(
         ResourceAddress(.file, operation.path), actions: [operation.action], before: before.joined(separator: " "),
         after: after.joined(separator: " "), reason: reasons.joined(separator: "; "),
-        origin: Array(Set(origins)).sorted().joined(separator: ", "))
+        origins: origins)
       change.operations = [.writeFile(operation)]
       return change
     }

@@ -11,11 +11,6 @@ import Yams
 public enum SpecParser {
   /// The top-level keys.
   static var topKeys: [String] { FeatureRegistry.keys }
-  static let passthroughKeys = ["devices", "host_drivers", "blacklist"]
-  static let kvmKeys = ["nested", "options"]
-  static let kernelKeys = ["entries", "args"]
-  static let argsKeys = ["present", "absent"]
-  static let ksmKeys = ["enabled", "tuner", "merge_across_nodes", "settings"]
 
   /// The YAML resolver: none of Yams's rules, every scalar stays a string tagged `str`.
   static let resolver = Resolver.basic
@@ -52,6 +47,9 @@ public enum SpecParser {
   struct Reader {
     let file: String
     var diagnostics: [Diagnostic] = []
+    /// Where each key path read so far stands: a mapping's key, or a list item named by its
+    /// text (`passthrough.devices.10de:1b80`); the first place wins.
+    var locations: [String: SourceLocation] = [:]
 
     init(file: String) { self.file = file }
 
@@ -60,10 +58,15 @@ public enum SpecParser {
     }
 
     mutating func error(_ node: Node, _ path: String, _ summary: String, detail: String? = nil) {
+      error(at: location(node), path, summary, detail: detail)
+    }
+
+    /// An error at `location`, for a check made once the keys are read (``Feature/check(_:_:)``).
+    mutating func error(at location: SourceLocation?, _ path: String, _ summary: String, detail: String? = nil) {
       // The document itself has no key path: no empty `: ` before the summary.
       diagnostics.append(
         Diagnostic(
-          .error, .invalidSpec, summary, detail: detail, keyPath: path.isEmpty ? nil : path, location: location(node)))
+          .error, .invalidSpec, summary, detail: detail, keyPath: path.isEmpty ? nil : path, location: location))
     }
 
     /// Where `key:` starts a line the second time, for a duplicate key Yams reports at its mapping.
@@ -137,6 +140,7 @@ public enum SpecParser {
           error(keyNode, keyPath, "duplicate key")
           continue
         }
+        if locations[keyPath] == nil { locations[keyPath] = location(keyNode) }
         result.append((key, keyNode, value))
       }
       return result
@@ -191,7 +195,9 @@ public enum SpecParser {
       }
       var result: [(String, Node)] = []
       for item in sequence {
-        if let text = scalar(item, path) { result.append((text, item)) }
+        guard let text = scalar(item, path) else { continue }
+        if locations["\(path).\(text)"] == nil { locations["\(path).\(text)"] = location(item) }
+        result.append((text, item))
       }
       return result
     }
@@ -201,120 +207,9 @@ public enum SpecParser {
       for (key, _, value) in entries(root, "", known: SpecParser.topKeys) {
         FeatureRegistry.feature(owning: key)?.parse(key, value, into: &spec, &self)
       }
-      checkConflicts(spec, root)
+      spec.locations = locations
+      for feature in FeatureRegistry.features { feature.check(spec, &self) }
       return spec
-    }
-
-    mutating func kernel(_ node: Node) -> HostSpec.Kernel {
-      var kernel = HostSpec.Kernel()
-      for (key, _, value) in entries(node, "kernel", known: SpecParser.kernelKeys) {
-        if key == "entries" {
-          kernel.entries = choice(value, "kernel.entries", EntrySelection.self) ?? .all
-          continue
-        }
-        var seen: [KernelArgument: String] = [:]
-        for (list, _, items) in entries(value, "kernel.args", known: SpecParser.argsKeys) {
-          let path = "kernel.args.\(list)"
-          for (text, item) in self.list(items, path) {
-            guard let argument = kernelArgument(text, item, path) else { continue }
-            if let other = seen[argument] {
-              error(item, path, "\"\(text)\" is also in kernel.args.\(other)")
-              continue
-            }
-            seen[argument] = list
-            if list == "present" {
-              kernel.present.append(argument)
-            } else {
-              kernel.absent.append(argument)
-            }
-          }
-        }
-      }
-      return kernel
-    }
-
-    mutating func kernelArgument(_ text: String, _ node: Node, _ path: String) -> KernelArgument? {
-      do {
-        return try KernelArgument(parsing: text)
-      } catch {
-        self.error(node, path, error.message)
-        return nil
-      }
-    }
-
-    mutating func ksm(_ node: Node) -> HostSpec.KSM {
-      var ksm = HostSpec.KSM()
-      for (key, _, value) in entries(node, "ksm", known: SpecParser.ksmKeys) {
-        let path = "ksm.\(key)"
-        switch key {
-        case "enabled": ksm.enabled = bool(value, path)
-        case "tuner": ksm.tuner = choice(value, path, HostSpec.Tuner.self) ?? .system
-        case "merge_across_nodes": ksm.mergeAcrossNodes = bool(value, path)
-        default:
-          let names = KsmtunedSetting.allCases.map(\.rawValue)
-          for (name, _, settingValue) in entries(value, path, known: names) {
-            // `entries` keeps only known names.
-            guard let setting = KsmtunedSetting(rawValue: name) else { continue }
-            if isNull(settingValue) {
-              ksm.settings.append(.init(setting, .unset))
-              continue
-            }
-            guard let text = scalar(settingValue, "\(path).\(name)") else { continue }
-            switch setting.desiredValue(text) {
-            case .success(let value): ksm.settings.append(.init(setting, value))
-            case .failure(let problem): error(settingValue, "\(path).\(name)", problem.description)
-            }
-          }
-        }
-      }
-      return ksm
-    }
-
-    mutating func services(_ node: Node) -> [(name: String, state: HostSpec.ServiceState)] {
-      var result: [(name: String, state: HostSpec.ServiceState)] = []
-      for (name, keyNode, value) in entries(node, "services", known: nil) {
-        let path = "services.\(name)"
-        guard name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "@._:-".contains($0)) }),
-          !name.isEmpty, name != ".", name != "..", !name.hasPrefix("-")
-        else {
-          error(keyNode, path, "\"\(name)\" is not a service name")
-          continue
-        }
-        if let state = choice(value, path, HostSpec.ServiceState.self) { result.append((name, state)) }
-      }
-      return result
-    }
-
-    mutating func sysctl(_ node: Node) -> [HostSpec.Setting] {
-      var result: [HostSpec.Setting] = []
-      for (key, keyNode, value) in entries(node, "sysctl", known: nil) {
-        let path = "sysctl.\(key)"
-        guard key.contains("."), key.allSatisfy({ $0.isLetter || $0.isNumber || "._-".contains($0) }) else {
-          error(keyNode, path, "\"\(key)\" is not a sysctl key such as vm.swappiness")
-          continue
-        }
-        guard let text = scalar(value, path) else { continue }
-        if let problem = SysctlEditor.valueProblem(key, text) {
-          // Refused here, at the value's line, rather than by the sysctl file's editor while planning.
-          error(value, path, problem)
-          continue
-        }
-        result.append(.init(key, text))
-      }
-      return result
-    }
-
-    /// Keys that would fight over the same resource.
-    mutating func checkConflicts(_ spec: HostSpec, _ root: Node) {
-      guard spec.ksm?.enabled != nil, let services = root.mapping?["services"]?.mapping else { return }
-      let owned = ["ksm", "ksmtuned", BundledTunerProvider.service]
-      for (keyNode, _) in services {
-        // `ksm` and `ksm.service` name one unit (issue 17 case 4).
-        guard let name = keyNode.scalar?.string, owned.contains(UnitName(name).key) else { continue }
-        error(
-          keyNode, "services.\(name)", "is already managed by ksm.enabled",
-          detail: "Remove services.\(name), or leave ksm.enabled out to manage the service yourself.")
-      }
     }
   }
 }

@@ -12,7 +12,7 @@ import RootFS
 /// (``load(_:)``). Not a cache of anything live: providers of live values run every time.
 public struct ConvergedTrace: Codable, Equatable, Sendable {
   /// The version of the file's format; a trace of another version is ignored.
-  public static let formatVersion = 2
+  public static let formatVersion = 3
   /// Where the trace lives under the root.
   public static let path = "/var/lib/virthost/converged-trace.v2.json"
   /// Where virthost 0.1.0 before the state formats v2 kept it (unauthenticated): never
@@ -41,7 +41,7 @@ public struct ConvergedTrace: Codable, Equatable, Sendable {
     public var before: String?
     public var after: String?
     public var reason: String
-    public var origin: String
+    public var origins: [String]
   }
 
   /// What one traced provider returned.

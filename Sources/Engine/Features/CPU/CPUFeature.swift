@@ -11,6 +11,8 @@ enum CPUFeature: Feature {
     spec.cpu = reader.cpu(value)
   }
 
+  static let placesItsProblems = true
+
   static func facts(_ spec: HostSpec) -> Set<FeatureFact> { spec.cpu == nil ? [] : [.tuning] }
 
   static func expand(_ expansion: inout Expansion, into wants: inout Wants) -> [any ResourceProvider] {

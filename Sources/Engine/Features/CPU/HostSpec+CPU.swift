@@ -1,6 +1,12 @@
 import HostConfig
 
 extension HostSpec {
+  /// `cpu:`, or `nil` when absent.
+  public var cpu: CPU? {
+    get { section("cpu") }
+    set { sections["cpu"] = newValue }
+  }
+
   /// The `cpu:` block.
   public struct CPU: Sendable, Equatable {
     /// `isolated`: the CPUs kept for pinned guests; `nil` for `isolated: none`, which
@@ -49,3 +55,5 @@ extension HostSpec {
     return nil
   }
 }
+
+extension HostSpec.CPU: FeatureSection {}

@@ -1,6 +1,12 @@
 import HostConfig
 
 extension HostSpec {
+  /// `hugepages:`, or `nil` when absent.
+  public var hugepages: HugePages? {
+    get { section("hugepages") }
+    set { sections["hugepages"] = newValue }
+  }
+
   /// The `hugepages:` block: persistent huge page pools, reserved at boot or at runtime.
   public struct HugePages: Sendable, Equatable {
     /// How the pools are reserved.
@@ -89,3 +95,5 @@ extension String {
     String(drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
   }
 }
+
+extension HostSpec.HugePages: FeatureSection {}

@@ -10,6 +10,8 @@ enum HugePagesFeature: Feature {
     spec.hugepages = reader.hugepages(value)
   }
 
+  static let placesItsProblems = true
+
   static func facts(_ spec: HostSpec) -> Set<FeatureFact> { spec.hugepages == nil ? [] : [.tuning] }
 
   static func expand(_ expansion: inout Expansion, into wants: inout Wants) -> [any ResourceProvider] {

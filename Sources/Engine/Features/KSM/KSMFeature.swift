@@ -1,3 +1,4 @@
+import HostConfig
 import Yams
 
 /// `ksm: {enabled, tuner, merge_across_nodes, settings}`: ksmtuned.conf, the bundled tuner's
@@ -9,12 +10,25 @@ enum KSMFeature: Feature {
     spec.ksm = reader.ksm(value)
   }
 
+  /// The services `ksm.enabled` manages (`ksm` and `ksm.service` name one unit, issue 17
+  /// case 4) may not be named under `services:` as well.
+  static func check(_ spec: HostSpec, _ reader: inout SpecParser.Reader) {
+    guard spec.ksm?.enabled != nil else { return }
+    let owned = ["ksm", "ksmtuned", BundledTunerProvider.service]
+    for (name, _) in spec.services where owned.contains(UnitName(name).key) {
+      reader.error(
+        at: spec.location(of: "services.\(name)"), "services.\(name)", "is already managed by ksm.enabled",
+        detail: "Remove services.\(name), or leave ksm.enabled out to manage the service yourself.")
+    }
+  }
+
   static func expand(_ expansion: inout Expansion, into wants: inout Wants) -> [any ResourceProvider] {
     guard let ksm = expansion.spec.ksm else { return [] }
     var providers: [any ResourceProvider] = []
     if !ksm.settings.isEmpty { providers.append(KsmtunedConfProvider(settings: ksm.settings)) }
     if ksm.enabled == true, ksm.tuner == .bundled { providers.append(BundledTunerProvider()) }
     if ksm.enabled == true {
+      providers.append(TunedKSMConflict())
       wants.kvmKeys.append("ksm.enabled")
       if expansion.profile.kernelLacks("CONFIG_KSM") {
         expansion.diagnostics.append(

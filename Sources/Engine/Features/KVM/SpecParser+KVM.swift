@@ -1,6 +1,10 @@
 import HostConfig
 import Yams
 
+extension SpecParser {
+  static let kvmKeys = ["nested", "options"]
+}
+
 extension SpecParser.Reader {
   /// `kvm:`: `nested` and other options by module.
   mutating func kvm(_ node: Node) -> HostSpec.KVM {

@@ -1,6 +1,10 @@
 import HostConfig
 import Yams
 
+extension SpecParser {
+  static let passthroughKeys = ["devices", "host_drivers", "blacklist"]
+}
+
 extension SpecParser.Reader {
   /// `passthrough:`: devices by address or IDs, host drivers, drivers to blacklist.
   mutating func passthrough(_ node: Node) -> HostSpec.Passthrough {

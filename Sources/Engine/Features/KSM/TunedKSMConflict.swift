@@ -1,14 +1,21 @@
 import HostConfig
 import RootFS
 
-/// What the desired state asks that the active tuned profile undoes: a profile that stops
-/// KSM (`[sysfs] /sys/kernel/mm/ksm/run=0`) while `ksm.enabled: true`. tuned applies its
-/// profile at every start, after virthost's settings, so both cannot hold: the plan names
-/// both owners and leaves the choice to the admin (virthost never edits tuned's files).
-enum TunedConflicts {
-  /// The diagnostics for `spec` on `root`.
-  static func diagnostics(_ spec: HostSpec, root: HostRoot) -> [Diagnostic] {
-    guard spec.ksm?.enabled == true else { return [] }
+/// What `ksm.enabled: true` asks that the active tuned profile undoes: a profile that stops
+/// KSM (`[sysfs] /sys/kernel/mm/ksm/run=0`). tuned applies its profile at every start,
+/// after virthost's settings, so both cannot hold: the plan names both owners and leaves
+/// the choice to the admin (virthost never edits tuned's files). Reads tuned's state in
+/// every plan (it is not one of virthost's files), and changes nothing.
+struct TunedKSMConflict: ResourceProvider {
+  var origin: String { "ksm.enabled" }
+
+  func changes(in context: PlanContext) -> [ResourceChange] {
+    Self.diagnostics(context.host).forEach(context.report)
+    return []
+  }
+
+  /// The diagnostics on `root`.
+  static func diagnostics(_ root: HostRoot) -> [Diagnostic] {
     let tuned: Tuned?
     do { tuned = try Tuned.read(root, tunedParams: nil) } catch {
       return [Diagnostic(.warning, .hostFile, "tuned's state cannot be read: \(error)", keyPath: "ksm.enabled")]
