@@ -46,6 +46,15 @@ import Testing
     #expect(kernel.before == "transparent_hugepage=never" && kernel.after == "transparent_hugepage=madvise")
   }
 
+  /// The kernel refuses `[always] madvise never` written back: rollback restores the bracketed choice.
+  @Test func rollbackWritesBackTheChoiceThatRan() throws {
+    let host = try host()
+    _ = try host.engine.apply(try host.plan(Self.spec))
+    #expect(try host.root.text(Self.file) == "madvise\n")
+    _ = try host.engine.rollback()
+    #expect(try host.root.text(Self.file) == "always\n")
+  }
+
   @Test func anUnknownModeIsRefusedAtItsLine() throws {
     let error = #expect(throws: SpecError.self) {
       try SpecParser.parse("memory:\n  transparent_hugepages: sometimes\n", file: "h.yaml")

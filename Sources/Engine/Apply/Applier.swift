@@ -86,11 +86,15 @@ struct Applier {
     }
   }
 
-  /// The value of each live file before its first write.
+  /// The value of each live file before its first write, as rollback writes it back.
   private func liveBefore(_ plan: Plan) -> [(path: String, value: String)] {
     var result: [(path: String, value: String)] = []
     for write in plan.changes.flatMap(\.liveWrites) where !result.contains(where: { $0.path == write.path }) {
-      if let text = try? host.value(write.path) { result.append((write.path, text)) }
+      // A file that lists its choices with the current one in brackets (`always [madvise] never`)
+      // takes back only that choice.
+      if let text = try? host.value(write.path) {
+        result.append((write.path, LiveValueProvider.bracketedChoice(text) ?? text))
+      }
     }
     return result
   }
