@@ -116,6 +116,9 @@ import Testing
     #expect(planResult["reboot_required"] as? Bool == false)
     #expect(planResult["reboot_pending_for_root"] as? Bool == true)
     #expect((planResult["plan"] as? [String: Any])?["summary"] as? String == planResult["msg"] as? String)
+    // Each change names the keys it comes from, as a list (issue 30).
+    let changes = (planResult["plan"] as? [String: Any])?["changes"] as? [[String: Any]]
+    #expect(changes?.map { $0["origins"] as? [String] ?? [] } == [["iommu"]])
     #expect(try root.snapshot() == before)
   }
 

@@ -112,7 +112,7 @@ public enum AnsibleModule {
         "changes": plan.pendingChanges.map { change in
           [
             "address": change.address.description, "actions": change.actions.map(\.rawValue),
-            "reason": change.reason,
+            "origins": change.origins, "reason": change.reason,
           ] as [String: Any]
         },
         "notes": plan.diagnostics.map { "\($0.severity.rawValue): \($0.summary)" },

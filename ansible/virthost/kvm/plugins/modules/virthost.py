@@ -168,13 +168,16 @@ plan:
       type: str
       returned: success
     changes:
-      description: The pending changes, each with its resource address, actions and reason.
+      description: >-
+        The pending changes, each with its resource address, actions, the keys of host.yaml it
+        comes from (C(origins), sorted) and reason.
       type: list
       elements: dict
       returned: success
       sample:
         - address: kernel_args["all"]
           actions: [update]
+          origins: [iommu]
           reason: "iommu: on on an AMD CPU needs amd_iommu=on on the kernel lines"
     notes:
       description: "The plan's diagnostics, C(severity: summary)."
