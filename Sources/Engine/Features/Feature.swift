@@ -70,6 +70,7 @@ enum FeatureRegistry {
     .feature(KVMFeature.self),
     .feature(ModulesFeature.self),
     .feature(MemoryFeature.self),
+    .feature(LibvirtFeature.self),
     .sink(.services),
     .sink(.liveValues),
   ]
