@@ -48,7 +48,8 @@ public final class QemuConfEditor {
     for (key, value) in values {
       guard let type = settings.types[key] else {
         throw EditorError(
-          file: Self.path, message: "has no setting \"\(key)\" (libvirt's lens \(QemuConf.lensFile) does not declare it)")
+          file: Self.path,
+          message: "has no setting \"\(key)\" (libvirt's lens \(QemuConf.lensFile) does not declare it)")
       }
       switch type.accept(value) {
       case .success(let stored): accepted.append((key, stored))
@@ -108,9 +109,14 @@ public final class QemuConfEditor {
     let paths = try tree.match(QemuConf.node + "/*")
     let nodes = try tree.children(of: QemuConf.node)
     guard paths.count == nodes.count else { return nil }
+    // A commented default is `#key = …` with `#` at the start of its line, as libvirt ships
+    // them; the comment's text in the tree has lost its blanks, so the line itself is looked
+    // for: an indented example inside the documentation (`#       user = "qemu"`) is not one.
+    let lines = Set(base.split(separator: "\n").map(String.init))
     guard
       let start = nodes.indices.first(where: {
-        nodes[$0].label == "#comment" && Self.isAssignment(nodes[$0].value ?? "", of: key)
+        guard nodes[$0].label == "#comment", let text = nodes[$0].value else { return false }
+        return Self.isAssignment(text, of: key) && lines.contains("#" + text)
       })
     else { return nil }
     var end = start

@@ -124,7 +124,8 @@ public final class QemuConf {
         file: file, line: index + 1, column: indent.count + 1,
         message:
           "hugetlbfs_mount is a list, which libvirt reads but its lens libvirtd_qemu.aug cannot parse (it takes one "
-          + "string); virthost does not rewrite the file: write one mount point as a string, or leave qemu.conf unmanaged")
+          + "string); virthost does not rewrite the file: write one mount point as a string, or leave qemu.conf unmanaged"
+      )
     }
     return nil
   }
@@ -140,7 +141,8 @@ private final class LensFolder {
     let base = getenv("TMPDIR").map { String(cString: $0) }.flatMap { $0.hasPrefix("/") ? $0 : nil } ?? "/tmp"
     var template = Array((base + "/virthost-lens.XXXXXX").utf8CString)
     guard let made = mkdtemp(&template) else {
-      throw ConfigFileError(message: "cannot make a temporary folder for \(module): \(String(cString: strerror(errno)))")
+      throw ConfigFileError(
+        message: "cannot make a temporary folder for \(module): \(String(cString: strerror(errno)))")
     }
     path = String(cString: made)
     let descriptor = open(path + "/" + module, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)

@@ -25,7 +25,8 @@ struct QemuConfProvider: ResourceProvider {
     for setting in settings {
       let keyPath = "\(origin).\(setting.key)"
       guard let type = editor.settings.types[setting.key] else {
-        let hint = NameSuggestion.nearest(setting.key, in: editor.settings.keys).map { "; did you mean \"\($0)\"?" } ?? ""
+        let hint =
+          NameSuggestion.nearest(setting.key, in: editor.settings.keys).map { "; did you mean \"\($0)\"?" } ?? ""
         context.report(
           Diagnostic(
             .error, .invalidSpec, "qemu.conf has no setting \"\(setting.key)\"\(hint)",
@@ -61,7 +62,8 @@ struct QemuConfProvider: ResourceProvider {
       ResourceAddress(.file, QemuConfEditor.path), actions: files.map(\.action),
       before: before.joined(separator: " "),
       after: settings.map { "\($0.key)=\($0.value)" }.joined(separator: " "),
-      reason: files.isEmpty ? "libvirt.qemu matches the file" : "libvirt.qemu sets \(differing.joined(separator: ", "))",
+      reason: files.isEmpty
+        ? "libvirt.qemu matches the file" : "libvirt.qemu sets \(differing.joined(separator: ", "))",
       origin: origin)
     change.operations = files.map(Operation.writeFile)
     return [change]
