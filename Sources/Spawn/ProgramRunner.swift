@@ -36,17 +36,20 @@ public enum ProgramRunner {
   /// - Parameters:
   ///   - step: what the program is run for, in a few words (`start ksmtuned`); a timeout names it.
   ///   - streams: whether standard error shares standard output's file.
+  ///   - name: the program's `argv[0]`, when it is not `executable`: a multi-call program
+  ///     (kmod, busybox) reached through a link is told what to be by it (`modprobe`).
   /// - Returns: its exit status (or 128 + the signal that ended it) and what it printed.
   /// - Throws: ``ProgramRunError`` when it cannot be started, or has not exited by `timeout`
   ///   (then it has been killed).
   public static func run(
-    _ executable: String, _ arguments: [String], step: String, timeout: Duration, streams: Streams = .together
+    _ executable: String, _ arguments: [String], step: String, timeout: Duration, streams: Streams = .together,
+    name: String? = nil
   ) throws(ProgramRunError) -> ProgramOutcome {
     let output = try captureFile(executable, step)
     defer { close(output) }
     let errors = streams == .together ? output : try captureFile(executable, step)
     defer { if errors != output { close(errors) } }
-    let pid = try spawn(executable, arguments, output: output, errors: errors, step: step)
+    let pid = try spawn(executable, [name ?? executable] + arguments, output: output, errors: errors, step: step)
     let status: Int32
     switch wait(pid, timeout: timeout) {
     case .exited(let code): status = code
@@ -75,6 +78,7 @@ public enum ProgramRunner {
     return descriptor
   }
 
+  /// Starts `executable` with `arguments`, `argv[0]` first.
   private static func spawn(
     _ executable: String, _ arguments: [String], output: Int32, errors: Int32, step: String
   ) throws(ProgramRunError) -> pid_t {
@@ -97,7 +101,7 @@ public enum ProgramRunner {
     posix_spawn_file_actions_adddup2(&actions, output, 1)
     posix_spawn_file_actions_adddup2(&actions, errors, 2)
     closeTheRest(&actions)
-    var cArguments = ([executable] + arguments).map { strdup($0) } + [nil]
+    var cArguments = arguments.map { strdup($0) } + [nil]
     defer { for pointer in cArguments { free(pointer) } }
     var pid = pid_t()
     let result = posix_spawn(&pid, executable, &actions, &attributes, &cArguments, environ)

@@ -108,6 +108,23 @@ import Testing
     #expect(error?.description == "cannot run /bin/sleep 60: it did not finish within 1 s and was killed")
   }
 
+  /// A host command runs its program under the name it was found by: `/usr/sbin/modprobe` is a
+  /// link to kmod, which refuses `kmod -c` and answers `modprobe -c` (the VM test's apply
+  /// failed with "invalid command 'vhost_vsock'" when argv[0] was kmod's own path).
+  @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/bin/kmod")))
+  func aMultiCallProgramReachedThroughALinkGetsTheNameItWasFoundBy() throws {
+    let root = try FixtureRoot()
+    try FileManager.default.createDirectory(atPath: root.path + "/bin", withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(atPath: root.path + "/usr/sbin", withIntermediateDirectories: true)
+    try FileManager.default.copyItem(atPath: "/bin/kmod", toPath: root.path + "/bin/kmod")
+    try FileManager.default.createSymbolicLink(
+      atPath: root.path + "/usr/sbin/modprobe", withDestinationPath: "/bin/kmod")
+    try Applier.run(HostCommand(["modprobe", "-c"], role: .afterWrite), in: root.host)
+    #expect(throws: HostCommandError.self) {
+      try Applier.run(HostCommand(["kmod", "-c"], role: .afterWrite), in: root.host)
+    }
+  }
+
   @Test func bothStreamsAreKeptAndAProgramThatCannotStartIsNamed() throws {
     let outcome = try ProgramRunner.run(
       "/bin/sh", ["-c", "echo out; echo err >&2; exit 3"], step: "test", timeout: .seconds(30), streams: .separate)

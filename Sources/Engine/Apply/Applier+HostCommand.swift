@@ -21,7 +21,10 @@ extension Applier {
       throw HostCommandError(description: "\(program) not found in \(HostProgram.folders.joined(separator: ", "))")
     }
     let outcome: ProgramOutcome
-    do { outcome = try HostProgram.run(executable, Array(command.arguments.dropFirst()), step: command.shown) } catch {
+    do {
+      outcome = try HostProgram.run(
+        executable, Array(command.arguments.dropFirst()), step: command.shown, name: program)
+    } catch {
       throw HostCommandError(description: error.description)
     }
     guard outcome.status == 0 else {

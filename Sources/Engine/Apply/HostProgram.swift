@@ -20,11 +20,13 @@ enum HostProgram {
 
   /// Runs `executable` with `arguments` and no input for `step`, through the one runner
   /// (``ProgramRunner``: output to a file, a wait bounded by `timeout`): standard output,
-  /// then standard error, trimmed.
+  /// then standard error, trimmed. `name` is its `argv[0]` when given: the name it was found
+  /// by, which a multi-call program needs (`/usr/sbin/modprobe` is a link to kmod, which does
+  /// nothing as `kmod vhost_vsock`).
   /// - Throws: ``ProgramRunError`` when it cannot start or does not finish in time.
   static func run(
-    _ executable: String, _ arguments: [String], step: String, timeout: Duration = timeout
+    _ executable: String, _ arguments: [String], step: String, timeout: Duration = timeout, name: String? = nil
   ) throws(ProgramRunError) -> ProgramOutcome {
-    try ProgramRunner.run(executable, arguments, step: step, timeout: timeout, streams: .separate)
+    try ProgramRunner.run(executable, arguments, step: step, timeout: timeout, streams: .separate, name: name)
   }
 }
