@@ -30,6 +30,10 @@ private func inode(_ path: String) -> UInt64? {
     defer { daemon.stop() }
 
     #expect(eventually(timeout: 5) { contents(metrics).contains("virthost_ksm_tuner_cycles_total 0\n") })
+    // Held open, the first file keeps its inode: a later file cannot be given the same number
+    // (a freed inode is reused, which once made a replaced file look rewritten in place).
+    let held = try #require(FileHandle(forReadingAtPath: metrics))
+    defer { try? held.close() }
     let startInode = inode(metrics)
     let start = try parsed(metrics)
     #expect(start.samples["virthost_ksm_pages_to_scan"] == 100, "the seed's value, before any cycle")
@@ -38,6 +42,8 @@ private func inode(_ path: String) -> UInt64? {
 
     #expect(eventually(timeout: 5) { contents(metrics).contains("virthost_ksm_tuner_cycles_total 2\n") })
     #expect(inode(metrics) != startInode, "replaced by a rename, not rewritten in place")
+    let first = String(decoding: try held.readToEnd() ?? Data(), as: UTF8.self)
+    #expect(first.contains("virthost_ksm_tuner_cycles_total 0\n"), "the first file, as it was")
     #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["virthost-ksmtuned.prom"])
     let (samples, types) = try parsed(metrics)
     // The seed log's cycle: committed 14446180 kB, free 11641800 kB, thres 3174990 kB; KSMCTL start 64 10.
