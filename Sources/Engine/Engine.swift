@@ -63,7 +63,7 @@ public struct Engine: Sendable {
       var report = ApplyReport(
         plan: shown, applied: [], skipped: shown.regeneration.map { [Self.offlineRegeneration($0)] } ?? [],
         backup: nil, pendingRegeneration: shown.regeneration)
-      report.pendingCommands = Self.initramfsCommands(shown)
+      report.pendingCommands = Self.pendingHostCommands(shown)
       report.skipped += report.pendingCommands.map { "run \($0.shown): the root is not /; run it on the host" }
       return report
     }
@@ -96,7 +96,7 @@ public struct Engine: Sendable {
       guard !runsCommands, after.onlyRegenerationPending else { throw .notConverged(after) }
       var pending = report
       if let regeneration = after.regeneration { pending.pendingRegeneration = regeneration }
-      for command in Self.initramfsCommands(after) where !pending.pendingCommands.contains(command) {
+      for command in Self.pendingHostCommands(after) where !pending.pendingCommands.contains(command) {
         pending.pendingCommands.append(command)
       }
       return pending
@@ -123,8 +123,9 @@ public struct Engine: Sendable {
     if !now.hasChanges, !now.hasErrors, let trace = now.trace { Applier.keep(trace, root: root) }
   }
 
-  /// The initramfs runs `plan` leaves pending (its `initramfs_regeneration` resources).
-  static func initramfsCommands(_ plan: Plan) -> [HostCommand] {
+  /// The programs `plan` runs after its files (an initramfs rebuilt, a module loaded): what an
+  /// apply on another root leaves to the host.
+  static func pendingHostCommands(_ plan: Plan) -> [HostCommand] {
     plan.pendingChanges.flatMap(\.operations).compactMap {
       if case .runAfterFiles(let command) = $0 { command } else { nil }
     }

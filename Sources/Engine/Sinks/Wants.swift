@@ -80,8 +80,10 @@ struct Wants {
           detail: "Write iommu: on, or leave iommu out: \(request.origin) turns it on.", address: address,
           keyPath: "iommu"))
     }
-    let iommu = request != nil && iommu == .unmanaged ? HostSpec.IOMMU.on : iommu
-    let origin = request != nil && self.iommu == .unmanaged ? request!.origin : "iommu"
+    // A key that needs the IOMMU turns it on when `iommu:` leaves it unmanaged, and is named as its origin.
+    let needing = self.iommu == .unmanaged ? request : nil
+    let iommu = needing == nil ? self.iommu : HostSpec.IOMMU.on
+    let origin = needing?.origin ?? "iommu"
     if iommu != .unmanaged {
       let setting = origin == "iommu" ? "iommu: \(iommu.rawValue)" : origin
       if let key = profile.iommuKey {
