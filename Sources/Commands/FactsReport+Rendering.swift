@@ -1,4 +1,5 @@
 import Foundation
+import HostConfig
 import HostFacts
 
 extension FactsReport {
@@ -157,6 +158,7 @@ extension FactsReport {
           FactRow("pending arguments", boot.pendingArguments) { $0.isEmpty ? "none" : $0.joined(separator: " ") },
           FactRow("reboot pending", boot.rebootPending, describe: Self.yesNo),
           FactRow("coverage", boot.coverage, wraps: true) { Self.describe($0) },
+          FactRow("next boot", boot.nextEntry, wraps: true) { Self.describe($0) },
         ]),
       FactGroup(title: "Services", rows: serviceRows),
       FactGroup(title: "NUMA and huge pages", rows: numaRows),
@@ -325,6 +327,15 @@ extension FactsReport {
 
   /// The arguments whose sources or running kernel disagree, in the shared vocabulary
   /// (pending regeneration, pending reboot); `every source and the running kernel agree` else.
+  /// The next boot's entry: its title and what it starts.
+  private static func describe(_ entry: NextBootEntry) -> String {
+    switch entry.image {
+    case .linux: "\(entry.title): kernel \(entry.kernel ?? "?")"
+    case .uki: "\(entry.title): a unified kernel image (its command line is built in)"
+    case .other: "\(entry.title): no Linux kernel virthost can name"
+    }
+  }
+
   private static func describe(_ coverage: [ArgumentCoverage]) -> String {
     var parts: [String] = []
     for item in coverage {

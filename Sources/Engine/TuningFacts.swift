@@ -88,9 +88,13 @@ struct TuningFacts {
     return files.contains { file in (root.status(file)?.modified).map { $0 / 1_000_000_000 >= boot } ?? false }
   }
 
-  /// The newest kernel in `/boot` (`vmlinuz-<release>`), as `grub-mkconfig` orders them: the
-  /// kernel of the first (default) generated entry. `nil` without one.
+  /// The kernel of the entry the boot loader starts next (``NextBootEntry``); `nil` when
+  /// that entry starts no kernel virthost can name (a unified kernel image). Where the
+  /// boot loader's files do not tell (no generated menu yet, as in a root being built),
+  /// the newest kernel in `/boot` (`vmlinuz-<release>`), which `grub-mkconfig` and
+  /// `kernel-install` put first.
   static func nextBootKernel(_ root: HostRoot) -> String? {
+    if case .found(let entry) = NextBootEntry.read(root) { return entry.kernel }
     let releases = root.listIfPresent("/boot").filter { $0.hasPrefix("vmlinuz-") && !$0.contains("rescue") }
       .map { String($0.dropFirst("vmlinuz-".count)) }
     return releases.max { versionNumbers($0).lexicographicallyPrecedes(versionNumbers($1)) }

@@ -30,6 +30,9 @@ public struct BootFacts: Sendable, Codable, Equatable {
   /// ``ArgumentCoverage``). Unknown for the other boot loaders, whose entries are
   /// their own source.
   public var coverage: Fact<[ArgumentCoverage]>
+  /// The entry the boot loader starts next, and what chose it (its source): the kernel
+  /// every decision about the next boot is made for (see ``NextBootEntry``).
+  public var nextEntry: Fact<NextBootEntry> = .unknown("not read", source: "boot loader configuration")
 
   private enum CodingKeys: String, CodingKey {
     case loader
@@ -37,10 +40,21 @@ public struct BootFacts: Sendable, Codable, Equatable {
     case pendingArguments = "pending_arguments"
     case rebootPending = "reboot_pending"
     case coverage
+    case nextEntry = "next_entry"
+  }
+
+  /// Reads the boot loader under `root`, compares its default entry with `cmdline`, and
+  /// finds the entry the next boot starts.
+  init(root: HostRoot, cmdline: Fact<[String]>) {
+    self.init(configuredIn: root, cmdline: cmdline)
+    switch NextBootEntry.read(root) {
+    case .found(let entry): nextEntry = .known(entry, source: entry.decidedBy)
+    case .unknown(let reason): nextEntry = .unknown(reason, source: "boot loader configuration")
+    }
   }
 
   /// Reads the boot loader under `root` and compares its default entry with `cmdline`.
-  init(root: HostRoot, cmdline: Fact<[String]>) {
+  private init(configuredIn root: HostRoot, cmdline: Fact<[String]>) {
     do {
       let configuration = try BootLoaderKind.read(root)
       let files = configuration.sourceFiles.joined(separator: ", ")

@@ -34,6 +34,13 @@ let seedBeforeReboot: [String: JSONLeaf] = [
   "facts.boot.coverage.source": "boot loader configuration",
   "facts.boot.coverage.unknown": "read for GRUB 2 only: the other boot loaders' entries are their own source",
   "facts.boot.coverage.value": nil,
+  "facts.boot.next_entry.source": "default 0 in /boot/grub/grub.conf",
+  "facts.boot.next_entry.unknown": nil,
+  "facts.boot.next_entry.value.decided_by": "default 0 in /boot/grub/grub.conf",
+  "facts.boot.next_entry.value.file": "/boot/grub/grub.conf",
+  "facts.boot.next_entry.value.image": "linux",
+  "facts.boot.next_entry.value.kernel": "2.6.32-71.29.1.el6.x86_64",
+  "facts.boot.next_entry.value.title": "CentOS Linux (2.6.32-71.29.1.el6.x86_64)",
   "facts.services.init_system.source": "/run/systemd/system, /sbin/init, /etc/systemd/system, rcN.d folders",
   "facts.services.init_system.unknown": nil,
   "facts.services.init_system.value": "sysv",
@@ -329,6 +336,17 @@ extension Dictionary where Key == String, Value == JSONLeaf {
       result["\(prefix).running"] = .bool(true)
       for name in sources { result["\(prefix).sources.\(name)"] = .bool(true) }
     }
+    return result
+  }
+
+  /// These leaves with the next boot's entry unknown, as on a GRUB 2 root with no
+  /// generated grub.cfg.
+  func withoutGeneratedMenu() -> Self {
+    var result = filter { !$0.key.hasPrefix("facts.boot.next_entry.") }
+    result["facts.boot.next_entry.source"] = "boot loader configuration"
+    result["facts.boot.next_entry.unknown"] =
+      "no generated grub.cfg (/boot/grub/grub.cfg, /boot/grub2/grub.cfg) to read the menu from"
+    result["facts.boot.next_entry.value"] = .null
     return result
   }
 

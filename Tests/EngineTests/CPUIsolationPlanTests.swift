@@ -77,11 +77,7 @@ import Testing
     ] as [(String, String, String?)])
   func isolcpusTakesTheFlagsTheNextKernelKnows(_ release: String, _ value: String, _ warning: String?) throws {
     let host = try ExampleHost("numa-pinned")
-    for name in try FileManager.default.contentsOfDirectory(atPath: host.root.path + "/boot")
-    where name.hasPrefix("vmlinuz-") {
-      try FileManager.default.removeItem(atPath: host.root.path + "/boot/" + name)
-    }
-    try host.root.write("/boot/vmlinuz-" + release, "")
+    try host.bootNext(release)
     let plan = try host.plan("cpu:\n  isolated: \"1-3,5-7\"\n")
     #expect(try #require(text(plan, "/etc/default/grub")).contains("isolcpus=\(value) "))
     #expect(

@@ -43,8 +43,7 @@ import Testing
 
   @Test func perNodeCountsAtBootNeedTheNextKernelToBe516() throws {
     let host = try ExampleHost("numa-pinned")
-    try FileManager.default.moveItem(
-      atPath: host.root.path + "/boot/vmlinuz-6.1.0-28-amd64", toPath: host.root.path + "/boot/vmlinuz-5.10.0-30-amd64")
+    try host.bootNext("5.10.0-30-amd64")
     let plan = try host.plan("hugepages:\n  size: 2M\n  count: {0: 8, 1: 8}\n")
     let errors = plan.diagnostics.filter { $0.severity == .error }
     #expect(

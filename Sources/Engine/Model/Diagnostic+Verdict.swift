@@ -26,7 +26,8 @@ extension Diagnostic.Code {
     case .noHardwareVirtualization, .kernelWithoutKVM, .kernelWithoutKSM, .kernelWithoutIOMMU, .unknownCPUVendor,
       .conflictingKernelArgument, .mergeAcrossNodesSkipped, .missingBundledTuner, .unknownService, .maskedService,
       .unrecorded, .serviceSemantics, .conflictingServices, .alsoUnitMissing, .removedKernelArgumentValue,
-      .xenDom0Argument, .tunedOwnsArgument, .tunedConflict, .kernelArgumentCoverage, .commandLineSource,
+      .xenDom0Argument, .unifiedKernelImage, .tunedOwnsArgument, .tunedConflict, .kernelArgumentCoverage,
+      .commandLineSource,
       .hugePagesRefused, .hugePagesAtRuntime, .cpuIsolationRefused, .smtSiblingNotIsolated, .pinnedMemoryMoves,
       .passthroughDevice, .moduleConfigConflict, .initramfs, .commandLineTooLong, .isolcpusFlagUnsupported,
       .cpuAffinityConflict, .interruptsConfined, .moduleBuiltIn:

@@ -61,6 +61,9 @@ extension Diagnostic {
     /// A kernel argument that is the hypervisor's business is asked for a Xen dom0 (`amd_iommu=`,
     /// `intel_iommu=`: the IOMMU belongs to Xen, `iommu=` on the `xen.gz` line).
     case xenDom0Argument = "xen-dom0-argument"
+    /// The next boot starts a unified kernel image: its command line is built into the
+    /// (signed) image, and no boot-loader file virthost edits reaches it.
+    case unifiedKernelImage = "unified-kernel-image"
     /// tuned owns part of the kernel command line (`$tuned_params`, `/etc/tuned/bootcmdline`):
     /// a requested argument it already sets, or one both set differently.
     case tunedOwnsArgument = "tuned-owns-argument"

@@ -36,6 +36,19 @@ struct KernelArgsProvider: ResourceProvider {
 
   func changes(in context: PlanContext) throws(EditorError) -> [ResourceChange] {
     let address = ResourceAddress(.kernelArgs, entries.rawValue)
+    // Only systemd-boot starts unified kernel images (type 2 entries, or a type 1 entry's `uki`).
+    if (try? BootLoaderKind.detect(in: context.host)) == .bls, case .found(let next) = NextBootEntry.read(context.host),
+      next.image == .uki
+    {
+      context.report(
+        Diagnostic(
+          .error, .unifiedKernelImage,
+          "the next boot starts \(next.file), a unified kernel image (\(next.decidedBy)): its command line is built "
+            + "into the image, so virthost cannot set kernel arguments for it; build the image with them "
+            + "(kernel-install's /etc/kernel/cmdline, ukify --cmdline) or boot a type 1 entry",
+          address: address, keyPath: origin))
+      return []
+    }
     let editor = try BootLoaderEditor(root: context.host)
     let selected = try editor.entries().filter { entries == .all || $0.isDefault }
     var read: [String: Data] = [:]
