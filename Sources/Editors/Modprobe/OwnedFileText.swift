@@ -52,6 +52,20 @@ final class OwnedFileText {
     }
   }
 
+  /// What `read` finds in the tree `lens` makes of `text`.
+  func entries<Result>(
+    in text: String, lens: String, file: String, _ read: (AugeasTree, String) throws(AugeasError) -> Result
+  ) throws(EditorError) -> Result {
+    let node = "/owned-read"
+    do {
+      try tree.parseText(text, lens: lens, into: node)
+      defer { _ = try? tree.remove(node) }
+      return try read(tree, node)
+    } catch {
+      throw EditorError(text: error, file: file)
+    }
+  }
+
   /// The text of `path` now, `nil` when it does not exist.
   func current(_ path: String) throws(EditorError) -> String? {
     do {

@@ -64,6 +64,9 @@ extension Diagnostic {
     /// The next boot starts a unified kernel image: its command line is built into the
     /// (signed) image, and no boot-loader file virthost edits reaches it.
     case unifiedKernelImage = "unified-kernel-image"
+    /// An image-mode host (bootc, ostree): its deployments' entries are never edited in
+    /// place, and an argument of the image's `kargs.d` is the image's to change.
+    case imageModeHost = "image-mode-host"
     /// tuned owns part of the kernel command line (`$tuned_params`, `/etc/tuned/bootcmdline`):
     /// a requested argument it already sets, or one both set differently.
     case tunedOwnsArgument = "tuned-owns-argument"

@@ -36,6 +36,7 @@ struct KernelArgsProvider: ResourceProvider {
 
   func changes(in context: PlanContext) throws(EditorError) -> [ResourceChange] {
     let address = ResourceAddress(.kernelArgs, entries.rawValue)
+    if let mode = ImageMode.detect(context.host) { return try imageModeChanges(mode, address, in: context) }
     // Only systemd-boot starts unified kernel images (type 2 entries, or a type 1 entry's `uki`).
     if (try? BootLoaderKind.detect(in: context.host)) == .bls, case .found(let next) = NextBootEntry.read(context.host),
       next.image == .uki
