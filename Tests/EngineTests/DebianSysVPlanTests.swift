@@ -72,4 +72,22 @@ import Testing
     #expect(PlanDocument.Operation(.runAfterLinks(enablement.programs[0])).kind == .runAfterLinks)
     #expect(Engine.pendingHostCommands(plan) == enablement.programs)
   }
+
+  @Test func rollbackAfterInsservRenumberedGivesEachScriptItsLetterBackAndRunsInsservAgain() throws {
+    let root = try root()
+    let oracle = try OracleCase("insserv", "ksm-ksmtuned-virthost")
+    _ = try engine(root).apply(try engine(root).plan(specText: "services:\n  ksm: enabled\n", specFile: "host.yaml"))
+    // The host then ran insserv -f ksm: the oracle's links after it (S02ksm became S01ksm).
+    let renumbered = oracle.steps[2].links
+    for path in root.links.keys { try FileManager.default.removeItem(atPath: root.path + path) }
+    for (path, text) in renumbered { try root.root.link(path, to: text) }
+    let rollback = try engine(root).rollback()
+    #expect(rollback.pendingCommands == [HostCommand(["/sbin/insserv", "-f", "ksm"], role: .afterWrite)])
+    var expected = renumbered
+    for level in 2...5 {
+      expected["/etc/rc\(level).d/S01ksm"] = nil
+      expected["/etc/rc\(level).d/K01ksm"] = "../init.d/ksm"
+    }
+    #expect(root.links == expected)
+  }
 }
