@@ -49,7 +49,8 @@ public struct ServiceEditor: Sendable {
   ///
   /// SysV, RHEL: `S<start>NAME` in the script's levels and `K<stop>NAME` in the others when
   /// enabling, `K<stop>NAME` in every level when disabling (priorities from `# chkconfig:`).
-  /// SysV, Debian: update-rc.d's links (`rcS.d` included), numbers kept.
+  /// SysV, Debian: update-rc.d's links (`rcS.d` included), numbers kept, then the
+  /// `insserv NAME` it runs where insserv is configured (``ServiceEnablement/programs``).
   /// systemd: the `[Install]` section's `WantedBy=`, `RequiredBy=`, `UpheldBy=`, `Alias=`
   /// (an empty assignment resets), followed through `Also=` (a missing unit is a warning),
   /// templates through `DefaultInstance=`; a masked unit is left alone when disabling; on a
@@ -60,13 +61,25 @@ public struct ServiceEditor: Sendable {
     try Self.reading { () throws(ServiceConfigError) in try ServiceReader.check(name) }
     var result = ServiceEnablement()
     switch (initSystem, semantics.family) {
-    case (.sysv, .debian): result.links = try UpdateRcDScripts(root: root).changes(name, enabled: enabled)
+    case (.sysv, .debian): result = try UpdateRcDScripts(root: root).enablement(name, enabled: enabled)
     case (.sysv, .rhel):
       let sysv = try Self.reading { () throws(ServiceConfigError) in try SysVServices(root: root) }
       result.links = try sysv.changes(name, enabled: enabled)
     case (.systemd, _): result = try services.systemd.changes(name, enabled: enabled)
     }
     result.links = result.links.filter { $0.kind == .remove } + result.links.filter { $0.kind == .create }
+    return result
+  }
+
+  /// What enables `name` once this plan has installed its init script, where that is known
+  /// before: on a Debian SysV root with insserv, the `insserv NAME` that `update-rc.d NAME
+  /// defaults` runs (it makes the links from the script's LSB block). `nil` elsewhere: the
+  /// links are computed once the script or unit is there (``enablementChanges(_:enabled:)``).
+  public func enablementOnceInstalled(_ name: String) -> ServiceEnablement? {
+    guard initSystem == .sysv, semantics.family == .debian, let insserv = UpdateRcDScripts(root: root).insserv
+    else { return nil }
+    var result = ServiceEnablement()
+    result.programs = [HostCommand(insserv.command(name), role: .afterWrite)]
     return result
   }
 

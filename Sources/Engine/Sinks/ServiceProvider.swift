@@ -83,11 +83,28 @@ struct ServiceProvider: ResourceProvider {
     var enablement = ServiceEnablement()
     var deferred: String?
     if !state.exists {
-      deferred = intent.name
+      // A Debian SysV host with insserv enables a script it installs as update-rc.d's
+      // `defaults` does, with `insserv NAME`; elsewhere its links are computed once installed.
+      if let once = editor.enablementOnceInstalled(intent.name) { enablement = once } else { deferred = intent.name }
       actions.append(.enable)
     } else {
       enablement = try editor.enablement(intent.name, enabled: intent.enabled)
-      if !enablement.links.isEmpty { actions.append(intent.enabled ? .enable : .disable) }
+      if !enablement.links.isEmpty || !enablement.programs.isEmpty {
+        actions.append(intent.enabled ? .enable : .disable)
+      }
+    }
+    if !context.isLive && !enablement.programs.isEmpty {
+      // Only the host can run them (insserv reads the whole init.d): the links are written
+      // here, the rest waits for the host, and check keeps saying so until it has run.
+      context.report(
+        Diagnostic(
+          .note, .pendingInsserv,
+          "\(intent.name): pending \(enablement.programs.map(\.shown).joined(separator: ", "))",
+          detail: "The root is not /: run it on the host itself, as update-rc.d does after the links; until then "
+            + "sysv-rc's startpar boots from insserv's old /etc/init.d/.depend.* files.", address: address,
+          keyPath: intent.origin))
+      enablement.programs = []
+      if enablement.links.isEmpty { actions.removeAll() }
     }
     for warning in enablement.warnings {
       context.report(Diagnostic(.warning, .alsoUnitMissing, warning, address: address, keyPath: intent.origin))
@@ -110,6 +127,7 @@ struct ServiceProvider: ResourceProvider {
     if !enablement.links.isEmpty {
       change.operations.append(.setLinks(service: intent.name, enabled: intent.enabled, links: enablement.links))
     }
+    change.operations += enablement.programs.map { .runAfterLinks($0) }
     if let deferred { change.operations.append(.enableInstalled(service: deferred)) }
     if actions.contains(.start) { change.operations.append(.startService(intent.name)) }
     if actions.contains(.stop) { change.operations.append(.stopService(intent.name)) }
