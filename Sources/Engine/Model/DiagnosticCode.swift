@@ -118,5 +118,8 @@ extension Diagnostic {
     /// A module `modules.load` lists is not loaded in the running kernel, and this root's
     /// kernel cannot be asked to load it (not the live `/`): it loads at the next boot.
     case moduleNotLoaded = "module-not-loaded"
+    /// `libvirt.daemons` asks for a mode whose units are not installed (each missing unit named),
+    /// or `auto` finds neither mode.
+    case libvirtDaemonsMissing = "libvirt-daemons-missing"
   }
 }
