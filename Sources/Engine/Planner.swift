@@ -98,6 +98,7 @@ public struct Planner: Sendable {
     var tracedChanges: [Int: [ResourceChange]] = [:]
     if !key.traced.isEmpty, saved == nil, reused == nil { probe?.countFullPlan() }
     for (index, provider) in providers.enumerated() {
+      defer { context.plannedFiles = Set(changes.filter(\.isChange).flatMap(\.files).map(\.path)) }
       if let part = (reused ?? saved)?.trace.parts.first(where: { $0.index == index }) {
         let produced = reused?.changes[index] ?? part.changes.map(Self.change)
         changes += produced

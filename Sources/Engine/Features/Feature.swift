@@ -74,6 +74,7 @@ enum FeatureRegistry {
     .feature(MemoryFeature.self),
     .feature(LibvirtFeature.self),
     .sink(.services),
+    .sink(.restarts),
     .sink(.liveValues),
   ]
 

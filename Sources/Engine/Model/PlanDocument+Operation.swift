@@ -16,6 +16,7 @@ extension PlanDocument {
       case runAfterFiles = "run_after_files"
       case startService = "start_service"
       case stopService = "stop_service"
+      case restartService = "restart_service"
       case writeLive = "write_live"
     }
 
@@ -46,7 +47,7 @@ extension PlanDocument {
     public var command: [String]?
     /// `write_file` with a command: `instead_of_write` or `after_write`.
     public var commandRole: String?
-    /// `set_links`, `enable_installed`, `start_service`, `stop_service`: the service.
+    /// `set_links`, `enable_installed`, `start_service`, `stop_service`, `restart_service`: the service.
     public var service: String?
     /// `set_links`: whether the links enable the service or disable it.
     public var enabled: Bool?
@@ -89,6 +90,9 @@ extension PlanDocument {
         service = name
       case .stopService(let name):
         self.init(.stopService)
+        service = name
+      case .restartService(let name):
+        self.init(.restartService)
         service = name
       case .writeLive(let write):
         self.init(.writeLive)

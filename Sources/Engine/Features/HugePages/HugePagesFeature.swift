@@ -23,6 +23,9 @@ enum HugePagesFeature: Feature {
     wants.services.append(unitIntent(huge))
     wants.live += huge.liveWants
     wants.services += mountIntents(huge)
+    wants.restartTriggers += huge.mountSizes.map {
+      .init(path: HugetlbfsMount(sizeKiB: $0).unitPath, origin: "hugepages.mounts")
+    }
     return [
       HugePagesUnitProvider(writes: huge.unitWrites),
       HugetlbfsMountProvider(sizes: huge.mountSizes, removed: huge.unmountedSizes),

@@ -76,8 +76,13 @@ enum LibvirtFeature: Feature {
     guard let libvirt = expansion.spec.libvirt else { return [] }
     if let daemons = libvirt.daemons, let mode = expansion.libvirtMode(daemons) {
       wants.services += daemonIntents(mode, written: daemons)
+      wants.qemuDaemon = LibvirtDaemons.qemuDaemon(mode)
+    } else if libvirt.daemons == nil, let mode = expansion.libvirtDaemons?.automatic {
+      // Unmanaged daemons: the one the family runs is the one restarted.
+      wants.qemuDaemon = LibvirtDaemons.qemuDaemon(mode)
     }
     guard !libvirt.qemu.isEmpty else { return [] }
+    wants.restartTriggers.append(.init(path: QemuConf.path, origin: qemuKey))
     let spec = expansion.spec
     let locations = Dictionary(
       libvirt.qemu.compactMap { setting in
