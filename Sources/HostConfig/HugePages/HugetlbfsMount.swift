@@ -41,13 +41,23 @@ public struct HugetlbfsMount: Sendable, Equatable {
   }
 
   /// One line of `/proc/mounts` (`hugetlbfs /dev/hugepages1G hugetlbfs rw,relatime,gid=64055,mode=1770,pagesize=1024M 0 0`).
-  public struct Entry: Sendable, Equatable {
+  public struct Entry: Sendable, Equatable, Codable {
     /// The mount point.
     public var path: String
     /// The file system type.
     public var type: String
     /// The options, in order.
     public var options: [String]
+
+    /// Creates an entry.
+    public init(path: String, type: String, options: [String]) {
+      self.path = path
+      self.type = type
+      self.options = options
+    }
+
+    /// The mode of the mount's root: `mode=` in octal, 0755 when the kernel leaves it out.
+    public var mode: UInt32 { value("mode").flatMap { UInt32($0, radix: 8) } ?? 0o755 }
 
     /// The page size the kernel shows (`pagesize=1024M`: the kernel divides by 1024 at most
     /// twice, so 1 GiB reads `1024M`), in KiB; `nil` when absent.
