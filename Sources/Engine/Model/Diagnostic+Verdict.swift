@@ -31,7 +31,7 @@ extension Diagnostic.Code {
       .commandLineSource,
       .hugePagesRefused, .hugePagesAtRuntime, .cpuIsolationRefused, .smtSiblingNotIsolated, .pinnedMemoryMoves,
       .passthroughDevice, .moduleConfigConflict, .initramfs, .commandLineTooLong, .isolcpusFlagUnsupported,
-      .cpuAffinityConflict, .interruptsConfined, .moduleBuiltIn:
+      .cpuAffinityConflict, .interruptsConfined, .moduleBuiltIn, .libvirtDaemonsMissing:
       .none
     }
   }
