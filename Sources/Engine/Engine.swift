@@ -123,11 +123,14 @@ public struct Engine: Sendable {
     if !now.hasChanges, !now.hasErrors, let trace = now.trace { Applier.keep(trace, root: root) }
   }
 
-  /// The programs `plan` runs after its files (an initramfs rebuilt, a module loaded): what an
-  /// apply on another root leaves to the host.
+  /// The programs `plan` runs after its files or links (an initramfs rebuilt, a module
+  /// loaded, insserv): what an apply on another root leaves to the host.
   static func pendingHostCommands(_ plan: Plan) -> [HostCommand] {
     plan.pendingChanges.flatMap(\.operations).compactMap {
-      if case .runAfterFiles(let command) = $0 { command } else { nil }
+      switch $0 {
+      case .runAfterFiles(let command), .runAfterLinks(let command): command
+      default: nil
+      }
     }
   }
 

@@ -80,6 +80,8 @@ import Testing
     let root = try OracleRoot(.debianSysV, ["procps/etc/init.d/procps"])
     try root.root.write("/etc/insserv.conf", "$local_fs +mountall\n")
     try root.root.write("/sbin/insserv", "")
+    // update-rc.d's test is `-x`: a program that cannot run is not insserv configured.
+    try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: root.path + "/sbin/insserv")
     let editor = try ServiceEditor(root: root.root.host)
     let error = editorError { () throws(EditorError) in _ = try editor.enablementChanges("procps", enabled: true) }
     #expect(

@@ -15,6 +15,8 @@ public struct OracleCase: Sendable {
     /// Every link recorded after it (path from the root → link text); empty when the oracle
     /// wrote no `link` line.
     public var links: [String: String] = [:]
+    /// The `depend` lines after it: each insserv `.depend.*` file (`.depend.start`) → its lines.
+    public var depend: [String: [String]] = [:]
     /// The `is-enabled` lines after it: unit → (answer, exit status).
     public var isEnabled: [(unit: String, answer: String, exit: Int32)] = []
 
@@ -67,6 +69,7 @@ public struct OracleCase: Sendable {
         steps.append(Step(command: fields[1].split(separator: " ").map(String.init), exit: Int32(fields[2])!))
       case "out": steps[steps.count - 1].out.append(fields.dropFirst().joined(separator: "\t"))
       case "link": steps[steps.count - 1].links[fields[1]] = fields[2]
+      case "depend": steps[steps.count - 1].depend[fields[1], default: []].append(fields[2])
       case "is-enabled":
         let answer = (unit: fields[1], answer: fields[2], exit: Int32(fields[3])!)
         if steps.isEmpty {

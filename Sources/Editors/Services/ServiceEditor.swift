@@ -49,7 +49,8 @@ public struct ServiceEditor: Sendable {
   ///
   /// SysV, RHEL: `S<start>NAME` in the script's levels and `K<stop>NAME` in the others when
   /// enabling, `K<stop>NAME` in every level when disabling (priorities from `# chkconfig:`).
-  /// SysV, Debian: update-rc.d's links (`rcS.d` included), numbers kept.
+  /// SysV, Debian: update-rc.d's links (`rcS.d` included), numbers kept, then the
+  /// `insserv NAME` it runs where insserv is configured (``ServiceEnablement/programs``).
   /// systemd: the `[Install]` section's `WantedBy=`, `RequiredBy=`, `UpheldBy=`, `Alias=`
   /// (an empty assignment resets), followed through `Also=` (a missing unit is a warning),
   /// templates through `DefaultInstance=`; a masked unit is left alone when disabling; on a
@@ -60,7 +61,7 @@ public struct ServiceEditor: Sendable {
     try Self.reading { () throws(ServiceConfigError) in try ServiceReader.check(name) }
     var result = ServiceEnablement()
     switch (initSystem, semantics.family) {
-    case (.sysv, .debian): result.links = try UpdateRcDScripts(root: root).changes(name, enabled: enabled)
+    case (.sysv, .debian): result = try UpdateRcDScripts(root: root).enablement(name, enabled: enabled)
     case (.sysv, .rhel):
       let sysv = try Self.reading { () throws(ServiceConfigError) in try SysVServices(root: root) }
       result.links = try sysv.changes(name, enabled: enabled)

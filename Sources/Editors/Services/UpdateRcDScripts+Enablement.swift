@@ -1,6 +1,20 @@
 import HostConfig
 
 extension UpdateRcDScripts {
+  /// What `update-rc.d NAME defaults` then `enable|disable` does on a Debian SysV root: the
+  /// links of ``changes(_:enabled:)`` and, where insserv is configured, the `insserv [-f] NAME`
+  /// update-rc.d runs after them (it renumbers every script by its LSB dependencies and
+  /// rewrites the `.depend.*` files startpar boots from); also when no link changes but an
+  /// enabled script is missing from those files (``sequenceProblem(_:)``).
+  func enablement(_ name: String, enabled: Bool) throws(EditorError) -> ServiceEnablement {
+    var result = ServiceEnablement()
+    result.links = try changes(name, enabled: enabled)
+    if let insserv, !result.links.isEmpty || (enabled && sequenceProblem(name) != nil) {
+      result.programs = [HostCommand(insserv.command(name), role: .afterWrite)]
+    }
+    return result
+  }
+
   /// The links `update-rc.d NAME defaults` then `update-rc.d NAME enable|disable` leave, as
   /// Debian's update-rc.d does without insserv (and as systemd-sysv-install runs it):
   ///
@@ -18,7 +32,7 @@ extension UpdateRcDScripts {
     let existing = LSBHeader.levels.map { ($0, links(name, level: $0)) }
     var changes: [LinkChange] = []
     if existing.allSatisfy({ $0.1.isEmpty }) {
-      if usesInsserv {
+      if insserv != nil {
         throw EditorError(
           message: "\(name) has no rc links; on this host update-rc.d orders scripts with insserv, which virthost "
             + "does not reproduce: run `update-rc.d \(name) defaults` (dpkg does this when installing the package)")

@@ -130,7 +130,7 @@ struct Applier {
         }
         steps.append(Step(description: "\(verb) \(file.path)") { try write(file) })
         if let command = file.command, command.role == .afterWrite { steps.append(commandStep(command)) }
-      case .runAfterFiles(let command):
+      case .runAfterFiles(let command), .runAfterLinks(let command):
         steps.append(commandStep(command))
       case .regenerateBootLoader:
         guard !regenerated, let regeneration = plan.regeneration else { continue }

@@ -1,9 +1,13 @@
 import Editors
+import HostConfig
 import RootFS
 
 extension Engine {
   /// Restores the last apply's backup: its files byte for byte (files it created
-  /// are removed), its enablement links and live values; marks it rolled back. When a
+  /// are removed), its enablement links and live values; marks it rolled back. On a Debian
+  /// SysV root with insserv, which renumbers rc links after the apply, each script renamed
+  /// gets its `S`/`K` letters back and `insserv NAME` runs again (pending offline) instead
+  /// (``UpdateRcDScripts/undoing(_:)``). When a
   /// restored file is one the initramfs carries (the vfio files), the initramfs tool runs
   /// on the live host, or is returned in ``RollbackReport/pendingCommands`` offline.
   ///
@@ -84,12 +88,31 @@ extension Engine {
         skip("restore \(file.path)", "held back with the other changes of \((file.keys ?? []).joined(separator: ", "))")
       }
     }
-    for link in manifest.links.reversed() {
-      switch link.kind {
-      case .create:
-        try step("remove link \(link.path)") { try writer.remove(link.path) }
-      case .remove:
-        try step("restore link \(link.path) -> \(link.target)") { try writer.link(link.path, to: link.target) }
+    var pendingCommands: [HostCommand] = []
+    if let undo = UpdateRcDScripts(root: root).undoing(manifest.links) {
+      // insserv has renumbered the links since: each script gets its letters back, then insserv runs again.
+      for link in undo.links {
+        switch link.kind {
+        case .create:
+          try step("restore link \(link.path) -> \(link.target)") { try writer.link(link.path, to: link.target) }
+        case .remove: try step("remove link \(link.path)") { try writer.remove(link.path) }
+        }
+      }
+      for command in undo.programs {
+        if runsCommands {
+          try step("run \(command.shown)") { try Applier.run(command, in: root) }
+        } else {
+          pendingCommands.append(command)
+        }
+      }
+    } else {
+      for link in manifest.links.reversed() {
+        switch link.kind {
+        case .create:
+          try step("remove link \(link.path)") { try writer.remove(link.path) }
+        case .remove:
+          try step("restore link \(link.path) -> \(link.target)") { try writer.link(link.path, to: link.target) }
+        }
       }
     }
     for folder in manifest.linkFolders.reversed() {
@@ -116,7 +139,6 @@ extension Engine {
     }
     // The initramfs images carry the vfio files the apply wrote: they are rebuilt from the
     // restored files, on the live host (like the apply's own run), or left pending offline.
-    var pendingCommands: [HostCommand] = []
     let initramfsInputs = decision == nil ? manifest.files.map(\.path) : inputsChanged
     if initramfsInputs.contains(where: { PassthroughProvider.initramfsInputs.contains($0) }),
       let tool = InitramfsTool.detect(root)

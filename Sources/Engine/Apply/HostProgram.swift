@@ -9,9 +9,10 @@ enum HostProgram {
   static let folders = ["/usr/sbin", "/usr/bin", "/sbin", "/bin"]
 
   /// The host path of `program`: the first regular, executable file of that name in
-  /// ``folders`` under `root`; `nil` when there is none.
+  /// ``folders`` under `root`, or the file at `program` itself when it is a path from the
+  /// root (`/usr/lib/insserv/insserv`, as update-rc.d names it); `nil` when there is none.
   static func find(_ program: String, in root: HostRoot) -> String? {
-    root.findProgram(folders.map { $0 + "/" + program })
+    root.findProgram(program.hasPrefix("/") ? [program] : folders.map { $0 + "/" + program })
   }
 
   /// How long a generator or a host command (`grub-mkconfig`, `dracut`, `update-initramfs`)

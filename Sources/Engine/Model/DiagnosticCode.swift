@@ -118,5 +118,9 @@ extension Diagnostic {
     /// A module `modules.load` lists is not loaded in the running kernel, and this root's
     /// kernel cannot be asked to load it (not the live `/`): it loads at the next boot.
     case moduleNotLoaded = "module-not-loaded"
+    /// A Debian SysV service whose links change, or whose links insserv's `.depend.*` files
+    /// do not list yet, on a root that is not the live `/`: `insserv NAME` (what update-rc.d
+    /// runs) is left to the host; sysv-rc boots from the old order until it runs.
+    case pendingInsserv = "pending-insserv"
   }
 }

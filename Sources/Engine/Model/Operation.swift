@@ -20,6 +20,9 @@ public enum Operation: Sendable, Equatable {
   case regenerateBootLoader
   /// A program run on the live host after every file (an initramfs rebuilt); pending on another root.
   case runAfterFiles(HostCommand)
+  /// A program run on the live host right after the links before it in the change (the
+  /// `insserv NAME` update-rc.d runs after renaming a script's rc links); pending on another root.
+  case runAfterLinks(HostCommand)
   /// A service started now (live hosts only).
   case startService(String)
   /// A service stopped now (live hosts only).
@@ -41,7 +44,7 @@ public enum Operation: Sendable, Equatable {
     case .writeFile: .files
     case .runAfterFiles: .programs
     case .regenerateBootLoader: .bootLoader
-    case .setLinks, .enableInstalled, .startService, .stopService: .services
+    case .setLinks, .enableInstalled, .runAfterLinks, .startService, .stopService: .services
     case .writeLive: .live
     }
   }

@@ -14,6 +14,7 @@ extension PlanDocument {
       case enableInstalled = "enable_installed"
       case regenerateBootLoader = "regenerate_boot_loader"
       case runAfterFiles = "run_after_files"
+      case runAfterLinks = "run_after_links"
       case startService = "start_service"
       case stopService = "stop_service"
       case writeLive = "write_live"
@@ -42,7 +43,7 @@ extension PlanDocument {
     /// `write_file`: the permission bits of a created file, in octal (`0644`).
     public var mode: String?
     /// `write_file`: the live host's program that writes the file (`instead_of_write`) or
-    /// runs after it (`after_write`); `run_after_files`: the program.
+    /// runs after it (`after_write`); `run_after_files`, `run_after_links`: the program.
     public var command: [String]?
     /// `write_file` with a command: `instead_of_write` or `after_write`.
     public var commandRole: String?
@@ -83,6 +84,9 @@ extension PlanDocument {
         self.init(Kind.regenerateBootLoader)
       case .runAfterFiles(let program):
         self.init(.runAfterFiles)
+        command = program.arguments
+      case .runAfterLinks(let program):
+        self.init(.runAfterLinks)
         command = program.arguments
       case .startService(let name):
         self.init(.startService)

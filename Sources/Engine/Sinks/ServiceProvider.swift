@@ -87,7 +87,21 @@ struct ServiceProvider: ResourceProvider {
       actions.append(.enable)
     } else {
       enablement = try editor.enablement(intent.name, enabled: intent.enabled)
-      if !enablement.links.isEmpty { actions.append(intent.enabled ? .enable : .disable) }
+      if !context.isLive && !enablement.programs.isEmpty {
+        // Only the host can run them (insserv reads the whole init.d): the links are written
+        // here, the rest waits for the host, and check keeps saying so until it has run.
+        context.report(
+          Diagnostic(
+            .note, .pendingInsserv,
+            "\(intent.name): pending \(enablement.programs.map(\.shown).joined(separator: ", "))",
+            detail: "The root is not /: run `update-rc.d \(intent.name) \(intent.enabled ? "enable" : "disable")` "
+              + "on the host, which runs insserv: until then sysv-rc's startpar boots from insserv's old "
+              + "/etc/init.d/.depend.* files.", address: address, keyPath: intent.origin))
+        enablement.programs = []
+      }
+      if !enablement.links.isEmpty || !enablement.programs.isEmpty {
+        actions.append(intent.enabled ? .enable : .disable)
+      }
     }
     for warning in enablement.warnings {
       context.report(Diagnostic(.warning, .alsoUnitMissing, warning, address: address, keyPath: intent.origin))
@@ -110,6 +124,7 @@ struct ServiceProvider: ResourceProvider {
     if !enablement.links.isEmpty {
       change.operations.append(.setLinks(service: intent.name, enabled: intent.enabled, links: enablement.links))
     }
+    change.operations += enablement.programs.map { .runAfterLinks($0) }
     if let deferred { change.operations.append(.enableInstalled(service: deferred)) }
     if actions.contains(.start) { change.operations.append(.startService(intent.name)) }
     if actions.contains(.stop) { change.operations.append(.stopService(intent.name)) }
