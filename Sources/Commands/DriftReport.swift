@@ -229,6 +229,7 @@ struct DriftReport: Encodable {
     case .file, .sysctl: return "as configured (read when the service or the kernel starts)"
     case .bootLoaderRegeneration: return "the boot loader reads the generated configuration at boot"
     case .initramfsRegeneration: return "the kernel reads the initramfs at boot"
+    case .daemonRestart: return "the daemon reads its files when it starts"
     }
   }
 

@@ -14,13 +14,19 @@ struct Expansion {
   let tuning: TuningFacts?
   /// The next boot's kernel, when a feature asked for it (``FeatureFact/nextKernel``).
   let nextKernel: PassthroughKernel?
+  /// libvirt's installed daemon units, when a feature asked for them (``FeatureFact/libvirtDaemons``).
+  let libvirtDaemons: LibvirtDaemons?
   var diagnostics: [Diagnostic] = []
 
-  init(spec: HostSpec, profile: HostProfile, tuning: TuningFacts? = nil, nextKernel: PassthroughKernel? = nil) {
+  init(
+    spec: HostSpec, profile: HostProfile, tuning: TuningFacts? = nil, nextKernel: PassthroughKernel? = nil,
+    libvirtDaemons: LibvirtDaemons? = nil
+  ) {
     self.spec = spec
     self.profile = profile
     self.tuning = tuning
     self.nextKernel = nextKernel
+    self.libvirtDaemons = libvirtDaemons
   }
 
   /// The facts the features of `spec` ask for.

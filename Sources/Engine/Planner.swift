@@ -1,6 +1,7 @@
 import Augeas
 import Editors
 import Foundation
+import HostConfig
 import RootFS
 
 /// Makes a ``Plan``: reads the host through the providers the desired state
@@ -77,11 +78,12 @@ public struct Planner: Sendable {
     let tuning = needs.contains(.tuning) ? TuningFacts.read(root) : nil
     // The NUMA layout and CPUs the checks used are facts too: a saved plan is refused on other ones.
     let nextKernel = needs.contains(.nextKernel) ? PassthroughKernel.read(root) : nil
-    let facts =
-      Self.digestText(of: profile) + (tuning.map { "\n" + $0.digestText } ?? "")
-      + (nextKernel.map { "\n" + $0.digestText } ?? "")
+    let libvirtDaemons = needs.contains(.libvirtDaemons) ? LibvirtDaemons.read(root) : nil
+    let readFacts: [String?] = [tuning?.digestText, nextKernel?.digestText, libvirtDaemons?.digestText]
+    let facts = ([Self.digestText(of: profile)] + readFacts.compactMap { $0 }).joined(separator: "\n")
     context.observe(.facts, facts)
-    var expansion = Expansion(spec: spec, profile: profile, tuning: tuning, nextKernel: nextKernel)
+    var expansion = Expansion(
+      spec: spec, profile: profile, tuning: tuning, nextKernel: nextKernel, libvirtDaemons: libvirtDaemons)
     let providers = expansion.providers()
     let key = ConvergedTrace.Key(
       virthostVersion: Engine.version,
@@ -96,6 +98,7 @@ public struct Planner: Sendable {
     var tracedChanges: [Int: [ResourceChange]] = [:]
     if !key.traced.isEmpty, saved == nil, reused == nil { probe?.countFullPlan() }
     for (index, provider) in providers.enumerated() {
+      defer { context.plannedFiles = Set(changes.filter(\.isChange).flatMap(\.files).map(\.path)) }
       if let part = (reused ?? saved)?.trace.parts.first(where: { $0.index == index }) {
         let produced = reused?.changes[index] ?? part.changes.map(Self.change)
         changes += produced

@@ -5,7 +5,7 @@ extension HostFacts {
   /// `cgroup <name> controller`, `IOMMU in firmware`, `IOMMU in kernel build`,
   /// `IOMMU enabled by kernel`, `secure guests`, `nested virtualization`, `reboot pending`,
   /// `KSM in kernel build`, `KSM running`, `KSM services at boot`; then `PCI passthrough` on a
-  /// host that configures devices for vfio-pci.
+  /// host that configures devices for vfio-pci, and `hugetlbfs mounts` on a host with huge pages reserved.
   ///
   /// Only what stops KVM guests fails (no KVM, `/dev/kvm` not openable, no `/dev/net/tun`);
   /// what KVM can do without (IOMMU, KSM, cgroups) warns; a fact that is unknown
@@ -17,7 +17,7 @@ extension HostFacts {
     ] + CgroupFacts.required.map(validate.cgroupCheck) + [
       validate.firmwareIOMMUCheck, kernelIOMMUBuildCheck, kernelIOMMUCheck, validate.secureGuestsCheck,
       validate.nestedCheck, rebootCheck, ksmBuildCheck, ksmRunningCheck, ksmServicesCheck,
-    ] + (passthroughCheck.map { [$0] } ?? [])
+    ] + (passthroughCheck.map { [$0] } ?? []) + (hugePages.mountsCheck.map { [$0] } ?? [])
   }
 
   private var vendor: VendorTerms { VendorTerms(cpu.iommuVendor) }

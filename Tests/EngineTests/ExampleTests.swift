@@ -28,10 +28,13 @@ import Testing
     #expect(plain.fileOperations.map(\.path) == rendered.fileOperations.map(\.path))
     #expect(plain.fileOperations.map(\.action) == rendered.fileOperations.map(\.action))
     #expect(plain.fileOperations.map(\.before) == rendered.fileOperations.map(\.before))
-    // The Augeas-backed files are left unrendered; the bundled tuner's files come from templates.
+    // The Augeas-backed files (kernel arguments, ksmtuned.conf, qemu.conf) are left unrendered; the
+    // bundled tuner's files come from templates.
     let unrendered = plain.fileOperations.filter { !$0.isRendered }.map(\.path)
     let augeasBacked = rendered.changes.filter {
-      $0.address.kind == .kernelArgs || $0.address == ResourceAddress(.file, "/etc/ksmtuned.conf")
+      $0.address.kind == .kernelArgs
+        || [ResourceAddress(.file, "/etc/ksmtuned.conf"), ResourceAddress(.file, "/etc/libvirt/qemu.conf")]
+          .contains($0.address)
     }
     #expect(unrendered == augeasBacked.flatMap(\.files).map(\.path))
     if !unrendered.isEmpty {

@@ -9,7 +9,7 @@ dest=$here/Tests/EditorsTests/Fixtures/debian12-packages
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 # package  path-in-package ...
 files=(
-  "libvirt-daemon-system lib/systemd/system/libvirtd.service lib/systemd/system/libvirtd.socket lib/systemd/system/libvirtd-ro.socket lib/systemd/system/libvirtd-admin.socket lib/systemd/system/virtlockd.service lib/systemd/system/virtlockd.socket lib/systemd/system/virtlockd-admin.socket lib/systemd/system/virtlogd.service lib/systemd/system/virtlogd.socket lib/systemd/system/virtlogd-admin.socket etc/libvirt/qemu.conf"
+  "libvirt-daemon-system lib/systemd/system/libvirtd.service lib/systemd/system/libvirtd.socket lib/systemd/system/libvirtd-ro.socket lib/systemd/system/libvirtd-admin.socket lib/systemd/system/virtlockd.service lib/systemd/system/virtlockd.socket lib/systemd/system/virtlockd-admin.socket lib/systemd/system/virtlogd.service lib/systemd/system/virtlogd.socket lib/systemd/system/virtlogd-admin.socket etc/libvirt/qemu.conf etc/apparmor.d/abstractions/libvirt-qemu"
   "libvirt-daemon-driver-qemu usr/share/augeas/lenses/libvirtd_qemu.aug"
   "libvirt-daemon-system-sysv etc/init.d/libvirtd etc/init.d/virtlogd"
   "ksmtuned lib/systemd/system/ksm.service lib/systemd/system/ksmtuned.service etc/ksmtuned.conf usr/sbin/ksmtuned"

@@ -61,6 +61,24 @@ is_enabled systemd-networkd.service dbus-org.freedesktop.network1.service system
 note "enabling through the alias name"
 sc enable dbus-org.freedesktop.network1.service; is_enabled systemd-networkd.service
 
+rendered=$fixtures
+modular_units=(virtqemud.service virtqemud.socket virtqemud-ro.socket virtqemud-admin.socket)
+install_modular() { local u; for u in "${modular_units[@]}"; do install_file "libvirt-upstream-rendered/lib/systemd/system/$u" "$rendered"; done; }
+
+begin_case $D libvirt-modular "issue 35: virtqemud.service rendered from libvirt's upstream templates (Also= its 3 sockets, virtlogd.socket, virtlockd.socket) with Debian 12's libvirt units; merged-usr root"
+new_root merged; install_libvirt; install_modular
+sc enable virtqemud.service; is_enabled "${modular_units[@]}" "${libvirt_units[@]}"
+
+begin_case $D libvirt-monolithic-to-modular "issue 35: libvirt.daemons modular on a host with libvirtd enabled: disable libvirtd.service, then enable virtqemud.service"
+new_root merged; install_libvirt; install_modular
+sc enable libvirtd.service; sc disable libvirtd.service; sc enable virtqemud.service
+is_enabled "${modular_units[@]}" "${libvirt_units[@]}"
+
+begin_case $D libvirt-modular-to-monolithic "issue 35: libvirt.daemons monolithic on a host with virtqemud enabled: disable virtqemud.service, then enable libvirtd.service"
+new_root merged; install_libvirt; install_modular
+sc enable virtqemud.service; sc disable virtqemud.service; sc enable libvirtd.service
+is_enabled "${modular_units[@]}" "${libvirt_units[@]}"
+
 begin_case $D open-iscsi-unit-only "open-iscsi.service: WantedBy=sysinit.target, Alias=iscsi.service; no init script in this root"
 new_root merged; install_file open-iscsi/lib/systemd/system/open-iscsi.service
 sc enable open-iscsi.service; is_enabled open-iscsi.service iscsi.service

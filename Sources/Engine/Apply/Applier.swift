@@ -147,6 +147,12 @@ struct Applier {
       case .stopService(let service):
         steps.append(
           Step(description: "stop service \(service)") { try ServiceControl(root: host).carryOut(.stop, service) })
+      case .restartService(let service):
+        steps.append(
+          Step(
+            description: "restart service \(service)",
+            skip: host.isLive ? nil : "the root is not /; pending restart: restart \(service) on the host itself"
+          ) { try ServiceControl(root: host).carryOut(.restart, service) })
       case .writeLive(let write):
         let purpose = write.purpose.map { " (\($0))" } ?? ""
         steps.append(

@@ -44,6 +44,8 @@ enum FeatureFact: Hashable, Sendable {
   case tuning
   /// The next boot's kernel: its build options and built-in modules (``PassthroughKernel``).
   case nextKernel
+  /// Which of libvirt's daemon units are installed, and the family (``LibvirtDaemons``).
+  case libvirtDaemons
 }
 
 /// The features in expansion order, with the sinks between them: a sink's provider comes
@@ -72,6 +74,7 @@ enum FeatureRegistry {
     .feature(MemoryFeature.self),
     .feature(LibvirtFeature.self),
     .sink(.services),
+    .sink(.restarts),
     .sink(.liveValues),
   ]
 

@@ -29,7 +29,7 @@ extension Diagnostic.Code {
       .xenDom0Argument, .tunedOwnsArgument, .tunedConflict, .kernelArgumentCoverage, .commandLineSource,
       .hugePagesRefused, .hugePagesAtRuntime, .cpuIsolationRefused, .smtSiblingNotIsolated, .pinnedMemoryMoves,
       .passthroughDevice, .moduleConfigConflict, .initramfs, .commandLineTooLong, .isolcpusFlagUnsupported,
-      .cpuAffinityConflict, .interruptsConfined, .moduleBuiltIn:
+      .cpuAffinityConflict, .interruptsConfined, .moduleBuiltIn, .libvirtDaemonsMissing:
       .none
     }
   }

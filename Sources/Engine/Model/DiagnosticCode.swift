@@ -122,5 +122,8 @@ extension Diagnostic {
     /// do not list yet, on a root that is not the live `/`: `insserv NAME` (what update-rc.d
     /// runs) is left to the host; sysv-rc boots from the old order until it runs.
     case pendingInsserv = "pending-insserv"
+    /// `libvirt.daemons` asks for a mode whose units are not installed (each missing unit named),
+    /// or `auto` finds neither mode.
+    case libvirtDaemonsMissing = "libvirt-daemons-missing"
   }
 }

@@ -27,6 +27,9 @@ public enum Operation: Sendable, Equatable {
   case startService(String)
   /// A service stopped now (live hosts only).
   case stopService(String)
+  /// A running daemon restarted so that it reads the files this plan wrote (live hosts only;
+  /// pending on another root), after every start and stop.
+  case restartService(String)
   /// A value written in place to a file under `/sys` or `/proc/sys`.
   case writeLive(LiveWrite)
 
@@ -44,7 +47,7 @@ public enum Operation: Sendable, Equatable {
     case .writeFile: .files
     case .runAfterFiles: .programs
     case .regenerateBootLoader: .bootLoader
-    case .setLinks, .enableInstalled, .runAfterLinks, .startService, .stopService: .services
+    case .setLinks, .enableInstalled, .runAfterLinks, .startService, .stopService, .restartService: .services
     case .writeLive: .live
     }
   }

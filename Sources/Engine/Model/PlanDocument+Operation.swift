@@ -17,6 +17,7 @@ extension PlanDocument {
       case runAfterLinks = "run_after_links"
       case startService = "start_service"
       case stopService = "stop_service"
+      case restartService = "restart_service"
       case writeLive = "write_live"
     }
 
@@ -47,7 +48,7 @@ extension PlanDocument {
     public var command: [String]?
     /// `write_file` with a command: `instead_of_write` or `after_write`.
     public var commandRole: String?
-    /// `set_links`, `enable_installed`, `start_service`, `stop_service`: the service.
+    /// `set_links`, `enable_installed`, `start_service`, `stop_service`, `restart_service`: the service.
     public var service: String?
     /// `set_links`: whether the links enable the service or disable it.
     public var enabled: Bool?
@@ -93,6 +94,9 @@ extension PlanDocument {
         service = name
       case .stopService(let name):
         self.init(.stopService)
+        service = name
+      case .restartService(let name):
+        self.init(.restartService)
         service = name
       case .writeLive(let write):
         self.init(.writeLive)

@@ -27,6 +27,9 @@ public struct ResourceAddress: Sendable, Hashable, Comparable, TextCoded {
     case initramfsRegeneration = "initramfs_regeneration"
     /// A kernel module of the running kernel; the name is the module (`vhost_net`).
     case kernelModule = "kernel_module"
+    /// A running daemon that must start again to read files this plan writes (libvirt's QEMU
+    /// driver: qemu.conf, a new hugetlbfs mount); the name is its unit (`libvirtd.service`).
+    case daemonRestart = "daemon_restart"
   }
 
   /// The kind of resource.

@@ -17,6 +17,9 @@ final class PlanContext {
   let rendersFiles: Bool
   /// Diagnostics found by providers.
   var diagnostics: [Diagnostic] = []
+  /// The files the providers run so far plan to write, create or remove (the planner adds
+  /// each provider's after it runs): what a later provider's restart depends on.
+  var plannedFiles: Set<String> = []
   /// Digests of what was read, by source.
   private(set) var observations: [ObservationSource: Digest] = [:]
 

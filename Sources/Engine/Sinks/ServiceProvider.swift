@@ -22,6 +22,10 @@ struct ServiceProvider: ResourceProvider {
     var required: Bool
     /// Whether this plan installs the service's unit or init script.
     var installedByPlan = false
+    /// Units this intent's disabling leaves alone, although its `Also=` lines name them:
+    /// another intent of the same key enables them (libvirt's `virtlogd.socket`, shared by
+    /// `libvirtd.service` and `virtqemud.service`). Their links stay, and no conflict is seen.
+    var keeps: Set<String> = []
   }
 
   var intents: [Intent]
@@ -87,6 +91,9 @@ struct ServiceProvider: ResourceProvider {
       actions.append(.enable)
     } else {
       enablement = try editor.enablement(intent.name, enabled: intent.enabled)
+      if !intent.enabled && !intent.keeps.isEmpty {
+        enablement.links.removeAll { intent.keeps.contains(String($0.path.split(separator: "/").last ?? "")) }
+      }
       if !context.isLive && !enablement.programs.isEmpty {
         // Only the host can run them (insserv reads the whole init.d): the links are written
         // here, the rest waits for the host, and check keeps saying so until it has run.
@@ -194,7 +201,9 @@ struct ServiceProvider: ResourceProvider {
     var blocked: Set<Int> = []
     for (a, on) in intents.enumerated() where on.enabled {
       for (b, off) in intents.enumerated() where !off.enabled && UnitName(on.name).key != UnitName(off.name).key {
-        guard let shared = closures[b].first(where: closures[a].contains) else { continue }
+        guard let shared = closures[b].first(where: { closures[a].contains($0) && !off.keeps.contains($0) }) else {
+          continue
+        }
         let through = [(closures[a], on), (closures[b], off)].compactMap { closure, intent in
           alsoParent(of: shared, in: closure, editor).map { "\($0) has Also=\(shared)" }
         }

@@ -9,7 +9,7 @@ import HostConfig
 struct Wants {
   /// The shared sinks, each planned by one provider.
   enum Sink: Sendable {
-    case kernelArguments, sysctlFile, services, liveValues
+    case kernelArguments, sysctlFile, services, restarts, liveValues
   }
 
   /// A key that needs the IOMMU on (and, unless `iommu_passthrough` says otherwise, the
@@ -44,6 +44,11 @@ struct Wants {
   var services: [ServiceProvider.Intent] = []
   /// Live values, in order.
   var live: [LiveValueProvider.Want] = []
+  /// libvirt's QEMU driver daemon (`libvirtd.service`, `virtqemud.service`), when `libvirt:`
+  /// tells which: the daemon restarted after a change of ``restartTriggers``.
+  var qemuDaemon: String?
+  /// Files the QEMU driver's daemon reads only when it starts (qemu.conf, a hugetlbfs mount unit).
+  var restartTriggers: [DaemonRestartProvider.Trigger] = []
   /// The keys that exist for KVM guests and cannot help a host without KVM.
   var kvmKeys: [String] = []
 
@@ -62,6 +67,9 @@ struct Wants {
     case .services:
       let intents = distinct(services, &diagnostics)
       return intents.isEmpty ? nil : ServiceProvider(intents: intents)
+    case .restarts:
+      guard let qemuDaemon, !restartTriggers.isEmpty else { return nil }
+      return DaemonRestartProvider(daemon: qemuDaemon, triggers: restartTriggers)
     case .liveValues:
       return live.isEmpty ? nil : LiveValueProvider(wants: live)
     }

@@ -15,6 +15,8 @@ public struct ServiceManager: Sendable {
     case start
     /// Stop it now.
     case stop
+    /// Stop and start it now (`systemctl restart`, `service NAME restart`).
+    case restart
   }
 
   /// Whether the service manager can be asked about services (and told to start or stop them).

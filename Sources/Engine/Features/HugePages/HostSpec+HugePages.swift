@@ -67,6 +67,17 @@ extension HostSpec {
     /// of 10 % of the node and no less than 1 GiB.
     public var hostReserveKiB: Int?
 
+    /// Whether a pool of a size other than the default gets a hugetlbfs mount of its own.
+    public enum Mounts: String, Sendable, CaseIterable {
+      /// One systemd mount unit per such size (`dev-hugepages1G.mount`): the default.
+      case auto
+      /// No mount of virthost's; any it wrote is removed.
+      case none
+    }
+
+    /// `mounts`.
+    public var mounts: Mounts = .auto
+
     /// Whether the pools were written as `pools:` (positions of problems point there).
     public var writtenAsPools = false
 

@@ -1,3 +1,4 @@
+import HostConfig
 import Yams
 
 /// `hugepages:`: pools reserved at boot or at runtime (``HugePagesPlan``), with virthost's
@@ -21,7 +22,34 @@ enum HugePagesFeature: Feature {
     wants.sysctlRemovals += huge.sysctlRemovals
     wants.services.append(unitIntent(huge))
     wants.live += huge.liveWants
-    return [HugePagesUnitProvider(writes: huge.unitWrites)]
+    wants.services += mountIntents(huge)
+    wants.restartTriggers += huge.mountSizes.map {
+      .init(path: HugetlbfsMount(sizeKiB: $0).unitPath, origin: "hugepages.mounts")
+    }
+    return [
+      HugePagesUnitProvider(writes: huge.unitWrites),
+      HugetlbfsMountProvider(sizes: huge.mountSizes, removed: huge.unmountedSizes),
+    ]
+  }
+
+  /// The mount units: enabled and mounted for each size that gets one, disabled and unmounted
+  /// for the others (nothing when not installed).
+  private static func mountIntents(_ huge: HugePagesPlan) -> [ServiceProvider.Intent] {
+    let wanted = huge.mountSizes.map { size in
+      let mount = HugetlbfsMount(sizeKiB: size)
+      return ServiceProvider.Intent(
+        name: mount.unit, enabled: true, running: true, origin: "hugepages.mounts",
+        setting: "hugepages.mounts: auto",
+        reason: "hugepages: \(mount.path) holds the \(mount.sizeText) pages QEMU guests are backed by", required: true,
+        installedByPlan: true)
+    }
+    let removed = huge.unmountedSizes.map { size in
+      let mount = HugetlbfsMount(sizeKiB: size)
+      return ServiceProvider.Intent(
+        name: mount.unit, enabled: false, running: false, origin: "hugepages.mounts", setting: "hugepages.mounts",
+        reason: "hugepages: no pool of \(mount.sizeText) with a mount of its own", required: false)
+    }
+    return wanted + removed
   }
 
   /// virthost's boot unit for runtime huge pages: enabled while it has writes, else disabled.

@@ -17,6 +17,11 @@ struct HugePagesPlan {
   /// `boot`, a runtime pool that is not a total of the default size): a value left from an
   /// earlier runtime plan would still reserve pages at each boot.
   var sysctlRemovals: [SysctlFileProvider.Removal] = []
+  /// The page sizes (KiB) that get a hugetlbfs mount of virthost's (`hugepages.mounts: auto`,
+  /// a pool whose size is not the default), in the pools' order.
+  var mountSizes: [Int] = []
+  /// The host's other page sizes: a mount unit of virthost's for them is removed.
+  var unmountedSizes: [Int] = []
 
   /// The keys of the kernel arguments `hugepages:` owns.
   static let argumentKeys = ["default_hugepagesz", "hugepagesz", "hugepages"]
@@ -48,9 +53,16 @@ extension Expansion {
     if huge.isNone {
       plan.kernelWants = HugePagesPlan.argumentKeys.map { removal($0, "hugepages: none") }
       plan.sysctlRemovals = [sysctlRemoval("hugepages: none reserves no page at boot"), mempolicyRemoval]
+      plan.unmountedSizes = tuning?.supportedSizesKiB ?? []
       return plan
     }
     guard let tuning, checkHugePages(huge, tuning) else { return nil }
+    // The default size is mounted by systemd at /dev/hugepages; default_size decides it at the next boot.
+    let defaultSize = huge.defaultSizeKiB ?? tuning.defaultSizeKiB ?? 2048
+    if huge.mounts == .auto {
+      plan.mountSizes = huge.pools.map(\.sizeKiB).filter { $0 != defaultSize }
+    }
+    plan.unmountedSizes = tuning.supportedSizesKiB.filter { !plan.mountSizes.contains($0) }
     switch huge.mode {
     case .boot:
       var arguments: [KernelArgument] = []

@@ -2,7 +2,7 @@ import HostConfig
 import Yams
 
 extension SpecParser {
-  static let hugepagesKeys = ["size", "count", "pools", "default_size", "mode", "host_reserve"]
+  static let hugepagesKeys = ["size", "count", "pools", "default_size", "mode", "host_reserve", "mounts"]
   static let poolKeys = ["size", "count"]
 }
 
@@ -29,6 +29,7 @@ extension SpecParser.Reader {
         countNode = value
       case "default_size": result.defaultSizeKiB = self.size(value, path)
       case "mode": result.mode = choice(value, path, HostSpec.HugePages.Mode.self) ?? .boot
+      case "mounts": result.mounts = choice(value, path, HostSpec.HugePages.Mounts.self) ?? .auto
       case "host_reserve":
         guard let text = scalar(value, path) else { continue }
         switch HostSpec.amount(text) {

@@ -5,8 +5,8 @@ import HostConfig
 /// with the root's lens. Keys the lens does not declare and values its types refuse are
 /// errors placed at their key in host.yaml, with a suggestion; nothing is planned then.
 ///
-/// The effect is the file: libvirt's QEMU driver reads it when the daemon starts, and whether
-/// the running daemon has read it is not judged yet (docs/libvirt.md).
+/// The effect is the file: libvirt's QEMU driver reads it when the daemon starts, and a plan
+/// that writes it restarts that daemon (``DaemonRestartProvider``, docs/libvirt.md).
 struct QemuConfProvider: ResourceProvider {
   /// The settings, in the order written.
   var settings: [LibvirtFeature.QemuSetting]

@@ -1,0 +1,53 @@
+import Editors
+import HostConfig
+
+/// The `daemon_restart["libvirtd.service"]` resource: the QEMU driver's daemon restarted after
+/// this plan writes a file it reads only when it starts (qemu.conf; a hugetlbfs mount unit,
+/// since libvirt lists the mounts of `/proc/mounts` at start). Its one operation comes after
+/// every start and stop, so a new mount is mounted first.
+///
+/// On the live host the restart is planned only when the daemon runs now (a stopped one reads
+/// the files when it starts); on another root it is shown and reported as a pending restart.
+/// Running guests keep running: libvirt reconnects to their QEMU processes, which keep the
+/// settings they were started with. Not judged: a migration or block job that a restart would
+/// interrupt, and a restart still owed from an earlier apply (docs/libvirt.md).
+struct DaemonRestartProvider: ResourceProvider {
+  /// A file whose change restarts the daemon.
+  struct Trigger: Equatable {
+    /// The file, from the root.
+    var path: String
+    /// The key that writes it.
+    var origin: String
+  }
+
+  /// The daemon's unit.
+  var daemon: String
+  /// The files, in registry order.
+  var triggers: [Trigger]
+
+  var origin: String { triggers.first?.origin ?? "libvirt" }
+
+  func changes(in context: PlanContext) throws(EditorError) -> [ResourceChange] {
+    let changed = triggers.filter { context.plannedFiles.contains($0.path) }
+    guard !changed.isEmpty else { return [] }
+    if context.isLive {
+      let manager = ServiceManager(try ServiceEditor(root: context.host).services)
+      let running: Bool?
+      do throws(ServiceConfigError) {
+        running = try manager.isRunning(daemon)
+      } catch {
+        running = nil
+      }
+      guard running != false else { return [] }
+    }
+    let files = changed.map(\.path)
+    var change = ResourceChange(
+      ResourceAddress(.daemonRestart, daemon), actions: [.update], before: "started before this plan's files",
+      after: "restarted",
+      reason: "\(daemon) reads \(files.joined(separator: ", ")) only when it starts",
+      origin: changed[0].origin)
+    change.origins = Array(Set(changed.map(\.origin))).sorted()
+    change.operations = [.restartService(daemon)]
+    return [change]
+  }
+}
