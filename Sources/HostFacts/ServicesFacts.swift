@@ -32,28 +32,26 @@ public struct ServicesFacts: Sendable, Codable, Equatable {
     do {
       self.init(root: root, services: try ServiceReader(root: root))
     } catch {
-      self.init(unknown: error.description)
+      self.init(unknown: error.description, source: InitSystem.detection(root: root))
     }
   }
 
   /// Every fact unknown for `reason`.
-  private init(unknown reason: String) {
-    initSystem = .unknown(reason, source: Self.detection)
-    semantics = .unknown(reason, source: Self.detection)
-    ksm = ServiceFacts(unknown: reason, source: Self.detection)
+  private init(unknown reason: String, source: String) {
+    initSystem = .unknown(reason, source: source)
+    semantics = .unknown(reason, source: source)
+    ksm = ServiceFacts(unknown: reason, source: source)
     ksmtuned = ksm
     virthostKSMTuned = ksm
   }
 
   private init(root: HostRoot, services: ServiceReader) {
-    initSystem = .known(services.initSystem.rawValue, source: Self.detection)
-    semantics = .known(services.semantics.summary, source: Self.detection)
+    let source = InitSystem.detection(root: root)
+    initSystem = .known(services.initSystem.rawValue, source: source)
+    semantics = .known(services.semantics.summary, source: source)
     let manager = ServiceManager(services)
     ksm = ServiceFacts("ksm", manager: manager)
     ksmtuned = ServiceFacts("ksmtuned", manager: manager)
     virthostKSMTuned = ServiceFacts("virthost-ksmtuned", manager: manager)
   }
-
-  /// What the service reader looks at to tell the init system, in its order.
-  static let detection = InitSystem.detection
 }

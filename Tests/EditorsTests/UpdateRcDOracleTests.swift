@@ -76,18 +76,23 @@ import Testing
     #expect(try editor.state("networking").detail == "networking S:on 0:off 6:off")
   }
 
-  @Test func aScriptWithoutLinksOnAnInsservHostIsRefused() throws {
+  @Test func aScriptWithoutLinksOnAnInsservHostIsEnabledByInsservAloneAndDisablingItIsRefused() throws {
     let root = try OracleRoot(.debianSysV, ["procps/etc/init.d/procps"])
     try root.root.write("/etc/insserv.conf", "$local_fs +mountall\n")
     try root.root.write("/sbin/insserv", "")
     // update-rc.d's test is `-x`: a program that cannot run is not insserv configured.
     try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: root.path + "/sbin/insserv")
     let editor = try ServiceEditor(root: root.root.host)
-    let error = editorError { () throws(EditorError) in _ = try editor.enablementChanges("procps", enabled: true) }
+    // `update-rc.d procps defaults` is `insserv procps` (-f: initscripts is not installed), which links it.
+    let enabling = try editor.enablement("procps", enabled: true)
+    #expect(enabling.links == [])
+    #expect(enabling.programs == [HostCommand(["/sbin/insserv", "-f", "procps"], role: .afterWrite)])
+    let error = editorError { () throws(EditorError) in _ = try editor.enablementChanges("procps", enabled: false) }
     #expect(
       error?.message
         == "procps has no rc links; on this host update-rc.d orders scripts with insserv, which virthost does not "
-        + "reproduce: run `update-rc.d procps defaults` (dpkg does this when installing the package)")
+        + "reproduce: run `update-rc.d procps defaults-disabled` (or `defaults`, as dpkg does when installing the "
+        + "package)")
   }
 
   private func link(_ root: OracleRoot, _ path: String) throws {

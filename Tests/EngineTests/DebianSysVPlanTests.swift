@@ -90,4 +90,24 @@ import Testing
     }
     #expect(root.links == expected)
   }
+
+  @Test func theBundledTunerInstalledByThePlanIsEnabledByInsservAsUpdateRcDDefaultsDoes() throws {
+    let root = try root()
+    let engine = Engine(
+      planner: Planner(root: root.root.host, bundledTuner: ExampleHost.tuner), lockWait: .milliseconds(200))
+    let spec = "ksm:\n  enabled: true\n  tuner: bundled\n"
+    let plan = try engine.plan(specText: spec, specFile: "host.yaml")
+    let tuner = try #require(plan.changes.first { $0.address == ResourceAddress(.service, "virthost-ksmtuned") })
+    #expect(tuner.operations == [])
+    #expect(
+      plan.diagnostics.filter { $0.code == .pendingInsserv }.map(\.summary) == [
+        "ksm: pending /sbin/insserv -f ksm", "virthost-ksmtuned: pending /sbin/insserv -f virthost-ksmtuned",
+      ])
+    // Before, the apply failed enabling the new script: it has no links, and insserv numbers them.
+    _ = try engine.apply(plan)
+    #expect(root.root.host.isFile("/etc/init.d/virthost-ksmtuned"))
+    let after = try engine.plan(specText: spec, specFile: "host.yaml")
+    #expect(!after.hasChanges)
+    #expect(after.diagnostics.filter { $0.code == .pendingInsserv }.count == 2)
+  }
 }

@@ -71,6 +71,18 @@ public struct ServiceEditor: Sendable {
     return result
   }
 
+  /// What enables `name` once this plan has installed its init script, where that is known
+  /// before: on a Debian SysV root with insserv, the `insserv NAME` that `update-rc.d NAME
+  /// defaults` runs (it makes the links from the script's LSB block). `nil` elsewhere: the
+  /// links are computed once the script or unit is there (``enablementChanges(_:enabled:)``).
+  public func enablementOnceInstalled(_ name: String) -> ServiceEnablement? {
+    guard initSystem == .sysv, semantics.family == .debian, let insserv = UpdateRcDScripts(root: root).insserv
+    else { return nil }
+    var result = ServiceEnablement()
+    result.programs = [HostCommand(insserv.command(name), role: .afterWrite)]
+    return result
+  }
+
   /// The units `systemctl enable|disable NAME` acts on (the unit and its `Also=` closure, own
   /// names) and the `Also=` units not installed; SysV: the script alone.
   /// - Throws: ``EditorError`` when a unit file cannot be read or parsed.

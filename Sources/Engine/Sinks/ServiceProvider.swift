@@ -87,28 +87,31 @@ struct ServiceProvider: ResourceProvider {
     var enablement = ServiceEnablement()
     var deferred: String?
     if !state.exists {
-      deferred = intent.name
+      // A Debian SysV host with insserv enables a script it installs as update-rc.d's
+      // `defaults` does, with `insserv NAME`; elsewhere its links are computed once installed.
+      if let once = editor.enablementOnceInstalled(intent.name) { enablement = once } else { deferred = intent.name }
       actions.append(.enable)
     } else {
       enablement = try editor.enablement(intent.name, enabled: intent.enabled)
       if !intent.enabled && !intent.keeps.isEmpty {
         enablement.links.removeAll { intent.keeps.contains(String($0.path.split(separator: "/").last ?? "")) }
       }
-      if !context.isLive && !enablement.programs.isEmpty {
-        // Only the host can run them (insserv reads the whole init.d): the links are written
-        // here, the rest waits for the host, and check keeps saying so until it has run.
-        context.report(
-          Diagnostic(
-            .note, .pendingInsserv,
-            "\(intent.name): pending \(enablement.programs.map(\.shown).joined(separator: ", "))",
-            detail: "The root is not /: run `update-rc.d \(intent.name) \(intent.enabled ? "enable" : "disable")` "
-              + "on the host, which runs insserv: until then sysv-rc's startpar boots from insserv's old "
-              + "/etc/init.d/.depend.* files.", address: address, keyPath: intent.origin))
-        enablement.programs = []
-      }
       if !enablement.links.isEmpty || !enablement.programs.isEmpty {
         actions.append(intent.enabled ? .enable : .disable)
       }
+    }
+    if !context.isLive && !enablement.programs.isEmpty {
+      // Only the host can run them (insserv reads the whole init.d): the links are written
+      // here, the rest waits for the host, and check keeps saying so until it has run.
+      context.report(
+        Diagnostic(
+          .note, .pendingInsserv,
+          "\(intent.name): pending \(enablement.programs.map(\.shown).joined(separator: ", "))",
+          detail: "The root is not /: run it on the host itself, as update-rc.d does after the links; until then "
+            + "sysv-rc's startpar boots from insserv's old /etc/init.d/.depend.* files.", address: address,
+          keyPath: intent.origin))
+      enablement.programs = []
+      if enablement.links.isEmpty { actions.removeAll() }
     }
     for warning in enablement.warnings {
       context.report(Diagnostic(.warning, .alsoUnitMissing, warning, address: address, keyPath: intent.origin))

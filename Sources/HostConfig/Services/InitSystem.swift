@@ -7,9 +7,13 @@ public enum InitSystem: String, Sendable, Codable {
   /// systemd units, enabled by symlinks under `/etc/systemd/system`.
   case systemd
 
-  /// What ``detect(root:)`` looks at, in its order.
-  public static let detection =
-    "PID 1 on the live root (/proc/1/exe, /proc/1/comm), /run/systemd/system, /sbin/init, /etc/systemd/system, rcN.d folders"
+  /// What ``detect(root:)`` looks at on a root other than the live `/`, in its order.
+  public static let detection = "/run/systemd/system, /sbin/init, /etc/systemd/system, rcN.d folders"
+
+  /// What ``detect(root:)`` looks at under `root`, in its order: PID 1 first on the live `/`.
+  public static func detection(root: HostRoot) -> String {
+    root.isLive ? "PID 1 (/proc/1/exe, /proc/1/comm), " + detection : detection
+  }
 
   /// The init system the root uses:
   ///
