@@ -32,6 +32,16 @@ import Testing
   ].map { "systemd/lib/systemd/system/" + $0 }
   static let getty = "systemd/lib/systemd/system/getty@.service"
   static let openIscsi = "open-iscsi/lib/systemd/system/open-iscsi.service"
+  /// Debian 12's libvirt units with virtqemud's, rendered from libvirt's upstream templates
+  /// (`Fixtures/libvirt-upstream-rendered`, installed as `install_modular` does).
+  static let modular = Setup(layout: .merged, files: OracleRoot.libvirtUnits) { root in
+    let rendered = OracleRoot.packages.deletingLastPathComponent().appendingPathComponent(
+      "libvirt-upstream-rendered/lib/systemd/system")
+    for unit in ["virtqemud.service", "virtqemud.socket", "virtqemud-ro.socket", "virtqemud-admin.socket"] {
+      try FileManager.default.copyItem(
+        atPath: rendered.appendingPathComponent(unit).path, toPath: root.path + "/lib/systemd/system/" + unit)
+    }
+  }
 
   /// The cases of `systemd-oracle.sh`, one Swift line each (`*-insserv` replayed on the same
   /// root as `*-noinsserv`, compared without sequence numbers).
@@ -70,6 +80,9 @@ import Testing
         "libvirt-daemon-system-sysv/etc/init.d/libvirtd", "libvirt-daemon-system-sysv/etc/init.d/virtlogd",
       ]),
     "sysv-sync-open-iscsi": Setup(layout: .debian, files: [openIscsi, "open-iscsi/etc/init.d/open-iscsi"]),
+    "libvirt-modular": modular,
+    "libvirt-monolithic-to-modular": modular,
+    "libvirt-modular-to-monolithic": modular,
   ]
 
   /// The setup of a case: its own, or for `NAME-insserv`/`NAME-noinsserv` that of NAME.

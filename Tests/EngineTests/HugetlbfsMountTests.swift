@@ -117,7 +117,7 @@ import Testing
         == Data(Self.expected.replacingOccurrences(of: ",mode=01770,gid=64055", with: "").utf8))
     #expect(
       plan.diagnostics.map(\.summary).contains(
-        "the QEMU group qemu is not in /etc/group: the hugetlbfs mounts stay root's (mode 0755)"))
+        "the QEMU group libvirt-qemu is not in /etc/group: the hugetlbfs mounts stay root's (mode 0755)"))
   }
 
   @Test func mountsIsAChoiceRefusedAtItsLine() throws {

@@ -20,8 +20,8 @@ import Testing
     let leaves = try jsonLeaves(report.json())
     let values = leaves.filter { $0.key.hasPrefix("facts.") && $0.key.hasSuffix(".value") }
     #expect(
-      values.count == 122,
-      "62 facts before the virt-host-validate ones, services.semantics, boot.coverage, 11 NUMA and isolation facts, 10 PCI and KVM module facts"
+      values.count == 123,
+      "62 facts before the virt-host-validate ones, services.semantics, boot.coverage, 11 NUMA and isolation facts, 10 PCI and KVM module facts, huge_pages.mounts"
     )
     #expect(values.allSatisfy { $0.value == .null })
     for key in values.keys {

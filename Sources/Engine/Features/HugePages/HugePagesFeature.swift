@@ -32,10 +32,11 @@ enum HugePagesFeature: Feature {
     ]
   }
 
-  /// The mount units: enabled and mounted for each size that gets one, disabled and unmounted
-  /// for the others (nothing when not installed).
+  /// The mount units: enabled and mounted for each size that gets one. A unit of virthost's no
+  /// longer wanted is disabled by ``HugetlbfsMountProvider``, which alone can tell it from
+  /// an administrator's unit of the same name.
   private static func mountIntents(_ huge: HugePagesPlan) -> [ServiceProvider.Intent] {
-    let wanted = huge.mountSizes.map { size in
+    huge.mountSizes.map { size in
       let mount = HugetlbfsMount(sizeKiB: size)
       return ServiceProvider.Intent(
         name: mount.unit, enabled: true, running: true, origin: "hugepages.mounts",
@@ -43,13 +44,6 @@ enum HugePagesFeature: Feature {
         reason: "hugepages: \(mount.path) holds the \(mount.sizeText) pages QEMU guests are backed by", required: true,
         installedByPlan: true)
     }
-    let removed = huge.unmountedSizes.map { size in
-      let mount = HugetlbfsMount(sizeKiB: size)
-      return ServiceProvider.Intent(
-        name: mount.unit, enabled: false, running: false, origin: "hugepages.mounts", setting: "hugepages.mounts",
-        reason: "hugepages: no pool of \(mount.sizeText) with a mount of its own", required: false)
-    }
-    return wanted + removed
   }
 
   /// virthost's boot unit for runtime huge pages: enabled while it has writes, else disabled.

@@ -4,8 +4,9 @@ import HostConfig
 
 /// The `file["/etc/systemd/system/dev-hugepages1G.mount"]` resources of `hugepages.mounts: auto`:
 /// one unit per pool whose size is not the default, with the QEMU group's number from the
-/// root's `/etc/group`, and virthost's units of the other sizes removed. A file of that name
-/// that virthost did not write is left alone, with an error.
+/// root's `/etc/group`, and virthost's units of the other sizes removed with their enablement
+/// links (systemctl's `disable`) and, on the live host, stopped. A file of that name that
+/// virthost did not write is left alone: an error when its size is wanted, nothing otherwise.
 ///
 /// The effect: where `/proc/mounts` under the root shows a mount at the unit's path, its type,
 /// page size, mode and group are compared (drifted when they differ); no mount at all is the
@@ -58,6 +59,11 @@ struct HugetlbfsMountProvider: ResourceProvider {
           : "hugepages: no pool of \(mount.sizeText) with a mount of its own",
         origin: origin)
       change.operations = [.writeFile(operation)]
+      if !wanted {
+        let links = try ServiceEditor(root: context.host).enablementChanges(mount.unit, enabled: false)
+        if !links.isEmpty { change.operations.append(.setLinks(service: mount.unit, enabled: false, links: links)) }
+        if context.isLive { change.operations.append(.stopService(mount.unit)) }
+      }
       result.append(change)
     }
     return result
