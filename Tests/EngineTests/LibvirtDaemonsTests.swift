@@ -44,6 +44,12 @@ import Testing
     let change = try #require(planned.changes.first { $0.address == ResourceAddress(.service, "libvirtd") })
     #expect(change.actions == [.enable])
     #expect(change.reason == "libvirt.daemons: auto (monolithic here): the QEMU driver runs in libvirtd.service")
+    // libvirtd exits when idle (--timeout 120): its socket is what must listen.
+    let socket = try #require(planned.changes.first { $0.address == ResourceAddress(.service, "libvirtd.socket") })
+    #expect(
+      socket.reason
+        == "libvirt.daemons: auto (monolithic here): clients reach libvirtd.service through libvirtd.socket, "
+        + "which starts it on demand")
     try apply(root, spec)
     let enabled = try #require(try OracleCase("systemd", "libvirtd-merged").steps.first)
     #expect(root.links == enabled.links)

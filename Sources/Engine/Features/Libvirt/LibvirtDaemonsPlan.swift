@@ -1,8 +1,10 @@
 import HostConfig
 
 extension LibvirtFeature {
-  /// The services sink's intents for `mode`: its QEMU driver daemon enabled and running (its
-  /// `Also=` lines enable its sockets and the shared `virtlogd.socket`, `virtlockd.socket`), the
+  /// The services sink's intents for `mode`: its QEMU driver daemon enabled (its `Also=` lines
+  /// enable its sockets and the shared `virtlogd.socket`, `virtlockd.socket`) and its main
+  /// socket listening: the daemon itself is socket-activated and exits when idle (`--timeout
+  /// 120` in both layouts' units), so its running state is not asked, only the socket's; the
   /// other mode's daemon and sockets disabled and stopped, the shared units kept. systemctl's
   /// `disable` of the other daemon, then `enable` of this one, gives the same links
   /// (`oracles/systemd/libvirt-*-to-*.tsv`).
@@ -10,10 +12,14 @@ extension LibvirtFeature {
     let setting = written == .auto ? "libvirt.daemons: auto (\(mode.rawValue) here)" : "libvirt.daemons: \(mode)"
     let daemon = LibvirtDaemons.qemuDaemon(mode)
     let keeps = Set(LibvirtDaemons.units(mode) + LibvirtDaemons.shared)
+    let socket = UnitName(daemon).base + ".socket"
     var intents = [
       ServiceProvider.Intent(
-        name: UnitName(daemon).key, enabled: true, running: true, origin: daemonsKey, setting: setting,
-        reason: "\(setting): the QEMU driver runs in \(daemon)", required: true)
+        name: UnitName(daemon).key, enabled: true, running: nil, origin: daemonsKey, setting: setting,
+        reason: "\(setting): the QEMU driver runs in \(daemon)", required: true),
+      ServiceProvider.Intent(
+        name: socket, enabled: true, running: true, origin: daemonsKey, setting: setting,
+        reason: "\(setting): clients reach \(daemon) through \(socket), which starts it on demand", required: true),
     ]
     let other: LibvirtDaemons.Mode = mode == .monolithic ? .modular : .monolithic
     for unit in LibvirtDaemons.others(mode) {
