@@ -24,7 +24,7 @@ struct PlanMarkdownRenderer {
       output += "\n> **\(diagnostic.severity.rawValue.capitalized):** \(diagnostic.summary)\(place)\n"
       if let detail = diagnostic.detail { output += "> \(detail)\n" }
     }
-    for operation in plan.fileOperations {
+    for operation in plan.diffedOperations {
       output += "\n#### `\(operation.path)`\n\n```diff\n\(UnifiedDiff.of(operation))```\n"
     }
     return output

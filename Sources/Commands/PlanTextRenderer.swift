@@ -14,7 +14,7 @@ struct PlanTextRenderer {
       output += block(change, regeneration: plan.regeneration?.command) + "\n"
     }
     if diff {
-      let text = UnifiedDiff.of(plan.fileOperations)
+      let text = UnifiedDiff.of(plan.diffedOperations)
       if !text.isEmpty { output += text + "\n" }
     }
     let diagnostics = Self.diagnostics(plan.diagnostics)
@@ -42,6 +42,9 @@ struct PlanTextRenderer {
     }
     if change.regeneratesBootLoader, let regeneration {
       field("then:", regeneration.joined(separator: " ") + "  (once, after every file)")
+    }
+    for definition in change.domainDefinitions {
+      field("define:", "\(definition.name) from \(definition.xml.path)  (\(definition.refusal))")
     }
     for (index, link) in change.links.enumerated() {
       let sign = link.kind == .create ? "+" : "-"

@@ -58,13 +58,16 @@ public struct Engine: Sendable {
       report.warnings += signalReboot(shown)
       return report
     }
-    if !runsCommands, shown.onlyRegenerationPending {
-      // Only the host can regenerate: nothing is written, not even a backup.
+    if (!runsCommands && shown.onlyRegenerationPending) || shown.onlyDomainDefinitionsPending {
+      // Only the host can regenerate or define: nothing is written, not even a backup.
       var report = ApplyReport(
         plan: shown, applied: [], skipped: shown.regeneration.map { [Self.offlineRegeneration($0)] } ?? [],
-        backup: nil, pendingRegeneration: shown.regeneration)
-      report.pendingCommands = Self.pendingHostCommands(shown)
+        backup: nil, pendingRegeneration: runsCommands ? nil : shown.regeneration)
+      report.pendingCommands = runsCommands ? [] : Self.pendingHostCommands(shown)
       report.skipped += report.pendingCommands.map { "run \($0.shown): the root is not /; run it on the host" }
+      report.skipped += shown.changes.flatMap(\.domainDefinitions).map {
+        "define domain \($0.name): \($0.refusal); nothing defined"
+      }
       return report
     }
     if let problem = root.stateFolderProblem(BackupStore.stateFolder) {
@@ -93,7 +96,9 @@ public struct Engine: Sendable {
     if after.hasChanges {
       // Offline, the files are written and the generated configuration stays stale until
       // the host regenerates it: "pending regeneration", not converged, not an error.
-      guard !runsCommands, after.onlyRegenerationPending else { throw .notConverged(after) }
+      guard (!runsCommands && after.onlyRegenerationPending) || after.onlyDomainDefinitionsPending else {
+        throw .notConverged(after)
+      }
       var pending = report
       if let regeneration = after.regeneration { pending.pendingRegeneration = regeneration }
       for command in Self.pendingHostCommands(after) where !pending.pendingCommands.contains(command) {

@@ -153,6 +153,9 @@ struct Applier {
             description: "restart service \(service)",
             skip: host.isLive ? nil : "the root is not /; pending restart: restart \(service) on the host itself"
           ) { try ServiceControl(root: host).carryOut(.restart, service) })
+      case .defineDomain(let change):
+        steps.append(
+          Step(description: "define domain \(change.name)", skip: "\(change.refusal); nothing defined") {})
       case .writeLive(let write):
         let purpose = write.purpose.map { " (\($0))" } ?? ""
         steps.append(

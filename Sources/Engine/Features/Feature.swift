@@ -73,6 +73,7 @@ enum FeatureRegistry {
     .feature(ModulesFeature.self),
     .feature(MemoryFeature.self),
     .feature(LibvirtFeature.self),
+    .feature(GuestsFeature.self),
     .sink(.services),
     .sink(.restarts),
     .sink(.liveValues),

@@ -131,5 +131,11 @@ extension Diagnostic {
     /// `libvirt.daemons` asks for a mode whose units are not installed (each missing unit named),
     /// or `auto` finds neither mode.
     case libvirtDaemonsMissing = "libvirt-daemons-missing"
+    /// `guests:` cannot be placed as written: an unknown domain, too few isolated CPUs on a
+    /// node, a pool too small for its guests, a CPU claimed twice, a domain another manager owns.
+    case guestPlacementRefused = "guest-placement-refused"
+    /// A domain's definition that `guests:` changes is not defined by this apply: on a root that
+    /// is not `/` it is defined on the host, and the live definition through libvirt is not built yet.
+    case domainDefinitionPending = "domain-definition-pending"
   }
 }

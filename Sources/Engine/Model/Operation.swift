@@ -32,11 +32,15 @@ public enum Operation: Sendable, Equatable {
   case restartService(String)
   /// A value written in place to a file under `/sys` or `/proc/sys`.
   case writeLive(LiveWrite)
+  /// A libvirt domain defined anew with changed XML: only libvirt defines domains, never a
+  /// write of its files, so until a libvirt source can define (``DomainDefinitionChange/refusal``)
+  /// apply shows the step and skips it.
+  case defineDomain(DomainDefinitionChange)
 
   /// The order in which an apply takes operations: every file first, then the programs that
   /// read them, then services, then live values.
   public enum Phase: Int, Sendable, CaseIterable, Comparable {
-    case files, programs, bootLoader, services, live
+    case files, programs, bootLoader, services, live, domains
 
     public static func < (lhs: Phase, rhs: Phase) -> Bool { lhs.rawValue < rhs.rawValue }
   }
@@ -49,6 +53,7 @@ public enum Operation: Sendable, Equatable {
     case .regenerateBootLoader: .bootLoader
     case .setLinks, .enableInstalled, .runAfterLinks, .startService, .stopService, .restartService: .services
     case .writeLive: .live
+    case .defineDomain: .domains
     }
   }
 }
@@ -69,6 +74,11 @@ extension ResourceChange {
   /// The live values written, in order.
   public var liveWrites: [LiveWrite] {
     operations.compactMap { if case .writeLive(let write) = $0 { write } else { nil } }
+  }
+
+  /// The domains defined anew, in order.
+  public var domainDefinitions: [DomainDefinitionChange] {
+    operations.compactMap { if case .defineDomain(let change) = $0 { change } else { nil } }
   }
 
   /// Whether the boot loader is regenerated after these files.

@@ -56,10 +56,18 @@ public struct Plan: Sendable, Equatable {
   /// Whether anything would change.
   public var hasChanges: Bool { changes.contains(where: \.isChange) }
   /// Whether the only changes are `boot_loader_regeneration` resources: the files are
-  /// right and a generated configuration is stale ("pending regeneration").
+  /// right and a generated configuration is stale ("pending regeneration"); domain
+  /// definitions, which are left to the host as well, may be pending beside them.
   public var onlyRegenerationPending: Bool {
     hasChanges
-      && pendingChanges.allSatisfy { [.bootLoaderRegeneration, .initramfsRegeneration].contains($0.address.kind) }
+      && pendingChanges.allSatisfy {
+        [.bootLoaderRegeneration, .initramfsRegeneration, .domain].contains($0.address.kind)
+      }
+  }
+  /// Whether the only changes are domain definitions (`guests:`), which no apply of this
+  /// virthost makes: they are shown, and defined on the host (docs/guests.md).
+  public var onlyDomainDefinitionsPending: Bool {
+    hasChanges && pendingChanges.allSatisfy { $0.address.kind == .domain }
   }
   /// Whether an error stops the plan from being applied.
   public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
@@ -80,6 +88,10 @@ public struct Plan: Sendable, Equatable {
 
   /// Every file operation of the plan, in apply order.
   public var fileOperations: [FileOperation] { changes.flatMap(\.files) }
+
+  /// What the plan's diff shows: every file operation, then each domain's XML before and after
+  /// its definition (never written as a file).
+  public var diffedOperations: [FileOperation] { fileOperations + changes.flatMap(\.domainDefinitions).map(\.xml) }
 
   /// Whether the running kernel lacks what the plan configures for the next boot
   /// (a ``Diagnostic/Code/rebootRequired`` diagnostic).

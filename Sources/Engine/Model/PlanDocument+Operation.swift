@@ -19,6 +19,7 @@ extension PlanDocument {
       case stopService = "stop_service"
       case restartService = "restart_service"
       case writeLive = "write_live"
+      case defineDomain = "define_domain"
     }
 
     /// One enablement link.
@@ -37,9 +38,11 @@ extension PlanDocument {
     public var path: String?
     /// `write_file`: `create`, `update` or `delete`.
     public var action: Action?
-    /// `write_file`: the digest of the current bytes.
+    /// `define_domain`: the domain.
+    public var domain: String?
+    /// `write_file`, `define_domain`: the digest of the current bytes (`define_domain`: its XML).
     public var beforeDigest: Digest?
-    /// `write_file`: the digest of the bytes to write.
+    /// `write_file`, `define_domain`: the digest of the bytes to write (`define_domain`: its new XML).
     public var afterDigest: Digest?
     /// `write_file`: the permission bits of a created file, in octal (`0644`).
     public var mode: String?
@@ -103,6 +106,12 @@ extension PlanDocument {
         path = write.path
         value = write.value
         purpose = write.purpose
+      case .defineDomain(let change):
+        self.init(.defineDomain)
+        domain = change.name
+        path = change.xml.path
+        beforeDigest = change.xml.beforeDigest
+        afterDigest = change.xml.afterDigest
       }
     }
   }

@@ -94,7 +94,7 @@ public struct PlanDocument: Codable, Equatable, Sendable {
     regeneration = plan.regeneration.map { RegenerationStep(command: $0.command, outputs: $0.outputs) }
     diagnostics = plan.diagnostics
     reads = plan.observations
-    diff = UnifiedDiff.of(plan.fileOperations)
+    diff = UnifiedDiff.of(plan.diffedOperations)
     readPath = ReadPathField(taken: plan.readPath.name, reason: plan.readPath.reason)
   }
 

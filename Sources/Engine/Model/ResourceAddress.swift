@@ -30,6 +30,8 @@ public struct ResourceAddress: Sendable, Hashable, Comparable, TextCoded {
     /// A running daemon that must start again to read files this plan writes (libvirt's QEMU
     /// driver: qemu.conf, a new hugetlbfs mount); the name is its unit (`libvirtd.service`).
     case daemonRestart = "daemon_restart"
+    /// A libvirt domain's definition (`guests:`); the name is the domain.
+    case domain
   }
 
   /// The kind of resource.
