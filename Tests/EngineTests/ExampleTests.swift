@@ -55,7 +55,7 @@ import Testing
   @Test(arguments: ExampleHost.all) func diffIsTheGoldenDiff(_ name: String) throws {
     let host = try ExampleHost(name)
     let plan = try host.plan()
-    let diff = UnifiedDiff.of(plan.fileOperations.filter { !$0.path.hasSuffix("virthost-ksmtuned.service") })
+    let diff = UnifiedDiff.of(plan.diffedOperations.filter { !$0.path.hasSuffix("virthost-ksmtuned.service") })
     #expect(diff == (try host.golden("plan.diff", diff)))
   }
 
@@ -151,7 +151,9 @@ import Testing
     if let (program, output) = regenerated[name] {
       #expect(report.pendingRegeneration?.command == [program, "-o", output])
       #expect(again.onlyRegenerationPending)
-      #expect(again.pendingChanges.map(\.address.description) == ["boot_loader_regeneration[\"\(output)\"]"])
+      // The example's guests (issue 36) are defined on the host too: their definitions stay pending.
+      let domains = name == "numa-pinned" ? [#"domain["db"]"#, #"domain["web"]"#] : []
+      #expect(again.pendingChanges.map(\.address.description) == ["boot_loader_regeneration[\"\(output)\"]"] + domains)
       return
     }
     if name == "gpu-passthrough" {

@@ -11,7 +11,8 @@ extension DomainXML {
   /// - Throws: ``EditorError`` naming the file when the lens cannot write the tree back.
   public func edited(_ tuning: DomainTuning) throws(EditorError) -> String {
     do {
-      try tree.parseText(text, lens: Self.lens, into: Self.node)
+      // The tree goes back to the text read, whatever happens: ``definition()`` reads it.
+      defer { try? tree.parseText(text, lens: Self.lens, into: Self.node) }
       try apply(tuning)
       let result = try tree.renderText(lens: Self.lens, from: Self.node, original: text)
       try tree.parseText(result, lens: Self.lens, into: "/domain-xml-check")

@@ -42,7 +42,7 @@ struct DomainFiles: DomainSource {
 
   func refusal(in context: PlanContext) -> String {
     context.isLive
-      ? "defining domains through libvirt's API is not built yet: define it with virsh define"
-      : "the root is not /: define on the host (domains are defined through libvirt, never by writing its files)"
+      ? "defining domains through libvirt's API is not built yet (virsh define does it)"
+      : "the root is not /: define on the host, through libvirt (its files are never written)"
   }
 }

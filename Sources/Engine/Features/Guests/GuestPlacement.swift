@@ -139,19 +139,20 @@ enum GuestPlacement {
         return nil
       }
       if case .number(let number) = guest.memory?.node { node = number }
-      let size = guest.memory?.hugePageSizeKiB
+      var size = guest.memory?.hugePageSizeKiB
       let needed = size.map { ((domain.definition.memoryKiB ?? 0) + $0 - 1) / $0 } ?? 0
-      if let size, (host.pools[size] ?? [:]).values.allSatisfy({ $0 == 0 }) {
+      if let wanted = size, (host.pools[wanted] ?? [:]).values.allSatisfy({ $0 == 0 }) {
         let sizes = host.pools.filter { $0.value.values.contains { $0 > 0 } }.keys.sorted()
         problems.append(
           Problem(
             keyPath: "\(key).memory.hugepages",
-            summary: "no pool of \(HostSpec.sizeText(kibibytes: size)) pages for \(name)",
+            summary: "no pool of \(HostSpec.sizeText(kibibytes: wanted)) pages for \(name)",
             detail: "The host reserves "
               + (sizes.isEmpty ? "no huge page" : sizes.map { HostSpec.sizeText(kibibytes: $0) }.joined(separator: ", ")
                 + " pages")
               + " (hugepages:)."))
         refused = true
+        size = nil
       }
       switch guest.vcpus {
       case .cpus(let list)?:
