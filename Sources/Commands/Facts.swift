@@ -1,4 +1,5 @@
 import ArgumentParser
+import Engine
 import Foundation
 import HostFacts
 
@@ -45,7 +46,9 @@ struct Facts: ParsableCommand {
   /// The command's output and whether a FAIL-level check failed, for the given
   /// environment and whether standard output is a terminal.
   func render(environment: [String: String], isTerminal: Bool) throws -> (text: String, failed: Bool) {
-    let report = FactsReport(root: options.root, facts: HostFacts.gather(root: try options.hostRoot()))
+    let root = try options.hostRoot()
+    var report = FactsReport(root: options.root, facts: HostFacts.gather(root: root))
+    report.guests = DomainPlacementFacts.read(root, facts: report.facts)
     switch format {
     case .json: return (report.json(), report.hasFailure)
     case .text:

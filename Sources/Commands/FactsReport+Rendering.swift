@@ -177,7 +177,36 @@ extension FactsReport {
           FactRow("systemd CPUAffinity", facts.cpuIsolation.systemdCPUAffinity) { $0.isEmpty ? "unset" : $0 },
           FactRow("irqbalance banned", facts.cpuIsolation.irqbalanceBanned) { $0.isEmpty ? "unset" : $0 },
         ]),
-    ]
+    ] + (guests.map { [FactGroup(title: "Guests (libvirt domains)", rows: Self.guestRows($0))] } ?? [])
+  }
+
+  /// Per domain its placement in one line with its file, then what does not fit the host.
+  private static func guestRows(_ guests: [DomainPlacement]) -> [FactRow] {
+    if guests.isEmpty { return [FactRow(label: "domains", value: "none defined", source: nil, isUnknown: false)] }
+    var rows: [FactRow] = []
+    for guest in guests {
+      if let error = guest.error {
+        rows.append(FactRow(label: guest.name, value: "unreadable: \(error)", source: nil, isUnknown: true))
+        continue
+      }
+      let pins = guest.vcpuAffinity.map { $0 ?? "any" }
+      let unpinned = guest.vcpuAffinity.allSatisfy { $0 == nil }
+      let backing = guest.hugePageSizesKiB.map { $0 == 0 ? "huge pages" : ByteCount.human(kibibytes: $0) + " pages" }
+      var parts: [String] = []
+      parts.append("\(guest.vcpus ?? 0) vCPUs " + (unpinned ? "unpinned" : "on " + pins.joined(separator: " ")))
+      parts.append("emulator \(guest.emulator ?? "any")")
+      let memory = guest.memoryNodes.map { "node \($0) \(guest.memoryMode ?? "strict")" } ?? "any node"
+      parts.append("memory " + memory)
+      parts.append(backing.isEmpty ? "normal pages" : backing.joined(separator: ", "))
+      parts.append("cpu \(guest.cpuMode ?? "default")")
+      if let manager = guest.manager { parts.append("managed by \(manager)") }
+      let value = parts.joined(separator: "; ")
+      rows.append(FactRow(label: guest.name, value: value, source: guest.file, isUnknown: false, wraps: true))
+      for finding in guest.findings {
+        rows.append(FactRow(label: "", value: "! \(finding)", source: nil, isUnknown: true, wraps: true))
+      }
+    }
+    return rows
   }
 
   /// Per NUMA node its CPUs, memory and pools, then the global pools, sizes and THP mode.

@@ -16,6 +16,10 @@ public struct FactsReport: Sendable, Codable, Equatable {
   public var facts: HostFacts
   /// The readiness checks, in `HostFacts.checks` order.
   public var checks: [ReadinessCheck]
+  /// The libvirt domains defined under `/etc/libvirt/qemu`, by name, with their placement;
+  /// `nil` (absent from the JSON) when the root has no such folder. Filled by the command,
+  /// which reads the definitions with Augeas's Xml.lns.
+  public var guests: [DomainPlacement]?
 
   /// The report of `facts`, read under `root`, with their checks.
   public init(root: String, facts: HostFacts) {
@@ -30,6 +34,6 @@ public struct FactsReport: Sendable, Codable, Equatable {
 
   private enum CodingKeys: String, CodingKey {
     case schemaVersion = "schema_version"
-    case root, facts, checks
+    case root, facts, checks, guests
   }
 }

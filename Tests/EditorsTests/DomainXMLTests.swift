@@ -21,7 +21,9 @@ import Testing
     tuning.memoryMode = "strict"
     tuning.hugePageSizeKiB = 1_048_576
     tuning.cpuMode = "host-passthrough"
-    tuning.limits = [.init(name: "hard_limit", kibibytes: 5_242_880), .init(name: "min_guarantee", kibibytes: 1_048_576)]
+    tuning.limits = [
+      .init(name: "hard_limit", kibibytes: 5_242_880), .init(name: "min_guarantee", kibibytes: 1_048_576),
+    ]
     tuning.currentMemoryKiB = 3_145_728
     return tuning
   }
@@ -117,7 +119,8 @@ import Testing
   }
 
   @Test func aVCPUCountThatIsNoNumberIsAnErrorAtItsLine() throws {
-    let xml = try DomainXML(text: "<domain type='kvm'>\n  <name>web</name>\n  <vcpu>two</vcpu>\n</domain>\n", file: "web.xml")
+    let xml = try DomainXML(
+      text: "<domain type='kvm'>\n  <name>web</name>\n  <vcpu>two</vcpu>\n</domain>\n", file: "web.xml")
     let error = #expect(throws: EditorError.self) { _ = try xml.definition() }
     #expect(error?.description == "web.xml:3: <vcpu> must be a positive number of vCPUs, not \"two\"")
   }

@@ -50,9 +50,11 @@ import Testing
     let errors = plan.diagnostics.filter { $0.severity == .error }
     #expect(
       errors.map(\.summary) == ["node 0's 1G pool holds 8 pages; the guests placed there need 12: db 8, web 4"])
-    #expect(errors.first?.location?.line == spec.split(separator: "\n", omittingEmptySubsequences: false).firstIndex {
-      $0 == "    memory: {node: 0, hugepages: 1G}"
-    }.map { $0 + 1 })
+    #expect(
+      errors.first?.location?.line
+        == spec.split(separator: "\n", omittingEmptySubsequences: false).firstIndex {
+          $0 == "    memory: {node: 0, hugepages: 1G}"
+        }.map { $0 + 1 })
     #expect(plan.changes.allSatisfy { $0.address.kind != .domain })
     let before = try host.root.snapshot()
     #expect(throws: EngineError.self) { try host.engine.apply(plan) }

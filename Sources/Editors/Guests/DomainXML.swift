@@ -39,7 +39,8 @@ public final class DomainXML {
     let indent = first.map { String($0.drop { $0 == "\n" || $0 == "\r" }) } ?? ""
     step = indent.isEmpty ? "  " : indent
     guard (try? tree.exists(domain)) == true else {
-      throw EditorError(file: file, line: 1, message: "holds no <domain> element: it is not a libvirt domain definition")
+      throw EditorError(
+        file: file, line: 1, message: "holds no <domain> element: it is not a libvirt domain definition")
     }
   }
 

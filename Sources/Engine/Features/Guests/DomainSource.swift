@@ -1,5 +1,5 @@
-import Foundation
 import Editors
+import Foundation
 
 /// Where the domains' definitions come from: the files under the root for a plan (here), or
 /// libvirt's API on the live host (the libvirt layer, not built in this feature yet). The one

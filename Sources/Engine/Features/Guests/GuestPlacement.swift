@@ -148,8 +148,10 @@ enum GuestPlacement {
             keyPath: "\(key).memory.hugepages",
             summary: "no pool of \(HostSpec.sizeText(kibibytes: wanted)) pages for \(name)",
             detail: "The host reserves "
-              + (sizes.isEmpty ? "no huge page" : sizes.map { HostSpec.sizeText(kibibytes: $0) }.joined(separator: ", ")
-                + " pages")
+              + (sizes.isEmpty
+                ? "no huge page"
+                : sizes.map { HostSpec.sizeText(kibibytes: $0) }.joined(separator: ", ")
+                  + " pages")
               + " (hugepages:)."))
         refused = true
         size = nil
@@ -259,7 +261,8 @@ enum GuestPlacement {
           problems.append(
             Problem(
               keyPath: "\(guests[0].key).memory",
-              summary: "node \(node)'s \(sizeText) pool holds \(reserved) pages; the guests placed there need \(total): "
+              summary:
+                "node \(node)'s \(sizeText) pool holds \(reserved) pages; the guests placed there need \(total): "
                 + guests.map { "\($0.guest) \($0.pages)" }.joined(separator: ", "),
               detail: "Reserve more \(sizeText) pages on node \(node) (hugepages.count) or place a guest elsewhere."))
         }

@@ -82,8 +82,10 @@ struct GuestsProvider: ResourceProvider {
       "vcpus " + (pins.isEmpty ? "unpinned" : pins.joined(separator: " ")),
       "emulator \(definition.emulatorPin ?? "unpinned")",
       "memory " + (definition.memoryNodeset.map { "node \($0) \(definition.memoryMode ?? "strict")" } ?? "any node"),
-      "backing " + (definition.hugePages ? (pages.isEmpty ? "huge pages" : pages.joined(separator: ",") + " pages")
-        : "normal pages"),
+      "backing "
+        + (definition.hugePages
+          ? (pages.isEmpty ? "huge pages" : pages.joined(separator: ",") + " pages")
+          : "normal pages"),
       "cpu \(definition.cpuMode ?? "default")",
     ].joined(separator: "; ")
   }
