@@ -18,7 +18,7 @@ extension Diagnostic.Code {
   /// or unknown. Every code is listed, so a new one must be placed here.
   public var contribution: Diagnostic.Contribution {
     switch self {
-    case .rebootRequired, .moduleReload, .moduleNotLoaded, .pendingInsserv, .domainDefinitionPending: .pending
+    case .rebootRequired, .moduleReload, .moduleNotLoaded, .pendingInsserv: .pending
     case .effectDiffers: .drifted
     case .invalidYAML, .emptySpec, .invalidSpec, .specNoLongerParses, .hostFile, .missingRoot, .virtualizationUnknown,
       .serviceStateUnknown, .missingLiveValue, .noServiceManager:
@@ -31,7 +31,8 @@ extension Diagnostic.Code {
       .commandLineSource,
       .hugePagesRefused, .hugePagesAtRuntime, .cpuIsolationRefused, .smtSiblingNotIsolated, .pinnedMemoryMoves,
       .passthroughDevice, .moduleConfigConflict, .initramfs, .commandLineTooLong, .isolcpusFlagUnsupported,
-      .cpuAffinityConflict, .interruptsConfined, .moduleBuiltIn, .libvirtDaemonsMissing, .guestPlacementRefused:
+      .cpuAffinityConflict, .interruptsConfined, .moduleBuiltIn, .libvirtDaemonsMissing, .guestPlacementRefused,
+      .domainDefinitionPending:
       .none
     }
   }

@@ -53,7 +53,8 @@ public enum DomainPlacementFacts {
       let unpinned = (0..<vcpus).filter { definition.vcpuPins[$0] == nil }
       if !unpinned.isEmpty {
         result.append(
-          "vCPU \(CPUList(unpinned)) not pinned: it runs on any CPU, housekeeping ones included (isolated: \(isolated))")
+          "vCPU \(CPUList(unpinned)) not pinned: it runs on any CPU, housekeeping ones included (isolated: \(isolated))"
+        )
       }
     }
     for vcpu in definition.vcpuPins.keys.sorted() {
