@@ -158,12 +158,8 @@ enum GuestPlacement {
       }
       switch guest.vcpus {
       case .cpus(let list)?:
-        let outside = list.cpus.filter { !host.cpus.contains($0) }
-        if !outside.isEmpty {
-          problems.append(
-            Problem(
-              keyPath: "\(key).vcpus",
-              summary: "CPU \(CPUList(outside)) is outside the host (its CPUs are \(host.cpus))"))
+        if let outside = outside(list, "\(key).vcpus") {
+          problems.append(outside)
           return nil
         }
         if list.count != vcpus {
@@ -215,12 +211,8 @@ enum GuestPlacement {
         let cpus = local.flatMap { $0.isEmpty ? nil : $0 } ?? host.housekeeping
         tuning.emulatorPin = cpus.description
       case .cpus(let list)?:
-        let outside = list.cpus.filter { !host.cpus.contains($0) }
-        if !outside.isEmpty {
-          problems.append(
-            Problem(
-              keyPath: "\(key).emulator",
-              summary: "CPU \(CPUList(outside)) is outside the host (its CPUs are \(host.cpus))"))
+        if let outside = outside(list, "\(key).emulator") {
+          problems.append(outside)
           refused = true
         }
         tuning.emulatorPin = list.description
@@ -247,6 +239,14 @@ enum GuestPlacement {
         tuning.currentMemoryKiB = balloon
       }
       return refused ? nil : Placed(domain: name, entry: guest.pattern, tuning: tuning, node: node)
+    }
+
+    /// The refusal of `list`'s CPUs that the host does not have, at `keyPath`; `nil` when it has them all.
+    func outside(_ list: CPUList, _ keyPath: String) -> Problem? {
+      let outside = list.cpus.filter { !host.cpus.contains($0) }
+      guard !outside.isEmpty else { return nil }
+      return Problem(
+        keyPath: keyPath, summary: "CPU \(CPUList(outside)) is outside the host (its CPUs are \(host.cpus))")
     }
 
     /// A pool too small for the guests placed on its node: the guests and the pages.
