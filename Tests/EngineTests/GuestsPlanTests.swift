@@ -25,6 +25,30 @@ import Testing
     #expect(diff == (try host.golden("domains.diff", diff)))
   }
 
+  @Test func theSavedPlanKeepsEachDefinitionAsItsDomainPathAndDigests() throws {
+    let host = try ExampleHost("numa-pinned")
+    let plan = try host.plan()
+    let document = PlanDocument(plan)
+    let saved = document.changes.flatMap(\.operations).filter { $0.kind == .defineDomain }
+    #expect(saved.map(\.domain) == ["db", "web"])
+    #expect(saved.map(\.path) == ["/etc/libvirt/qemu/db.xml", "/etc/libvirt/qemu/web.xml"])
+    let xml = plan.changes.flatMap(\.domainDefinitions).map(\.xml)
+    #expect(saved.map(\.beforeDigest) == xml.map(\.beforeDigest))
+    #expect(saved.map(\.afterDigest) == xml.map(\.afterDigest))
+    #expect(document.diff.contains("+++ b/etc/libvirt/qemu/web.xml"))
+  }
+
+  @Test func aDefinitionThatCannotBeReadIsAnErrorNamingIt() throws {
+    let host = try ExampleHost("numa-pinned")
+    try host.root.write(
+      "/etc/libvirt/qemu/web.xml", "<domain type='kvm'>\n  <vcpu placement='static>2</vcpu>\n</domain>\n")
+    let plan = try host.plan()
+    let errors = plan.diagnostics.filter { $0.severity == .error }
+    #expect(errors.map(\.summary) == ["/etc/libvirt/qemu/web.xml:2:9: cannot be parsed: Syntax error"])
+    #expect(errors.map(\.code) == [.hostFile])
+    #expect(plan.changes.allSatisfy { $0.address.kind != .domain })
+  }
+
   @Test func applyDefinesNothingAndWritesNoDomainFile() throws {
     let host = try ExampleHost("numa-pinned")
     let before = try host.root.snapshot()

@@ -31,7 +31,10 @@ struct DomainFiles: DomainSource {
     var result: [DomainSourceEntry] = []
     for file in context.host.listIfPresent(Self.folder).filter({ $0.hasSuffix(".xml") }).sorted() {
       let path = "\(Self.folder)/\(file)"
-      guard let data = context.readFile(path) else { continue }
+      // Listed, so present: a file that cannot be read is said, never skipped as if absent.
+      guard let data = context.readFile(path) else {
+        throw EditorError(file: path, message: "cannot be read (libvirt keeps its definitions readable by root only)")
+      }
       guard let text = String(data: data, encoding: .utf8) else {
         throw EditorError(file: path, message: "is not UTF-8 text")
       }
