@@ -6,7 +6,9 @@ extension NextBootEntry {
   /// (one boot only) when the header honours it, else the configured default, grubenv's
   /// `saved_entry` for `GRUB_DEFAULT=saved`.
   static func fromGrub2(_ root: HostRoot) throws(ConfigFileError) -> Reading {
-    guard let file = Grub2GeneratedConfig.files(in: root).first else {
+    let locations = Grub2GeneratedConfig.locations(in: root)
+    guard let file = locations.files.first else {
+      if let unread = locations.unread.first { return .unknown(unread) }
       return .unknown("no generated grub.cfg (/boot/grub/grub.cfg, /boot/grub2/grub.cfg) to read the menu from")
     }
     let text: String?
