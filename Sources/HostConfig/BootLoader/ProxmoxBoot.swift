@@ -63,6 +63,13 @@ public struct ProxmoxBoot: Sendable, Equatable {
     /// What decided the mode, or, when ``mode`` is `nil`, why it cannot be told.
     public var decidedBy: String
 
+    public init(uuid: String, line: Int, mode: Mode?, decidedBy: String) {
+      self.uuid = uuid
+      self.line = line
+      self.mode = mode
+      self.decidedBy = decidedBy
+    }
+
     private enum CodingKeys: String, CodingKey {
       case uuid, line, mode
       case decidedBy = "decided_by"
