@@ -3,6 +3,7 @@ import Foundation
 import TestSupport
 import Testing
 
+@testable import Commands
 @testable import Engine
 
 /// Issue 34, Proxmox VE in GRUB mode (fixture `proxmox-grub`): the plan edits
@@ -33,6 +34,16 @@ import Testing
     #expect(report.pendingRegeneration?.command == ["proxmox-boot-tool", "refresh"])
     #expect(try root.text("/etc/default/grub").contains("GRUB_CMDLINE_LINUX=\"root=ZFS=rpool/ROOT/pve-1 boot=zfs amd_iommu=on\""))
     #expect(try root.text("/etc/kernel/cmdline") == cmdline, "ignored in GRUB mode: never written")
+  }
+
+  /// The plan of each Proxmox fixture as `virthost plan --diff` prints it: GRUB mode edits
+  /// `/etc/default/grub` and regenerates with the refresh; systemd-boot mode writes
+  /// `/etc/kernel/cmdline` and runs the refresh after it.
+  @Test(arguments: ["proxmox-grub", "proxmox-systemd-boot"])
+  func thePlanTextIsGolden(_ family: String) throws {
+    let (plan, root) = try BootLoaderFamilyPlanTests.plan(family, Self.spec)
+    let text = PlanTextRenderer(diff: true).render(plan).replacingOccurrences(of: root.path, with: "ROOT")
+    #expect(text == (try Golden.text("Tests/EngineTests/Fixtures/expected/\(family)/plan.txt", recording: text)))
   }
 
   @Test func onTheLiveHostTheRefreshRunsAndWritesTheESPsItself() throws {
