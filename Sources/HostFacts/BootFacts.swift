@@ -57,7 +57,8 @@ public struct BootFacts: Sendable, Codable, Equatable {
     case .unknown(let reason): nextEntry = .unknown(reason, source: "boot loader configuration")
     }
     if let proxmox = ProxmoxBoot.read(root) {
-      let source = ProxmoxBoot.uuidsFile + (root.isLive ? ", proxmox-boot-tool status" : "") + ", the ESPs under "
+      let source =
+        ProxmoxBoot.uuidsFile + (root.isLive ? ", proxmox-boot-tool status" : "") + ", the ESPs under "
         + ProxmoxBoot.mountRoot
       proxmoxESPs = .known(proxmox.esps, source: source)
     }

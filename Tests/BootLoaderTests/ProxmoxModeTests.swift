@@ -15,7 +15,8 @@ import Testing
   static let systemdBoot = fixtures + "/proxmox-systemd-boot/root"
   static let espA = "/var/tmp/espmounts/4A2C-77E1"
   static let espB = "/var/tmp/espmounts/4A2C-8B03"
-  static let iommu = KernelArgsRequest(entries: .all, present: [try! KernelArgument(parsing: "amd_iommu=on")], absent: [])
+  static let iommu = KernelArgsRequest(
+    entries: .all, present: [try! KernelArgument(parsing: "amd_iommu=on")], absent: [])
 
   // MARK: the mode per ESP
 
@@ -148,7 +149,8 @@ import Testing
     #expect(try editor.pendingChanges().isEmpty)
     let stale = editor.staleGeneratedLines(comparing: ["amd_iommu"])
     #expect(stale.count == 10, "5 Linux lines on each ESP")
-    #expect(stale.first == "\(Self.espA)/grub/grub.cfg:119 (normal entries) has none of them; the defaults give amd_iommu=on")
+    #expect(
+      stale.first == "\(Self.espA)/grub/grub.cfg:119 (normal entries) has none of them; the defaults give amd_iommu=on")
     #expect(stale.filter { $0.hasPrefix(Self.espB) }.count == 5)
     #expect(editor.unreadGeneratedConfigurations().isEmpty)
   }

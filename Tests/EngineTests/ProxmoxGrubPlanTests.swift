@@ -32,7 +32,9 @@ import Testing
         "regenerate the boot loader (proxmox-boot-tool refresh): the root is not /; run `proxmox-boot-tool refresh` on the host itself"
       ])
     #expect(report.pendingRegeneration?.command == ["proxmox-boot-tool", "refresh"])
-    #expect(try root.text("/etc/default/grub").contains("GRUB_CMDLINE_LINUX=\"root=ZFS=rpool/ROOT/pve-1 boot=zfs amd_iommu=on\""))
+    #expect(
+      try root.text("/etc/default/grub").contains(
+        "GRUB_CMDLINE_LINUX=\"root=ZFS=rpool/ROOT/pve-1 boot=zfs amd_iommu=on\""))
     #expect(try root.text("/etc/kernel/cmdline") == cmdline, "ignored in GRUB mode: never written")
   }
 
@@ -61,13 +63,15 @@ import Testing
     let report = try BootLoaderFamilyPlanTests.engine(root, live: true).apply(plan)
     #expect(report.applied == ["write /etc/default/grub", "regenerate the boot loader (proxmox-boot-tool refresh)"])
     #expect(try root.text(tool + ".args") == "refresh\n")
-    #expect(try root.text(Self.outputs[1]).contains("boot=zfs quiet amd_iommu=on\n"), "the ESPs are the tool's to write")
+    #expect(
+      try root.text(Self.outputs[1]).contains("boot=zfs quiet amd_iommu=on\n"), "the ESPs are the tool's to write")
   }
 
   @Test func aStaleESPGrubCfgIsPendingRegeneration() throws {
     let (plan, _) = try Self.plan { root in
       let defaults = try root.text("/etc/default/grub")
-      try root.write("/etc/default/grub", defaults.replacingOccurrences(of: "boot=zfs\"", with: "boot=zfs amd_iommu=on\""))
+      try root.write(
+        "/etc/default/grub", defaults.replacingOccurrences(of: "boot=zfs\"", with: "boot=zfs amd_iommu=on\""))
     }
     #expect(plan.fileOperations.isEmpty)
     #expect(plan.pendingChanges.map(\.address.description) == ["boot_loader_regeneration[\"\(Self.outputs[0])\"]"])
@@ -77,7 +81,8 @@ import Testing
   @Test func anESPGrubCfgNotUnderTheRootLeavesThePendingStateUnknown() throws {
     let (plan, _) = try Self.plan { root in
       let defaults = try root.text("/etc/default/grub")
-      try root.write("/etc/default/grub", defaults.replacingOccurrences(of: "boot=zfs\"", with: "boot=zfs amd_iommu=on\""))
+      try root.write(
+        "/etc/default/grub", defaults.replacingOccurrences(of: "boot=zfs\"", with: "boot=zfs amd_iommu=on\""))
       try FileManager.default.removeItem(atPath: root.path + Self.outputs[1])
     }
     #expect(

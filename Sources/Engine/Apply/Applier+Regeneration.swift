@@ -31,7 +31,8 @@ extension Applier {
     let program = regeneration.program
     guard let executable = HostProgram.find(program, in: root) else {
       throw RegenerationError(
-        description: "\(program) not found in /usr/sbin, /usr/bin, /sbin or /bin: is \(package(of: program)) installed?")
+        description: "\(program) not found in /usr/sbin, /usr/bin, /sbin or /bin: is \(package(of: program)) installed?"
+      )
     }
     if let arguments = regeneration.ownArguments {
       try runWritingOutputs(executable, named: program, arguments: arguments)

@@ -58,7 +58,8 @@ public struct BackupStore {
       /// The regeneration this records.
       public var regeneration: Regeneration {
         Regeneration(
-          program: program, outputs: outputs, invocation: arguments.map { .writesOutputs(arguments: $0) } ?? .generatesToFile)
+          program: program, outputs: outputs,
+          invocation: arguments.map { .writesOutputs(arguments: $0) } ?? .generatesToFile)
       }
     }
     /// One live value and what it was.

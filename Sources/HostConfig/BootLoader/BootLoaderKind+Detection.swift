@@ -26,7 +26,8 @@ extension BootLoaderKind {
           throw ConfigFileError(
             file: Grub2.defaultsName,
             message:
-              "not found, but proxmox-boot-tool boots the ESPs with GRUB (\(proxmox.esps[0].decidedBy)), which reads it")
+              "not found, but proxmox-boot-tool boots the ESPs with GRUB (\(proxmox.esps[0].decidedBy)), which reads it"
+          )
         }
         return .grub2
       case .systemdBoot:

@@ -171,7 +171,8 @@ public struct ProxmoxBoot: Sendable, Equatable {
   public func mode() throws(ConfigFileError) -> Mode {
     guard let first = esps.first else {
       throw ConfigFileError(
-        file: Self.uuidsFile, message: "lists no ESP: proxmox-boot-tool keeps none in step; add one with proxmox-boot-tool init")
+        file: Self.uuidsFile,
+        message: "lists no ESP: proxmox-boot-tool keeps none in step; add one with proxmox-boot-tool init")
     }
     if let unknown = esps.first(where: { $0.mode == nil }) {
       throw ConfigFileError(
