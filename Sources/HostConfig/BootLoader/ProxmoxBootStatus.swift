@@ -47,8 +47,7 @@ public struct ProxmoxBootStatus: Sendable, Equatable {
   /// Runs `proxmox-boot-tool status` of the live `root` (it mounts each ESP for a moment, as
   /// root); a status with ``problem`` set when it is missing, cannot run or fails.
   static func run(in root: HostRoot) -> ProxmoxBootStatus {
-    let folders = ["/usr/sbin", "/usr/bin", "/sbin", "/bin"]
-    guard let program = root.findProgram(folders.map { $0 + "/proxmox-boot-tool" }) else {
+    guard let program = root.findProgram(HostRoot.programFolders.map { $0 + "/proxmox-boot-tool" }) else {
       return ProxmoxBootStatus(problem: "proxmox-boot-tool is not installed")
     }
     do {
