@@ -1,6 +1,7 @@
 import Foundation
 import RootFS
 import Spawn
+import Synchronization
 
 /// What `proxmox-boot-tool status` says on the live host: how the host was booted ("System
 /// currently booted with uefi" / "… legacy bios") and, per ESP it could mount, what it holds
@@ -44,9 +45,22 @@ public struct ProxmoxBootStatus: Sendable, Equatable {
     self.problem = problem
   }
 
-  /// Runs `proxmox-boot-tool status` of the live `root` (it mounts each ESP for a moment, as
-  /// root); a status with ``problem`` set when it is missing, cannot run or fails.
+  /// The status read by this process: the live host's only (no other root runs the tool).
+  private static let read = Mutex<ProxmoxBootStatus?>(nil)
+
+  /// Runs `proxmox-boot-tool status` of the live `root` once per process (it mounts each ESP
+  /// for a moment, as root, and a plan reads the boot loader several times; a refresh does
+  /// not change the modes it reports); a status with ``problem`` set when it is missing,
+  /// cannot run or fails.
   static func run(in root: HostRoot) -> ProxmoxBootStatus {
+    if let status = read.withLock({ $0 }) { return status }
+    let status = runTool(in: root)
+    read.withLock { $0 = status }
+    return status
+  }
+
+  /// One run of `proxmox-boot-tool status` (see ``run(in:)``).
+  private static func runTool(in root: HostRoot) -> ProxmoxBootStatus {
     guard let program = root.findProgram(HostRoot.programFolders.map { $0 + "/proxmox-boot-tool" }) else {
       return ProxmoxBootStatus(problem: "proxmox-boot-tool is not installed")
     }
