@@ -75,6 +75,31 @@ import Testing
     }
   }
 
+  @Test func systemdBootModeWithoutKernelCmdlineIsRefusedNotTakenForGRUB() throws {
+    let root = try FixtureRoot(Self.systemdBoot)
+    try FileManager.default.removeItem(atPath: root.path + "/etc/kernel/cmdline")
+    #expect {
+      try BootLoaderKind.detect(in: root.host)
+    } throws: { error in
+      (error as? ConfigFileError)?.description
+        == "/etc/kernel/cmdline: not found, but proxmox-boot-tool boots the ESPs with systemd-boot "
+        + "(/var/tmp/espmounts/7D5C-1E32 holds loader/loader.conf and no grub folder) and takes their command "
+        + "line from it (else from the running kernel's /proc/cmdline): create it with the command line the host "
+        + "boots with"
+    }
+  }
+
+  @Test func anESPListThatIsNotTextIsAnErrorWithItsLine() throws {
+    let root = try FixtureRoot(Self.grub)
+    try root.write("/etc/kernel/proxmox-boot-uuids", "4A2C-77E1\n4A2C-\u{0}8B03\n")
+    #expect {
+      try BootLoaderKind.detect(in: root.host)
+    } throws: { error in
+      let error = error as? ConfigFileError
+      return error?.file == "/etc/kernel/proxmox-boot-uuids" && error?.line == 2
+    }
+  }
+
   // MARK: the live host's `proxmox-boot-tool status`
 
   static let statusUEFI = """

@@ -31,7 +31,15 @@ extension BootLoaderKind {
         }
         return .grub2
       case .systemdBoot:
-        if root.isFile(BLS.kernelCmdlineName) { return .bls }
+        guard root.isFile(BLS.kernelCmdlineName) else {
+          throw ConfigFileError(
+            file: BLS.kernelCmdlineName,
+            message:
+              "not found, but proxmox-boot-tool boots the ESPs with systemd-boot (\(proxmox.esps[0].decidedBy)) "
+              + "and takes their command line from it (else from the running kernel's /proc/cmdline): "
+              + "create it with the command line the host boots with")
+        }
+        return .bls
       }
     }
     var found: [(BootLoaderKind, String)] = []

@@ -85,6 +85,8 @@ public struct ProxmoxBoot: Sendable, Equatable {
 
   /// The ESPs, in the order of the list.
   public let esps: [ESP]
+  /// Why the list could not be read, when that is so (``mode()`` throws it).
+  public var readError: ConfigFileError? = nil
 
   /// Where the ESP `uuid` is read under the root.
   public static func mountPoint(of uuid: String) -> String { mountRoot + "/" + uuid }
@@ -98,7 +100,14 @@ public struct ProxmoxBoot: Sendable, Equatable {
   /// On the live root `proxmox-boot-tool status` is run (``ProxmoxBootStatus/run(in:)``);
   /// pass `status` to decide from a given output instead (a test, or a caller that ran it).
   public static func read(_ root: HostRoot, status: ProxmoxBootStatus? = nil) -> ProxmoxBoot? {
-    guard root.isFile(uuidsFile), let text = (try? root.text(uuidsFile)) ?? nil else { return nil }
+    guard root.isFile(uuidsFile) else { return nil }
+    let text: String
+    do {
+      guard let read = try root.text(uuidsFile) else { return nil }
+      text = read
+    } catch {
+      return ProxmoxBoot(esps: [], readError: ConfigFileError(error, reading: uuidsFile))
+    }
     let status = status ?? (root.isLive ? ProxmoxBootStatus.run(in: root) : nil)
     var esps: [ESP] = []
     for (offset, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
@@ -169,6 +178,7 @@ public struct ProxmoxBoot: Sendable, Equatable {
   ///   modes (virthost edits one boot loader's files: `/etc/default/grub` or
   ///   `/etc/kernel/cmdline`, never both).
   public func mode() throws(ConfigFileError) -> Mode {
+    if let readError { throw readError }
     guard let first = esps.first else {
       throw ConfigFileError(
         file: Self.uuidsFile,
