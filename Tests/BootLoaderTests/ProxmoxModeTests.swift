@@ -199,4 +199,21 @@ import Testing
     #expect(next.file == Self.espA + "/grub/grub.cfg")
     #expect(next.kernel == "6.8.12-4-pve")
   }
+
+  @Test func grubRebootOnTheESPIsFollowedNotTheRootsGrubenv() throws {
+    let root = try FixtureRoot(Self.grub)
+    func block(_ variables: String) -> String {
+      let text = "# GRUB Environment Block\n" + variables
+      return text + String(repeating: "#", count: 1024 - text.utf8.count)
+    }
+    try root.write(Self.espA + "/grub/grubenv", block("next_entry=1>2\n"))
+    try FileManager.default.createDirectory(atPath: root.path + "/boot/grub", withIntermediateDirectories: true)
+    try root.write("/boot/grub/grubenv", block("next_entry=1>0\n"))
+    guard case .found(let next) = NextBootEntry.read(root.host) else {
+      Issue.record("no next boot entry")
+      return
+    }
+    #expect(next.kernel == "6.8.8-2-pve")
+    #expect(next.decidedBy == "next_entry=1>2 in \(Self.espA)/grub/grubenv (one boot only)")
+  }
 }

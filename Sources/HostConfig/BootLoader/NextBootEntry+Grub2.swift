@@ -1,3 +1,4 @@
+import Foundation
 import RootFS
 
 extension NextBootEntry {
@@ -14,9 +15,12 @@ extension NextBootEntry {
     let text: String?
     do { text = try root.text(file) } catch { throw ConfigFileError(error, reading: file) }
     let menu = GrubMenu(text: text ?? "")
+    // On a Proxmox ESP, GRUB's prefix is the ESP's grub folder: its grubenv is beside grub.cfg.
+    let envNames =
+      locations.proxmox == nil ? GrubEnv.names : [(file as NSString).deletingLastPathComponent + "/grubenv"]
     let grubEnv =
-      root.realFiles(GrubEnv.names).isEmpty
-      ? nil : try GrubEnv.read(root, augeas: BootConfigTree(root: root, files: []).augeas)
+      root.realFiles(envNames).isEmpty
+      ? nil : try GrubEnv.read(root, augeas: BootConfigTree(root: root, files: []).augeas, names: envNames)
     let (value, decidedBy) = grub2Default(menu, file: file, grubEnv: grubEnv)
     let item: GrubMenu.Item
     do { item = try menu.entry(for: value) } catch {
