@@ -159,7 +159,7 @@ extension FactsReport {
           FactRow("reboot pending", boot.rebootPending, describe: Self.yesNo),
           FactRow("coverage", boot.coverage, wraps: true) { Self.describe($0) },
           FactRow("next boot", boot.nextEntry, wraps: true) { Self.describe($0) },
-        ]),
+        ] + (boot.proxmoxESPs.map { [FactRow("Proxmox ESPs", $0, wraps: true) { Self.describe($0) }] } ?? [])),
       FactGroup(title: "Services", rows: serviceRows),
       FactGroup(title: "NUMA and huge pages", rows: numaRows),
       FactGroup(
@@ -363,6 +363,12 @@ extension FactsReport {
     case .uki: "\(entry.title): a unified kernel image (its command line is built in)"
     case .other: "\(entry.title): no Linux kernel virthost can name"
     }
+  }
+
+  /// Each Proxmox ESP: its UUID, the boot loader it runs (or "unknown") and what decided it.
+  private static func describe(_ esps: [ProxmoxBoot.ESP]) -> String {
+    if esps.isEmpty { return "none listed" }
+    return esps.map { "\($0.uuid) \($0.mode?.rawValue ?? "unknown") (\($0.decidedBy))" }.joined(separator: "; ")
   }
 
   private static func describe(_ coverage: [ArgumentCoverage]) -> String {

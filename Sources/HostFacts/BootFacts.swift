@@ -33,6 +33,10 @@ public struct BootFacts: Sendable, Codable, Equatable {
   /// The entry the boot loader starts next, and what chose it (its source): the kernel
   /// every decision about the next boot is made for (see ``NextBootEntry``).
   public var nextEntry: Fact<NextBootEntry> = .unknown("not read", source: "boot loader configuration")
+  /// On a Proxmox host (`/etc/kernel/proxmox-boot-uuids`), the boot loader
+  /// `proxmox-boot-tool` runs on each ESP and what decided it (see ``ProxmoxBoot``); absent
+  /// elsewhere (JSON: no `proxmox_esps` key).
+  public var proxmoxESPs: Fact<[ProxmoxBoot.ESP]>? = nil
 
   private enum CodingKeys: String, CodingKey {
     case loader
@@ -41,6 +45,7 @@ public struct BootFacts: Sendable, Codable, Equatable {
     case rebootPending = "reboot_pending"
     case coverage
     case nextEntry = "next_entry"
+    case proxmoxESPs = "proxmox_esps"
   }
 
   /// Reads the boot loader under `root`, compares its default entry with `cmdline`, and
@@ -50,6 +55,12 @@ public struct BootFacts: Sendable, Codable, Equatable {
     switch NextBootEntry.read(root) {
     case .found(let entry): nextEntry = .known(entry, source: entry.decidedBy)
     case .unknown(let reason): nextEntry = .unknown(reason, source: "boot loader configuration")
+    }
+    if let proxmox = ProxmoxBoot.read(root) {
+      let source =
+        ProxmoxBoot.uuidsFile + (root.isLive ? ", proxmox-boot-tool status" : "") + ", the ESPs under "
+        + ProxmoxBoot.mountRoot
+      proxmoxESPs = .known(proxmox.esps, source: source)
     }
   }
 

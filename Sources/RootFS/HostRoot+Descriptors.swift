@@ -43,6 +43,9 @@ extension HostRoot {
     hostPath(path) ?? unresolvedHostPath(path)
   }
 
+  /// The folders, from the root, where a host's programs are looked for by name.
+  public static let programFolders = ["/usr/sbin", "/usr/bin", "/sbin", "/bin"]
+
   /// The first of `candidates` (paths from the root) that is a regular executable file, as
   /// ``programPath(_:)`` gives it; `nil` when none is. The one lookup of a host's programs.
   public func findProgram(_ candidates: [String]) -> String? {

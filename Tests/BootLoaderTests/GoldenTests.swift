@@ -77,6 +77,8 @@ let goldenCases: [GoldenCase] = {
     GoldenCase(
       name: "proxmox-all-iommu", root: fixtures + "/proxmox-systemd-boot/root",
       request: request(.all, ["amd_iommu=on"])),
+    GoldenCase(
+      name: "proxmox-grub-all-iommu", root: fixtures + "/proxmox-grub/root", request: request(.all, ["amd_iommu=on"])),
   ]
 }()
 

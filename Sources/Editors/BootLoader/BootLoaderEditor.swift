@@ -158,6 +158,11 @@ public final class BootLoaderEditor {
     format.staleGeneratedLines(comparing: keys)
   }
 
+  /// The generated configurations that boot but cannot be read (a Proxmox ESP that is not
+  /// mounted under the root), one sentence each: whether they wait for a regeneration is
+  /// not known.
+  public func unreadGeneratedConfigurations() -> [String] { format.unreadGeneratedConfigurations() }
+
   /// What a change to this boot loader's files makes run, whether or not anything
   /// changed (to repair a grub.cfg left stale by a failed run); `nil` when the boot
   /// loader reads its files itself.

@@ -38,6 +38,10 @@ protocol BootLoaderFormat: BootLoaderConfiguration {
   /// in `keys`, from what its sources give: what a regeneration would change. None by
   /// default (a format whose files the boot loader reads itself).
   func staleGeneratedLines(comparing keys: Set<String>) -> [String]
+
+  /// The generated configurations that boot but cannot be read (a Proxmox ESP that is not
+  /// mounted), one sentence each: whether they are stale is not known. None by default.
+  func unreadGeneratedConfigurations() -> [String]
 }
 
 extension BootLoaderFormat {
@@ -47,4 +51,5 @@ extension BootLoaderFormat {
   var tuned: Tuned? { nil }
   func explanations() -> [String] { [] }
   func staleGeneratedLines(comparing keys: Set<String>) -> [String] { [] }
+  func unreadGeneratedConfigurations() -> [String] { [] }
 }

@@ -213,11 +213,21 @@ extension Grub2: BootLoaderFormat {
     staleLines(comparing: keys).map(\.description)
   }
 
+  func unreadGeneratedConfigurations() -> [String] { unreadGenerated }
+
   /// The grub.cfg files GRUB 2 reads and the program that writes them: `grub2-mkconfig`
   /// where the root has `/boot/grub2` or `/usr/sbin/grub2-mkconfig` (RHEL), `grub-mkconfig`
-  /// otherwise (Debian, Ubuntu).
+  /// otherwise (Debian, Ubuntu); on a Proxmox host in GRUB mode, `proxmox-boot-tool
+  /// refresh`, which runs `update-grub` on each ESP (proxmox-kernel-helper 8.1.0,
+  /// `zz-proxmox-boot`): running `grub-mkconfig` there would write the root's
+  /// `/boot/grub/grub.cfg`, which does not boot.
   func regeneration() -> Regeneration? {
     let root = tree.root
+    if let proxmox {
+      return Regeneration(
+        program: "proxmox-boot-tool", outputs: proxmox.esps.map { ProxmoxBoot.grubConfig(of: $0.uuid) },
+        invocation: .writesOutputs(arguments: ["refresh"]))
+    }
     var outputs = Grub2GeneratedConfig.files(in: root)
     let rhel = !GrubDefaults.readsDropIns(root)
     if outputs.isEmpty { outputs = [rhel ? "/boot/grub2/grub.cfg" : "/boot/grub/grub.cfg"] }

@@ -10,7 +10,10 @@ struct RegenerationError: Error, Equatable, CustomStringConvertible {
 }
 
 extension Applier {
-  /// Runs `regeneration`'s program once, as `program -o FILE` with no input and `FILE` in a
+  /// Runs `regeneration`'s program once. A program that writes its outputs itself
+  /// (``Regeneration/Invocation/writesOutputs(arguments:)``, `proxmox-boot-tool refresh`)
+  /// is run with its arguments and nothing else is written. Otherwise it runs
+  /// as `program -o FILE` with no input and `FILE` in a
   /// private temporary folder, and writes what it generated to each of its outputs through
   /// ``HostRootWriter`` (mode and owner of an existing grub.cfg kept, `0600` for a new one).
   /// What it prints goes only into the error: `grub-mkconfig` prints what the files it
@@ -28,12 +31,38 @@ extension Applier {
     let program = regeneration.program
     guard let executable = HostProgram.find(program, in: root) else {
       throw RegenerationError(
-        description: "\(program) not found in /usr/sbin, /usr/bin, /sbin or /bin: is GRUB 2 installed?")
+        description: "\(program) not found in /usr/sbin, /usr/bin, /sbin or /bin: is \(package(of: program)) installed?"
+      )
+    }
+    if let arguments = regeneration.ownArguments {
+      try runWritingOutputs(executable, named: program, arguments: arguments)
+      return
     }
     let generated = try run(executable, named: program, options: options(of: executable))
     let writer = HostRootWriter(root)
     for output in regeneration.outputs {
       try writer.replace(output, with: generated, mode: 0o600)
+    }
+  }
+
+  /// What provides `program`, for the error when it is missing.
+  private static func package(of program: String) -> String {
+    program == "proxmox-boot-tool" ? "proxmox-kernel-helper" : "GRUB 2"
+  }
+
+  /// Runs `executable ARGUMENTS`, a program that writes the grub.cfg files itself
+  /// (`proxmox-boot-tool refresh`), with no input.
+  /// - Throws: ``RegenerationError`` when it cannot start or fails, with what it printed.
+  private static func runWritingOutputs(_ executable: String, named program: String, arguments: [String])
+    throws(RegenerationError)
+  {
+    let shown = ([program] + arguments).joined(separator: " ")
+    let outcome: ProgramOutcome
+    do { outcome = try HostProgram.run(executable, arguments, step: shown, name: program) } catch {
+      throw RegenerationError(description: error.description)
+    }
+    guard outcome.status == 0 else {
+      throw RegenerationError(description: "\(shown) failed (exit \(outcome.status)): \(outcome.printed)")
     }
   }
 

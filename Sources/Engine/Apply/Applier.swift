@@ -37,7 +37,9 @@ struct Applier {
     do {
       backup = try store.create(
         specFile: plan.specFile, files: backedUp(plan), live: liveBefore(plan), liveWrites: liveWrites(plan),
-        regeneration: plan.regeneration.map { .init(program: $0.program, outputs: $0.outputs) })
+        regeneration: plan.regeneration.map {
+          .init(program: $0.program, outputs: $0.outputs, arguments: $0.ownArguments)
+        })
     } catch {
       throw .io("cannot back up the files under \(store.hostFolder): \(error)")
     }

@@ -51,6 +51,16 @@ public struct BackupStore {
       public var program: String
       /// The files it writes, the first one GRUB reads.
       public var outputs: [String]
+      /// The arguments it writes its outputs by itself with (`refresh` for
+      /// `proxmox-boot-tool`); absent for `program -o FILE`.
+      public var arguments: [String]? = nil
+
+      /// The regeneration this records.
+      public var regeneration: Regeneration {
+        Regeneration(
+          program: program, outputs: outputs,
+          invocation: arguments.map { .writesOutputs(arguments: $0) } ?? .generatesToFile)
+      }
     }
     /// One live value and what it was.
     public struct Live: Codable, Equatable, Sendable {

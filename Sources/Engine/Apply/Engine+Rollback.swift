@@ -128,7 +128,7 @@ extension Engine {
     if let record = manifest.regeneration, decision?.regenerates == true, !inputsChanged.isEmpty,
       !record.outputs.isEmpty
     {
-      let regeneration = Regeneration(program: record.program, outputs: record.outputs)
+      let regeneration = record.regeneration
       if runsCommands {
         try step("regenerate the boot loader (\(regeneration.command.joined(separator: " ")))") {
           try Applier.regenerate(regeneration, in: root)

@@ -6,7 +6,7 @@ import Spawn
 /// place the applier starts a program of the host.
 enum HostProgram {
   /// The folders, from the root, searched for a program.
-  static let folders = ["/usr/sbin", "/usr/bin", "/sbin", "/bin"]
+  static let folders = HostRoot.programFolders
 
   /// The host path of `program`: the first regular, executable file of that name in
   /// ``folders`` under `root`, or the file at `program` itself when it is a path from the

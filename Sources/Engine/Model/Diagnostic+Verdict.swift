@@ -21,7 +21,7 @@ extension Diagnostic.Code {
     case .rebootRequired, .moduleReload, .moduleNotLoaded, .pendingInsserv: .pending
     case .effectDiffers: .drifted
     case .invalidYAML, .emptySpec, .invalidSpec, .specNoLongerParses, .hostFile, .missingRoot, .virtualizationUnknown,
-      .serviceStateUnknown, .missingLiveValue, .noServiceManager:
+      .serviceStateUnknown, .missingLiveValue, .noServiceManager, .regenerationUnknown:
       .unknown
     case .noHardwareVirtualization, .kernelWithoutKVM, .kernelWithoutKSM, .kernelWithoutIOMMU, .unknownCPUVendor,
       .conflictingKernelArgument, .mergeAcrossNodesSkipped, .missingBundledTuner, .unknownService, .maskedService,

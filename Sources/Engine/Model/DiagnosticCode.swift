@@ -76,6 +76,9 @@ extension Diagnostic {
     /// Today's boot entries and the source the next kernel's entries are made from
     /// (`# kopt=`, `/etc/kernel/cmdline`, grubenv `kernelopts`) disagree on a managed argument.
     case kernelArgumentCoverage = "kernel-argument-coverage"
+    /// A generated configuration that boots cannot be read (a Proxmox ESP's grub.cfg, not
+    /// mounted under the root): whether it waits for a regeneration is not known.
+    case regenerationUnknown = "regeneration-unknown"
     /// Where virthost writes a kernel command line differs from the file that sets it
     /// (a distribution's drop-in decides; virthost writes a drop-in read after it).
     case commandLineSource = "command-line-source"

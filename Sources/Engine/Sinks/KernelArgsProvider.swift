@@ -156,6 +156,16 @@ struct KernelArgsProvider: ResourceProvider {
   private func pendingRegeneration(
     _ editor: BootLoaderEditor, keys: Set<String>, changing: Bool, _ context: PlanContext
   ) -> [ResourceChange] {
+    if !changing, let regeneration = editor.regenerationCommand() {
+      for unread in editor.unreadGeneratedConfigurations() {
+        context.report(
+          Diagnostic(
+            .warning, .regenerationUnknown, "whether the boot loader waits for a regeneration is not known: \(unread)",
+            detail: "Mount it read-only at the same place under the root to compare it, or run "
+              + "`\(regeneration.command.joined(separator: " "))` on the host.",
+            address: ResourceAddress(.bootLoaderRegeneration, regeneration.outputs[0]), keyPath: origin))
+      }
+    }
     let stale = editor.staleGeneratedLines(comparing: keys)
     guard !stale.isEmpty, let regeneration = editor.regenerationCommand() else { return [] }
     let command = regeneration.command.joined(separator: " ")

@@ -11,12 +11,13 @@ import RootFS
 /// `$tuned_params` with tuned).
 ///
 /// A Proxmox host booted by systemd-boot through `proxmox-boot-tool` (it has
-/// `/etc/kernel/proxmox-boot-uuids`) keeps its entries on ESPs that are not mounted:
-/// `/etc/kernel/cmdline` is then its only command line, read as one entry.
+/// `/etc/kernel/proxmox-boot-uuids`, and ``ProxmoxBoot`` finds systemd-boot on its ESPs)
+/// keeps its entries on ESPs that are not mounted: `/etc/kernel/cmdline` is then its only
+/// command line, read as one entry. One whose ESPs run GRUB is ``Grub2``.
 public struct BLS: BootLoaderConfiguration {
   public static let kind = BootLoaderKind.bls
   /// The file whose presence makes a host a `proxmox-boot-tool` one.
-  public static let proxmoxBootUUIDs = "/etc/kernel/proxmox-boot-uuids"
+  public static let proxmoxBootUUIDs = ProxmoxBoot.uuidsFile
   /// kernel-install's source for the arguments of kernels installed later.
   public static let kernelCmdlineName = "/etc/kernel/cmdline"
 

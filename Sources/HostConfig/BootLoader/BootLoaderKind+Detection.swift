@@ -6,16 +6,42 @@ extension BootLoaderKind {
   /// GRUB legacy: one of `/boot/grub/menu.lst`, `/boot/grub/grub.conf`,
   /// `/etc/grub.conf`, `/boot/efi/EFI/*/grub.conf`. BLS: entries in
   /// `/boot/loader/entries` and either no `/etc/default/grub` (systemd-boot)
-  /// or `GRUB_ENABLE_BLSCFG=true` in it; a Proxmox host whose ESPs `proxmox-boot-tool`
-  /// fills from `/etc/kernel/cmdline` (it has `/etc/kernel/proxmox-boot-uuids`), whatever
-  /// else it has. GRUB 2: `/etc/default/grub` otherwise.
+  /// or `GRUB_ENABLE_BLSCFG=true` in it; a Proxmox host (it has
+  /// `/etc/kernel/proxmox-boot-uuids`) whose ESPs `proxmox-boot-tool` boots with
+  /// systemd-boot, from `/etc/kernel/cmdline`, whatever else it has. GRUB 2:
+  /// `/etc/default/grub` otherwise, and on a Proxmox host whose ESPs boot with GRUB
+  /// (``ProxmoxBoot``).
   /// - Throws: when none is found, or several (a leftover `menu.lst` beside
   ///   `/etc/default/grub`, BLS entries that GRUB is not told to read…),
-  ///   naming the files found: pass the kind explicitly then.
+  ///   naming the files found: pass the kind explicitly then; on a Proxmox host, when the
+  ///   ESPs' boot loader cannot be told or differs between them (``ProxmoxBoot/mode()``).
   public static func detect(in root: HostRoot) throws(ConfigFileError) -> BootLoaderKind {
-    // proxmox-boot-tool keeps the ESPs (systemd-boot, or GRUB on legacy BIOS) in step with
-    // /etc/kernel/cmdline; /etc/default/grub is installed there but not what boots.
-    if root.isFile(BLS.proxmoxBootUUIDs) && root.isFile(BLS.kernelCmdlineName) { return .bls }
+    // proxmox-boot-tool keeps the ESPs in step: with systemd-boot from /etc/kernel/cmdline
+    // (/etc/default/grub is installed there but not what boots), with GRUB from
+    // /etc/default/grub (/etc/kernel/cmdline is ignored then).
+    if let proxmox = ProxmoxBoot.read(root) {
+      switch try proxmox.mode() {
+      case .grub:
+        guard root.isFile(Grub2.defaultsName) else {
+          throw ConfigFileError(
+            file: Grub2.defaultsName,
+            message:
+              "not found, but proxmox-boot-tool boots the ESPs with GRUB (\(proxmox.esps[0].decidedBy)), which reads it"
+          )
+        }
+        return .grub2
+      case .systemdBoot:
+        guard root.isFile(BLS.kernelCmdlineName) else {
+          throw ConfigFileError(
+            file: BLS.kernelCmdlineName,
+            message:
+              "not found, but proxmox-boot-tool boots the ESPs with systemd-boot (\(proxmox.esps[0].decidedBy)) "
+              + "and takes their command line from it (else from the running kernel's /proc/cmdline): "
+              + "create it with the command line the host boots with")
+        }
+        return .bls
+      }
+    }
     var found: [(BootLoaderKind, String)] = []
     let legacy = GrubLegacy.names(root).filter { root.isFile($0) }
     if !legacy.isEmpty { found.append((.grubLegacy, legacy.joined(separator: ", "))) }

@@ -22,6 +22,12 @@ public struct Grub2: BootLoaderConfiguration {
   public let defaults: GrubDefaults
   /// The grub.cfg files as read (none when the root has none).
   public let generated: [Grub2GeneratedConfig]
+  /// The grub.cfg files that boot but could not be read, one sentence each (a Proxmox ESP
+  /// that is not mounted): whether they are stale is not known.
+  public var unreadGenerated: [String] = []
+  /// The ESPs, on a Proxmox host whose ESPs `proxmox-boot-tool` boots with GRUB: the
+  /// grub.cfg files are theirs and `proxmox-boot-tool refresh` regenerates them.
+  public var proxmox: ProxmoxBoot? = nil
 
   public var tree: BootConfigTree { defaults.tree }
   /// The parsed files that exist (virthost's drop-in is parsed before it exists): what a plan digests.
@@ -31,13 +37,15 @@ public struct Grub2: BootLoaderConfiguration {
 
   public static func read(_ root: HostRoot) throws(ConfigFileError) -> Grub2 {
     let defaults = try GrubDefaults.read(root)
+    let locations = Grub2GeneratedConfig.locations(in: root)
     var generated: [Grub2GeneratedConfig] = []
-    for file in Grub2GeneratedConfig.files(in: root) {
+    for file in locations.files {
       let text: String?
       do { text = try root.text(file) } catch { throw ConfigFileError(error, reading: file) }
       generated.append(Grub2GeneratedConfig(file: file, text: text ?? ""))
     }
-    return Grub2(defaults: defaults, generated: generated)
+    return Grub2(
+      defaults: defaults, generated: generated, unreadGenerated: locations.unread, proxmox: locations.proxmox)
   }
 
   /// Whether `text` (of `/etc/default/grub`) sets `GRUB_ENABLE_BLSCFG=true`: GRUB then

@@ -151,9 +151,11 @@ public struct GrubEnv: Sendable, Equatable {
   /// The grubenv files GRUB reads, in the order they are looked for.
   public static let names = ["/boot/grub2/grubenv", "/boot/grub/grubenv"]
 
-  /// The first grubenv under `root` (`/boot/grub2/grubenv`, else `/boot/grub/grubenv`),
-  /// parsed in `augeas`; `nil` when there is none.
-  public static func read(_ root: HostRoot, augeas: AugeasTree) throws(ConfigFileError) -> GrubEnv? {
+  /// The first grubenv under `root` among `names` (by default `/boot/grub2/grubenv`, else
+  /// `/boot/grub/grubenv`), parsed in `augeas`; `nil` when there is none.
+  public static func read(_ root: HostRoot, augeas: AugeasTree, names: [String] = names) throws(ConfigFileError)
+    -> GrubEnv?
+  {
     guard let real = root.realFiles(names).first else { return nil }
     let text: String?
     do { text = try root.text(real) } catch { throw ConfigFileError(error, reading: real) }

@@ -1,3 +1,4 @@
+import Foundation
 import RootFS
 
 extension NextBootEntry {
@@ -6,15 +7,20 @@ extension NextBootEntry {
   /// (one boot only) when the header honours it, else the configured default, grubenv's
   /// `saved_entry` for `GRUB_DEFAULT=saved`.
   static func fromGrub2(_ root: HostRoot) throws(ConfigFileError) -> Reading {
-    guard let file = Grub2GeneratedConfig.files(in: root).first else {
+    let locations = Grub2GeneratedConfig.locations(in: root)
+    guard let file = locations.files.first else {
+      if let unread = locations.unread.first { return .unknown(unread) }
       return .unknown("no generated grub.cfg (/boot/grub/grub.cfg, /boot/grub2/grub.cfg) to read the menu from")
     }
     let text: String?
     do { text = try root.text(file) } catch { throw ConfigFileError(error, reading: file) }
     let menu = GrubMenu(text: text ?? "")
+    // On a Proxmox ESP, GRUB's prefix is the ESP's grub folder: its grubenv is beside grub.cfg.
+    let envNames =
+      locations.proxmox == nil ? GrubEnv.names : [(file as NSString).deletingLastPathComponent + "/grubenv"]
     let grubEnv =
-      root.realFiles(GrubEnv.names).isEmpty
-      ? nil : try GrubEnv.read(root, augeas: BootConfigTree(root: root, files: []).augeas)
+      root.realFiles(envNames).isEmpty
+      ? nil : try GrubEnv.read(root, augeas: BootConfigTree(root: root, files: []).augeas, names: envNames)
     let (value, decidedBy) = grub2Default(menu, file: file, grubEnv: grubEnv)
     let item: GrubMenu.Item
     do { item = try menu.entry(for: value) } catch {
