@@ -28,6 +28,9 @@ let package = Package(
     .systemLibrary(name: "CXattr"),
     // Safe Swift API over libaugeas; knows nothing of GRUB or KSM. Glibc only.
     .target(name: "Augeas", dependencies: ["CAugeas"]),
+    // Safe Swift API over libvirt's C library, opened at run time with dlopen("libvirt.so.0"): the
+    // binaries do not link libvirt. Declares the C signatures itself (no headers at build time). Glibc only.
+    .target(name: "Libvirt", linkerSettings: [.linkedLibrary("dl")]),
     // Runs a program of the host: posix_spawn, output to a temporary file, a bounded wait. Glibc only.
     .target(name: "Spawn"),
     // Readers of host configuration (boot-loader entries, service enablement) that facts and editors share. Never writes.
@@ -84,6 +87,7 @@ let package = Package(
     .testTarget(name: "KSMConfigTests", dependencies: ["KSMConfig", "TestSupport"]),
     .testTarget(name: "DaemonFilesTests", dependencies: ["DaemonFiles", "TestSupport"]),
     .testTarget(name: "AugeasTests", dependencies: ["Augeas", "TestSupport"]),
+    .testTarget(name: "LibvirtTests", dependencies: ["Libvirt", "TestSupport"], exclude: ["Fixtures"]),
     .testTarget(
       name: "EngineTests",
       dependencies: [
