@@ -44,7 +44,7 @@ let package = Package(
       name: "Engine",
       dependencies: [
         "Augeas", "Editors", "HostConfig", "RootFS", "KSMConfig", "HostFacts", "DaemonFiles", "TemplateStore",
-        "HostProcesses", "Spawn",
+        "HostProcesses", "Spawn", "Libvirt",
         .product(name: "Yams", package: "Yams"),
       ]
     ),

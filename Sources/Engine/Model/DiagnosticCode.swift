@@ -131,5 +131,13 @@ extension Diagnostic {
     /// `libvirt.daemons` asks for a mode whose units are not installed (each missing unit named),
     /// or `auto` finds neither mode.
     case libvirtDaemonsMissing = "libvirt-daemons-missing"
+    /// The QEMU driver's daemon is not restarted after this plan's files because a running guest
+    /// has a job a restart would interrupt (each named), or the daemon could not be asked.
+    case daemonRestartHeld = "daemon-restart-held"
+    /// The QEMU driver's daemon started before the last change of a file it reads only when it
+    /// starts (qemu.conf, a hugetlbfs mount unit): a restart is still owed.
+    case daemonRestartOwed = "daemon-restart-owed"
+    /// Running QEMU guests started before that change: they keep the settings they started with.
+    case guestsOnOldSettings = "guests-on-old-settings"
   }
 }

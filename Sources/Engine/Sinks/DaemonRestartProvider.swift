@@ -9,8 +9,9 @@ import HostConfig
 /// On the live host the restart is planned only when the daemon runs now (a stopped one reads
 /// the files when it starts); on another root it is shown and reported as a pending restart.
 /// Running guests keep running: libvirt reconnects to their QEMU processes, which keep the
-/// settings they were started with. Not judged: a migration or block job that a restart would
-/// interrupt, and a restart still owed from an earlier apply (docs/libvirt.md).
+/// settings they were started with. On the live host a running guest's job (a migration, a save,
+/// a block job: ``GuestJobSource``) holds the restart: no operation, a `daemon-restart-held`
+/// warning naming each guest and job; so does a daemon that cannot be asked (docs/libvirt.md).
 struct DaemonRestartProvider: ResourceProvider {
   /// A file whose change restarts the daemon.
   struct Trigger: Equatable {
@@ -39,6 +40,10 @@ struct DaemonRestartProvider: ResourceProvider {
         running = nil
       }
       guard running != false else { return [] }
+      if let held = hold(context.guestJobs, files: changed.map(\.path)) {
+        context.report(held)
+        return []
+      }
     }
     let files = changed.map(\.path)
     var change = ResourceChange(
@@ -49,5 +54,23 @@ struct DaemonRestartProvider: ResourceProvider {
     change.origins = Array(Set(changed.map(\.origin))).sorted()
     change.operations = [.restartService(daemon)]
     return [change]
+  }
+
+  /// Why the restart must wait, asked of `source`: a running guest's job, or a daemon that
+  /// cannot be asked; `nil` when nothing holds it.
+  func hold(_ source: any GuestJobSource, files: [String]) -> Diagnostic? {
+    let reason: String
+    do throws(GuestJobQueryError) {
+      let jobs = try source.jobs()
+      guard !jobs.isEmpty else { return nil }
+      reason = jobs.map(\.description).joined(separator: ", ") + ", which a restart would interrupt"
+    } catch {
+      reason = error.reason
+    }
+    return Diagnostic(
+      .warning, .daemonRestartHeld, "pending restart: \(daemon) is not restarted: \(reason)",
+      detail: "\(daemon) reads \(files.joined(separator: ", ")) only when it starts; restart it when the job ends "
+        + "(`systemctl restart \(daemon)`), or apply again.",
+      address: ResourceAddress(.daemonRestart, daemon), keyPath: triggers.first?.origin)
   }
 }
