@@ -38,7 +38,7 @@ let package = Package(
     // One type per file format, on top of Augeas.
     .target(name: "Editors", dependencies: ["Augeas", "HostConfig", "RootFS", "KSMConfig"]),
     // Read-only readers of /proc, /sys, /boot under a root.
-    .target(name: "HostFacts", dependencies: ["HostConfig", "RootFS"]),
+    .target(name: "HostFacts", dependencies: ["HostConfig", "RootFS", "HostProcesses"]),
     // Desired state → resources → plan → apply.
     .target(
       name: "Engine",

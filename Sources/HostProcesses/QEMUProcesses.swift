@@ -47,6 +47,44 @@ public struct QEMUProcess: ~Copyable {
     guard RawFile.readRemaining(status, into: &bytes, limit: RawFile.limit) else { return nil }
     return QEMUProcesses.residentKilobytes(status: bytes)
   }
+
+  /// When it started, in clock ticks after the boot (field 22 of `/proc/<pid>/stat`); `nil`
+  /// when it has ended.
+  public func startTicks() -> Int? {
+    let stat = QEMUProcesses.openEntry(in: proc, name, "stat", path: path)
+    guard stat >= 0 else { return nil }
+    defer { close(stat) }
+    var bytes: [UInt8] = []
+    guard RawFile.readRemaining(stat, into: &bytes, limit: RawFile.limit) else { return nil }
+    return ProcessStat.startTicks(stat: bytes)
+  }
+
+  /// The guest's name as libvirt passes it (`-name guest=web,debug-threads=on`), or the plain
+  /// `-name web` of a QEMU started by hand; `nil` without `-name`.
+  public var guestName: String? {
+    guard let index = arguments.firstIndex(of: "-name"), index + 1 < arguments.count else { return nil }
+    let value = arguments[index + 1]
+    // QEMU's option syntax: a "," inside a value is written ",,".
+    var parts: [String] = []
+    var current = ""
+    var characters = Substring(value)
+    while let character = characters.popFirst() {
+      if character == "," {
+        if characters.first == "," {
+          current.append(",")
+          characters.removeFirst()
+        } else {
+          parts.append(current)
+          current = ""
+        }
+      } else {
+        current.append(character)
+      }
+    }
+    parts.append(current)
+    if let guest = parts.first(where: { $0.hasPrefix("guest=") }) { return String(guest.dropFirst("guest=".count)) }
+    return parts.first.flatMap { $0.contains("=") ? nil : $0 }
+  }
 }
 
 /// The one reader of running guests: the `qemu-system-*` and `qemu-kvm` processes among
