@@ -68,7 +68,7 @@ final class LibvirtLibrary: @unchecked Sendable {
       guard let address = dlsym(handle, symbol) else {
         throw LibvirtError(
           code: .notInstalled, operation: "dlsym",
-          message: "libvirt is not installed: \(name) has no \(symbol) (libvirt older than 3.3?)")
+          message: "libvirt is too old: \(name) has no \(symbol)")
       }
       return unsafeBitCast(address, to: type)
     }
