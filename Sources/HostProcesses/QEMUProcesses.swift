@@ -40,23 +40,22 @@ public struct QEMUProcess: ~Copyable {
   /// Its resident memory (`VmRSS` of `/proc/<pid>/status`), in kB; `nil` when it has ended
   /// or has none (a zombie).
   public func residentKilobytes() -> Int? {
-    let status = QEMUProcesses.openEntry(in: proc, name, "status", path: path)
-    guard status >= 0 else { return nil }
-    defer { close(status) }
-    var bytes: [UInt8] = []
-    guard RawFile.readRemaining(status, into: &bytes, limit: RawFile.limit) else { return nil }
-    return QEMUProcesses.residentKilobytes(status: bytes)
+    entry("status").flatMap { QEMUProcesses.residentKilobytes(status: $0) }
   }
 
   /// When it started, in clock ticks after the boot (field 22 of `/proc/<pid>/stat`); `nil`
   /// when it has ended.
   public func startTicks() -> Int? {
-    let stat = QEMUProcesses.openEntry(in: proc, name, "stat", path: path)
-    guard stat >= 0 else { return nil }
-    defer { close(stat) }
+    entry("stat").flatMap { ProcessStat.startTicks(stat: $0) }
+  }
+
+  /// The bytes of `/proc/<pid>/<file>`; `nil` when the process has ended.
+  private func entry(_ file: StaticString) -> [UInt8]? {
+    let fd = QEMUProcesses.openEntry(in: proc, name, file, path: path)
+    guard fd >= 0 else { return nil }
+    defer { close(fd) }
     var bytes: [UInt8] = []
-    guard RawFile.readRemaining(stat, into: &bytes, limit: RawFile.limit) else { return nil }
-    return ProcessStat.startTicks(stat: bytes)
+    return RawFile.readRemaining(fd, into: &bytes, limit: RawFile.limit) ? bytes : nil
   }
 
   /// The guest's name as libvirt passes it (`-name guest=web,debug-threads=on`), or the plain
