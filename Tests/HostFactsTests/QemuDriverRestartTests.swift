@@ -80,4 +80,26 @@ import Testing
     #expect(state.restartOwed)
     #expect(state.guestsOnOldSettings == ["web"])
   }
+
+  /// `virthost facts`: the mode in use (libvirtd enabled: monolithic), the restart owed and the
+  /// guest on the old settings, in JSON's model and the text.
+  @Test func factsShowTheModeTheRestartOwedAndTheGuestsOnTheOldSettings() throws {
+    let root = try Self.root(changedAfter: 300)
+    try FileManager.default.createDirectory(
+      atPath: root.path + "/run/systemd/system", withIntermediateDirectories: true)
+    try root.write(
+      "/lib/systemd/system/libvirtd.service",
+      "[Service]\nExecStart=/usr/sbin/libvirtd\n[Install]\nWantedBy=multi-user.target\n")
+    try FileManager.default.createDirectory(
+      atPath: root.path + "/etc/systemd/system/multi-user.target.wants", withIntermediateDirectories: true)
+    try FileManager.default.createSymbolicLink(
+      atPath: root.path + "/etc/systemd/system/multi-user.target.wants/libvirtd.service",
+      withDestinationPath: "/lib/systemd/system/libvirtd.service")
+    let facts = HostFacts.gather(root: root.host).libvirt
+    #expect(facts.mode.value == "monolithic")
+    #expect(facts.libvirtd.enabled.value == true)
+    #expect(facts.virtqemud.exists.value == false)
+    #expect(facts.restartOwed.value == true)
+    #expect(facts.guestsOnOldSettings.value == ["web"])
+  }
 }
