@@ -28,6 +28,9 @@ let package = Package(
     .systemLibrary(name: "CXattr"),
     // Safe Swift API over libaugeas; knows nothing of GRUB or KSM. Glibc only.
     .target(name: "Augeas", dependencies: ["CAugeas"]),
+    // Safe Swift API over libvirt's C library, opened at run time with dlopen("libvirt.so.0"): the
+    // binaries do not link libvirt. Declares the C signatures itself (no headers at build time). Glibc only.
+    .target(name: "Libvirt", linkerSettings: [.linkedLibrary("dl")]),
     // Runs a program of the host: posix_spawn, output to a temporary file, a bounded wait. Glibc only.
     .target(name: "Spawn"),
     // Readers of host configuration (boot-loader entries, service enablement) that facts and editors share. Never writes.
@@ -35,13 +38,13 @@ let package = Package(
     // One type per file format, on top of Augeas.
     .target(name: "Editors", dependencies: ["Augeas", "HostConfig", "RootFS", "KSMConfig"]),
     // Read-only readers of /proc, /sys, /boot under a root.
-    .target(name: "HostFacts", dependencies: ["HostConfig", "RootFS"]),
+    .target(name: "HostFacts", dependencies: ["HostConfig", "RootFS", "HostProcesses"]),
     // Desired state → resources → plan → apply.
     .target(
       name: "Engine",
       dependencies: [
         "Augeas", "Editors", "HostConfig", "RootFS", "KSMConfig", "HostFacts", "DaemonFiles", "TemplateStore",
-        "HostProcesses", "Spawn",
+        "HostProcesses", "Spawn", "Libvirt",
         .product(name: "Yams", package: "Yams"),
       ]
     ),
@@ -84,6 +87,7 @@ let package = Package(
     .testTarget(name: "KSMConfigTests", dependencies: ["KSMConfig", "TestSupport"]),
     .testTarget(name: "DaemonFilesTests", dependencies: ["DaemonFiles", "TestSupport"]),
     .testTarget(name: "AugeasTests", dependencies: ["Augeas", "TestSupport"]),
+    .testTarget(name: "LibvirtTests", dependencies: ["Libvirt", "TestSupport"], exclude: ["Fixtures"]),
     .testTarget(
       name: "EngineTests",
       dependencies: [

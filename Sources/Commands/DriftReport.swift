@@ -174,6 +174,7 @@ struct DriftReport: Encodable {
       switch diagnostic.code.contribution {
       case .none: return nil
       case .pending: verdict = .pendingReboot
+      case .pendingRestart: verdict = .pendingRestart
       case .drifted: verdict = .drifted
       case .unknown: verdict = .unknown
       }
@@ -190,7 +191,10 @@ struct DriftReport: Encodable {
     let notes = plan.diagnostics.filter { $0.address == change.address }
     // A code that says the boot (or the module load) carrying the configuration is still to come.
     let reboot = notes.first { $0.code.contribution == .pending }
-    let unknown = notes.first { $0.severity != .note && $0.code.contribution != .pending }
+    let restart = notes.first { $0.code.contribution == .pendingRestart }
+    let unknown = notes.first {
+      $0.severity != .note && $0.code.contribution != .pending && $0.code.contribution != .pendingRestart
+    }
     let onlyRegenerates =
       change.address.kind == .bootLoaderRegeneration || change.address.kind == .initramfsRegeneration
       || (!change.operations.isEmpty && change.operations.allSatisfy { $0 == .regenerateBootLoader })
@@ -200,6 +204,8 @@ struct DriftReport: Encodable {
       (verdict, reason) = onlyRegenerates ? (.pendingRegeneration, change.reason) : (.drifted, change.reason)
     } else if let reboot {
       (verdict, reason) = (.pendingReboot, reboot.summary)
+    } else if let restart {
+      (verdict, reason) = (.pendingRestart, restart.summary)
     } else if let unknown {
       (verdict, reason) = (.unknown, unknown.summary)
     } else {

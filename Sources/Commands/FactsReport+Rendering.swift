@@ -161,6 +161,7 @@ extension FactsReport {
           FactRow("next boot", boot.nextEntry, wraps: true) { Self.describe($0) },
         ] + (boot.proxmoxESPs.map { [FactRow("Proxmox ESPs", $0, wraps: true) { Self.describe($0) }] } ?? [])),
       FactGroup(title: "Services", rows: serviceRows),
+      FactGroup(title: "libvirt", rows: libvirtRows),
       FactGroup(title: "NUMA and huge pages", rows: numaRows),
       FactGroup(
         title: "CPU isolation",
@@ -325,17 +326,33 @@ extension FactsReport {
   private var serviceRows: [FactRow] {
     let services = facts.services
     var rows = [FactRow("init system", services.initSystem) { $0 }]
-    for (name, service) in [("ksm", services.ksm)] + services.tuners {
-      rows.append(
-        FactRow("\(name) at boot", service.enabled) { enabled in
-          guard service.exists.value == true else { return "not installed" }
-          let state = service.masked.value == true ? "masked" : enabled ? "enabled" : "disabled"
-          let detail = service.detail.value ?? ""
-          return detail.hasPrefix(state) ? detail : "\(state) (\(detail))"
-        })
-      rows.append(FactRow("\(name) running", service.running, describe: Self.yesNo))
-    }
+    for (name, service) in [("ksm", services.ksm)] + services.tuners { rows += Self.rows(name, service) }
     return rows
+  }
+
+  /// A service's enablement at boot and whether it runs.
+  private static func rows(_ name: String, _ service: ServiceFacts) -> [FactRow] {
+    [
+      FactRow("\(name) at boot", service.enabled) { enabled in
+        guard service.exists.value == true else { return "not installed" }
+        let state = service.masked.value == true ? "masked" : enabled ? "enabled" : "disabled"
+        let detail = service.detail.value ?? ""
+        return detail.hasPrefix(state) ? detail : "\(state) (\(detail))"
+      },
+      FactRow("\(name) running", service.running, describe: Self.yesNo),
+    ]
+  }
+
+  /// The daemon mode in use, each daemon, and the QEMU driver's restart state.
+  private var libvirtRows: [FactRow] {
+    let libvirt = facts.libvirt
+    return [FactRow("daemon mode", libvirt.mode) { $0 }] + Self.rows("libvirtd", libvirt.libvirtd)
+      + Self.rows("virtqemud", libvirt.virtqemud) + [
+        FactRow("restart owed", libvirt.restartOwed, describe: Self.yesNo),
+        FactRow("guests on old settings", libvirt.guestsOnOldSettings) {
+          $0.isEmpty ? "none" : $0.joined(separator: ", ")
+        },
+      ]
   }
 
   /// `text` cut at blanks into lines of at most `width` characters (a longer word stays whole).

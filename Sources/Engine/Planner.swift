@@ -26,6 +26,9 @@ public struct Planner: Sendable {
   /// Whether the plan records what its traced providers read (``Plan/trace``): the plan an
   /// apply makes after writing, whose trace the applier keeps when it is empty.
   var recordsTrace = false
+  /// What the QEMU driver's daemon answers about its guests' jobs, asked on the live host before
+  /// a restart of it is planned: libvirt's API at `qemu:///system` unless a test gives another.
+  public var guestJobs: any GuestJobSource = LibvirtGuestJobs()
   /// Counts the full plans made (a test's probe; see ``PlanProbe``).
   var probe: PlanProbe?
 
@@ -73,7 +76,8 @@ public struct Planner: Sendable {
   /// only the other providers (live values) run.
   func plan(_ spec: HostSpec, specText: String, specFile: String, reusing earlier: Plan?) -> Plan {
     let profile = profile(root)
-    let context = PlanContext(host: root, profile: profile, bundledTuner: bundledTuner, rendersFiles: rendersFiles)
+    let context = PlanContext(
+      host: root, profile: profile, bundledTuner: bundledTuner, rendersFiles: rendersFiles, guestJobs: guestJobs)
     let needs = Expansion.facts(spec)
     let tuning = needs.contains(.tuning) ? TuningFacts.read(root) : nil
     // The NUMA layout and CPUs the checks used are facts too: a saved plan is refused on other ones.

@@ -40,6 +40,8 @@ public struct HostFacts: Sendable, Codable, Equatable {
   public var pci: PCIFacts
   /// KVM's modules as they run: the vendor module and the live parameters.
   public var kvmModules: KVMModuleFacts
+  /// libvirt's daemons, and whether its QEMU driver and guests run on the current settings.
+  public var libvirt: LibvirtFacts
 
   /// Whether KVM guests can run here: the verdict facts, plan and apply share.
   public var kvmAvailability: KVMAvailability { KVMAvailability(cpu: cpu, kvm: kvm, kernel: kernel) }
@@ -64,6 +66,7 @@ public struct HostFacts: Sendable, Codable, Equatable {
     self.cpuIsolation = cpuIsolation
     self.pci = pci
     self.kvmModules = kvmModules
+    self.libvirt = LibvirtFacts(unknown: "not gathered", source: "libvirt")
   }
 
   private enum CodingKeys: String, CodingKey {
@@ -77,6 +80,7 @@ public struct HostFacts: Sendable, Codable, Equatable {
     case cpuIsolation = "cpu_isolation"
     case pci
     case kvmModules = "kvm_modules"
+    case libvirt
   }
 
   /// Decodes the facts; the validation facts are read back from the keys beside them.
@@ -102,6 +106,9 @@ public struct HostFacts: Sendable, Codable, Equatable {
       ksmCounters: try container.decode(KSMCounters.self, forKey: .ksmCounters))
     pci = try container.decode(PCIFacts.self, forKey: .pci)
     kvmModules = try container.decode(KVMModuleFacts.self, forKey: .kvmModules)
+    libvirt =
+      try container.decodeIfPresent(LibvirtFacts.self, forKey: .libvirt)
+      ?? LibvirtFacts(unknown: "saved before libvirt's facts existed", source: "libvirt")
   }
 
   /// Encodes the facts, the validation facts beside the others (their CPU is ``cpu``).
@@ -126,6 +133,7 @@ public struct HostFacts: Sendable, Codable, Equatable {
     try container.encode(cpuIsolation, forKey: .cpuIsolation)
     try container.encode(pci, forKey: .pci)
     try container.encode(kvmModules, forKey: .kvmModules)
+    try container.encode(libvirt, forKey: .libvirt)
   }
 
   /// Reads the facts of the host whose root directory is `root` (`/` for this machine).
@@ -134,7 +142,7 @@ public struct HostFacts: Sendable, Codable, Equatable {
     let memory = MemoryFacts(root, cpu: cpu)
     let kernel = KernelFacts(root: root)
     let validate = ValidateFacts.gather(root, cpu: cpu)
-    return HostFacts(
+    var facts = HostFacts(
       cpu: cpu, kernel: kernel, iommu: IOMMUFacts(root), ksm: KSMFacts(root, pageSize: memory.pageSizeBytes),
       memory: memory, kvm: KVMFacts(root, cpu: cpu, devices: validate.devices),
       boot: BootFacts(root: root, cmdline: kernel.cmdline),
@@ -142,5 +150,7 @@ public struct HostFacts: Sendable, Codable, Equatable {
       hugePages: HugePageFacts(root: root, cpu: cpu),
       cpuIsolation: CPUIsolationFacts(root: root, cmdline: kernel.cmdline), pci: PCIFacts(root),
       kvmModules: KVMModuleFacts(root))
+    facts.libvirt = LibvirtFacts(root: root)
+    return facts
   }
 }

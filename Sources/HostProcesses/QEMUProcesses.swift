@@ -40,12 +40,49 @@ public struct QEMUProcess: ~Copyable {
   /// Its resident memory (`VmRSS` of `/proc/<pid>/status`), in kB; `nil` when it has ended
   /// or has none (a zombie).
   public func residentKilobytes() -> Int? {
-    let status = QEMUProcesses.openEntry(in: proc, name, "status", path: path)
-    guard status >= 0 else { return nil }
-    defer { close(status) }
+    entry("status").flatMap { QEMUProcesses.residentKilobytes(status: $0) }
+  }
+
+  /// When it started, in clock ticks after the boot (field 22 of `/proc/<pid>/stat`); `nil`
+  /// when it has ended.
+  public func startTicks() -> Int? {
+    entry("stat").flatMap { ProcessStat.startTicks(stat: $0) }
+  }
+
+  /// The bytes of `/proc/<pid>/<file>`; `nil` when the process has ended.
+  private func entry(_ file: StaticString) -> [UInt8]? {
+    let fd = QEMUProcesses.openEntry(in: proc, name, file, path: path)
+    guard fd >= 0 else { return nil }
+    defer { close(fd) }
     var bytes: [UInt8] = []
-    guard RawFile.readRemaining(status, into: &bytes, limit: RawFile.limit) else { return nil }
-    return QEMUProcesses.residentKilobytes(status: bytes)
+    return RawFile.readRemaining(fd, into: &bytes, limit: RawFile.limit) ? bytes : nil
+  }
+
+  /// The guest's name as libvirt passes it (`-name guest=web,debug-threads=on`), or the plain
+  /// `-name web` of a QEMU started by hand; `nil` without `-name`.
+  public var guestName: String? {
+    guard let index = arguments.firstIndex(of: "-name"), index + 1 < arguments.count else { return nil }
+    let value = arguments[index + 1]
+    // QEMU's option syntax: a "," inside a value is written ",,".
+    var parts: [String] = []
+    var current = ""
+    var characters = Substring(value)
+    while let character = characters.popFirst() {
+      if character == "," {
+        if characters.first == "," {
+          current.append(",")
+          characters.removeFirst()
+        } else {
+          parts.append(current)
+          current = ""
+        }
+      } else {
+        current.append(character)
+      }
+    }
+    parts.append(current)
+    if let guest = parts.first(where: { $0.hasPrefix("guest=") }) { return String(guest.dropFirst("guest=".count)) }
+    return parts.first.flatMap { $0.contains("=") ? nil : $0 }
   }
 }
 

@@ -265,6 +265,45 @@ let seedBeforeReboot: [String: JSONLeaf] = [
   "facts.kvm_modules.vendor_module.unknown": "neither kvm_intel nor kvm_amd is loaded",
   "facts.kvm_modules.vendor_module.value": nil,
   "schema_version": 1,
+  "facts.libvirt.guests_on_old_settings.source": "/run/libvirtd.pid, /proc, /proc/stat btime, /etc/libvirt/qemu.conf",
+  "facts.libvirt.guests_on_old_settings.unknown": "/proc/stat has no btime",
+  "facts.libvirt.guests_on_old_settings.value": nil,
+  "facts.libvirt.libvirtd.detail.source": "SysV rcN.d links of libvirtd",
+  "facts.libvirt.libvirtd.detail.unknown": nil,
+  "facts.libvirt.libvirtd.detail.value": "libvirtd not found",
+  "facts.libvirt.libvirtd.enabled.source": "SysV rcN.d links of libvirtd",
+  "facts.libvirt.libvirtd.enabled.unknown": nil,
+  "facts.libvirt.libvirtd.enabled.value": false,
+  "facts.libvirt.libvirtd.exists.source": "SysV rcN.d links of libvirtd",
+  "facts.libvirt.libvirtd.exists.unknown": nil,
+  "facts.libvirt.libvirtd.exists.value": false,
+  "facts.libvirt.libvirtd.masked.source": "SysV rcN.d links of libvirtd",
+  "facts.libvirt.libvirtd.masked.unknown": nil,
+  "facts.libvirt.libvirtd.masked.value": false,
+  "facts.libvirt.libvirtd.running.source": "SysV rcN.d links of libvirtd",
+  "facts.libvirt.libvirtd.running.unknown": nil,
+  "facts.libvirt.libvirtd.running.value": false,
+  "facts.libvirt.mode.source": "enablement of libvirtd.service and virtqemud.service",
+  "facts.libvirt.mode.unknown": nil,
+  "facts.libvirt.mode.value": "none",
+  "facts.libvirt.restart_owed.source": "/run/libvirtd.pid, /proc, /proc/stat btime, /etc/libvirt/qemu.conf",
+  "facts.libvirt.restart_owed.unknown": "/proc/stat has no btime",
+  "facts.libvirt.restart_owed.value": nil,
+  "facts.libvirt.virtqemud.detail.source": "SysV rcN.d links of virtqemud",
+  "facts.libvirt.virtqemud.detail.unknown": nil,
+  "facts.libvirt.virtqemud.detail.value": "virtqemud not found",
+  "facts.libvirt.virtqemud.enabled.source": "SysV rcN.d links of virtqemud",
+  "facts.libvirt.virtqemud.enabled.unknown": nil,
+  "facts.libvirt.virtqemud.enabled.value": false,
+  "facts.libvirt.virtqemud.exists.source": "SysV rcN.d links of virtqemud",
+  "facts.libvirt.virtqemud.exists.unknown": nil,
+  "facts.libvirt.virtqemud.exists.value": false,
+  "facts.libvirt.virtqemud.masked.source": "SysV rcN.d links of virtqemud",
+  "facts.libvirt.virtqemud.masked.unknown": nil,
+  "facts.libvirt.virtqemud.masked.value": false,
+  "facts.libvirt.virtqemud.running.source": "SysV rcN.d links of virtqemud",
+  "facts.libvirt.virtqemud.running.unknown": nil,
+  "facts.libvirt.virtqemud.running.value": false,
 ]
 
 /// What `virthost facts --format json --root <a copy of fixture>` prints, as leaves, with the
@@ -366,15 +405,22 @@ extension Dictionary where Key == String, Value == JSONLeaf {
         "services follow systemctl (systemd, RHEL family: no family marker found, RHEL's unit search path assumed "
           + "(/usr/lib/systemd/system first))"),
     ])
-    for (key, unit) in [("ksm", "ksm"), ("ksmtuned", "ksmtuned"), ("virthost_ksmtuned", "virthost-ksmtuned")] {
+    let services = [
+      ("services.ksm", "ksm"), ("services.ksmtuned", "ksmtuned"), ("services.virthost_ksmtuned", "virthost-ksmtuned"),
+      ("libvirt.libvirtd", "libvirtd"), ("libvirt.virtqemud", "virtqemud"),
+    ]
+    for (key, unit) in services {
       result = result.sourced(
-        "facts.services.\(key)", ["detail", "enabled", "exists", "masked"], "systemd links of \(unit).service")
-      if result["facts.services.\(key).running.unknown"] != .null {
-        result["facts.services.\(key).running.source"] = .string("systemctl is-active \(unit)")
+        "facts.\(key)", ["detail", "enabled", "exists", "masked"], "systemd links of \(unit).service")
+      if result["facts.\(key).running.unknown"] != .null {
+        result["facts.\(key).running.source"] = .string("systemctl is-active \(unit)")
       } else {
-        result["facts.services.\(key).running.source"] = .string("systemd links of \(unit).service")
+        result["facts.\(key).running.source"] = .string("systemd links of \(unit).service")
       }
     }
+    // systemd's reader words a missing unit "not found"; SysV's names the script.
+    result["facts.libvirt.libvirtd.detail.value"] = "not found"
+    result["facts.libvirt.virtqemud.detail.value"] = "not found"
     return result
   }
 }

@@ -104,5 +104,10 @@ import Testing
       #expect(contributions[informing] == Diagnostic.Contribution.none, "\(informing)")
     }
     #expect(Diagnostic.Code.allCases.filter { $0.contribution == .drifted } == [.effectDiffers])
+    // A daemon or guest that has not started again since its files changed: pending restart.
+    #expect(
+      Diagnostic.Code.allCases.filter { $0.contribution == .pendingRestart } == [
+        .daemonRestartHeld, .daemonRestartOwed, .guestsOnOldSettings,
+      ])
   }
 }

@@ -20,8 +20,8 @@ import Testing
     let leaves = try jsonLeaves(report.json())
     let values = leaves.filter { $0.key.hasPrefix("facts.") && $0.key.hasSuffix(".value") }
     #expect(
-      values.count == 124,
-      "62 facts before the virt-host-validate ones, services.semantics, boot.coverage, boot.next_entry, 11 NUMA and isolation facts, 10 PCI and KVM module facts, huge_pages.mounts"
+      values.count == 137,
+      "62 facts before the virt-host-validate ones, services.semantics, boot.coverage, boot.next_entry, 11 NUMA and isolation facts, 10 PCI and KVM module facts, huge_pages.mounts, 13 libvirt facts"
     )
     #expect(values.allSatisfy { $0.value == .null })
     for key in values.keys {

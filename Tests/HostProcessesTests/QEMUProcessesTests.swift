@@ -32,3 +32,22 @@ import Testing
     #expect(QEMUProcesses.count(root: try FixtureRoot().host) == 0)
   }
 }
+
+/// `/proc/PID/stat`'s start time, and the guest's `-name`.
+@Suite struct ProcessStartTests {
+  @Test func startTicksAreField22CountedAfterTheLastParenthesis() {
+    let stat = "42 (a) b) S 1 42 42 0 -1 4194560 0 0 0 0 5 3 0 0 20 0 1 0 98765 123456 789\n"
+    #expect(ProcessStat.startTicks(stat: Array(stat.utf8)) == 98765)
+    #expect(ProcessStat.startTicks(stat: Array("42 (short) S 1 2\n".utf8)) == nil)
+  }
+
+  @Test func theGuestNameIsLibvirtsGuestKeyOrAPlainName() throws {
+    let root = try FixtureRoot()
+    try root.write("/proc/1/cmdline", "qemu-system-x86_64\u{0}-name\u{0}guest=a,,b,debug-threads=on\u{0}")
+    try root.write("/proc/2/cmdline", "qemu-system-x86_64\u{0}-name\u{0}plain\u{0}")
+    try root.write("/proc/3/cmdline", "qemu-system-x86_64\u{0}-m\u{0}64\u{0}")
+    var names: [String?] = []
+    QEMUProcesses.forEach(root: root.host) { names.append($0.guestName) }
+    #expect(names.sorted { ($0 ?? "") < ($1 ?? "") } == [nil, "a,b", "plain"])
+  }
+}

@@ -5,6 +5,9 @@ extension Diagnostic {
     case none
     /// The configuration is right; the boot (or module load) that carries it has not happened.
     case pending
+    /// The configuration is right; the daemon (or guest) that reads it when it starts has not
+    /// started again since it changed.
+    case pendingRestart
     /// The host booted with the configuration and does otherwise.
     case drifted
     /// It cannot be told.
@@ -19,6 +22,7 @@ extension Diagnostic.Code {
   public var contribution: Diagnostic.Contribution {
     switch self {
     case .rebootRequired, .moduleReload, .moduleNotLoaded, .pendingInsserv: .pending
+    case .daemonRestartHeld, .daemonRestartOwed, .guestsOnOldSettings: .pendingRestart
     case .effectDiffers: .drifted
     case .invalidYAML, .emptySpec, .invalidSpec, .specNoLongerParses, .hostFile, .missingRoot, .virtualizationUnknown,
       .serviceStateUnknown, .missingLiveValue, .noServiceManager, .regenerationUnknown:

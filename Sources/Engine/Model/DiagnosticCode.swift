@@ -140,5 +140,13 @@ extension Diagnostic {
     /// A domain's definition that `guests:` changes is not defined by this apply: on a root that
     /// is not `/` it is defined on the host, and the live definition through libvirt is not built yet.
     case domainDefinitionPending = "domain-definition-pending"
+    /// The QEMU driver's daemon is not restarted after this plan's files because a running guest
+    /// has a job a restart would interrupt (each named), or the daemon could not be asked.
+    case daemonRestartHeld = "daemon-restart-held"
+    /// The QEMU driver's daemon started before the last change of a file it reads only when it
+    /// starts (qemu.conf, a hugetlbfs mount unit): a restart is still owed.
+    case daemonRestartOwed = "daemon-restart-owed"
+    /// Running QEMU guests started before that change: they keep the settings they started with.
+    case guestsOnOldSettings = "guests-on-old-settings"
   }
 }

@@ -23,8 +23,15 @@ final class PlanContext {
   /// Digests of what was read, by source.
   private(set) var observations: [ObservationSource: Digest] = [:]
 
-  init(host: HostRoot, profile: HostProfile, bundledTuner: String?, rendersFiles: Bool = true) {
+  /// What the QEMU driver's daemon answers about its guests' jobs (asked on the live host only).
+  let guestJobs: any GuestJobSource
+
+  init(
+    host: HostRoot, profile: HostProfile, bundledTuner: String?, rendersFiles: Bool = true,
+    guestJobs: any GuestJobSource = LibvirtGuestJobs()
+  ) {
     self.host = host
+    self.guestJobs = guestJobs
     self.rendersFiles = rendersFiles
     self.profile = profile
     self.bundledTuner = bundledTuner
