@@ -44,7 +44,15 @@ struct PlanTextRenderer {
       field("then:", regeneration.joined(separator: " ") + "  (once, after every file)")
     }
     for definition in change.domainDefinitions {
-      field("define:", "\(definition.name) from \(definition.xml.path)  (\(definition.refusal))")
+      let target =
+        switch definition.target {
+        case .libvirt(let uri): "through \(uri)"
+        case .refused(let reason): reason
+        }
+      field("define:", "\(definition.name) from \(definition.xml.path)  (\(target))")
+    }
+    for (index, live) in change.runningDomainChanges.enumerated() {
+      field(index == 0 ? "live:" : "", live.words)
     }
     for (index, link) in change.links.enumerated() {
       let sign = link.kind == .create ? "+" : "-"

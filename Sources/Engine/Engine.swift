@@ -65,8 +65,8 @@ public struct Engine: Sendable {
         backup: nil, pendingRegeneration: runsCommands ? nil : shown.regeneration)
       report.pendingCommands = runsCommands ? [] : Self.pendingHostCommands(shown)
       report.skipped += report.pendingCommands.map { "run \($0.shown): the root is not /; run it on the host" }
-      report.skipped += shown.changes.flatMap(\.domainDefinitions).map {
-        "define domain \($0.name): \($0.refusal); nothing defined"
+      report.skipped += shown.changes.flatMap(\.domainDefinitions).compactMap { change in
+        change.refusal.map { "define domain \(change.name): \($0); nothing defined" }
       }
       return report
     }

@@ -29,6 +29,12 @@ public struct Planner: Sendable {
   /// What the QEMU driver's daemon answers about its guests' jobs, asked on the live host before
   /// a restart of it is planned: libvirt's API at `qemu:///system` unless a test gives another.
   public var guestJobs: any GuestJobSource = LibvirtGuestJobs()
+  /// The libvirt whose domains `guests:` reads (read-only) and apply defines: `nil` (the
+  /// default) is ``systemLibvirt`` on the live root and the files of `/etc/libvirt/qemu` on
+  /// another root (defined on the host); a test gives libvirt's test driver.
+  public var libvirtURI: String?
+  /// The QEMU driver's system instance, `qemu:///system`.
+  public static let systemLibvirt = "qemu:///system"
   /// Counts the full plans made (a test's probe; see ``PlanProbe``).
   var probe: PlanProbe?
 
@@ -77,7 +83,8 @@ public struct Planner: Sendable {
   func plan(_ spec: HostSpec, specText: String, specFile: String, reusing earlier: Plan?) -> Plan {
     let profile = profile(root)
     let context = PlanContext(
-      host: root, profile: profile, bundledTuner: bundledTuner, rendersFiles: rendersFiles, guestJobs: guestJobs)
+      host: root, profile: profile, bundledTuner: bundledTuner, rendersFiles: rendersFiles, guestJobs: guestJobs,
+      libvirtURI: libvirtURI)
     let needs = Expansion.facts(spec)
     let tuning = needs.contains(.tuning) ? TuningFacts.read(root) : nil
     // The NUMA layout and CPUs the checks used are facts too: a saved plan is refused on other ones.

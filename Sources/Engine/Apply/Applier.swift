@@ -156,8 +156,17 @@ struct Applier {
             skip: host.isLive ? nil : "the root is not /; pending restart: restart \(service) on the host itself"
           ) { try ServiceControl(root: host).carryOut(.restart, service) })
       case .defineDomain(let change):
-        steps.append(
-          Step(description: "define domain \(change.name)", skip: "\(change.refusal); nothing defined") {})
+        switch change.target {
+        case .refused(let reason):
+          steps.append(Step(description: "define domain \(change.name)", skip: "\(reason); nothing defined") {})
+        case .libvirt(let uri):
+          steps.append(
+            Step(description: "define domain \(change.name) through \(uri)") {
+              try DomainSteps.define(change, uri: uri)
+            })
+        }
+      case .changeRunningDomain(let change):
+        steps.append(Step(description: change.words) { try DomainSteps.change(change) })
       case .writeLive(let write):
         let purpose = write.purpose.map { " (\($0))" } ?? ""
         steps.append(

@@ -22,7 +22,7 @@ extension Diagnostic.Code {
   public var contribution: Diagnostic.Contribution {
     switch self {
     case .rebootRequired, .moduleReload, .moduleNotLoaded, .pendingInsserv: .pending
-    case .daemonRestartHeld, .daemonRestartOwed, .guestsOnOldSettings: .pendingRestart
+    case .daemonRestartHeld, .daemonRestartOwed, .guestsOnOldSettings, .guestRestartPending: .pendingRestart
     case .effectDiffers: .drifted
     case .invalidYAML, .emptySpec, .invalidSpec, .specNoLongerParses, .hostFile, .missingRoot, .virtualizationUnknown,
       .serviceStateUnknown, .missingLiveValue, .noServiceManager, .regenerationUnknown:

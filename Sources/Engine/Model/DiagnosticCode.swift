@@ -138,8 +138,12 @@ extension Diagnostic {
     /// node, a pool too small for its guests, a CPU claimed twice, a domain another manager owns.
     case guestPlacementRefused = "guest-placement-refused"
     /// A domain's definition that `guests:` changes is not defined by this apply: on a root that
-    /// is not `/` it is defined on the host, and the live definition through libvirt is not built yet.
+    /// is not `/` it is defined on the host, through libvirt.
     case domainDefinitionPending = "domain-definition-pending"
+    /// A running guest whose definition has (or is given) placement libvirt cannot change in a
+    /// running guest (huge page backing, the CPU mode, the memory node, memtune): it keeps what it
+    /// started with until it starts again. Names the guest and the elements.
+    case guestRestartPending = "guest-restart-pending"
     /// The QEMU driver's daemon is not restarted after this plan's files because a running guest
     /// has a job a restart would interrupt (each named), or the daemon could not be asked.
     case daemonRestartHeld = "daemon-restart-held"

@@ -16,7 +16,7 @@ public struct Observation: Sendable, Equatable, Codable {
 }
 
 /// What a plan read: its string form (`file /etc/ksmtuned.conf`, `service ksm`,
-/// `sysfs /sys/kernel/mm/ksm/run`, `facts`) is the plan file's `source`.
+/// `sysfs /sys/kernel/mm/ksm/run`, `domain web`, `facts`) is the plan file's `source`.
 public enum ObservationSource: Sendable, Hashable, Comparable, TextCoded {
   /// The host's facts the plan used (CPU, NUMA nodes, kernel).
   case facts
@@ -26,6 +26,8 @@ public enum ObservationSource: Sendable, Hashable, Comparable, TextCoded {
   case live(String)
   /// A service's enablement and state, by its name.
   case service(String)
+  /// A libvirt domain's persistent definition and, running, its live affinity, by its name.
+  case domain(String)
 
   /// The source written as `description` shows it; `nil` for any other text.
   public init?(parsing text: String) {
@@ -39,17 +41,19 @@ public enum ObservationSource: Sendable, Hashable, Comparable, TextCoded {
     case "file": self = .file(rest)
     case "sysfs": self = .live(rest)
     case "service": self = .service(rest)
+    case "domain": self = .domain(rest)
     default: return nil
     }
   }
 
-  /// `facts`, `file PATH`, `sysfs PATH` or `service NAME`.
+  /// `facts`, `file PATH`, `sysfs PATH`, `service NAME` or `domain NAME`.
   public var description: String {
     switch self {
     case .facts: "facts"
     case .file(let path): "file \(path)"
     case .live(let path): "sysfs \(path)"
     case .service(let name): "service \(name)"
+    case .domain(let name): "domain \(name)"
     }
   }
 

@@ -33,14 +33,17 @@ public enum Operation: Sendable, Equatable {
   /// A value written in place to a file under `/sys` or `/proc/sys`.
   case writeLive(LiveWrite)
   /// A libvirt domain defined anew with changed XML: only libvirt defines domains, never a
-  /// write of its files, so until a libvirt source can define (``DomainDefinitionChange/refusal``)
-  /// apply shows the step and skips it.
+  /// write of its files. On another root than `/` (``DomainTarget/refused(_:)``) apply shows
+  /// the step and skips it.
   case defineDomain(DomainDefinitionChange)
+  /// A setting of a running domain changed in the running guest (its pins, its balloon),
+  /// after its definition.
+  case changeRunningDomain(RunningDomainChange)
 
   /// The order in which an apply takes operations: every file first, then the programs that
   /// read them, then services, then live values.
   public enum Phase: Int, Sendable, CaseIterable, Comparable {
-    case files, programs, bootLoader, services, live, domains
+    case files, programs, bootLoader, services, live, domains, runningDomains
 
     public static func < (lhs: Phase, rhs: Phase) -> Bool { lhs.rawValue < rhs.rawValue }
   }
@@ -54,6 +57,7 @@ public enum Operation: Sendable, Equatable {
     case .setLinks, .enableInstalled, .runAfterLinks, .startService, .stopService, .restartService: .services
     case .writeLive: .live
     case .defineDomain: .domains
+    case .changeRunningDomain: .runningDomains
     }
   }
 }
@@ -79,6 +83,19 @@ extension ResourceChange {
   /// The domains defined anew, in order.
   public var domainDefinitions: [DomainDefinitionChange] {
     operations.compactMap { if case .defineDomain(let change) = $0 { change } else { nil } }
+  }
+
+  /// The settings of a running domain changed in the running guest, in order.
+  public var runningDomainChanges: [RunningDomainChange] {
+    operations.compactMap { if case .changeRunningDomain(let change) = $0 { change } else { nil } }
+  }
+
+  /// Whether this is a domain's definition that apply does not make here (``DomainTarget/refused(_:)``).
+  public var isDomainLeftToHost: Bool {
+    address.kind == .domain
+      && operations.allSatisfy { operation in
+        if case .defineDomain(let definition) = operation { definition.refusal != nil } else { false }
+      }
   }
 
   /// Whether the boot loader is regenerated after these files.

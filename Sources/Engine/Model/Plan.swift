@@ -61,13 +61,13 @@ public struct Plan: Sendable, Equatable {
   public var onlyRegenerationPending: Bool {
     hasChanges
       && pendingChanges.allSatisfy {
-        [.bootLoaderRegeneration, .initramfsRegeneration, .domain].contains($0.address.kind)
+        [.bootLoaderRegeneration, .initramfsRegeneration].contains($0.address.kind) || $0.isDomainLeftToHost
       }
   }
-  /// Whether the only changes are domain definitions (`guests:`), which no apply of this
-  /// virthost makes: they are shown, and defined on the host (docs/guests.md).
+  /// Whether the only changes are domain definitions (`guests:`) that this apply does not
+  /// make (another root than `/`): they are shown, and defined on the host (docs/guests.md).
   public var onlyDomainDefinitionsPending: Bool {
-    hasChanges && pendingChanges.allSatisfy { $0.address.kind == .domain }
+    hasChanges && pendingChanges.allSatisfy(\.isDomainLeftToHost)
   }
   /// Whether an error stops the plan from being applied.
   public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }

@@ -20,6 +20,9 @@ extension PlanDocument {
       case restartService = "restart_service"
       case writeLive = "write_live"
       case defineDomain = "define_domain"
+      case pinVcpuLive = "pin_vcpu_live"
+      case pinEmulatorLive = "pin_emulator_live"
+      case setMemoryLive = "set_memory_live"
     }
 
     /// One enablement link.
@@ -38,8 +41,15 @@ extension PlanDocument {
     public var path: String?
     /// `write_file`: `create`, `update` or `delete`.
     public var action: Action?
-    /// `define_domain`: the domain.
+    /// `define_domain`, `pin_vcpu_live`, `pin_emulator_live`, `set_memory_live`: the domain.
     public var domain: String?
+    /// `define_domain` (when apply defines it), the live kinds: libvirt's URI.
+    public var uri: String?
+    /// `pin_vcpu_live`: the vCPU.
+    public var vcpu: Int?
+    /// `pin_vcpu_live`, `pin_emulator_live`, `set_memory_live`: the running guest's value now
+    /// (a CPU list, KiB).
+    public var before: String?
     /// `write_file`, `define_domain`: the digest of the current bytes (`define_domain`: its XML).
     public var beforeDigest: Digest?
     /// `write_file`, `define_domain`: the digest of the bytes to write (`define_domain`: its new XML).
@@ -57,7 +67,8 @@ extension PlanDocument {
     public var enabled: Bool?
     /// `set_links`: the links.
     public var links: [Link]?
-    /// `write_live`: the value.
+    /// `write_live`: the value; `pin_vcpu_live`, `pin_emulator_live`: the CPU list;
+    /// `set_memory_live`: KiB.
     public var value: String?
     /// `write_live`: why the write is there.
     public var purpose: String?
@@ -112,6 +123,19 @@ extension PlanDocument {
         path = change.xml.path
         beforeDigest = change.xml.beforeDigest
         afterDigest = change.xml.afterDigest
+        if case .libvirt(let target) = change.target { uri = target }
+      case .changeRunningDomain(let change):
+        switch change.setting {
+        case .vcpuPin(let number):
+          self.init(.pinVcpuLive)
+          vcpu = number
+        case .emulatorPin: self.init(.pinEmulatorLive)
+        case .balloon: self.init(.setMemoryLive)
+        }
+        domain = change.domain
+        uri = change.uri
+        before = change.before
+        value = change.after
       }
     }
   }

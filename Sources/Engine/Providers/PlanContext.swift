@@ -25,13 +25,17 @@ final class PlanContext {
 
   /// What the QEMU driver's daemon answers about its guests' jobs (asked on the live host only).
   let guestJobs: any GuestJobSource
+  /// The libvirt whose domains `guests:` reads and defines (``Planner/libvirtURI``); `nil`:
+  /// the files under the root, defined on the host.
+  let libvirtURI: String?
 
   init(
     host: HostRoot, profile: HostProfile, bundledTuner: String?, rendersFiles: Bool = true,
-    guestJobs: any GuestJobSource = LibvirtGuestJobs()
+    guestJobs: any GuestJobSource = LibvirtGuestJobs(), libvirtURI: String? = nil
   ) {
     self.host = host
     self.guestJobs = guestJobs
+    self.libvirtURI = libvirtURI ?? (host.isLive ? Planner.systemLibvirt : nil)
     self.rendersFiles = rendersFiles
     self.profile = profile
     self.bundledTuner = bundledTuner

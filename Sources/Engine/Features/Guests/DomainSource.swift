@@ -1,28 +1,41 @@
 import Editors
 import Foundation
+import HostConfig
 
-/// Where the domains' definitions come from: the files under the root for a plan (here), or
-/// libvirt's API on the live host (the libvirt layer, not built in this feature yet). The one
-/// seam where the live source plugs in.
+/// Where the domains' definitions come from: the files under the root for another root
+/// (``DomainFiles``), libvirt's API on the live host (``LibvirtDomains``).
 protocol DomainSource {
   /// Every domain's definition, by name, in name order.
   func definitions(in context: PlanContext) throws(EditorError) -> [DomainSourceEntry]
-  /// Why this source cannot define a domain (said in the plan and the apply).
-  func refusal(in context: PlanContext) -> String
+  /// Where apply defines a domain this source read, or why it cannot (said in the plan and the apply).
+  func target(in context: PlanContext) -> DomainTarget
 }
 
 /// One domain's definition as a source holds it.
 struct DomainSourceEntry {
   /// The domain's name.
   var name: String
-  /// Where the text was read (`/etc/libvirt/qemu/web.xml`), for the diff and errors.
+  /// Where libvirt keeps the definition (`/etc/libvirt/qemu/web.xml`), for the diff and errors.
   var path: String
-  /// The XML.
+  /// The XML: the persistent (inactive) definition.
   var text: String
+  /// What the guest runs with now, when it runs (the API source only).
+  var running: RunningDomain?
+}
+
+/// A running guest as libvirt reports it: the affinity and balloon of the running instance,
+/// and its live XML (what it was started with).
+struct RunningDomain {
+  /// The host CPUs each vCPU may run on, by vCPU number.
+  var vcpuPins: [CPUList]
+  /// The host CPUs the emulator threads may run on.
+  var emulatorPin: CPUList
+  /// The live XML's placement (huge pages, numatune, CPU mode, balloon as started).
+  var definition: DomainDefinition
 }
 
 /// The definitions libvirt's QEMU driver keeps in `/etc/libvirt/qemu/NAME.xml`, read through
-/// the root (recorded) and never written: domains are defined through libvirt.
+/// the root (recorded) and never written: domains are defined through libvirt, on the host.
 struct DomainFiles: DomainSource {
   /// libvirt's folder of persistent QEMU domains.
   static let folder = "/etc/libvirt/qemu"
@@ -43,9 +56,7 @@ struct DomainFiles: DomainSource {
     return result
   }
 
-  func refusal(in context: PlanContext) -> String {
-    context.isLive
-      ? "defining domains through libvirt's API is not built yet (virsh define does it)"
-      : "the root is not /: define on the host, through libvirt (its files are never written)"
+  func target(in context: PlanContext) -> DomainTarget {
+    .refused("the root is not /: define on the host, through libvirt (its files are never written)")
   }
 }

@@ -9,13 +9,16 @@ import HostConfig
 struct GuestsProvider: ResourceProvider {
   var guests: HostSpec.Guests
   var host: GuestPlacement.Host
-  var source: any DomainSource = DomainFiles()
+  /// Where the definitions are read; `nil`: libvirt's API at the context's URI (the live
+  /// root), else the files under the root.
+  var source: (any DomainSource)?
   /// Where each key of `guests:` stands in host.yaml.
   var locations: [String: SourceLocation]
 
   var origin: String { "guests" }
 
   func changes(in context: PlanContext) throws(EditorError) -> [ResourceChange] {
+    let source: any DomainSource = source ?? context.libvirtURI.map { LibvirtDomains(uri: $0) } ?? DomainFiles()
     let entries = try source.definitions(in: context)
     let wanted = entries.filter { entry in guests.entries.contains { fnmatch($0.pattern, entry.name, 0) == 0 } }
     var documents: [String: DomainXML] = [:]
@@ -34,7 +37,7 @@ struct GuestsProvider: ResourceProvider {
           keyPath: problem.keyPath, location: location(problem.keyPath)))
     }
     guard !problems.contains(where: { $0.severity == .error }) else { return [] }
-    let refusal = source.refusal(in: context)
+    let target = source.target(in: context)
     var changes: [ResourceChange] = []
     for guest in placed {
       guard let document = documents[guest.domain], let entry = entries.first(where: { $0.name == guest.domain })
@@ -42,18 +45,27 @@ struct GuestsProvider: ResourceProvider {
       let after = try document.edited(guest.tuning)
       let before = try document.definition()
       let xml = FileOperation(path: entry.path, before: Data(entry.text.utf8), after: Data(after.utf8))
+      let address = ResourceAddress(.domain, guest.domain)
+      var operations: [Operation] = []
+      if after != entry.text {
+        operations.append(.defineDomain(DomainDefinitionChange(name: guest.domain, xml: xml, target: target)))
+      }
+      if let running = entry.running, case .libvirt(let uri) = target {
+        let live = RunningGuestPlacement(domain: guest.domain, uri: uri, tuning: guest.tuning, running: running)
+        operations += live.changes.map(Operation.changeRunningDomain)
+        if let pending = live.pendingRestart(address: address) { context.report(pending) }
+      }
       var change = ResourceChange(
-        ResourceAddress(.domain, guest.domain), actions: after == entry.text ? [] : [.update],
-        before: Self.words(before), after: Self.words(guest.tuning, node: guest.node),
+        address, actions: operations.isEmpty ? [] : [.update],
+        before: Self.words(before) + (entry.running.map { "; " + RunningGuestPlacement.words($0) } ?? ""),
+        after: Self.words(guest.tuning, node: guest.node),
         reason: "guests.\(guest.entry) places \(guest.domain)" + (guest.node.map { " on node \($0)" } ?? ""),
         origin: "guests.\(guest.entry)")
-      if change.isChange {
-        change.operations = [.defineDomain(DomainDefinitionChange(name: guest.domain, xml: xml, refusal: refusal))]
-      }
+      change.operations = operations
       changes.append(change)
     }
-    let pending = changes.filter(\.isChange).map(\.address.name)
-    if !pending.isEmpty {
+    let pending = changes.filter { !$0.domainDefinitions.isEmpty }.map(\.address.name)
+    if !pending.isEmpty, case .refused(let refusal) = target {
       context.report(
         Diagnostic(
           .warning, .domainDefinitionPending,

@@ -1,0 +1,66 @@
+import Foundation
+import HostConfig
+import Libvirt
+
+/// The steps that define domains and change running guests through libvirt's API: the only
+/// way virthost changes a domain (its files under `/etc/libvirt/qemu` are libvirt's).
+enum DomainSteps {
+  /// Defines `change`'s new XML (`virDomainDefineXML`, read-write connection) once the domain's
+  /// inactive XML is still the one the plan read (its digest); else refused, nothing defined.
+  static func define(_ change: DomainDefinitionChange, uri: String) throws {
+    do {
+      let connection = try LibvirtConnection(uri: uri)
+      let now = try connection.domain(named: change.name).xml(inactive: true)
+      guard Digest(of: now) == change.xml.beforeDigest else {
+        throw DomainStepError(
+          description: "domain \(change.name) changed since the plan (its inactive XML at \(uri) is "
+            + "\(Digest(of: now)), the plan read \(change.xml.beforeDigest)); nothing defined: plan again")
+      }
+      guard let after = change.xml.after, let text = String(data: after, encoding: .utf8) else {
+        throw DomainStepError(description: "domain \(change.name): the plan has no XML to define; plan again")
+      }
+      _ = try connection.define(xml: text)
+    } catch let error as DomainStepError {
+      throw error
+    } catch {
+      throw DomainStepError(description: "cannot define domain \(change.name): \(error); nothing defined")
+    }
+  }
+
+  /// Changes one setting of a running guest with the live flag (``LiveDomainCalls``).
+  static func change(_ change: RunningDomainChange) throws {
+    let impact = LiveDomainCalls.impact(change.uri)
+    do {
+      let connection = try LibvirtConnection(uri: change.uri)
+      let domain = try connection.domain(named: change.domain)
+      switch change.setting {
+      case .vcpuPin(let vcpu): try domain.pinVcpu(vcpu, to: try cpus(change.after, connection), impact)
+      case .emulatorPin: try domain.pinEmulator(to: try cpus(change.after, connection), impact)
+      case .balloon:
+        guard let kibibytes = UInt(change.after) else {
+          throw DomainStepError(description: "\(change.words): '\(change.after)' is not a number of KiB")
+        }
+        try domain.setMemory(kibibytes: kibibytes, impact)
+      }
+    } catch let error as DomainStepError {
+      throw error
+    } catch {
+      throw DomainStepError(description: "cannot \(change.words): \(error)")
+    }
+  }
+
+  /// The CPU set of the list `text` on the host of `connection`.
+  private static func cpus(_ text: String, _ connection: LibvirtConnection) throws -> CPUSet {
+    let list = try CPUList(parsing: text)
+    let online = try connection.onlineCPUs()
+    guard list.cpus.allSatisfy({ $0 < online.capacity }) else {
+      throw DomainStepError(description: "CPUs \(text) are not all on this host (its CPUs: \(online))")
+    }
+    return CPUSet(list.cpus, capacity: online.capacity)
+  }
+}
+
+/// Why a domain step failed, in one sentence.
+struct DomainStepError: Error, CustomStringConvertible {
+  var description: String
+}
