@@ -92,6 +92,7 @@ let package = Package(
       name: "EngineTests",
       dependencies: [
         "Engine", "Commands", "Editors", "HostConfig", "RootFS", "DaemonFiles", "HostProcesses", "Spawn", "TestSupport",
+        "Libvirt",
       ],
       exclude: ["Fixtures"]),
     // Golden fixture roots are read from the repository with FixtureRoot (cp -a keeps their symlinks).

@@ -236,7 +236,12 @@ struct DriftReport: Encodable {
     case .bootLoaderRegeneration: return "the boot loader reads the generated configuration at boot"
     case .initramfsRegeneration: return "the kernel reads the initramfs at boot"
     case .daemonRestart: return "the daemon reads its files when it starts"
-    case .domain: return "not read: a running guest's placement is read through libvirt's API (not built yet)"
+    case .domain:
+      // The plan's `before` ends with a running guest's affinity as libvirt's API answered it.
+      if let before = change.before, let running = before.range(of: "; running: ") {
+        return "running: " + before[running.upperBound...]
+      }
+      return live ? "not running" : "not read: a guest under another root is not running here"
     }
   }
 

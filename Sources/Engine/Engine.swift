@@ -81,7 +81,9 @@ public struct Engine: Sendable {
     let fresh = replan(shown, reusing: shown)
     let differences = Self.differences(saved: PlanDocument(shown), current: PlanDocument(fresh))
     if !differences.isEmpty { throw .stale(differences) }
-    var report = try Applier(host: root, runsCommands: runsCommands).apply(fresh, progress: progress)
+    var applier = Applier(host: root, runsCommands: runsCommands)
+    applier.libvirtConnector = planner.libvirtConnector
+    var report = try applier.apply(fresh, progress: progress)
     if !runsCommands, let regeneration = fresh.regeneration {
       // The step was skipped: whatever grub.cfg holds now, the host has to run it.
       report.pendingRegeneration = regeneration

@@ -33,6 +33,8 @@ public struct Planner: Sendable {
   /// default) is ``systemLibvirt`` on the live root and the files of `/etc/libvirt/qemu` on
   /// another root (defined on the host); a test gives libvirt's test driver.
   public var libvirtURI: String?
+  /// How the domains' libvirt is opened (``LibvirtConnector/fresh`` unless a test gives another).
+  public var libvirtConnector = LibvirtConnector.fresh
   /// The QEMU driver's system instance, `qemu:///system`.
   public static let systemLibvirt = "qemu:///system"
   /// Counts the full plans made (a test's probe; see ``PlanProbe``).
@@ -84,7 +86,7 @@ public struct Planner: Sendable {
     let profile = profile(root)
     let context = PlanContext(
       host: root, profile: profile, bundledTuner: bundledTuner, rendersFiles: rendersFiles, guestJobs: guestJobs,
-      libvirtURI: libvirtURI)
+      libvirtURI: libvirtURI, libvirtConnector: libvirtConnector)
     let needs = Expansion.facts(spec)
     let tuning = needs.contains(.tuning) ? TuningFacts.read(root) : nil
     // The NUMA layout and CPUs the checks used are facts too: a saved plan is refused on other ones.

@@ -7,9 +7,9 @@ import Libvirt
 enum DomainSteps {
   /// Defines `change`'s new XML (`virDomainDefineXML`, read-write connection) once the domain's
   /// inactive XML is still the one the plan read (its digest); else refused, nothing defined.
-  static func define(_ change: DomainDefinitionChange, uri: String) throws {
+  static func define(_ change: DomainDefinitionChange, uri: String, _ connector: LibvirtConnector) throws {
     do {
-      let connection = try LibvirtConnection(uri: uri)
+      let connection = try connector.open(uri, false)
       let now = try connection.domain(named: change.name).xml(inactive: true)
       guard Digest(of: now) == change.xml.beforeDigest else {
         throw DomainStepError(
@@ -28,10 +28,10 @@ enum DomainSteps {
   }
 
   /// Changes one setting of a running guest with the live flag (``LiveDomainCalls``).
-  static func change(_ change: RunningDomainChange) throws {
+  static func change(_ change: RunningDomainChange, _ connector: LibvirtConnector) throws {
     let impact = LiveDomainCalls.impact(change.uri)
     do {
-      let connection = try LibvirtConnection(uri: change.uri)
+      let connection = try connector.open(change.uri, false)
       let domain = try connection.domain(named: change.domain)
       switch change.setting {
       case .vcpuPin(let vcpu): try domain.pinVcpu(vcpu, to: try cpus(change.after, connection), impact)

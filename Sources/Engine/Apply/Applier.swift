@@ -12,6 +12,8 @@ struct Applier {
   /// The root applied to.
   let host: HostRoot
   let runsCommands: Bool
+  /// How the domains' libvirt is opened (``Planner/libvirtConnector``).
+  var libvirtConnector = LibvirtConnector.fresh
 
   /// The one writer of host files.
   private var writer: HostRootWriter { HostRootWriter(host) }
@@ -162,11 +164,11 @@ struct Applier {
         case .libvirt(let uri):
           steps.append(
             Step(description: "define domain \(change.name) through \(uri)") {
-              try DomainSteps.define(change, uri: uri)
+              try DomainSteps.define(change, uri: uri, libvirtConnector)
             })
         }
       case .changeRunningDomain(let change):
-        steps.append(Step(description: change.words) { try DomainSteps.change(change) })
+        steps.append(Step(description: change.words) { try DomainSteps.change(change, libvirtConnector) })
       case .writeLive(let write):
         let purpose = write.purpose.map { " (\($0))" } ?? ""
         steps.append(

@@ -28,11 +28,15 @@ final class PlanContext {
   /// The libvirt whose domains `guests:` reads and defines (``Planner/libvirtURI``); `nil`:
   /// the files under the root, defined on the host.
   let libvirtURI: String?
+  /// How that libvirt is opened.
+  let libvirtConnector: LibvirtConnector
 
   init(
     host: HostRoot, profile: HostProfile, bundledTuner: String?, rendersFiles: Bool = true,
-    guestJobs: any GuestJobSource = LibvirtGuestJobs(), libvirtURI: String? = nil
+    guestJobs: any GuestJobSource = LibvirtGuestJobs(), libvirtURI: String? = nil,
+    libvirtConnector: LibvirtConnector = .fresh
   ) {
+    self.libvirtConnector = libvirtConnector
     self.host = host
     self.guestJobs = guestJobs
     self.libvirtURI = libvirtURI ?? (host.isLive ? Planner.systemLibvirt : nil)

@@ -18,7 +18,8 @@ struct GuestsProvider: ResourceProvider {
   var origin: String { "guests" }
 
   func changes(in context: PlanContext) throws(EditorError) -> [ResourceChange] {
-    let source: any DomainSource = source ?? context.libvirtURI.map { LibvirtDomains(uri: $0) } ?? DomainFiles()
+    let source: any DomainSource =
+      source ?? context.libvirtURI.map { LibvirtDomains(uri: $0, connector: context.libvirtConnector) } ?? DomainFiles()
     let entries = try source.definitions(in: context)
     let wanted = entries.filter { entry in guests.entries.contains { fnmatch($0.pattern, entry.name, 0) == 0 } }
     var documents: [String: DomainXML] = [:]

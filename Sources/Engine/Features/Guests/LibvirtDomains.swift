@@ -9,6 +9,8 @@ import Libvirt
 struct LibvirtDomains: DomainSource {
   /// libvirt's URI.
   var uri: String
+  /// How it is opened.
+  var connector = LibvirtConnector.fresh
 
   func definitions(in context: PlanContext) throws(EditorError) -> [DomainSourceEntry] {
     var result: [DomainSourceEntry] = []
@@ -35,8 +37,8 @@ struct LibvirtDomains: DomainSource {
 
   /// Every domain, in name order.
   private func reads() throws(EditorError) -> [Read] {
-    do throws(LibvirtError) {
-      let connection = try LibvirtConnection(uri: uri, readOnly: true)
+    do {
+      let connection = try connector.open(uri, true)
       let impact = LiveDomainCalls.impact(uri)
       var result: [Read] = []
       for domain in try connection.domains().sorted(by: { $0.name < $1.name }) {

@@ -29,7 +29,8 @@ struct RunningGuestPlacement {
     return result
   }
 
-  private func change(_ setting: RunningDomainChange.Setting, _ before: String, _ after: String) -> RunningDomainChange {
+  private func change(_ setting: RunningDomainChange.Setting, _ before: String, _ after: String) -> RunningDomainChange
+  {
     RunningDomainChange(domain: domain, uri: uri, setting: setting, before: before, after: after)
   }
 
@@ -44,7 +45,7 @@ struct RunningGuestPlacement {
       result.append("numatune/memory nodeset='\(nodeset)' mode='\(tuning.memoryMode ?? "strict")'")
     }
     if let size = tuning.hugePageSizeKiB, !live.hugePages || !live.hugePageSizesKiB.contains(size) {
-      result.append("memoryBacking/hugepages page size='\(size)' KiB")
+      result.append("memoryBacking/hugepages/page size='\(size)' unit='KiB'")
     }
     if let mode = tuning.cpuMode, live.cpuMode != mode { result.append("cpu mode='\(mode)'") }
     for limit in tuning.limits where live.limitsKiB[limit.name] != limit.kibibytes {
