@@ -131,3 +131,44 @@ import Testing
     #expect(LiveDomainCalls.impact("qemu:///system") == .live)
   }
 }
+
+/// Rollback of the live part: the old inactive XML defined again and the live pins put back,
+/// refused for a domain defined again since the apply (the three-way rule), on the test driver.
+@Suite struct GuestsRollbackTests {
+  @Test func rollbackDefinesTheOldXMLAgainAndPutsTheRunningGuestsPinsBack() throws {
+    let live = try LiveGuests()
+    let web = try live.connection().domain(named: "web")
+    let original = try web.xml(inactive: true)
+    _ = try live.engine.apply(try live.plan())
+    #expect(try web.xml(inactive: true) != original)
+    let report = try live.engine.rollback()
+    #expect(report.refused.isEmpty)
+    #expect(report.restored.contains("define domain web as before the apply"))
+    #expect(report.restored.contains("pin vCPU 1 of running domain web to CPUs 0-7 (was 5)"))
+    #expect(report.restored.contains("pin the emulator of running domain db to CPUs 0-7 (was 0,4)"))
+    #expect(try web.xml(inactive: true) == original)
+    #expect(try web.vcpuPins().map(\.description) == ["0-7", "0-7"])
+    #expect(try web.emulatorPin().description == "0-7")
+    // Rolled back: the plan is the first one again.
+    #expect(try LiveGuests.change("web", in: try live.plan()).runningDomainChanges.count == 3)
+  }
+
+  @Test func rollbackRefusesADomainDefinedAgainSinceTheApplyNamingItWithTheDiff() throws {
+    let live = try LiveGuests()
+    let connection = live.connection()
+    let web = try connection.domain(named: "web")
+    _ = try live.engine.apply(try live.plan())
+    let applied = try web.xml(inactive: true)
+    _ = try connection.define(
+      xml: applied.replacingOccurrences(of: "</name>", with: "</name>\n  <description>edited by hand</description>"))
+    let report = try live.engine.rollback()
+    #expect(report.refused.map(\.path) == ["domain web"])
+    #expect(report.refused.first?.detail.contains("+  <description>edited by hand</description>") == true)
+    #expect(report.refused.first?.detail.contains("--- a/etc/libvirt/qemu/web.xml") == true)
+    // web keeps its definition and its pins; db, unchanged since, is rolled back.
+    #expect(try web.xml(inactive: true).contains("edited by hand"))
+    #expect(try web.vcpuPins().map(\.description) == ["1", "5"])
+    #expect(try connection.domain(named: "db").vcpuPins().map(\.description) == ["0-7", "0-7", "0-7", "0-7"])
+    #expect(report.restored.contains("define domain db as before the apply"))
+  }
+}

@@ -7,7 +7,9 @@ import Libvirt
 enum DomainSteps {
   /// Defines `change`'s new XML (`virDomainDefineXML`, read-write connection) once the domain's
   /// inactive XML is still the one the plan read (its digest); else refused, nothing defined.
-  static func define(_ change: DomainDefinitionChange, uri: String, _ connector: LibvirtConnector) throws {
+  /// Returns the inactive XML libvirt holds after it.
+  @discardableResult
+  static func define(_ change: DomainDefinitionChange, uri: String, _ connector: LibvirtConnector) throws -> String {
     do {
       let connection = try connector.open(uri, false)
       let now = try connection.domain(named: change.name).xml(inactive: true)
@@ -19,11 +21,31 @@ enum DomainSteps {
       guard let after = change.xml.after, let text = String(data: after, encoding: .utf8) else {
         throw DomainStepError(description: "domain \(change.name): the plan has no XML to define; plan again")
       }
-      _ = try connection.define(xml: text)
+      return try connection.define(xml: text).xml(inactive: true)
     } catch let error as DomainStepError {
       throw error
     } catch {
       throw DomainStepError(description: "cannot define domain \(change.name): \(error); nothing defined")
+    }
+  }
+
+  /// Defines `xml` for domain `name` (rollback's redefinition of the XML it had before the apply).
+  static func redefine(_ name: String, xml: String, uri: String, _ connector: LibvirtConnector) throws {
+    do {
+      _ = try connector.open(uri, false).define(xml: xml)
+    } catch {
+      throw DomainStepError(description: "cannot define domain \(name) again: \(error)")
+    }
+  }
+
+  /// The inactive XML of domain `name` now, and whether it runs.
+  static func current(_ name: String, uri: String, _ connector: LibvirtConnector) throws -> (xml: String, running: Bool)
+  {
+    do {
+      let domain = try connector.open(uri, true).domain(named: name)
+      return (try domain.xml(inactive: true), try domain.isActive())
+    } catch {
+      throw DomainStepError(description: "cannot read domain \(name) at \(uri): \(error)")
     }
   }
 

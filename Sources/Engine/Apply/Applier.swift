@@ -164,11 +164,20 @@ struct Applier {
         case .libvirt(let uri):
           steps.append(
             Step(description: "define domain \(change.name) through \(uri)") {
-              try DomainSteps.define(change, uri: uri, libvirtConnector)
+              let before = change.xml.before.map { String(decoding: $0, as: UTF8.self) }
+              let written = try DomainSteps.define(change, uri: uri, libvirtConnector)
+              try store.record(domain: change.name, uri: uri, in: backup) {
+                $0.xmlBefore = before
+                $0.xmlWritten = written
+              }
             })
         }
       case .changeRunningDomain(let change):
-        steps.append(Step(description: change.words) { try DomainSteps.change(change, libvirtConnector) })
+        steps.append(
+          Step(description: change.words) {
+            try DomainSteps.change(change, libvirtConnector)
+            try store.record(domain: change.domain, uri: change.uri, in: backup) { $0.live.append(change) }
+          })
       case .writeLive(let write):
         let purpose = write.purpose.map { " (\($0))" } ?? ""
         steps.append(

@@ -78,6 +78,19 @@ public struct BackupStore {
       /// The desired-state keys it came from.
       public var keys: [String]
     }
+    /// One libvirt domain the apply defined or changed while it ran (`guests:`).
+    public struct Domain: Codable, Equatable, Sendable {
+      /// The domain's name.
+      public var name: String
+      /// libvirt's URI.
+      public var uri: String
+      /// Its inactive XML before the apply defined it; `nil` when the apply did not define it.
+      public var xmlBefore: String? = nil
+      /// Its inactive XML as libvirt holds it after the apply's definition.
+      public var xmlWritten: String? = nil
+      /// The running guest's settings the apply changed, in order, each with its value before.
+      public var live: [RunningDomainChange] = []
+    }
     /// One enablement link the apply created or removed, as applied.
     public typealias Link = LinkChange
 
@@ -96,6 +109,8 @@ public struct BackupStore {
     /// The boot-loader regeneration the apply ran (format 2); rollback runs it again after
     /// restoring its inputs.
     public var regeneration: RegenerationRecord? = nil
+    /// The libvirt domains the apply defined or changed live, in order (absent before issue 36).
+    public var domains: [Domain]? = nil
     /// Whether this backup has been rolled back.
     public var rolledBack: Bool
   }
@@ -255,6 +270,21 @@ public struct BackupStore {
         manifest.linkFolders.append(folder)
       }
     }
+    try write(manifest, name)
+  }
+
+  /// Records in the backup `name` what the apply did to domain `domain` at `uri`, as `update` says.
+  func record(domain: String, uri: String, in name: String, _ update: (inout Manifest.Domain) -> Void) throws {
+    var manifest = try read(name).manifest
+    var domains = manifest.domains ?? []
+    let index =
+      domains.firstIndex { $0.name == domain && $0.uri == uri }
+      ?? {
+        domains.append(Manifest.Domain(name: domain, uri: uri))
+        return domains.count - 1
+      }()
+    update(&domains[index])
+    manifest.domains = domains
     try write(manifest, name)
   }
 

@@ -122,6 +122,8 @@ extension Engine {
     for live in decision?.live.map({ ($0.path, $0.value) }) ?? manifest.live.map({ ($0.path, $0.value) }) {
       try step("write \(live.1) to \(live.0)") { try writer.writeLive(live.0, live.1) }
     }
+    // Domains after the files and live values, as the apply defined them after those.
+    let refusedDomains = try rollBackDomains(manifest, force: force, step: step, skip: skip)
     // grub.cfg is generated again from the restored inputs, as the apply generated it:
     // on the live host, or left pending on another root.
     var pendingRegeneration: Regeneration?
@@ -149,7 +151,9 @@ extension Engine {
         pendingCommands.append(tool.command)
       }
     }
-    let refused = (decision?.changed(in: manifest) ?? []).map { RollbackReport.Refusal(path: $0.path, detail: $0.diff) }
+    let refused =
+      (decision?.changed(in: manifest) ?? []).map { RollbackReport.Refusal(path: $0.path, detail: $0.diff) }
+      + refusedDomains
     var report = RollbackReport(backup: name, restored: restored, pendingCommands: pendingCommands, warnings: warnings)
     report.refused = refused
     report.heldBackKeys = (decision?.refusedKeys ?? []).sorted()

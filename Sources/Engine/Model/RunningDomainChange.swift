@@ -2,9 +2,9 @@
 /// definition (``DomainDefinitionChange``): a vCPU's pin (`virDomainPinVcpuFlags`), the
 /// emulator's pin (`virDomainPinEmulator`) or the balloon (`virDomainSetMemoryFlags`), each
 /// with the live flag. Its own step of the plan and the apply.
-public struct RunningDomainChange: Sendable, Equatable {
+public struct RunningDomainChange: Sendable, Equatable, Codable {
   /// What is changed.
-  public enum Setting: Sendable, Equatable, Hashable {
+  public enum Setting: Sendable, Equatable, Hashable, Codable {
     /// The host CPUs vCPU `n` may run on.
     case vcpuPin(Int)
     /// The host CPUs the emulator threads may run on.
@@ -31,6 +31,11 @@ public struct RunningDomainChange: Sendable, Equatable {
     self.setting = setting
     self.before = before
     self.after = after
+  }
+
+  /// The change that puts the value back.
+  public var reversed: RunningDomainChange {
+    RunningDomainChange(domain: domain, uri: uri, setting: setting, before: after, after: before)
   }
 
   /// `pin vCPU 0 of tiny to CPU 1` in the apply's words.
