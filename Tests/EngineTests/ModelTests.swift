@@ -107,7 +107,7 @@ import Testing
     // A daemon or guest that has not started again since its files changed: pending restart.
     #expect(
       Diagnostic.Code.allCases.filter { $0.contribution == .pendingRestart } == [
-        .daemonRestartHeld, .daemonRestartOwed, .guestsOnOldSettings,
+        .guestRestartPending, .daemonRestartHeld, .daemonRestartOwed, .guestsOnOldSettings,
       ])
   }
 }
