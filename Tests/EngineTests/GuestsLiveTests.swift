@@ -126,6 +126,25 @@ import Testing
     }
   }
 
+  @Test func theBalloonOfARunningGuestIsSetLiveAsItsOwnStep() throws {
+    let live = try LiveGuests()
+    let spec = try GuestsPlanTests.spec("guests:\n  web:\n    balloon: 2G\n")
+    let plan = try live.plan(spec)
+    let web = try LiveGuests.change("web", in: plan)
+    #expect(
+      web.runningDomainChanges.map(\.words) == [
+        "set the balloon of running domain web to 2097152 KiB (was 4194304 KiB)"
+      ])
+    #expect(
+      PlanDocument(plan).changes.first { $0.address == web.address }?.operations.map(\.kind) == [
+        .defineDomain, .setMemoryLive,
+      ])
+    _ = try live.engine.apply(plan)
+    let running = try live.connection().domain(named: "web").xml()
+    #expect(try DomainXML(text: running, file: "web").definition().currentMemoryKiB == 2_097_152)
+    #expect(try LiveGuests.change("web", in: try live.plan(spec)).isChange == false)
+  }
+
   @Test func theTestDriverRefusesTheLiveFlagSoItsCallsPassCurrent() {
     #expect(LiveDomainCalls.impact("test:///default") == .current)
     #expect(LiveDomainCalls.impact("qemu:///system") == .live)
