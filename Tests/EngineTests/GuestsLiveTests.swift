@@ -43,6 +43,25 @@ import Testing
     #expect(!plan.diagnostics.contains { $0.code == .domainDefinitionPending })
   }
 
+  @Test func theSavedPlanWithLiveStepsRoundTripsAndAppliesOnlyWhileTheGuestIsAsPlanned() throws {
+    let live = try LiveGuests()
+    let document = PlanDocument(try live.plan())
+    let json = document.json()
+    #expect(json.contains(#""kind" : "pin_emulator_live""#) || json.contains(#""kind": "pin_emulator_live""#))
+    #expect(try PlanDocument.decode(Data(json.utf8), file: "plan.json") == document)
+    // The running guest moved after the plan was saved: its read differs, the saved plan is refused.
+    try live.connection().domain(named: "web").pinVcpu(1, to: CPUSet([3], capacity: 8))
+    #expect {
+      _ = try live.engine.apply(saved: document)
+    } throws: { error in
+      if case EngineError.stale(let differences) = error {
+        differences.contains { $0.contains("domain web") }
+      } else {
+        false
+      }
+    }
+  }
+
   @Test func whatCannotChangeInARunningGuestIsPendingUntilItStartsAgain() throws {
     let plan = try LiveGuests().plan()
     let notes = plan.diagnostics.filter { $0.code == .guestRestartPending }
