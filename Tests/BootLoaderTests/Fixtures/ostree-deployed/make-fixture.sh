@@ -30,6 +30,8 @@ assemble() {
   rm -rf "$out"
   mkdir -p "$out/sysroot" "$out/run" "$out/proc"
   cp -a sysroot/boot "$out/boot"
+  # ostree's /boot/boot -> . link (for a separate /boot partition) loops; no test reads it.
+  rm "$out/boot/boot"
   mkdir -p "$out/sysroot/ostree/repo"
   cp sysroot/ostree/repo/config "$out/sysroot/ostree/repo/config"
   cp -a sysroot/ostree/boot.* "$out/sysroot/ostree/"
