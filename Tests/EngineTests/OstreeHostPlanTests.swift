@@ -1,0 +1,158 @@
+import Foundation
+import HostConfig
+import TestSupport
+import Testing
+
+@testable import Commands
+@testable import Engine
+
+/// Issue 34 item 2, an ostree/bootc host on a running host: the plan is one host command
+/// (bootc's `--source virthost`, or `rpm-ostree kargs`) aimed at the deployment the next
+/// boot starts, never a write under `/boot`; offline the command is left to the host; check
+/// reads the next deployment's entry against `/proc/cmdline` (pending until the reboot).
+@Suite struct OstreeHostPlanTests {
+  static let spec = "kernel:\n  args:\n    present: [amd_iommu=on, iommu=pt]\n"
+
+  /// Answers of a host whose bootc and ostree are as given (nil: missing).
+  struct Tools: ImageModeToolProbe {
+    var help: String?
+    var version: String?
+    func bootcLoaderEntriesHelp() -> String? { help }
+    func ostreeVersion() -> String? { version }
+  }
+  static let newTools = Tools(help: OstreeKargsTestsHelp.help, version: "libostree:\n Version: '2026.1'\n")
+  static let oldTools = Tools(help: OstreeKargsTestsHelp.help, version: "libostree:\n Version: '2025.6'\n")
+
+  static func plan(_ family: String, tools: Tools? = nil, edit: ((FixtureRoot) throws -> Void)? = nil) throws -> (
+    Plan, FixtureRoot
+  ) {
+    try ImageModeTools.$probe.withValue(tools) {
+      try BootLoaderFamilyPlanTests.plan(family, spec, edit: edit)
+    }
+  }
+
+  static func commands(_ plan: Plan) -> [[String]] {
+    plan.pendingChanges.flatMap(\.operations).compactMap {
+      if case .runAfterFiles(let command) = $0 { command.arguments } else { nil }
+    }
+  }
+
+  @Test func withBootcsSourcesTheToolsAnswerTheFormIsTheSourceButAnUntrackedValueNeedsRpmOstree() throws {
+    let (plan, root) = try Self.plan("ostree-deployed", tools: Self.newTools)
+    // amd_iommu=off is untracked (the installer's --karg): bootc's form cannot remove it.
+    #expect(
+      Self.commands(plan) == [
+        ["rpm-ostree", "kargs", "--delete-if-present=amd_iommu=off", "--append=amd_iommu=on", "--append-if-missing=iommu=pt"]
+      ])
+    #expect(
+      plan.diagnostics.filter { $0.code == .imageModeHost }.map(\.summary) == [
+        "rpm-ostree kargs, not bootc's --source virthost: a value another source or no source owns must change or go; "
+          + "the arguments are then untracked"
+      ])
+    #expect(plan.fileOperations.isEmpty)
+    _ = root
+  }
+
+  @Test func theSourceFormWhereNothingForeignMustChange() throws {
+    let (plan, _) = try Self.plan("ostree-deployed", tools: Self.newTools) { root in
+      let file = "/boot/loader/entries/ostree-1-fedora.conf"
+      try root.write(file, try root.text(file).replacingOccurrences(of: " amd_iommu=off", with: ""))
+    }
+    #expect(
+      Self.commands(plan) == [
+        ["bootc", "loader-entries", "set-options-for-source", "--source", "virthost", "--options", "amd_iommu=on iommu=pt"]
+      ])
+    #expect(plan.diagnostics.filter { $0.code == .imageModeHost }.isEmpty)
+  }
+
+  @Test func anOstreeOlderThan2026_1GetsRpmOstreeWithTheReason() throws {
+    let (plan, _) = try Self.plan("ostree-deployed", tools: Self.oldTools) { root in
+      let file = "/boot/loader/entries/ostree-1-fedora.conf"
+      try root.write(file, try root.text(file).replacingOccurrences(of: " amd_iommu=off", with: ""))
+    }
+    #expect(
+      Self.commands(plan) == [["rpm-ostree", "kargs", "--append-if-missing=amd_iommu=on", "--append-if-missing=iommu=pt"]])
+    #expect(
+      plan.diagnostics.filter { $0.code == .imageModeHost }.map(\.summary) == [
+        "rpm-ostree kargs, not bootc's --source virthost: ostree is 2025.6; bootc's sources need 2026.1 or later; "
+          + "the arguments are then untracked"
+      ])
+  }
+
+  @Test func anImageKargsDArgumentTheSpecMustRemoveIsRefusedNamingTheFile() throws {
+    let spec = "kernel:\n  args:\n    absent: [console]\n"
+    let root = try FixtureRoot("Tests/BootLoaderTests/Fixtures/ostree-deployed/root")
+    let before = try root.snapshot()
+    let plan = try Planner(root: root.host).plan(specText: spec, specFile: "host.yaml")
+    #expect(
+      plan.diagnostics.filter { $0.code == .imageModeHost }.map(\.summary) == [
+        "console=ttyS0,115200n8 on /boot/loader.1/entries/ostree-1-fedora.conf comes from the image's "
+          + "/sysroot/ostree/deploy/fedora/deploy/0e7d614827da7d129bc54a8b98fae790d658ca0cf90c7eae3baf634c9a237ffb.0/usr/lib/bootc/kargs.d/10-console.toml: change that file in the image; "
+          + "removing an image's argument on the host is undefined behaviour per bootc's documentation"
+      ])
+    #expect(plan.hasErrors)
+    #expect(Self.commands(plan).isEmpty)
+    #expect(try root.snapshot() == before)
+  }
+
+  @Test func offlineTheApplyWritesNothingAndLeavesTheCommandToTheHost() throws {
+    let (plan, root) = try Self.plan("ostree-deployed")
+    let before = try root.snapshot()
+    let report = try BootLoaderFamilyPlanTests.engine(root).apply(plan)
+    #expect(report.applied.isEmpty)
+    #expect(
+      report.pendingCommands.map(\.arguments) == [
+        ["rpm-ostree", "kargs", "--delete-if-present=amd_iommu=off", "--append=amd_iommu=on", "--append-if-missing=iommu=pt"]
+      ])
+    #expect(report.backup == nil)
+    #expect(try root.snapshot() == before)
+  }
+
+  @Test func checkSaysPendingWhenTheNextDeploymentHasThemAndTheRunningKernelNot() throws {
+    let (plan, _) = try Self.plan("ostree-two-deployments")
+    #expect(!plan.hasChanges)
+    let notes = plan.diagnostics.filter { $0.code == .rebootRequired }
+    #expect(notes.map(\.summary) == ["reboot required: the running kernel lacks amd_iommu=on iommu=pt"])
+    #expect(Diagnostic.Code.rebootRequired.contribution == .pending)
+    // In neither the next deployment nor the running kernel: a change (drifted).
+    let (drifted, _) = try Self.plan("ostree-deployed")
+    #expect(drifted.hasChanges)
+  }
+
+  @Test func aStagedDeploymentMakesTheStateUnknown() throws {
+    let (plan, _) = try Self.plan("ostree-two-deployments") { root in
+      try FileManager.default.createDirectory(atPath: root.path + "/run/ostree", withIntermediateDirectories: true)
+      try root.write("/run/ostree/staged-deployment", "")
+    }
+    #expect(!plan.hasChanges)
+    #expect(plan.diagnostics.filter { $0.code == .stagedDeploymentUnread }.count == 1)
+    #expect(Diagnostic.Code.stagedDeploymentUnread.contribution == .unknown)
+  }
+
+  /// The plans as `virthost plan --diff` prints them: no file under /boot, the kargs call in
+  /// both forms (rpm-ostree offline; bootc's source form with the tools' answers).
+  @Test(arguments: [("ostree-deployed", false), ("ostree-source", true)])
+  func thePlanTextIsGolden(_ name: String, _ source: Bool) throws {
+    let (plan, root) = try Self.plan("ostree-deployed", tools: source ? Self.newTools : nil) { root in
+      guard source else { return }
+      let file = "/boot/loader/entries/ostree-1-fedora.conf"
+      try root.write(file, try root.text(file).replacingOccurrences(of: " amd_iommu=off", with: ""))
+    }
+    #expect(plan.fileOperations.isEmpty)
+    let text = PlanTextRenderer(diff: true).render(plan).replacingOccurrences(of: root.path, with: "ROOT")
+    #expect(text == (try Golden.text("Tests/EngineTests/Fixtures/expected/\(name)/plan.txt", recording: text)))
+  }
+}
+
+/// bootc's help, shared with the BootLoader tests' copy (crates/lib/src/cli.rs, LoaderEntriesOpts).
+enum OstreeKargsTestsHelp {
+  static let help = """
+    Operations on Boot Loader Specification (BLS) entries
+
+    Usage: bootc loader-entries <COMMAND>
+
+    Commands:
+      set-options-for-source  Set or update the kernel arguments owned by a specific source
+      help                    Print this message or the help of the given subcommand(s)
+    """
+}
