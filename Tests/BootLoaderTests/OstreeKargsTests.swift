@@ -13,7 +13,8 @@ import Testing
   static let deployed = fixtures + "/ostree-deployed/root"
   static let twoDeployments = fixtures + "/ostree-two-deployments/root"
   static let bootcsum = "4fd03274c5449bba753c49d797caba0e082ad7fa4ef8cdbe7e83e9127393b1b3"
-  static let deploy = "/sysroot/ostree/deploy/fedora/deploy/0e7d614827da7d129bc54a8b98fae790d658ca0cf90c7eae3baf634c9a237ffb"
+  static let deploy =
+    "/sysroot/ostree/deploy/fedora/deploy/0e7d614827da7d129bc54a8b98fae790d658ca0cf90c7eae3baf634c9a237ffb"
 
   /// `rpm-ostree kargs` as `kernel_arg_apply_patching` (coreos/rpm-ostree,
   /// `src/daemon/rpmostreed-transaction-types.cxx`) applies its options, whatever their order
@@ -80,7 +81,9 @@ import Testing
         + "x-options-source-tuned amd_iommu=off\nx-options-source-virthost iommu=pt\n")
     let entry = try #require(try OstreeDeployments.read(root.host).next)
     #expect(entry.sources == ["tuned": ["amd_iommu=off"], "virthost": ["iommu=pt"]])
-    let image = [(file: Self.deploy + ".0/usr/lib/bootc/kargs.d/10-console.toml", arguments: ["console=ttyS0,115200n8"])]
+    let image = [
+      (file: Self.deploy + ".0/usr/lib/bootc/kargs.d/10-console.toml", arguments: ["console=ttyS0,115200n8"])
+    ]
     #expect(OstreeDeployments.owner(of: "amd_iommu=off", in: entry, imageArguments: image) == .source("tuned"))
     #expect(OstreeDeployments.owner(of: "iommu=pt", in: entry, imageArguments: image) == .source("virthost"))
     #expect(OstreeDeployments.owner(of: "rw", in: entry, imageArguments: image) == .untracked)
@@ -122,14 +125,18 @@ import Testing
       help                    Print this message or the help of the given subcommand(s)
     """
 
-  @Test(arguments: [
-    (help, "libostree:\n Version: '2026.1'\n Git: v2026.1\n", true),
-    (help, "libostree:\n Version: '2026.2'\n", true),
-    (help, "libostree:\n Version: '2025.7'\n", false),
-    (help, nil, false),
-    (nil, "libostree:\n Version: '2026.1'\n", false),
-    ("Usage: bootc <COMMAND>\n\nCommands:\n  upgrade  Download and queue an updated container image", "libostree:\n Version: '2026.1'\n", false),
-  ] as [(String?, String?, Bool)])
+  @Test(
+    arguments: [
+      (help, "libostree:\n Version: '2026.1'\n Git: v2026.1\n", true),
+      (help, "libostree:\n Version: '2026.2'\n", true),
+      (help, "libostree:\n Version: '2025.7'\n", false),
+      (help, nil, false),
+      (nil, "libostree:\n Version: '2026.1'\n", false),
+      (
+        "Usage: bootc <COMMAND>\n\nCommands:\n  upgrade  Download and queue an updated container image",
+        "libostree:\n Version: '2026.1'\n", false
+      ),
+    ] as [(String?, String?, Bool)])
   func theSourceFormNeedsBootcsCommandAndOstree2026_1(_ help: String?, _ version: String?, _ expected: Bool) {
     let tools = ImageModeTools(bootcLoaderEntriesHelp: help, ostreeVersionOutput: version)
     #expect(tools.setsOptionsForSource == expected)
@@ -151,7 +158,10 @@ import Testing
       untracked
         == .run(
           HostCommand(
-            ["rpm-ostree", "kargs", "--delete-if-present=amd_iommu=off", "--append=amd_iommu=on", "--append-if-missing=iommu=pt"],
+            [
+              "rpm-ostree", "kargs", "--delete-if-present=amd_iommu=off", "--append=amd_iommu=on",
+              "--append-if-missing=iommu=pt",
+            ],
             role: .afterWrite)))
     // Owned by virthost's source: bootc's form, the full set.
     var owned = entry
@@ -161,7 +171,10 @@ import Testing
         entry: owned, imageFiles: [], requests: Self.request(["amd_iommu=on", "iommu=pt"]), useSource: true)
         == .run(
           HostCommand(
-            ["bootc", "loader-entries", "set-options-for-source", "--source", "virthost", "--options", "amd_iommu=on iommu=pt"],
+            [
+              "bootc", "loader-entries", "set-options-for-source", "--source", "virthost", "--options",
+              "amd_iommu=on iommu=pt",
+            ],
             role: .afterWrite)))
   }
 
@@ -173,7 +186,8 @@ import Testing
     #expect(OstreeKargsCommand.outcome(entry: entry, imageFiles: [], requests: requests, useSource: true) == .inSync)
     // A request dropped from the spec: the source still lists it, so bootc is called with the rest.
     #expect(
-      OstreeKargsCommand.outcome(entry: entry, imageFiles: [], requests: Self.request(["amd_iommu=on"]), useSource: true)
+      OstreeKargsCommand.outcome(
+        entry: entry, imageFiles: [], requests: Self.request(["amd_iommu=on"]), useSource: true)
         == .run(
           HostCommand(
             ["bootc", "loader-entries", "set-options-for-source", "--source", "virthost", "--options", "amd_iommu=on"],
@@ -203,8 +217,9 @@ import Testing
     var entry = try #require(try OstreeDeployments.read(fixture.host).next)
     entry.arguments.insert("nomodeset", at: 2)
     let requests = Self.request(["amd_iommu=on", "iommu=pt"], absent: ["nomodeset"])
-    guard case .run(let command) = OstreeKargsCommand.outcome(
-      entry: entry, imageFiles: [], requests: requests, useSource: false)
+    guard
+      case .run(let command) = OstreeKargsCommand.outcome(
+        entry: entry, imageFiles: [], requests: requests, useSource: false)
     else {
       Issue.record("no command")
       return

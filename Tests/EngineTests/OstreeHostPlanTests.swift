@@ -42,7 +42,10 @@ import Testing
     // amd_iommu=off is untracked (the installer's --karg): bootc's form cannot remove it.
     #expect(
       Self.commands(plan) == [
-        ["rpm-ostree", "kargs", "--delete-if-present=amd_iommu=off", "--append=amd_iommu=on", "--append-if-missing=iommu=pt"]
+        [
+          "rpm-ostree", "kargs", "--delete-if-present=amd_iommu=off", "--append=amd_iommu=on",
+          "--append-if-missing=iommu=pt",
+        ]
       ])
     #expect(
       plan.diagnostics.filter { $0.code == .imageModeHost }.map(\.summary) == [
@@ -60,7 +63,10 @@ import Testing
     }
     #expect(
       Self.commands(plan) == [
-        ["bootc", "loader-entries", "set-options-for-source", "--source", "virthost", "--options", "amd_iommu=on iommu=pt"]
+        [
+          "bootc", "loader-entries", "set-options-for-source", "--source", "virthost", "--options",
+          "amd_iommu=on iommu=pt",
+        ]
       ])
     #expect(plan.diagnostics.filter { $0.code == .imageModeHost }.isEmpty)
   }
@@ -71,7 +77,9 @@ import Testing
       try root.write(file, try root.text(file).replacingOccurrences(of: " amd_iommu=off", with: ""))
     }
     #expect(
-      Self.commands(plan) == [["rpm-ostree", "kargs", "--append-if-missing=amd_iommu=on", "--append-if-missing=iommu=pt"]])
+      Self.commands(plan) == [
+        ["rpm-ostree", "kargs", "--append-if-missing=amd_iommu=on", "--append-if-missing=iommu=pt"]
+      ])
     #expect(
       plan.diagnostics.filter { $0.code == .imageModeHost }.map(\.summary) == [
         "rpm-ostree kargs, not bootc's --source virthost: ostree is 2025.6; bootc's sources need 2026.1 or later; "
@@ -102,7 +110,10 @@ import Testing
     #expect(report.applied.isEmpty)
     #expect(
       report.pendingCommands.map(\.arguments) == [
-        ["rpm-ostree", "kargs", "--delete-if-present=amd_iommu=off", "--append=amd_iommu=on", "--append-if-missing=iommu=pt"]
+        [
+          "rpm-ostree", "kargs", "--delete-if-present=amd_iommu=off", "--append=amd_iommu=on",
+          "--append-if-missing=iommu=pt",
+        ]
       ])
     #expect(report.backup == nil)
     #expect(try root.snapshot() == before)

@@ -23,13 +23,14 @@ public struct ImageModeTools: Sendable, Equatable {
         $0.trimmingCharacters(in: .whitespaces).hasPrefix("set-options-for-source")
       } ?? false
     // `ostree --version` prints YAML: `libostree:` then ` Version: '2026.1'`.
-    ostreeVersion = ostreeVersionOutput?.split(separator: "\n").lazy.compactMap { line -> [Int]? in
-      let text = line.trimmingCharacters(in: .whitespaces)
-      guard text.hasPrefix("Version:") else { return nil }
-      let value = text.dropFirst("Version:".count).trimmingCharacters(in: CharacterSet(charactersIn: " '\""))
-      let parts = value.split(separator: ".").map { Int($0) }
-      return parts.isEmpty || parts.contains(nil) ? nil : parts.compactMap { $0 }
-    }.first
+    ostreeVersion =
+      ostreeVersionOutput?.split(separator: "\n").lazy.compactMap { line -> [Int]? in
+        let text = line.trimmingCharacters(in: .whitespaces)
+        guard text.hasPrefix("Version:") else { return nil }
+        let value = text.dropFirst("Version:".count).trimmingCharacters(in: CharacterSet(charactersIn: " '\""))
+        let parts = value.split(separator: ".").map { Int($0) }
+        return parts.isEmpty || parts.contains(nil) ? nil : parts.compactMap { $0 }
+      }.first
   }
 
   /// Whether virthost can own its arguments as `--source virthost`.
