@@ -113,21 +113,12 @@ import Testing
     #expect(try OstreeDeployments.read(root.host).hasStagedDeployment)
   }
 
-  // The probes: bootc's clap help lists the subcommand with its summary (crates/lib/src/cli.rs,
-  // LoaderEntriesOpts); `ostree --version` prints YAML with ` Version: '2026.1'`.
-  static let help = """
-    Operations on Boot Loader Specification (BLS) entries
-
-    Usage: bootc loader-entries <COMMAND>
-
-    Commands:
-      set-options-for-source  Set or update the kernel arguments owned by a specific source
-      help                    Print this message or the help of the given subcommand(s)
-    """
+  // The probes' answers (TestSupport's ImageModeToolAnswers, from bootc's cli.rs and ostree's output).
+  static let help = ImageModeToolAnswers.bootcLoaderEntriesHelp
 
   @Test(
     arguments: [
-      (help, "libostree:\n Version: '2026.1'\n Git: v2026.1\n", true),
+      (help, ImageModeToolAnswers.ostreeVersion("2026.1"), true),
       (help, "libostree:\n Version: '2026.2'\n", true),
       (help, "libostree:\n Version: '2025.7'\n", false),
       (help, nil, false),

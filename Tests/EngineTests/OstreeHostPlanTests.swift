@@ -20,8 +20,10 @@ import Testing
     func bootcLoaderEntriesHelp() -> String? { help }
     func ostreeVersion() -> String? { version }
   }
-  static let newTools = Tools(help: OstreeKargsTestsHelp.help, version: "libostree:\n Version: '2026.1'\n")
-  static let oldTools = Tools(help: OstreeKargsTestsHelp.help, version: "libostree:\n Version: '2025.6'\n")
+  static let newTools = Tools(
+    help: ImageModeToolAnswers.bootcLoaderEntriesHelp, version: ImageModeToolAnswers.ostreeVersion("2026.1"))
+  static let oldTools = Tools(
+    help: ImageModeToolAnswers.bootcLoaderEntriesHelp, version: ImageModeToolAnswers.ostreeVersion("2025.6"))
 
   static func plan(_ family: String, tools: Tools? = nil, edit: ((FixtureRoot) throws -> Void)? = nil) throws -> (
     Plan, FixtureRoot
@@ -29,6 +31,12 @@ import Testing
     try ImageModeTools.$probe.withValue(tools) {
       try BootLoaderFamilyPlanTests.plan(family, spec, edit: edit)
     }
+  }
+
+  /// The fixture without the installer's untracked `amd_iommu=off`: nothing foreign must change.
+  static func dropInstallersIOMMU(_ root: FixtureRoot) throws {
+    let file = "/boot/loader/entries/ostree-1-fedora.conf"
+    try root.write(file, try root.text(file).replacingOccurrences(of: " amd_iommu=off", with: ""))
   }
 
   static func commands(_ plan: Plan) -> [[String]] {
@@ -57,10 +65,7 @@ import Testing
   }
 
   @Test func theSourceFormWhereNothingForeignMustChange() throws {
-    let (plan, _) = try Self.plan("ostree-deployed", tools: Self.newTools) { root in
-      let file = "/boot/loader/entries/ostree-1-fedora.conf"
-      try root.write(file, try root.text(file).replacingOccurrences(of: " amd_iommu=off", with: ""))
-    }
+    let (plan, _) = try Self.plan("ostree-deployed", tools: Self.newTools) { try Self.dropInstallersIOMMU($0) }
     #expect(
       Self.commands(plan) == [
         [
@@ -72,10 +77,7 @@ import Testing
   }
 
   @Test func anOstreeOlderThan2026_1GetsRpmOstreeWithTheReason() throws {
-    let (plan, _) = try Self.plan("ostree-deployed", tools: Self.oldTools) { root in
-      let file = "/boot/loader/entries/ostree-1-fedora.conf"
-      try root.write(file, try root.text(file).replacingOccurrences(of: " amd_iommu=off", with: ""))
-    }
+    let (plan, _) = try Self.plan("ostree-deployed", tools: Self.oldTools) { try Self.dropInstallersIOMMU($0) }
     #expect(
       Self.commands(plan) == [
         ["rpm-ostree", "kargs", "--append-if-missing=amd_iommu=on", "--append-if-missing=iommu=pt"]
@@ -144,26 +146,11 @@ import Testing
   /// both forms (rpm-ostree offline; bootc's source form with the tools' answers).
   @Test(arguments: [("ostree-deployed", false), ("ostree-source", true)])
   func thePlanTextIsGolden(_ name: String, _ source: Bool) throws {
-    let (plan, root) = try Self.plan("ostree-deployed", tools: source ? Self.newTools : nil) { root in
-      guard source else { return }
-      let file = "/boot/loader/entries/ostree-1-fedora.conf"
-      try root.write(file, try root.text(file).replacingOccurrences(of: " amd_iommu=off", with: ""))
+    let (plan, root) = try Self.plan("ostree-deployed", tools: source ? Self.newTools : nil) {
+      if source { try Self.dropInstallersIOMMU($0) }
     }
     #expect(plan.fileOperations.isEmpty)
     let text = PlanTextRenderer(diff: true).render(plan).replacingOccurrences(of: root.path, with: "ROOT")
     #expect(text == (try Golden.text("Tests/EngineTests/Fixtures/expected/\(name)/plan.txt", recording: text)))
   }
-}
-
-/// bootc's help, shared with the BootLoader tests' copy (crates/lib/src/cli.rs, LoaderEntriesOpts).
-enum OstreeKargsTestsHelp {
-  static let help = """
-    Operations on Boot Loader Specification (BLS) entries
-
-    Usage: bootc loader-entries <COMMAND>
-
-    Commands:
-      set-options-for-source  Set or update the kernel arguments owned by a specific source
-      help                    Print this message or the help of the given subcommand(s)
-    """
 }
