@@ -121,6 +121,35 @@ import Testing
     #expect(try root.snapshot() == before)
   }
 
+  /// On the live host the applier runs the one command; the stand-in does what bootc and
+  /// rpm-ostree leave behind (a staged deployment, its marker in /run/ostree) and records its
+  /// arguments. /boot is not touched, and the plan after the apply has no change: the staged
+  /// deployment's arguments are unknown until the reboot.
+  @Test func onTheLiveHostTheApplyRunsTheOneCommandAndTheStagedDeploymentIsThenUnknown() throws {
+    let (plan, root) = try Self.plan("ostree-deployed", tools: Self.newTools) { try Self.dropInstallersIOMMU($0) }
+    let tool = "/usr/bin/bootc"
+    try FileManager.default.createDirectory(atPath: root.path + "/usr/bin", withIntermediateDirectories: true)
+    try root.write(
+      tool,
+      "#!/bin/sh\nprintf '%s\\n' \"$@\" > \"$0.args\"\nroot=$(dirname \"$0\")/../..\n"
+        + "mkdir -p \"$root/run/ostree\" && : > \"$root/run/ostree/staged-deployment\"\n")
+    try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: root.path + tool)
+    let boot = try FixtureRoot.snapshot(of: root.path + "/boot")
+    let report = try ImageModeTools.$probe.withValue(Self.newTools) {
+      try BootLoaderFamilyPlanTests.engine(root, live: true).apply(plan)
+    }
+    #expect(
+      report.applied == [
+        "run bootc loader-entries set-options-for-source --source virthost --options 'amd_iommu=on iommu=pt'"
+      ])
+    #expect(
+      try root.text(tool + ".args")
+        == "loader-entries\nset-options-for-source\n--source\nvirthost\n--options\namd_iommu=on iommu=pt\n")
+    #expect(report.after?.hasChanges == false)
+    #expect(report.after?.diagnostics.map(\.code).contains(.stagedDeploymentUnread) == true)
+    #expect(try FixtureRoot.snapshot(of: root.path + "/boot") == boot)
+  }
+
   @Test func checkSaysPendingWhenTheNextDeploymentHasThemAndTheRunningKernelNot() throws {
     let (plan, _) = try Self.plan("ostree-two-deployments")
     #expect(!plan.hasChanges)
