@@ -106,11 +106,49 @@ import Testing
     }
   }
 
-  @Test func aStagedDeploymentIsSeen() throws {
+  /// A staged deployment's file as ostree writes it (made with GLib's serializer,
+  /// `ostree-staged/make-staged.py`): its arguments, bootc's source key, its deployment.
+  static func staged(_ name: String) throws -> FixtureRoot {
     let root = try FixtureRoot(Self.deployed)
     try FileManager.default.createDirectory(atPath: root.path + "/run/ostree", withIntermediateDirectories: true)
-    try root.write(OstreeDeployments.stagedDeploymentFile, "")
-    #expect(try OstreeDeployments.read(root.host).hasStagedDeployment)
+    try FileManager.default.copyItem(
+      atPath: FixtureRoot.repository.appendingPathComponent("\(fixtures)/ostree-staged/\(name)").path,
+      toPath: root.path + OstreeDeployments.stagedDeploymentFile)
+    return root
+  }
+
+  @Test func aStagedDeploymentIsReadFromOstreesGVariant() throws {
+    let root = try Self.staged("by-bootc")
+    let deployments = try OstreeDeployments.read(root.host)
+    #expect(deployments.hasStagedDeployment)
+    let next = try #require(deployments.next)
+    #expect(next.file == OstreeDeployments.stagedDeploymentFile)
+    #expect(
+      next.arguments == ["root=UUID=6f3c1d2e-fixture", "rw", "console=ttyS0,115200n8", "amd_iommu=on", "iommu=pt"])
+    #expect(next.sources == ["virthost": ["amd_iommu=on", "iommu=pt"]])
+    #expect(
+      next.deployment
+        == "/ostree/deploy/fedora/deploy/0e7d614827da7d129bc54a8b98fae790d658ca0cf90c7eae3baf634c9a237ffb.1")
+    #expect(deployments.entries.count == 1, "the entries are still read")
+  }
+
+  @Test func aStagedDeploymentWithoutItsOwnArgumentsIsNotGuessed() throws {
+    let root = try Self.staged("no-kargs")
+    let deployments = try OstreeDeployments.read(root.host)
+    #expect(deployments.hasStagedDeployment)
+    #expect(deployments.staged == nil)
+    #expect(deployments.next == nil)
+  }
+
+  @Test func aStagedFileThatIsNotOstreesIsAnErrorNamingIt() throws {
+    let root = try Self.staged("no-kargs")
+    try root.write(OstreeDeployments.stagedDeploymentFile, "kargs=amd_iommu=on\n")
+    #expect {
+      try OstreeDeployments.read(root.host)
+    } throws: { error in
+      (error as? ConfigFileError)?.description.contains(
+        "/run/ostree/staged-deployment: is not the a{sv} GVariant ostree writes") == true
+    }
   }
 
   // The probes' answers (TestSupport's ImageModeToolAnswers, from bootc's cli.rs and ostree's output).

@@ -121,18 +121,24 @@ import Testing
     #expect(try root.snapshot() == before)
   }
 
-  /// On the live host the applier runs the one command; the stand-in does what bootc and
-  /// rpm-ostree leave behind (a staged deployment, its marker in /run/ostree) and records its
-  /// arguments. /boot is not touched, and the plan after the apply has no change: the staged
-  /// deployment's arguments are unknown until the reboot.
-  @Test func onTheLiveHostTheApplyRunsTheOneCommandAndTheStagedDeploymentIsThenUnknown() throws {
+  /// On the live host the applier runs the one command. The stand-in bootc records its
+  /// arguments and leaves what bootc leaves: the staged deployment's tree (ostree checks it
+  /// out when it stages) and `/run/ostree/staged-deployment` as ostree serializes it for that
+  /// call (`ostree-staged/by-bootc`, made with GLib's serializer). /boot is not touched; the
+  /// plan after the apply reads the staged deployment: no change, pending the reboot.
+  @Test func onTheLiveHostTheApplyRunsTheOneCommandAndTheStagedDeploymentIsThenPending() throws {
     let (plan, root) = try Self.plan("ostree-deployed", tools: Self.newTools) { try Self.dropInstallersIOMMU($0) }
     let tool = "/usr/bin/bootc"
+    let staged = FixtureRoot.repository.appendingPathComponent(
+      "Tests/BootLoaderTests/Fixtures/ostree-staged/by-bootc"
+    ).path
+    let deploy = "sysroot/ostree/deploy/fedora/deploy/0e7d614827da7d129bc54a8b98fae790d658ca0cf90c7eae3baf634c9a237ffb"
     try FileManager.default.createDirectory(atPath: root.path + "/usr/bin", withIntermediateDirectories: true)
     try root.write(
       tool,
       "#!/bin/sh\nprintf '%s\\n' \"$@\" > \"$0.args\"\nroot=$(dirname \"$0\")/../..\n"
-        + "mkdir -p \"$root/run/ostree\" && : > \"$root/run/ostree/staged-deployment\"\n")
+        + "cp -a \"$root/\(deploy).0\" \"$root/\(deploy).1\"\n"
+        + "mkdir -p \"$root/run/ostree\" && cp '\(staged)' \"$root/run/ostree/staged-deployment\"\n")
     try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: root.path + tool)
     let boot = try FixtureRoot.snapshot(of: root.path + "/boot")
     let report = try ImageModeTools.$probe.withValue(Self.newTools) {
@@ -145,8 +151,13 @@ import Testing
     #expect(
       try root.text(tool + ".args")
         == "loader-entries\nset-options-for-source\n--source\nvirthost\n--options\namd_iommu=on iommu=pt\n")
-    #expect(report.after?.hasChanges == false)
-    #expect(report.after?.diagnostics.map(\.code).contains(.stagedDeploymentUnread) == true)
+    let after = try #require(report.after)
+    #expect(!after.hasChanges)
+    #expect(
+      after.diagnostics.filter { $0.code == .rebootRequired }.map(\.summary) == [
+        "reboot required: the running kernel lacks amd_iommu=on iommu=pt"
+      ])
+    #expect(!after.diagnostics.contains { $0.code == .stagedDeploymentUnread })
     #expect(try FixtureRoot.snapshot(of: root.path + "/boot") == boot)
   }
 
@@ -161,10 +172,15 @@ import Testing
     #expect(drifted.hasChanges)
   }
 
-  @Test func aStagedDeploymentMakesTheStateUnknown() throws {
+  /// A staged deployment without its own arguments (ostree's file without `kargs`: the merge
+  /// deployment's are used at finalization) leaves the state unknown.
+  @Test func aStagedDeploymentWithoutItsOwnArgumentsMakesTheStateUnknown() throws {
     let (plan, _) = try Self.plan("ostree-two-deployments") { root in
       try FileManager.default.createDirectory(atPath: root.path + "/run/ostree", withIntermediateDirectories: true)
-      try root.write("/run/ostree/staged-deployment", "")
+      try FileManager.default.copyItem(
+        atPath: FixtureRoot.repository.appendingPathComponent("Tests/BootLoaderTests/Fixtures/ostree-staged/no-kargs")
+          .path,
+        toPath: root.path + "/run/ostree/staged-deployment")
     }
     #expect(!plan.hasChanges)
     #expect(plan.diagnostics.filter { $0.code == .stagedDeploymentUnread }.count == 1)

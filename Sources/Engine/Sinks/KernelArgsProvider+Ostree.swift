@@ -13,12 +13,12 @@ extension KernelArgsProvider {
     let deployments = try OstreeDeployments.read(context.host)
     for entry in deployments.entries { _ = context.readFile(entry.file) }
     _ = context.readFile(OstreeDeployments.stagedDeploymentFile)
-    if deployments.hasStagedDeployment {
+    if deployments.hasStagedDeployment && deployments.staged == nil {
       context.report(
         Diagnostic(
           .warning, .stagedDeploymentUnread,
-          "a deployment is staged for the next boot (\(OstreeDeployments.stagedDeploymentFile)); its kernel "
-            + "arguments are written to its entry only at shutdown, and virthost does not read the staged file: "
+          "a deployment is staged for the next boot (\(OstreeDeployments.stagedDeploymentFile)) without its own "
+            + "kernel arguments (they are the merge deployment's, written to its entry only at shutdown): "
             + "whether it carries the requested arguments is not known",
           detail: "Reboot into it (or run `rpm-ostree kargs` to see them) and plan again.", address: address,
           keyPath: origin))
@@ -37,7 +37,7 @@ extension KernelArgsProvider {
       context.report(
         Diagnostic(
           .error, .imageModeHost,
-          "\(next.file) boots ostree=\(next.ostreePath), which is not under the root (nor under /sysroot): "
+          "the deployment of \(next.shown) is not under the root (nor under /sysroot): "
             + "the image's \(OstreeDeployments.kargsFolder) of that deployment cannot be read",
           address: address, keyPath: origin))
       return []
@@ -79,7 +79,7 @@ extension KernelArgsProvider {
     var change = ResourceChange(
       address, actions: [], before: current.isEmpty ? "none" : current.joined(separator: " "),
       after: after.joined(separator: " "),
-      reason: "an image-mode host: the deployment the next boot starts (\(next.file), ostree=\(next.ostreePath))",
+      reason: "an image-mode host: the deployment the next boot starts (\(next.shown))",
       origins: wants.map(\.origin))
     if case .run(let command) = outcome {
       change.actions = [.update]

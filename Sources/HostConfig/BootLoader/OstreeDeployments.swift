@@ -13,8 +13,11 @@ import RootFS
 /// `bootc-loader-entries-set-options-for-source(8)`), and merges them into `options`; an
 /// argument of `options` that no source lists is untracked. A deployment staged for the next
 /// boot (`ostree admin deploy --stage`, bootc, rpm-ostree) has no entry until ostree finalizes
-/// it at shutdown: its arguments are then only in `/run/ostree/staged-deployment`, a GVariant
-/// this reader does not decode.
+/// it at shutdown: its arguments are then only in `/run/ostree/staged-deployment`, the GVariant
+/// ostree's `_ostree_sysroot_stage_write_deployment` writes (`src/libostree/ostree-sysroot-deploy.c`:
+/// `target`, the deployment `{name: CSUM.SERIAL, osname}`; `kargs`, the arguments when the
+/// caller gave them, as bootc and rpm-ostree do; `bootconfig-extra`, the extension keys, since
+/// ostree 2026.1), read here as the staged deployment's entry.
 public struct OstreeDeployments: Sendable, Equatable {
   /// One deployment's entry.
   public struct Entry: Sendable, Equatable {
@@ -26,8 +29,18 @@ public struct OstreeDeployments: Sendable, Equatable {
     public var arguments: [String]
     /// Per source name, the arguments its `x-options-source-NAME` key lists.
     public var sources: [String: [String]]
-    /// Its `ostree=` value (`/ostree/boot.1/fedora/<bootcsum>/0`).
+    /// Its `ostree=` value (`/ostree/boot.1/fedora/<bootcsum>/0`); empty for a staged deployment.
     public var ostreePath: String
+    /// The deployment's folder from the physical root (`/ostree/deploy/OS/deploy/CSUM.SERIAL`),
+    /// when known without `ostree=` (a staged deployment).
+    public var deployment: String? = nil
+
+    /// The entry in words: its file and `ostree=`, or the staged file and deployment.
+    public var shown: String {
+      ostreePath.isEmpty
+        ? "\(file), staged: \(deployment.map { ($0 as NSString).lastPathComponent } ?? "a deployment")"
+        : "\(file), ostree=\(ostreePath)"
+    }
   }
 
   /// Where an argument of an entry's `options` comes from.
@@ -52,6 +65,10 @@ public struct OstreeDeployments: Sendable, Equatable {
   public var entries: [Entry]
   /// Whether a staged deployment waits for finalization (`/run/ostree/staged-deployment`).
   public var hasStagedDeployment: Bool
+  /// The staged deployment as an entry (``Entry/file`` is the staged file), when its file
+  /// gives its arguments; `nil` when there is none or it does not (no `kargs`: the merge
+  /// deployment's, which this reader does not follow).
+  public var staged: Entry?
 
   /// The file that marks a staged deployment.
   public static let stagedDeploymentFile = "/run/ostree/staged-deployment"
@@ -60,9 +77,9 @@ public struct OstreeDeployments: Sendable, Equatable {
   /// The folder of an image's kernel arguments, from a deployment's root.
   public static let kargsFolder = "/usr/lib/bootc/kargs.d"
 
-  /// The deployment the next boot starts, when no staged deployment waits: the entry with
-  /// the highest version.
-  public var next: Entry? { entries.first }
+  /// The deployment the next boot starts: the staged one, else the entry with the highest
+  /// version. `nil` with a staged deployment whose arguments are not known.
+  public var next: Entry? { hasStagedDeployment ? staged : entries.first }
 
   /// Reads the ostree entries of `root` through the Spacevars lens (as every BLS entry).
   /// - Throws: naming the file and line, when an entry cannot be parsed or has no or several
@@ -110,7 +127,44 @@ public struct OstreeDeployments: Sendable, Equatable {
           ostreePath: String(ostree.dropFirst("ostree=".count))))
     }
     return OstreeDeployments(
-      entries: entries.sorted { $0.version > $1.version }, hasStagedDeployment: root.exists(stagedDeploymentFile))
+      entries: entries.sorted { $0.version > $1.version }, hasStagedDeployment: root.exists(stagedDeploymentFile),
+      staged: try readStaged(root))
+  }
+
+  /// The staged deployment of `root`, from its GVariant (see the type's comment).
+  /// - Throws: naming the file, when it is not the dictionary ostree writes.
+  static func readStaged(_ root: HostRoot) throws(ConfigFileError) -> Entry? {
+    let data: [UInt8]?
+    do {
+      data = try root.readIfPresent(stagedDeploymentFile)
+    } catch {
+      throw ConfigFileError(file: stagedDeploymentFile, message: "cannot be read: \(error)")
+    }
+    guard let data else { return nil }
+    guard let dictionary = GVariantValue(data[...]).vardict else {
+      throw ConfigFileError(
+        file: stagedDeploymentFile, message: "is not the a{sv} GVariant ostree writes for a staged deployment")
+    }
+    guard let kargs = dictionary["kargs"] else { return nil }
+    guard kargs.type == "as", let arguments = kargs.value.strings else {
+      throw ConfigFileError(
+        file: stagedDeploymentFile, message: "its kargs are a \(kargs.type), not the array of strings ostree writes")
+    }
+    var sources: [String: [String]] = [:]
+    if let extra = dictionary["bootconfig-extra"], extra.type == "a{ss}", let keys = extra.value.stringDict {
+      for (key, value) in keys where key.hasPrefix(sourceKeyPrefix) && !value.isEmpty {
+        sources[String(key.dropFirst(sourceKeyPrefix.count))] = words(value)
+      }
+    }
+    var deployment: String?
+    if let target = dictionary["target"], target.type == "a{sv}", let fields = target.value.vardict,
+      let name = fields["name"]?.value.string, let osname = fields["osname"]?.value.string
+    {
+      deployment = "/ostree/deploy/\(osname)/deploy/\(name)"
+    }
+    return Entry(
+      file: stagedDeploymentFile, version: Int.max, arguments: arguments, sources: sources, ostreePath: "",
+      deployment: deployment)
   }
 
   /// The words of a command line.
@@ -123,7 +177,8 @@ public struct OstreeDeployments: Sendable, Equatable {
   /// on the physical root (`/sysroot`) or, where `/ostree` is not a link to it, at the top;
   /// `nil` when neither holds it.
   public static func deploymentFolder(of entry: Entry, in root: HostRoot) -> String? {
-    for candidate in ["/sysroot" + entry.ostreePath, entry.ostreePath] where root.isDirectory(candidate) {
+    let path = entry.deployment ?? entry.ostreePath
+    for candidate in ["/sysroot" + path, path] where !path.isEmpty && root.isDirectory(candidate) {
       return root.resolve(candidate)
     }
     return nil
