@@ -74,6 +74,10 @@ import Testing
         ]
       ])
     #expect(plan.diagnostics.filter { $0.code == .imageModeHost }.isEmpty)
+    #expect(
+      PlanMarkdownRenderer().render(plan).contains(
+        "\nRun on the live host for `kernel_args[\"all\"]`: `bootc loader-entries set-options-for-source --source "
+          + "virthost --options 'amd_iommu=on iommu=pt'`.\n"))
   }
 
   @Test func anOstreeOlderThan2026_1GetsRpmOstreeWithTheReason() throws {
