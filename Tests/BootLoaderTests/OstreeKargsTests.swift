@@ -1,9 +1,10 @@
 import Editors
 import Foundation
-import HostConfig
 import RootFS
 import TestSupport
 import Testing
+
+@testable import HostConfig
 
 /// Issue 34 item 2 on a running host: an ostree deployment's arguments by source
 /// (``OstreeDeployments``), what bootc and ostree can do (``ImageModeTools``), and the one
@@ -148,6 +149,22 @@ import Testing
     } throws: { error in
       (error as? ConfigFileError)?.description.contains(
         "/run/ostree/staged-deployment: is not the a{sv} GVariant ostree writes") == true
+    }
+  }
+
+  /// Every truncation of ostree's file (a staged file cut short, or another program's) is
+  /// refused naming it or read as no arguments: never a crash, never arguments made up.
+  @Test func aTruncatedStagedFileIsRefusedOrReadAsUnknown() throws {
+    let root = try Self.staged("by-bootc")
+    let whole = try root.host.read(OstreeDeployments.stagedDeploymentFile)
+    for length in 0..<whole.count {
+      try Data(whole.prefix(length)).write(to: URL(fileURLWithPath: root.path + OstreeDeployments.stagedDeploymentFile))
+      do {
+        let staged = try OstreeDeployments.readStaged(root.host)
+        #expect(staged == nil, "length \(length): \(staged.map(\.arguments) ?? [])")
+      } catch {
+        #expect(error.file == OstreeDeployments.stagedDeploymentFile, "length \(length)")
+      }
     }
   }
 
