@@ -75,6 +75,14 @@ public struct Planner: Sendable {
   /// every read it recorded still hold under the root (apply's plan under the lock), and
   /// only the other providers (live values) run.
   func plan(_ spec: HostSpec, specText: String, specFile: String, reusing earlier: Plan?) -> Plan {
+    // What host.yaml declares of the boot loader holds for every read of it in this plan.
+    ProxmoxBoot.$declared.withValue(spec.proxmoxDeclaration) {
+      planDeclared(spec, specText: specText, specFile: specFile, reusing: earlier)
+    }
+  }
+
+  /// ``plan(_:specText:specFile:reusing:)`` with the declarations bound.
+  private func planDeclared(_ spec: HostSpec, specText: String, specFile: String, reusing earlier: Plan?) -> Plan {
     let profile = profile(root)
     let context = PlanContext(
       host: root, profile: profile, bundledTuner: bundledTuner, rendersFiles: rendersFiles, guestJobs: guestJobs)

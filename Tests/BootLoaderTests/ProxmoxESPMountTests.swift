@@ -56,7 +56,8 @@ import Testing
         == "/etc/kernel/proxmox-boot-uuids:2: cannot tell whether proxmox-boot-tool boots this ESP with GRUB or "
         + "systemd-boot: ESP 4A2C-8B03: its contents are not under the root at /var/tmp/espmounts/4A2C-8B03; "
         + "no folder holds ESP 4A2C-8B03; mount it read-only at /var/tmp/espmounts/4A2C-8B03 under the root "
-        + "(mount -o ro /dev/disk/by-uuid/4A2C-8B03 …) so that virthost can read it"
+        + "(mount -o ro /dev/disk/by-uuid/4A2C-8B03 …) so that virthost can read it, "
+        + "or set boot.proxmox_mode (grub or systemd-boot) in host.yaml"
     }
   }
 

@@ -21,12 +21,31 @@ import RootFS
 /// another root.
 public struct ProxmoxBoot: Sendable, Equatable {
   /// The boot loader an ESP runs.
-  public enum Mode: String, Sendable, Codable, Equatable {
+  public enum Mode: String, Sendable, Codable, Equatable, CaseIterable {
     /// GRUB: `update-grub` writes the ESP's `grub/grub.cfg` from `/etc/default/grub`.
     case grub
     /// systemd-boot: loader entries written from `/etc/kernel/cmdline`.
     case systemdBoot = "systemd-boot"
   }
+
+  /// The mode an admin declared for the ESPs (host.yaml's `boot.proxmox_mode`): taken for
+  /// an ESP whose mode cannot be read, an error against one whose mode can and differs.
+  public struct Declaration: Sendable, Equatable {
+    /// The mode declared.
+    public var mode: Mode
+    /// The setting and where it is, as a user finds it: `boot.proxmox_mode: grub (host.yaml:3:3)`.
+    public var setting: String
+
+    public init(mode: Mode, setting: String) {
+      self.mode = mode
+      self.setting = setting
+    }
+  }
+
+  /// The declaration in force while the boot loader is read: the planner binds the desired
+  /// state's (`ProxmoxBoot.$declared.withValue(…)`) around a plan, so that every reader of
+  /// the boot loader (detection, the generated grub.cfg files, the next boot, facts) sees it.
+  @TaskLocal public static var declared: Declaration?
 
   /// How the host was booted, as `proxmox-boot-tool status` prints it.
   public enum Firmware: Sendable, Equatable {
@@ -89,6 +108,9 @@ public struct ProxmoxBoot: Sendable, Equatable {
   public let esps: [ESP]
   /// Why the list could not be read, when that is so (``mode()`` throws it).
   public var readError: ConfigFileError? = nil
+  /// The first ESP whose mode, read from it, differs from the ``declared`` one (``mode()``
+  /// throws it).
+  public var contradiction: ConfigFileError? = nil
   /// The `grub/grub.cfg` of each ESP read through an ``ProxmoxESPReader`` (not under the
   /// root), by UUID.
   public var readGrubConfigs: [String: String] = [:]
@@ -122,6 +144,7 @@ public struct ProxmoxBoot: Sendable, Equatable {
     let reader = reader ?? (root.isLive ? ProxmoxESPMounter.live : nil)
     var esps: [ESP] = []
     var grubConfigs: [String: String] = [:]
+    var contradiction: ConfigFileError?
     for (offset, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
       let uuid = line.trimmingCharacters(in: .whitespaces)
       // The tool skips empty lines and (with a warning) lines that do not look like a vfat UUID.
@@ -140,9 +163,20 @@ public struct ProxmoxBoot: Sendable, Equatable {
       let decision = decide(
         contents: contents ?? status?.contents[uuid], firmware: status?.firmware, status: status, uuid: uuid,
         unreadable: unreadable)
-      esps.append(ESP(uuid: uuid, line: offset + 1, mode: decision.mode, decidedBy: decision.reason))
+      var esp = ESP(uuid: uuid, line: offset + 1, mode: decision.mode, decidedBy: decision.reason)
+      if let declared, esp.mode == nil {
+        esp.mode = declared.mode
+        esp.decidedBy = "\(declared.setting), since \(decision.reason)"
+      } else if let declared, let mode = esp.mode, mode != declared.mode, contradiction == nil {
+        contradiction = ConfigFileError(
+          file: uuidsFile, line: esp.line,
+          message:
+            "ESP \(uuid) boots with \(mode.rawValue) (\(decision.reason)), but host.yaml says \(declared.mode.rawValue) "
+            + "(\(declared.setting)): correct the setting, or remove it, since the ESP can be read")
+      }
+      esps.append(esp)
     }
-    return ProxmoxBoot(esps: esps, readGrubConfigs: grubConfigs)
+    return ProxmoxBoot(esps: esps, contradiction: contradiction, readGrubConfigs: grubConfigs)
   }
 
   /// The mode an ESP with `contents` runs on a host booted by `firmware`, with what decided
@@ -187,11 +221,13 @@ public struct ProxmoxBoot: Sendable, Equatable {
   /// The one mode every ESP runs.
   ///
   /// - Throws: naming the list's line, when the list names no ESP, when an ESP's mode cannot
-  ///   be told (with how to let virthost see its contents), or when the ESPs run different
+  ///   be told and none is declared (with how to let virthost see its contents or tell it the
+  ///   mode), when an ESP's mode differs from the declared one, or when the ESPs run different
   ///   modes (virthost edits one boot loader's files: `/etc/default/grub` or
   ///   `/etc/kernel/cmdline`, never both).
   public func mode() throws(ConfigFileError) -> Mode {
     if let readError { throw readError }
+    if let contradiction { throw contradiction }
     guard let first = esps.first else {
       throw ConfigFileError(
         file: Self.uuidsFile,
@@ -203,7 +239,8 @@ public struct ProxmoxBoot: Sendable, Equatable {
         message:
           "cannot tell whether proxmox-boot-tool boots this ESP with GRUB or systemd-boot: \(unknown.decidedBy); "
           + "mount it read-only at \(Self.mountPoint(of: unknown.uuid)) under the root "
-          + "(mount -o ro /dev/disk/by-uuid/\(unknown.uuid) …) so that virthost can read it")
+          + "(mount -o ro /dev/disk/by-uuid/\(unknown.uuid) …) so that virthost can read it, "
+          + "or set boot.proxmox_mode (grub or systemd-boot) in host.yaml")
     }
     let modes = Set(esps.compactMap(\.mode))
     if modes.count > 1 {
