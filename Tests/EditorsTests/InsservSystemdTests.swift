@@ -1,0 +1,69 @@
+import Editors
+import Foundation
+import HostConfig
+import RootFS
+import TestSupport
+import Testing
+
+/// Issue 34: on a Debian root booted by systemd where insserv is installed and configured,
+/// `systemctl enable|disable UNIT` runs systemd-sysv-install for the unit's own init script,
+/// which runs `update-rc.d NAME defaults` and `enable|disable`; update-rc.d's SysV part does
+/// not depend on the init system (init-system-helpers 1.65.2's `create_sequence`: insserv
+/// when `/etc/insserv.conf` and the program are there, else plain links), so the links are
+/// followed by `insserv NAME` as on a SysV root. Replayed against `oracles/systemd/sysv-sync-*-insserv.tsv`
+/// (Debian 12's systemctl, update-rc.d and insserv): the links virthost plans plus the ones
+/// insserv made there give the oracle's links, numbers aside.
+@Suite struct InsservSystemdTests {
+  /// The case's root with insserv configured as the insserv package installs it
+  /// (`/etc/insserv.conf`, an executable `/sbin/insserv`: a stand-in, the real one ran in the oracle).
+  static func root(_ name: String, insserv: Bool = true) throws -> OracleRoot {
+    let root = try #require(SystemdOracleTests.setup(name)).build()
+    guard insserv else { return root }
+    try root.root.write("/etc/insserv.conf", "$local_fs +mountall\n")
+    try root.root.write("/sbin/insserv", "#!/bin/sh\n")
+    try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: root.path + "/sbin/insserv")
+    return root
+  }
+
+  /// The oracle's rc links after `step` (what insserv made or renumbered).
+  static func rcLinks(_ step: OracleCase.Step) -> [String: String] {
+    step.links.filter { $0.key.hasPrefix("/etc/rc") }
+  }
+
+  @Test(arguments: [("sysv-sync-libvirtd-insserv", "libvirtd"), ("sysv-sync-networking-insserv", "networking")])
+  func enablingAndDisablingRunInsservAfterTheLinksAsUpdateRcDDoes(_ name: String, _ script: String) throws {
+    let oracle = try OracleCase("systemd", name)
+    let root = try Self.root(name)
+    let editor = try ServiceEditor(root: root.root.host, initSystem: .systemd)
+    let insserv = [HostCommand(["/sbin/insserv", "-f", script], role: .afterWrite)]
+    let unit = script + ".service"
+
+    // enable: no rc link yet, so update-rc.d's `defaults` is insserv's alone: the unit's
+    // wants links, then `insserv -f NAME`, which makes the rc links.
+    let enable = try editor.enablement(unit, enabled: true)
+    #expect(enable.links.allSatisfy { $0.path.hasPrefix("/etc/systemd/") }, "\(enable.links)")
+    #expect(enable.programs == insserv)
+    try root.root.apply(enable.links, checkedBy: editor)
+    for (path, text) in Self.rcLinks(oracle.steps[0]) { try root.root.link(path, to: text) }
+    #expect(root.links == oracle.steps[0].links)
+    #expect(try editor.enablement(unit, enabled: true) == ServiceEnablement(), "nothing left to do")
+
+    // disable: the wants links removed, S renamed to K in the start levels, then insserv.
+    let disable = try editor.enablement(unit, enabled: false)
+    #expect(disable.programs == insserv)
+    #expect(disable.links.contains { $0.path.hasPrefix("/etc/rc") && $0.kind == .create })
+    try root.root.apply(disable.links, checkedBy: editor)
+    #expect(
+      SystemdOracleTests.withoutNumbers(root.links) == SystemdOracleTests.withoutNumbers(oracle.steps[1].links))
+  }
+
+  @Test func withoutInsservConfiguredOnlyTheLinksArePlanned() throws {
+    let root = try Self.root("sysv-sync-libvirtd-noinsserv", insserv: false)
+    try root.root.write("/sbin/insserv", "#!/bin/sh\n")  // installed, but no /etc/insserv.conf: not configured
+    try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: root.path + "/sbin/insserv")
+    let editor = try ServiceEditor(root: root.root.host, initSystem: .systemd)
+    let enable = try editor.enablement("libvirtd.service", enabled: true)
+    #expect(enable.programs == [])
+    #expect(enable.links.contains { $0.path == "/etc/rc2.d/S01libvirtd" })
+  }
+}
