@@ -66,4 +66,34 @@ import Testing
     #expect(enable.programs == [])
     #expect(enable.links.contains { $0.path == "/etc/rc2.d/S01libvirtd" })
   }
+
+  /// Rollback of such an enable, after insserv renumbered the script's links: the unit's wants
+  /// links removed one by one, the script's links given back their letter at insserv's
+  /// numbers, then insserv again (``UpdateRcDScripts/undoing(_:)``).
+  @Test func undoingAnEnableRemovesTheWantsLinksAndGivesTheScriptItsLettersBack() throws {
+    let root = try Self.root("sysv-sync-libvirtd-insserv")
+    for level in ["0", "1", "6"] { try root.root.link("/etc/rc\(level).d/K01libvirtd", to: "../init.d/libvirtd") }
+    for level in ["2", "3", "4", "5"] { try root.root.link("/etc/rc\(level).d/K20libvirtd", to: "../init.d/libvirtd") }
+    let before = root.links
+    let editor = try ServiceEditor(root: root.root.host, initSystem: .systemd)
+    let enable = try editor.enablement("libvirtd.service", enabled: true)
+    #expect(enable.programs == [HostCommand(["/sbin/insserv", "-f", "libvirtd"], role: .afterWrite)])
+    try root.root.apply(enable.links, checkedBy: editor)
+    #expect(root.links["/etc/rc2.d/S20libvirtd"] == "../init.d/libvirtd", "renamed, number kept")
+    // insserv renumbers: S20 becomes S02.
+    for level in ["2", "3", "4", "5"] {
+      try FileManager.default.removeItem(atPath: root.path + "/etc/rc\(level).d/S20libvirtd")
+      try root.root.link("/etc/rc\(level).d/S02libvirtd", to: "../init.d/libvirtd")
+    }
+    let undo = try #require(UpdateRcDScripts(root: root.root.host).undoing(enable.links))
+    #expect(undo.programs == enable.programs)
+    let wants = enable.links.filter { $0.path.hasPrefix("/etc/systemd/") }
+    #expect(!wants.isEmpty)
+    #expect(
+      Array(undo.links.prefix(wants.count))
+        == wants.reversed().map { LinkChange(kind: .remove, path: $0.path, target: $0.target) })
+    try root.root.apply(undo.links, checkedBy: editor)
+    #expect(SystemdOracleTests.withoutNumbers(root.links) == SystemdOracleTests.withoutNumbers(before))
+    #expect(root.links["/etc/rc2.d/K02libvirtd"] == "../init.d/libvirtd", "insserv's number, the letter it had")
+  }
 }
