@@ -96,4 +96,17 @@ import Testing
     #expect(SystemdOracleTests.withoutNumbers(root.links) == SystemdOracleTests.withoutNumbers(before))
     #expect(root.links["/etc/rc2.d/K02libvirtd"] == "../init.d/libvirtd", "insserv's number, the letter it had")
   }
+
+  /// On a merged-usr root the package's `/sbin/insserv` is `/usr/sbin/insserv` through the
+  /// `/sbin -> usr/sbin` link: found as update-rc.d finds it (`-x "/sbin/insserv"`); a
+  /// `/usr/sbin/insserv` alone, without that link, is not what update-rc.d runs.
+  @Test func insservIsFoundThroughAMergedUsrSbin() throws {
+    let root = try OracleRoot(.debian, [])
+    try root.root.write("/etc/insserv.conf", "$local_fs +mountall\n")
+    try root.root.write("/usr/sbin/insserv", "#!/bin/sh\n")
+    try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: root.path + "/usr/sbin/insserv")
+    #expect(Insserv(root: root.root.host) == nil, "no /sbin/insserv: update-rc.d would not run /usr/sbin/insserv")
+    try FileManager.default.createSymbolicLink(atPath: root.path + "/sbin", withDestinationPath: "usr/sbin")
+    #expect(Insserv(root: root.root.host)?.program == "/sbin/insserv")
+  }
 }
