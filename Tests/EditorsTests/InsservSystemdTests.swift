@@ -109,4 +109,59 @@ import Testing
     try FileManager.default.createSymbolicLink(atPath: root.path + "/sbin", withDestinationPath: "usr/sbin")
     #expect(Insserv(root: root.root.host)?.program == "/sbin/insserv")
   }
+
+  // MARK: an init script without a unit (systemctl: "not a native service, redirecting to systemd-sysv-install")
+
+  /// A Debian systemd root with `/etc/init.d/libvirtd` (from libvirt-daemon-system-sysv) and
+  /// no unit of that name: a script whose package ships none.
+  static func scriptOnlyRoot(insserv: Bool) throws -> OracleRoot {
+    let root = try OracleRoot(.debian, ["libvirt-daemon-system-sysv/etc/init.d/libvirtd"])
+    if insserv {
+      try root.root.write("/etc/insserv.conf", "$local_fs +mountall\n")
+      try root.root.write("/sbin/insserv", "#!/bin/sh\n")
+      try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: root.path + "/sbin/insserv")
+    }
+    return root
+  }
+
+  @Test func aScriptWithoutAUnitIsUpdateRcDsWithInsserv() throws {
+    let root = try Self.scriptOnlyRoot(insserv: true)
+    let editor = try ServiceEditor(root: root.root.host, initSystem: .systemd)
+    let state = try editor.state("libvirtd")
+    #expect(
+      state
+        == ServiceState(
+          name: "libvirtd", exists: true, enabled: false, masked: false, detail: "libvirtd has no rc links"))
+    // update-rc.d libvirtd defaults is insserv's alone there: it makes the links.
+    let enable = try editor.enablement("libvirtd", enabled: true)
+    #expect(enable.links == [])
+    #expect(enable.programs == [HostCommand(["/sbin/insserv", "-f", "libvirtd"], role: .afterWrite)])
+  }
+
+  @Test func aScriptWithoutAUnitGetsUpdateRcDsPlainLinksWithoutInsserv() throws {
+    let root = try Self.scriptOnlyRoot(insserv: false)
+    let editor = try ServiceEditor(root: root.root.host, initSystem: .systemd)
+    let enable = try editor.enablement("libvirtd.service", enabled: true)
+    #expect(enable.programs == [])
+    try root.root.apply(enable.links, checkedBy: editor)
+    #expect(
+      root.links == [
+        "/etc/rc0.d/K01libvirtd": "../init.d/libvirtd", "/etc/rc1.d/K01libvirtd": "../init.d/libvirtd",
+        "/etc/rc2.d/S01libvirtd": "../init.d/libvirtd", "/etc/rc3.d/S01libvirtd": "../init.d/libvirtd",
+        "/etc/rc4.d/S01libvirtd": "../init.d/libvirtd", "/etc/rc5.d/S01libvirtd": "../init.d/libvirtd",
+        "/etc/rc6.d/K01libvirtd": "../init.d/libvirtd",
+      ])
+    #expect(try editor.state("libvirtd").enabled)
+    #expect(try editor.enablement("libvirtd", enabled: true) == ServiceEnablement())
+  }
+
+  @Test func aUnitOrAMaskOfTheNameIsNotAScriptOnlyService() throws {
+    let root = try Self.scriptOnlyRoot(insserv: false)
+    let reader = try ServiceReader(root: root.root.host, initSystem: .systemd)
+    #expect(reader.sysvOnlyScript("libvirtd") == "libvirtd")
+    #expect(reader.sysvOnlyScript("virtlogd") == nil, "no script, no unit")
+    try root.root.link("/etc/systemd/system/libvirtd.service", to: "/dev/null")
+    #expect(reader.sysvOnlyScript("libvirtd") == nil)
+    #expect(try ServiceEditor(root: root.root.host, initSystem: .systemd).state("libvirtd").masked)
+  }
 }

@@ -133,4 +133,21 @@ import Testing
         "networking: pending /sbin/insserv -f networking"
       ])
   }
+
+  /// The same host with an init script that has no unit (`services: {libvirtd: enabled}`,
+  /// libvirt-daemon-system-sysv's script alone): systemctl hands it to update-rc.d, so the
+  /// plan enables it with `insserv -f libvirtd` alone (update-rc.d's `defaults` there), pending here.
+  @Test func onASystemdRootAScriptWithoutAUnitIsEnabledByInsserv() throws {
+    let root = try OracleRoot(.debian, ["libvirt-daemon-system-sysv/etc/init.d/libvirtd"])
+    try root.root.write("/etc/insserv.conf", "$local_fs +mountall\n")
+    try root.root.write("/sbin/insserv", "#!/bin/sh\n")
+    try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: root.path + "/sbin/insserv")
+    let plan = try engine(root).plan(specText: "services:\n  libvirtd: enabled\n", specFile: "host.yaml")
+    #expect(!plan.hasErrors, "\(plan.diagnostics.map(\.summary))")
+    #expect(
+      plan.diagnostics.filter { $0.code == .pendingInsserv }.map(\.summary) == [
+        "libvirtd: pending /sbin/insserv -f libvirtd"
+      ])
+    #expect(plan.fileOperations.isEmpty)
+  }
 }
