@@ -19,6 +19,11 @@ struct PlanMarkdownRenderer {
       output +=
         "\nThe boot loader is regenerated once, after the files: `\(regeneration.command.joined(separator: " "))`.\n"
     }
+    for change in changes {
+      for case .runAfterFiles(let command) in change.operations {
+        output += "\nRun on the live host for `\(change.address)`: `\(command.shown)`.\n"
+      }
+    }
     for diagnostic in plan.diagnostics {
       let place = diagnostic.address.map { " (`\($0)`)" } ?? diagnostic.keyPath.map { " (`\($0)`)" } ?? ""
       output += "\n> **\(diagnostic.severity.rawValue.capitalized):** \(diagnostic.summary)\(place)\n"

@@ -40,6 +40,9 @@ struct PlanTextRenderer {
       let command = file.command.map { "  (live host: \($0.role == .afterWrite ? "then " : "by ")\($0.shown))" } ?? ""
       field(index == 0 ? "files:" : "", "\(file.action.rawValue) \(file.path)" + command)
     }
+    for operation in change.operations {
+      if case .runAfterFiles(let command) = operation { field("run:", command.shown + "  (on the live host)") }
+    }
     if change.regeneratesBootLoader, let regeneration {
       field("then:", regeneration.joined(separator: " ") + "  (once, after every file)")
     }

@@ -83,6 +83,17 @@ public struct Planner: Sendable {
   /// every read it recorded still hold under the root (apply's plan under the lock), and
   /// only the other providers (live values) run.
   func plan(_ spec: HostSpec, specText: String, specFile: String, reusing earlier: Plan?) -> Plan {
+    // A plan writes nothing under the root: each folder on its paths is asked once whether it is a link.
+    // What host.yaml declares of the boot loader holds for every read of it in this plan.
+    HostRoot.withSteadyLinks {
+      ProxmoxBoot.$declared.withValue(spec.proxmoxDeclaration) {
+        planDeclared(spec, specText: specText, specFile: specFile, reusing: earlier)
+      }
+    }
+  }
+
+  /// ``plan(_:specText:specFile:reusing:)`` with the declarations bound.
+  private func planDeclared(_ spec: HostSpec, specText: String, specFile: String, reusing earlier: Plan?) -> Plan {
     let profile = profile(root)
     let context = PlanContext(
       host: root, profile: profile, bundledTuner: bundledTuner, rendersFiles: rendersFiles, guestJobs: guestJobs,

@@ -58,8 +58,8 @@ public struct BootFacts: Sendable, Codable, Equatable {
     }
     if let proxmox = ProxmoxBoot.read(root) {
       let source =
-        ProxmoxBoot.uuidsFile + (root.isLive ? ", proxmox-boot-tool status" : "") + ", the ESPs under "
-        + ProxmoxBoot.mountRoot
+        ProxmoxBoot.uuidsFile + ", the ESPs under " + ProxmoxBoot.mountRoot
+        + (root.isLive ? " (else mounted read-only), proxmox-boot-tool status" : "")
       proxmoxESPs = .known(proxmox.esps, source: source)
     }
   }

@@ -126,9 +126,10 @@ private struct CPUInfo {
 
   /// The flags of every line named one of `lines`, all processors together; `nil` without one.
   func flags(lines names: Set<String>) -> Set<String>? {
-    let lines = pairs.filter { names.contains($0.key) }
+    // Processors mostly show the same line: each different one is split once.
+    let lines = Set(pairs.filter { names.contains($0.key) }.map(\.value))
     guard !lines.isEmpty else { return nil }
-    return Set(lines.flatMap { $0.value.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init) })
+    return Set(lines.flatMap { $0.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init) })
   }
 
   /// `text` without the spaces and tabs around it.

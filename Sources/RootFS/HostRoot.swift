@@ -115,7 +115,8 @@ public struct HostRoot: Hashable, Sendable {
   /// The text of the symlink at the already resolved parts `parts`, or `nil`.
   private func rawLinkText(_ parts: [String]) -> String? {
     let host = prefix + "/" + parts.joined(separator: "/")
-    return Self.readLink(host)
+    guard let memo = LinkMemo.current else { return Self.readLink(host) }
+    return memo.linkText(host, reading: Self.readLink)
   }
 
   /// The text of the symlink `host` (a path on this machine), or `nil` when it is none.

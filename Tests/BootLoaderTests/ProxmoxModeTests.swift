@@ -53,7 +53,8 @@ import Testing
         == "/etc/kernel/proxmox-boot-uuids:1: cannot tell whether proxmox-boot-tool boots this ESP with GRUB or "
         + "systemd-boot: ESP 4A2C-77E1: its contents are not under the root at /var/tmp/espmounts/4A2C-77E1; "
         + "mount it read-only at /var/tmp/espmounts/4A2C-77E1 under the root "
-        + "(mount -o ro /dev/disk/by-uuid/4A2C-77E1 …) so that virthost can read it"
+        + "(mount -o ro /dev/disk/by-uuid/4A2C-77E1 …) so that virthost can read it, "
+        + "or set boot.proxmox_mode (grub or systemd-boot) in host.yaml"
     }
     #expect(throws: (any Error).self) { try BootLoaderEditor(root: root.host) }
   }

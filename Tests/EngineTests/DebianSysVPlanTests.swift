@@ -110,4 +110,44 @@ import Testing
     #expect(!after.hasChanges)
     #expect(after.diagnostics.filter { $0.code == .pendingInsserv }.count == 2)
   }
+
+  /// A Debian root booted by systemd with insserv configured: enabling a unit that has its own
+  /// init script plans its wants links, then the `insserv NAME` update-rc.d runs for the script
+  /// (through systemd-sysv-install): pending on another root, as on a SysV root.
+  @Test func onASystemdRootTheUnitsOwnScriptGetsInsservAfterTheLinks() throws {
+    let root = try OracleRoot(
+      .debian, ["ifupdown/lib/systemd/system/networking.service", "ifupdown/etc/init.d/networking"])
+    try root.root.write("/etc/insserv.conf", "$local_fs +mountall\n")
+    try root.root.write("/sbin/insserv", "#!/bin/sh\n")
+    try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: root.path + "/sbin/insserv")
+    let plan = try engine(root).plan(specText: "services:\n  networking: enabled\n", specFile: "host.yaml")
+    let change = try #require(plan.changes.first { $0.address == ResourceAddress(.service, "networking") })
+    #expect(change.actions == [.enable])
+    #expect(
+      change.links.map(\.path) == [
+        "/etc/systemd/system/multi-user.target.wants/networking.service",
+        "/etc/systemd/system/network-online.target.wants/networking.service",
+      ])
+    #expect(
+      plan.diagnostics.filter { $0.code == .pendingInsserv }.map(\.summary) == [
+        "networking: pending /sbin/insserv -f networking"
+      ])
+  }
+
+  /// The same host with an init script that has no unit (`services: {libvirtd: enabled}`,
+  /// libvirt-daemon-system-sysv's script alone): systemctl hands it to update-rc.d, so the
+  /// plan enables it with `insserv -f libvirtd` alone (update-rc.d's `defaults` there), pending here.
+  @Test func onASystemdRootAScriptWithoutAUnitIsEnabledByInsserv() throws {
+    let root = try OracleRoot(.debian, ["libvirt-daemon-system-sysv/etc/init.d/libvirtd"])
+    try root.root.write("/etc/insserv.conf", "$local_fs +mountall\n")
+    try root.root.write("/sbin/insserv", "#!/bin/sh\n")
+    try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: root.path + "/sbin/insserv")
+    let plan = try engine(root).plan(specText: "services:\n  libvirtd: enabled\n", specFile: "host.yaml")
+    #expect(!plan.hasErrors, "\(plan.diagnostics.map(\.summary))")
+    #expect(
+      plan.diagnostics.filter { $0.code == .pendingInsserv }.map(\.summary) == [
+        "libvirtd: pending /sbin/insserv -f libvirtd"
+      ])
+    #expect(plan.fileOperations.isEmpty)
+  }
 }

@@ -60,11 +60,14 @@ public final class BootcKargsEditor {
     return try text.change(path, to: new)
   }
 
-  /// The image's files (virthost's own left out), in the order bootc reads them.
+  /// The image's files, in the order bootc reads them: virthost's own left out, unless
+  /// `includingVirthost` (a deployed image, whose files virthost wrote at its build, are all
+  /// the image's).
   /// - Throws: naming the file, when the lens refuses one.
-  public func imageFiles() throws(EditorError) -> [File] {
+  public func imageFiles(includingVirthost: Bool = false) throws(EditorError) -> [File] {
     let own = text.root.glob(Self.folder, suffix: ".toml").filter {
-      $0.hasPrefix(Self.folder + "/50-virthost.") || $0.hasPrefix(Self.folder + "/50-virthost-")
+      !includingVirthost
+        && ($0.hasPrefix(Self.folder + "/50-virthost.") || $0.hasPrefix(Self.folder + "/50-virthost-"))
     }
     var files: [File] = []
     for path in text.root.glob(Self.folder, suffix: ".toml").sorted() where !own.contains(path) {

@@ -54,7 +54,8 @@ public struct ServiceEditor: Sendable {
   /// systemd: the `[Install]` section's `WantedBy=`, `RequiredBy=`, `UpheldBy=`, `Alias=`
   /// (an empty assignment resets), followed through `Also=` (a missing unit is a warning),
   /// templates through `DefaultInstance=`; a masked unit is left alone when disabling; on a
-  /// Debian root, the unit's own init script's update-rc.d links too.
+  /// Debian root, the unit's own init script's update-rc.d links and insserv call too, and for
+  /// an init script without a unit, update-rc.d's alone (as systemd-sysv-install runs it).
   /// - Throws: ``EditorError`` for an invalid name, an unknown service, a masked unit to enable,
   ///   or a unit without `[Install]` section to enable.
   public func enablement(_ name: String, enabled: Bool) throws(EditorError) -> ServiceEnablement {
@@ -65,7 +66,13 @@ public struct ServiceEditor: Sendable {
     case (.sysv, .rhel):
       let sysv = try Self.reading { () throws(ServiceConfigError) in try SysVServices(root: root) }
       result.links = try sysv.changes(name, enabled: enabled)
-    case (.systemd, _): result = try services.systemd.changes(name, enabled: enabled)
+    case (.systemd, _):
+      if let script = services.sysvOnlyScript(name) {
+        // A script without a unit: systemctl hands it to systemd-sysv-install, i.e. update-rc.d.
+        result = try UpdateRcDScripts(root: root).enablement(script, enabled: enabled)
+      } else {
+        result = try services.systemd.changes(name, enabled: enabled)
+      }
     }
     result.links = result.links.filter { $0.kind == .remove } + result.links.filter { $0.kind == .create }
     return result

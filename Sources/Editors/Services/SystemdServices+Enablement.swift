@@ -2,8 +2,9 @@ import HostConfig
 
 extension SystemdServices {
   /// The links `systemctl enable|disable NAME` would create or remove, `Also=` units included,
-  /// and on a Debian root the links systemd-sysv-install gives the unit's own init script
-  /// (`update-rc.d NAME defaults`, then `enable|disable`); with systemctl's warnings.
+  /// and on a Debian root what systemd-sysv-install does for the unit's own init script
+  /// (`update-rc.d NAME defaults`, then `enable|disable`: its links and, where insserv is
+  /// configured, the `insserv NAME` it runs, as on a SysV root); with systemctl's warnings.
   func changes(_ name: String, enabled: Bool) throws(EditorError) -> ServiceEnablement {
     var visited: Set<String> = []
     var result = ServiceEnablement()
@@ -55,7 +56,13 @@ extension SystemdServices {
     if from == nil, family == .debian, UnitName(unit.name).suffix == ".service" {
       let script = UnitName(unit.name).base
       let scripts = UpdateRcDScripts(root: root)
-      if scripts.header(script) != nil { result.links += try scripts.changes(script, enabled: enabled) }
+      if scripts.header(script) != nil {
+        // systemd-sysv-install runs update-rc.d, whose SysV part is the same on every init:
+        // the links, then `insserv NAME` where insserv is configured.
+        let sysv = try scripts.enablement(script, enabled: enabled)
+        result.links += sysv.links
+        result.programs += sysv.programs
+      }
     }
   }
 

@@ -6,16 +6,22 @@ extension UpdateRcDScripts {
   /// folder and script the apply renamed, its links there get back the letter they had
   /// (`S`↔`K`, insserv's current numbers kept, as `update-rc.d NAME enable|disable` does),
   /// a link the apply created with no counterpart is removed, and `insserv NAME` runs after
-  /// for each script, as update-rc.d runs it. `nil` where insserv is not configured, or for
-  /// links outside `/etc/rc?.d`: then undoing the records one by one is exact.
+  /// for each script, as update-rc.d runs it. Other links (on a systemd host, the wants links
+  /// of a unit whose own script insserv ordered) are undone one by one, last first, before.
+  /// `nil` where insserv is not configured, or when no rc link was changed: then undoing the
+  /// records one by one is exact.
   public func undoing(_ applied: [LinkChange]) -> ServiceEnablement? {
-    guard let insserv else { return nil }
+    guard let insserv, applied.contains(where: { Self.rcLink($0.path) != nil }) else { return nil }
     var result = ServiceEnablement()
+    for change in applied.reversed() where Self.rcLink(change.path) == nil {
+      result.links.append(
+        LinkChange(kind: change.kind == .create ? .remove : .create, path: change.path, target: change.target))
+    }
     var scripts: [String] = []
     // Per level and script, the link the apply removed first: the letter it had before.
     var removed: [(level: String, script: String, link: LinkChange)] = []
     for change in applied {
-      guard let (level, script) = Self.rcLink(change.path) else { return nil }
+      guard let (level, script) = Self.rcLink(change.path) else { continue }
       if !scripts.contains(script) { scripts.append(script) }
       if change.kind == .remove, !removed.contains(where: { $0.level == level && $0.script == script }) {
         removed.append((level, script, change))

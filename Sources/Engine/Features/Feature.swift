@@ -62,6 +62,7 @@ enum FeatureRegistry {
     .sink(.kernelArguments),
     .feature(IOMMUFeature.self),
     .feature(KernelFeature.self),
+    .feature(BootFeature.self),
     .feature(KSMFeature.self),
     .feature(ServicesFeature.self),
     .feature(SysctlFeature.self),

@@ -25,7 +25,7 @@ extension Diagnostic.Code {
     case .daemonRestartHeld, .daemonRestartOwed, .guestsOnOldSettings, .guestRestartPending: .pendingRestart
     case .effectDiffers: .drifted
     case .invalidYAML, .emptySpec, .invalidSpec, .specNoLongerParses, .hostFile, .missingRoot, .virtualizationUnknown,
-      .serviceStateUnknown, .missingLiveValue, .noServiceManager, .regenerationUnknown:
+      .serviceStateUnknown, .missingLiveValue, .noServiceManager, .regenerationUnknown, .stagedDeploymentUnread:
       .unknown
     case .noHardwareVirtualization, .kernelWithoutKVM, .kernelWithoutKSM, .kernelWithoutIOMMU, .unknownCPUVendor,
       .conflictingKernelArgument, .mergeAcrossNodesSkipped, .missingBundledTuner, .unknownService, .maskedService,

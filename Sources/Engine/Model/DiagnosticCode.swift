@@ -67,6 +67,9 @@ extension Diagnostic {
     /// An image-mode host (bootc, ostree): its deployments' entries are never edited in
     /// place, and an argument of the image's `kargs.d` is the image's to change.
     case imageModeHost = "image-mode-host"
+    /// A deployment is staged for an ostree host's next boot (`/run/ostree/staged-deployment`):
+    /// its arguments are not in an entry yet, so whether it carries the requested ones is unknown.
+    case stagedDeploymentUnread = "staged-deployment-unread"
     /// tuned owns part of the kernel command line (`$tuned_params`, `/etc/tuned/bootcmdline`):
     /// a requested argument it already sets, or one both set differently.
     case tunedOwnsArgument = "tuned-owns-argument"

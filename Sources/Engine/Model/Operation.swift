@@ -98,6 +98,12 @@ extension ResourceChange {
       }
   }
 
+  /// Whether only programs of the host make this change (``Operation/runAfterFiles``): another
+  /// root leaves it to the host.
+  public var onlyRunsHostCommands: Bool {
+    !operations.isEmpty && operations.allSatisfy { if case .runAfterFiles = $0 { true } else { false } }
+  }
+
   /// Whether the boot loader is regenerated after these files.
   public var regeneratesBootLoader: Bool { operations.contains(.regenerateBootLoader) }
 

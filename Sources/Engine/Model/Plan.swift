@@ -57,11 +57,13 @@ public struct Plan: Sendable, Equatable {
   public var hasChanges: Bool { changes.contains(where: \.isChange) }
   /// Whether the only changes are `boot_loader_regeneration` resources: the files are
   /// right and a generated configuration is stale ("pending regeneration"); domain
-  /// definitions, which are left to the host as well, may be pending beside them.
+  /// definitions and changes made only by a host's program (an ostree host's `rpm-ostree kargs`),
+  /// which are left to the host as well, may be pending beside them.
   public var onlyRegenerationPending: Bool {
     hasChanges
       && pendingChanges.allSatisfy {
         [.bootLoaderRegeneration, .initramfsRegeneration].contains($0.address.kind) || $0.isDomainLeftToHost
+          || $0.onlyRunsHostCommands
       }
   }
   /// Whether the only changes are domain definitions (`guests:`) that this apply does not

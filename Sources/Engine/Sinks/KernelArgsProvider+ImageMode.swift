@@ -8,23 +8,15 @@ extension KernelArgsProvider {
   /// architectures does not hand them to the others.
   static let x86Prefixes = ["amd_iommu", "intel_iommu", "kvm_amd.", "kvm_intel."]
 
-  /// The kernel arguments of an image-mode host (see ``ImageMode``): refused on a root
-  /// that boots ostree deployments (their entries are never edited in place), written to
-  /// `/usr/lib/bootc/kargs.d` in an image being built.
+  /// The kernel arguments of an image-mode host (see ``ImageMode``): on a root that boots
+  /// ostree deployments, one bootc or rpm-ostree command (their entries are never edited in
+  /// place); in an image being built, written to `/usr/lib/bootc/kargs.d`.
   func imageModeChanges(_ mode: ImageMode, _ address: ResourceAddress, in context: PlanContext) throws(EditorError)
     -> [ResourceChange]
   {
     switch mode {
     case .deployment(let evidence):
-      context.report(
-        Diagnostic(
-          .error, .imageModeHost,
-          "this host boots ostree deployments (\(evidence)): virthost does not edit their boot entries; set the "
-            + "arguments in the image (\(BootcKargsEditor.folder), which virthost writes in a container build) or "
-            + "on the host with `bootc loader-entries set-options-for-source --source virthost` or `rpm-ostree kargs`, "
-            + "which virthost does not run yet",
-          address: address, keyPath: origin))
-      return []
+      return try ostreeChanges(evidence, address, in: context)
     case .imageBuild:
       return try kargsDChanges(address, in: context)
     }

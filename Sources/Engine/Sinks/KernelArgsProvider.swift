@@ -195,7 +195,7 @@ struct KernelArgsProvider: ResourceProvider {
   }
 
   /// One note naming the arguments the running kernel lacks or still has.
-  private func rebootNotes(_ address: ResourceAddress, _ context: PlanContext) {
+  func rebootNotes(_ address: ResourceAddress, _ context: PlanContext) {
     guard let commandLine = context.profile.runningCommandLine else { return }
     let running = commandLine.split(whereSeparator: \.isWhitespace).map { KernelArgument(word: String($0)) }
     var lacks: [Want] = []

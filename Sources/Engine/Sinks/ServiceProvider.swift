@@ -108,7 +108,8 @@ struct ServiceProvider: ResourceProvider {
           .note, .pendingInsserv,
           "\(intent.name): pending \(enablement.programs.map(\.shown).joined(separator: ", "))",
           detail: "The root is not /: run it on the host itself, as update-rc.d does after the links; until then "
-            + "sysv-rc's startpar boots from insserv's old /etc/init.d/.depend.* files.", address: address,
+            + "insserv's /etc/init.d/.depend.* files, which sysv-rc's startpar boots from, are the old ones.",
+          address: address,
           keyPath: intent.origin))
       enablement.programs = []
       if enablement.links.isEmpty { actions.removeAll() }

@@ -44,6 +44,7 @@ public struct Grub2: BootLoaderConfiguration {
       do { text = try root.text(file) } catch { throw ConfigFileError(error, reading: file) }
       generated.append(Grub2GeneratedConfig(file: file, text: text ?? ""))
     }
+    generated += locations.readOffRoot.map { Grub2GeneratedConfig(file: $0.file, text: $0.text) }
     return Grub2(
       defaults: defaults, generated: generated, unreadGenerated: locations.unread, proxmox: locations.proxmox)
   }

@@ -10,6 +10,11 @@ extension NextBootEntry {
     let locations = Grub2GeneratedConfig.locations(in: root)
     guard let file = locations.files.first else {
       if let unread = locations.unread.first { return .unknown(unread) }
+      if let mounted = locations.readOffRoot.first {
+        return .unknown(
+          "\(mounted.file) was read from its ESP mounted read-only, without the grubenv beside it "
+            + "(grub-reboot's next_entry, saved_entry): the next boot's entry is read from an ESP under the root only")
+      }
       return .unknown("no generated grub.cfg (/boot/grub/grub.cfg, /boot/grub2/grub.cfg) to read the menu from")
     }
     let text: String?

@@ -15,16 +15,37 @@ import RootFS
 /// What is read: the ESPs' contents where they are under the root at
 /// `/var/tmp/espmounts/UUID` (where the tool mounts them), and on the live host the output of
 /// `proxmox-boot-tool status` (``ProxmoxBootStatus``), which says how the host was booted and
-/// what each ESP holds. The firmware is never taken from the root's `/sys`: on another root it
-/// would be the machine virthost runs on. Nothing is mounted.
+/// what each ESP holds, and each ESP that is not under the root mounted read-only for the
+/// moment of the read (``ProxmoxESPMounter``). The firmware is never taken from the root's
+/// `/sys`: on another root it would be the machine virthost runs on. Nothing is mounted on
+/// another root.
 public struct ProxmoxBoot: Sendable, Equatable {
   /// The boot loader an ESP runs.
-  public enum Mode: String, Sendable, Codable, Equatable {
+  public enum Mode: String, Sendable, Codable, Equatable, CaseIterable {
     /// GRUB: `update-grub` writes the ESP's `grub/grub.cfg` from `/etc/default/grub`.
     case grub
     /// systemd-boot: loader entries written from `/etc/kernel/cmdline`.
     case systemdBoot = "systemd-boot"
   }
+
+  /// The mode an admin declared for the ESPs (host.yaml's `boot.proxmox_mode`): taken for
+  /// an ESP whose mode cannot be read, an error against one whose mode can and differs.
+  public struct Declaration: Sendable, Equatable {
+    /// The mode declared.
+    public var mode: Mode
+    /// The setting and where it is, as a user finds it: `boot.proxmox_mode: grub (host.yaml:3:3)`.
+    public var setting: String
+
+    public init(mode: Mode, setting: String) {
+      self.mode = mode
+      self.setting = setting
+    }
+  }
+
+  /// The declaration in force while the boot loader is read: the planner binds the desired
+  /// state's (`ProxmoxBoot.$declared.withValue(…)`) around a plan, so that every reader of
+  /// the boot loader (detection, the generated grub.cfg files, the next boot, facts) sees it.
+  @TaskLocal public static var declared: Declaration?
 
   /// How the host was booted, as `proxmox-boot-tool status` prints it.
   public enum Firmware: Sendable, Equatable {
@@ -87,6 +108,12 @@ public struct ProxmoxBoot: Sendable, Equatable {
   public let esps: [ESP]
   /// Why the list could not be read, when that is so (``mode()`` throws it).
   public var readError: ConfigFileError? = nil
+  /// The first ESP whose mode, read from it, differs from the ``declared`` one (``mode()``
+  /// throws it).
+  public var contradiction: ConfigFileError? = nil
+  /// The `grub/grub.cfg` of each ESP read through an ``ProxmoxESPReader`` (not under the
+  /// root), by UUID.
+  public var readGrubConfigs: [String: String] = [:]
 
   /// Where the ESP `uuid` is read under the root.
   public static func mountPoint(of uuid: String) -> String { mountRoot + "/" + uuid }
@@ -97,9 +124,14 @@ public struct ProxmoxBoot: Sendable, Equatable {
 
   /// The ESPs of `root`'s list and their modes; `nil` when the root has no list.
   ///
-  /// On the live root `proxmox-boot-tool status` is run (``ProxmoxBootStatus/run(in:)``);
-  /// pass `status` to decide from a given output instead (a test, or a caller that ran it).
-  public static func read(_ root: HostRoot, status: ProxmoxBootStatus? = nil) -> ProxmoxBoot? {
+  /// On the live root `proxmox-boot-tool status` is run (``ProxmoxBootStatus/run(in:)``) and
+  /// each ESP whose contents are not under the root is mounted read-only
+  /// (``ProxmoxESPMounter/live``); pass `status` to decide from a given output instead, and
+  /// `esps` to read the ESPs elsewhere (a test's folders). On another root, only `esps` when
+  /// given.
+  public static func read(
+    _ root: HostRoot, status: ProxmoxBootStatus? = nil, esps reader: (any ProxmoxESPReader)? = nil
+  ) -> ProxmoxBoot? {
     guard root.isFile(uuidsFile) else { return nil }
     let text: String
     do {
@@ -109,35 +141,50 @@ public struct ProxmoxBoot: Sendable, Equatable {
       return ProxmoxBoot(esps: [], readError: ConfigFileError(error, reading: uuidsFile))
     }
     let status = status ?? (root.isLive ? ProxmoxBootStatus.run(in: root) : nil)
+    let reader = reader ?? (root.isLive ? ProxmoxESPMounter.live : nil)
     var esps: [ESP] = []
+    var grubConfigs: [String: String] = [:]
+    var contradiction: ConfigFileError?
     for (offset, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
       let uuid = line.trimmingCharacters(in: .whitespaces)
       // The tool skips empty lines and (with a warning) lines that do not look like a vfat UUID.
       guard uuid.range(of: "[0-9a-fA-F]{4}-[0-9a-fA-F]{4}", options: .regularExpression) != nil else { continue }
+      var contents = ProxmoxESPSnapshot.read(top: mountPoint(of: uuid), in: root, source: mountPoint(of: uuid))?
+        .contents
+      var unreadable: String?
+      if contents == nil, let reader {
+        switch reader.read(uuid) {
+        case .success(let snapshot):
+          contents = snapshot.contents
+          grubConfigs[uuid] = snapshot.grubConfig
+        case .failure(let failure): unreadable = failure.description
+        }
+      }
       let decision = decide(
-        contents: contents(of: uuid, in: root) ?? status?.contents[uuid], firmware: status?.firmware,
-        status: status, uuid: uuid)
-      esps.append(ESP(uuid: uuid, line: offset + 1, mode: decision.mode, decidedBy: decision.reason))
+        contents: contents ?? status?.contents[uuid], firmware: status?.firmware, status: status, uuid: uuid,
+        unreadable: unreadable)
+      var esp = ESP(uuid: uuid, line: offset + 1, mode: decision.mode, decidedBy: decision.reason)
+      if let declared, esp.mode == nil {
+        esp.mode = declared.mode
+        esp.decidedBy = "\(declared.setting), since \(decision.reason)"
+      } else if let declared, let mode = esp.mode, mode != declared.mode, contradiction == nil {
+        contradiction = ConfigFileError(
+          file: uuidsFile, line: esp.line,
+          message:
+            "ESP \(uuid) boots with \(mode.rawValue) (\(decision.reason)), but host.yaml says \(declared.mode.rawValue) "
+            + "(\(declared.setting)): correct the setting, or remove it, since the ESP can be read")
+      }
+      esps.append(esp)
     }
-    return ProxmoxBoot(esps: esps)
-  }
-
-  /// The contents of the ESP `uuid` where they are under the root (a folder at its mount
-  /// point holding `EFI`, `loader` or `grub`); `nil` otherwise.
-  static func contents(of uuid: String, in root: HostRoot) -> Contents? {
-    let folder = mountPoint(of: uuid)
-    let loaderConf = root.isFile(folder + "/loader/loader.conf")
-    let grubFolder = root.isDirectory(folder + "/grub")
-    guard root.isDirectory(folder + "/EFI") || loaderConf || grubFolder else { return nil }
-    return Contents(
-      grubEFI: root.isFile(folder + "/" + grubEFI), loaderConf: loaderConf, grubFolder: grubFolder, source: folder)
+    return ProxmoxBoot(esps: esps, contradiction: contradiction, readGrubConfigs: grubConfigs)
   }
 
   /// The mode an ESP with `contents` runs on a host booted by `firmware`, with what decided
   /// it, or `nil` and why it cannot be told.
-  static func decide(contents: Contents?, firmware: Firmware?, status: ProxmoxBootStatus?, uuid: String) -> (
-    mode: Mode?, reason: String
-  ) {
+  /// `unreadable` says why an ``ProxmoxESPReader`` could not read it, when one tried.
+  static func decide(
+    contents: Contents?, firmware: Firmware?, status: ProxmoxBootStatus?, uuid: String, unreadable: String? = nil
+  ) -> (mode: Mode?, reason: String) {
     let booted = status.map { " (\($0.source))" } ?? ""
     if let contents, contents.grubEFI == true {
       return (.grub, "\(contents.source) holds \(grubEFI)")
@@ -151,7 +198,7 @@ public struct ProxmoxBoot: Sendable, Equatable {
         status?.problem
         ?? (status == nil
           ? "its contents are not under the root at \(mount)" : "proxmox-boot-tool status says nothing of it")
-      return (nil, "ESP \(uuid): \(why)")
+      return (nil, "ESP \(uuid): \(why)" + (unreadable.map { "; \($0)" } ?? ""))
     }
     if firmware == .uefi && contents.grubEFI == false {
       return (.systemdBoot, "the host is booted with UEFI\(booted) and \(contents.source) has no \(grubEFI)")
@@ -174,11 +221,13 @@ public struct ProxmoxBoot: Sendable, Equatable {
   /// The one mode every ESP runs.
   ///
   /// - Throws: naming the list's line, when the list names no ESP, when an ESP's mode cannot
-  ///   be told (with how to let virthost see its contents), or when the ESPs run different
+  ///   be told and none is declared (with how to let virthost see its contents or tell it the
+  ///   mode), when an ESP's mode differs from the declared one, or when the ESPs run different
   ///   modes (virthost edits one boot loader's files: `/etc/default/grub` or
   ///   `/etc/kernel/cmdline`, never both).
   public func mode() throws(ConfigFileError) -> Mode {
     if let readError { throw readError }
+    if let contradiction { throw contradiction }
     guard let first = esps.first else {
       throw ConfigFileError(
         file: Self.uuidsFile,
@@ -190,7 +239,8 @@ public struct ProxmoxBoot: Sendable, Equatable {
         message:
           "cannot tell whether proxmox-boot-tool boots this ESP with GRUB or systemd-boot: \(unknown.decidedBy); "
           + "mount it read-only at \(Self.mountPoint(of: unknown.uuid)) under the root "
-          + "(mount -o ro /dev/disk/by-uuid/\(unknown.uuid) …) so that virthost can read it")
+          + "(mount -o ro /dev/disk/by-uuid/\(unknown.uuid) …) so that virthost can read it, "
+          + "or set boot.proxmox_mode (grub or systemd-boot) in host.yaml")
     }
     let modes = Set(esps.compactMap(\.mode))
     if modes.count > 1 {

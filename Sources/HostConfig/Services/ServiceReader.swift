@@ -40,8 +40,21 @@ public struct ServiceReader: Sendable {
     switch initSystem {
     case .sysv where semantics.family == .debian: return UpdateRcDScripts(root: root).state(name)
     case .sysv: return try SysVServices(root: root).state(name)
-    case .systemd: return try systemd.state(name)
+    case .systemd:
+      if let script = sysvOnlyScript(name) { return UpdateRcDScripts(root: root).state(script) }
+      return try systemd.state(name)
     }
+  }
+
+  /// On a Debian root booted by systemd, the init script that `name` stands for when no unit
+  /// file does: systemctl takes such a "non-native service" to systemd-sysv-install, which
+  /// runs update-rc.d, so its enablement is the script's rc links. `nil` elsewhere, and when a
+  /// unit file (or a mask) of that name exists.
+  public func sysvOnlyScript(_ name: String) -> String? {
+    guard initSystem == .systemd, semantics.family == .debian else { return nil }
+    let unit = UnitName(SystemdServices.unitName(name))
+    guard unit.suffix == ".service", systemd.find(unit.unit) == nil else { return nil }
+    return UpdateRcDScripts(root: root).header(unit.base) != nil ? unit.base : nil
   }
 
   /// Refuses names that could leave the init script or unit folder, or that no init system uses.
