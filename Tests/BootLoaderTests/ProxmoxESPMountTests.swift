@@ -96,6 +96,21 @@ import Testing
       .filter { $0.contains(folder) }.map(String.init)
   }
 
+  /// A line of proxmox-boot-uuids that is no UUID names no partition of that UUID: it is not
+  /// mounted, and no private folder is made for it, even where the path it reaches exists.
+  @Test func aLineThatIsNoUUIDIsNeverMounted() throws {
+    let folder = try FixtureRoot()
+    try folder.write("/sda1", "a device the line reaches with ../\n")
+    try FileManager.default.createDirectory(atPath: folder.path + "/dev/disk", withIntermediateDirectories: true)
+    let mounter = ProxmoxESPMounter(deviceFolder: folder.path + "/dev/disk", runFolder: folder.path + "/run")
+    for line in ["../../sda1", "4A2C 77E1", ""] {
+      #expect(
+        mounter.read(line).failure?.description
+          == "'\(line)' is not a file-system UUID (hex digits and dashes): not mounted")
+    }
+    #expect(!FileManager.default.fileExists(atPath: folder.path + "/run"))
+  }
+
   @Test(.enabled(if: canLoopMount, "needs root and a free loop device (losetup -f) to mount an ext4 image"))
   func theMounterReadsTheESPReadOnlyAndLeavesNothingMounted() throws {
     let (root, folder, config) = try Self.imageFolder()

@@ -33,6 +33,11 @@ public struct ProxmoxESPMounter: ProxmoxESPReader {
   private static let read = Mutex<[String: Result<ProxmoxESPSnapshot, ProxmoxESPReadFailure>]>([:])
 
   public func read(_ uuid: String) -> Result<ProxmoxESPSnapshot, ProxmoxESPReadFailure> {
+    // A UUID is hex digits and dashes (vfat's XXXX-XXXX); anything else, a `../` among it,
+    // would name another device than a partition of this UUID.
+    guard !uuid.isEmpty, uuid.allSatisfy({ $0 == "-" || $0.isHexDigit }) else {
+      return .failure(ProxmoxESPReadFailure("'\(uuid)' is not a file-system UUID (hex digits and dashes): not mounted"))
+    }
     let device = deviceFolder + "/" + uuid
     let key = runFolder + "\n" + device
     if let known = Self.read.withLock({ $0[key] }) { return known }
