@@ -51,12 +51,8 @@ public final class AugeasTree {
     guard let handle = reused ?? AugeasCalls.run({ aug_init(prefix == nil ? root : "/", searchPath, flags) }) else {
       throw AugeasError(code: .initFailed, operation: "aug_init", path: root, message: "out of memory")
     }
-    self.handle = handle
-    self.root = root
-    self.transforms = transforms
-    self.prefix = prefix ?? ""
-    self.pool = prefix == nil ? nil : pool
-    self.searchPath = searchPath
+    // Judged before the handle is the tree's: once every stored property is set, a throw
+    // runs `deinit`, which would close (or pool) the handle closed here a second time.
     if reused == nil,
       let error = AugeasCalls.run({ () -> AugeasError? in
         guard aug_error(handle) != 0 else { return nil }
@@ -66,6 +62,12 @@ public final class AugeasTree {
     {
       throw error
     }
+    self.handle = handle
+    self.root = root
+    self.transforms = transforms
+    self.prefix = prefix ?? ""
+    self.pool = prefix == nil ? nil : pool
+    self.searchPath = searchPath
     if reused != nil { try clear() }
     try configure(transforms)
     try withHandle { (handle) throws(AugeasError) in try check(aug_load(handle), "aug_load", nil) }

@@ -19,22 +19,28 @@ public final class ApplyLock {
   /// Takes the lock on `root`, retrying every 50 ms for up to `wait`.
   public init(root: HostRoot, wait: Duration = .seconds(3)) throws(EngineError) {
     let file = root.describe(Self.path)
+    // The descriptor becomes the lock's only once it is locked: a class whose stored
+    // properties are all set runs its `deinit` when its `init` throws, and that `deinit`
+    // would close the descriptor a second time, under a number another thread may have
+    // been given in between (an Augeas lens file whose scanner then exits the process).
+    let opened: Int32
     do {
-      descriptor = try HostRootWriter(root).openLockFile(Self.path)
+      opened = try HostRootWriter(root).openLockFile(Self.path)
     } catch {
       throw .io("cannot open \(file): \(error)")
     }
     let clock = ContinuousClock()
     let deadline = clock.now + wait
-    while flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
+    while flock(opened, LOCK_EX | LOCK_NB) != 0 {
       guard errno == EWOULDBLOCK || errno == EINTR, clock.now < deadline else {
-        close(descriptor)
+        close(opened)
         throw .locked(
           "another virthost apply or rollback holds the lock on \(root.path) (\(file)); waited \(wait). "
             + "Try again when it has finished.")
       }
       usleep(50_000)
     }
+    descriptor = opened
   }
 
   deinit {

@@ -144,7 +144,9 @@ private final class LensFolder {
       throw ConfigFileError(
         message: "cannot make a temporary folder for \(module): \(String(cString: strerror(errno)))")
     }
-    path = String(cString: made)
+    // `path` is set last: once every stored property is set, a throw runs `deinit`, which
+    // would remove the folder a second time (by then perhaps another's of the same name).
+    let path = String(cString: made)
     let descriptor = open(path + "/" + module, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
     var written = descriptor >= 0
     if written {
@@ -166,6 +168,7 @@ private final class LensFolder {
       rmdir(path)
       throw ConfigFileError(message: "cannot stage \(module) in \(path): \(reason)")
     }
+    self.path = path
   }
 
   deinit {
