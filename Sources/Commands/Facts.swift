@@ -48,7 +48,12 @@ struct Facts: ParsableCommand {
   func render(environment: [String: String], isTerminal: Bool) throws -> (text: String, failed: Bool) {
     let root = try options.hostRoot()
     var report = FactsReport(root: options.root, facts: HostFacts.gather(root: root))
-    report.guests = DomainPlacementFacts.read(root, facts: report.facts)
+    if root.isLive {
+      let read = DomainPlacementFacts.read(root, facts: report.facts, uri: Planner.systemLibvirt)
+      (report.guests, report.guestsUnread) = (read.guests, read.unread)
+    } else {
+      report.guests = DomainPlacementFacts.read(root, facts: report.facts)
+    }
     switch format {
     case .json: return (report.json(), report.hasFailure)
     case .text:

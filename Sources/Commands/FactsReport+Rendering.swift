@@ -178,13 +178,18 @@ extension FactsReport {
           FactRow("systemd CPUAffinity", facts.cpuIsolation.systemdCPUAffinity) { $0.isEmpty ? "unset" : $0 },
           FactRow("irqbalance banned", facts.cpuIsolation.irqbalanceBanned) { $0.isEmpty ? "unset" : $0 },
         ]),
-    ] + (guests.map { [FactGroup(title: "Guests (libvirt domains)", rows: Self.guestRows($0))] } ?? [])
+    ]
+      + (guests.map { [FactGroup(title: "Guests (libvirt domains)", rows: Self.guestRows($0, unread: guestsUnread))] }
+        ?? [])
   }
 
   /// Per domain its placement in one line with its file, then what does not fit the host.
-  private static func guestRows(_ guests: [DomainPlacement]) -> [FactRow] {
-    if guests.isEmpty { return [FactRow(label: "domains", value: "none defined", source: nil, isUnknown: false)] }
+  private static func guestRows(_ guests: [DomainPlacement], unread: String?) -> [FactRow] {
     var rows: [FactRow] = []
+    if let unread { rows.append(FactRow(label: "running", value: "unknown: \(unread)", source: nil, isUnknown: true)) }
+    if guests.isEmpty {
+      return rows + [FactRow(label: "domains", value: "none defined", source: nil, isUnknown: false)]
+    }
     for guest in guests {
       if let error = guest.error {
         rows.append(FactRow(label: guest.name, value: "unreadable: \(error)", source: nil, isUnknown: true))
@@ -194,6 +199,7 @@ extension FactsReport {
       let unpinned = guest.vcpuAffinity.allSatisfy { $0 == nil }
       let backing = guest.hugePageSizesKiB.map { $0 == 0 ? "huge pages" : ByteCount.human(kibibytes: $0) + " pages" }
       var parts: [String] = []
+      if let running = guest.running { parts.append(running ? "running" : "shut off") }
       parts.append("\(guest.vcpus ?? 0) vCPUs " + (unpinned ? "unpinned" : "on " + pins.joined(separator: " ")))
       parts.append("emulator \(guest.emulator ?? "any")")
       let memory = guest.memoryNodes.map { "node \($0) \(guest.memoryMode ?? "strict")" } ?? "any node"
@@ -201,8 +207,12 @@ extension FactsReport {
       parts.append(backing.isEmpty ? "normal pages" : backing.joined(separator: ", "))
       parts.append("cpu \(guest.cpuMode ?? "default")")
       if let manager = guest.manager { parts.append("managed by \(manager)") }
+      if let live = guest.liveVcpuAffinity {
+        parts.append("live vCPUs on \(live.joined(separator: " ")), emulator on \(guest.liveEmulator ?? "any")")
+      }
       let value = parts.joined(separator: "; ")
-      rows.append(FactRow(label: guest.name, value: value, source: guest.file, isUnknown: false, wraps: true))
+      let source = guest.libvirtURI ?? guest.file
+      rows.append(FactRow(label: guest.name, value: value, source: source, isUnknown: false, wraps: true))
       for finding in guest.findings {
         rows.append(FactRow(label: "", value: "! \(finding)", source: nil, isUnknown: true, wraps: true))
       }

@@ -1,6 +1,7 @@
 /// One libvirt domain's placement as its definition (`/etc/libvirt/qemu/NAME.xml`) says it,
 /// judged against the host's isolated CPUs, NUMA nodes and huge page pools: part of
-/// `virthost facts` (docs/facts.md, key `guests`). What a running guest does is not read here.
+/// `virthost facts` (docs/facts.md, key `guests`). On the live host, read through libvirt's API
+/// with what a running guest does.
 public struct DomainPlacement: Sendable, Codable, Equatable {
   /// The domain's name.
   public var name: String
@@ -28,8 +29,17 @@ public struct DomainPlacement: Sendable, Codable, Equatable {
   /// The manager that regenerates the definition (OpenStack nova, oVirt, KubeVirt), when one does.
   public var manager: String?
   /// What does not fit the host, one sentence each: a vCPU on housekeeping CPUs, memory
-  /// from another node than the vCPUs, a pool too small for the backing.
+  /// from another node than the vCPUs, a pool too small for the backing; for a running guest
+  /// also where it runs off its definition or off the host's isolation (`running: …`).
   public var findings: [String] = []
+  /// The libvirt the domain was read through (`qemu:///system`), `nil` when read from its file.
+  public var libvirtURI: String?
+  /// Whether the guest runs: `nil` when not known (read from its file).
+  public var running: Bool?
+  /// A running guest's live CPU set of each vCPU (`virDomainGetVcpuPinInfo`, live).
+  public var liveVcpuAffinity: [String]?
+  /// A running guest's live emulator CPU set (`virDomainGetEmulatorPinInfo`, live).
+  public var liveEmulator: String?
 
   /// A placement of `name` read from `file`.
   public init(name: String, file: String) {
@@ -45,5 +55,9 @@ public struct DomainPlacement: Sendable, Codable, Equatable {
     case memoryMode = "memory_mode"
     case hugePageSizesKiB = "huge_page_sizes_kib"
     case cpuMode = "cpu_mode"
+    case libvirtURI = "libvirt_uri"
+    case running
+    case liveVcpuAffinity = "live_vcpu_affinity"
+    case liveEmulator = "live_emulator"
   }
 }

@@ -16,10 +16,14 @@ public struct FactsReport: Sendable, Codable, Equatable {
   public var facts: HostFacts
   /// The readiness checks, in `HostFacts.checks` order.
   public var checks: [ReadinessCheck]
-  /// The libvirt domains defined under `/etc/libvirt/qemu`, by name, with their placement;
-  /// `nil` (absent from the JSON) when the root has no such folder. Filled by the command,
-  /// which reads the definitions with Augeas's Xml.lns.
+  /// The libvirt domains, by name, with their placement: on the live host through libvirt's
+  /// API (with where a running guest runs), else the definitions under `/etc/libvirt/qemu`
+  /// read with Augeas's Xml.lns; `nil` (absent from the JSON) when there are neither. Filled
+  /// by the command.
   public var guests: [DomainPlacement]?
+  /// On the live host, why libvirt's API could not be read and `guests` come from the files
+  /// (whether each runs is then not known); `nil` otherwise.
+  public var guestsUnread: String?
 
   /// The report of `facts`, read under `root`, with their checks.
   public init(root: String, facts: HostFacts) {
@@ -35,5 +39,6 @@ public struct FactsReport: Sendable, Codable, Equatable {
   private enum CodingKeys: String, CodingKey {
     case schemaVersion = "schema_version"
     case root, facts, checks, guests
+    case guestsUnread = "guests_unread"
   }
 }

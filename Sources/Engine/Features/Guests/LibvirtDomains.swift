@@ -29,14 +29,14 @@ struct LibvirtDomains: DomainSource {
   }
 
   /// One domain as the API answers: its inactive XML and, running, its live XML and affinity.
-  private struct Read {
+  struct Read {
     var name: String
     var xml: String
     var live: (xml: String, vcpuPins: [CPUList], emulatorPin: CPUList)?
   }
 
-  /// Every domain, in name order.
-  private func reads() throws(EditorError) -> [Read] {
+  /// Every domain, in name order (the plan's source, and `virthost facts` on the live host).
+  func reads() throws(EditorError) -> [Read] {
     do {
       let connection = try connector.open(uri, true)
       let impact = LiveDomainCalls.impact(uri)
