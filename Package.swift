@@ -80,7 +80,7 @@ let package = Package(
     .executableTarget(name: "virthost", dependencies: ["Commands"]),
     .executableTarget(name: "virthost-ksmtuned", dependencies: ["KSMTuner"]),
 
-    .target(name: "TestSupport", dependencies: ["RootFS", "CXattr"], path: "Tests/TestSupport"),
+    .target(name: "TestSupport", dependencies: ["RootFS", "CXattr", "Spawn"], path: "Tests/TestSupport"),
     .testTarget(name: "RootFSTests", dependencies: ["RootFS", "TestSupport"]),
     .testTarget(name: "HostProcessesTests", dependencies: ["HostProcesses", "RootFS", "TestSupport"]),
     .testTarget(name: "HostConfigTests", dependencies: ["HostConfig"]),

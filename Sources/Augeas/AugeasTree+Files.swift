@@ -44,20 +44,23 @@ extension AugeasTree {
   ///   rendered back to text with the file's lens.
   public func preview(file: String) throws(AugeasError) -> String {
     let path = "/files" + file
-    return try withHandle { (handle) throws(AugeasError) -> String in
+    let preview = try withHandle { (handle) throws(AugeasError) -> Result<String, AugeasError> in
       var out: UnsafeMutablePointer<CChar>? = nil
       let result = aug_preview(handle, inner(path), &out)
       defer { free(out) }
-      if result < 0 {
-        var error = Self.error(handle, operation: "aug_preview", path: path)
-        if let problem = problems(under: "/augeas/files").first(where: { $0.file == file }) {
-          error.code = .saveFailed
-          error.file = problem
-        }
-        throw error
-      }
-      return out.map { String(cString: $0) } ?? ""
+      guard result >= 0 else { return .failure(Self.error(handle, operation: "aug_preview", path: path)) }
+      return .success(out.map { String(cString: $0) } ?? "")
     }
+    // The problems are read once the handle's lock is released: `problems(under:)` takes it
+    // again, and the lock is not recursive (a second take from the same thread is fatal).
+    // Augeas 1.14 records a preview's failure under /augeas/text/files/FILE (not /augeas/files).
+    guard case .failure(var error) = preview else { return try preview.get() }
+    let found = (problems(under: "/augeas/text/files") + problems(under: "/augeas/files")).first { $0.file == file }
+    if let problem = found {
+      error.code = .saveFailed
+      error.file = problem
+    }
+    throw error
   }
 
   /// Writes every changed file and reports which ones were written.

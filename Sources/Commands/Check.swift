@@ -53,11 +53,11 @@ struct CheckCommand: ParsableCommand {
     do {
       report = try makeReport()
     } catch let error as SpecError {
-      unknown(error.description, diagnostics: error.diagnostics)
+      throw unknown(error.description, diagnostics: error.diagnostics)
     } catch let error as RootFailure {
-      unknown("error: \(error.message)", diagnostics: [Diagnostic(.error, .missingRoot, error.message)])
+      throw unknown("error: \(error.message)", diagnostics: [Diagnostic(.error, .missingRoot, error.message)])
     } catch {
-      unknown("error: \(error)", diagnostics: [])
+      throw unknown("error: \(error)", diagnostics: [])
     }
     writeMetrics(report.exposition)
     switch format {
@@ -98,8 +98,9 @@ struct CheckCommand: ParsableCommand {
     if let failure = file.replace(with: text) { EngineSetup.printError("warning: " + failure) }
   }
 
-  /// Says why nothing could be checked, in the format asked for, and exits with 3.
-  private func unknown(_ message: String, diagnostics: [Diagnostic]) -> Never {
+  /// Says why nothing could be checked, in the format asked for; the exit status 3 to throw
+  /// (never `exit`: the command also runs inside other programs, the tests' process among them).
+  private func unknown(_ message: String, diagnostics: [Diagnostic]) -> ExitCode {
     writeMetrics(DriftReport.unknownExposition)
     switch format {
     case .text: EngineSetup.printError(message)
@@ -110,6 +111,6 @@ struct CheckCommand: ParsableCommand {
       let first = message.split(separator: "\n").first.map(String.init) ?? message
       print("VIRTHOST UNKNOWN - \(first)")
     }
-    Foundation.exit(DriftReport.Status.unknown.rawValue)
+    return ExitCode(DriftReport.Status.unknown.rawValue)
   }
 }

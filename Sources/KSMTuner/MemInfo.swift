@@ -36,7 +36,7 @@ public struct MemInfo: Equatable, Sendable {
     if isTotal {
       total = value
     } else {
-      free = (free ?? 0) + value
+      free = (free ?? 0) &+ value  // the shell's arithmetic (KSMTuning): a planted huge value wraps, never traps
     }
   }
 

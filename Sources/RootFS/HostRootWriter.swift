@@ -30,10 +30,9 @@ public struct HostRootWriter: Sendable {
     var old = stat()
     let exists = lstat(target, &old) == 0
     if exists && old.st_mode & S_IFMT != S_IFREG { throw .notRegularFile(path) }
-    var template = Array((folder(of: target) + "/." + name(of: target) + ".virthost-XXXXXX").utf8CString)
-    let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-    guard descriptor >= 0 else { throw .from(errno: errno, path, "write") }
-    let temporary = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+    guard
+      let (descriptor, temporary) = TemporaryFile.create(folder(of: target) + "/." + name(of: target) + ".virthost-")
+    else { throw .from(errno: errno, path, "write") }
     do throws(HostRootError) {
       defer { close(descriptor) }
       try writeAll(descriptor, bytes, path)

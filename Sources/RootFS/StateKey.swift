@@ -83,12 +83,9 @@ public struct StateKey: Sendable, Equatable {
     var generator = SystemRandomNumberGenerator()
     let secret = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
     let text = Array((SHA256.hex(bytes: secret) + "\n").utf8)
-    var template = Array((folder + "/.state.key.XXXXXX").utf8CString)
-    let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-    guard descriptor >= 0 else {
+    guard let (descriptor, temporary) = TemporaryFile.create(folder + "/.state.key.") else {
       throw StateFileError(.unreadable, path, "cannot create: \(String(cString: strerror(errno)))")
     }
-    let temporary = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
     defer { unlink(temporary) }
     let written = text.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
     let flushed = fchmod(descriptor, 0o600) == 0 && fsync(descriptor) == 0

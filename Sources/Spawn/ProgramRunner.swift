@@ -71,10 +71,13 @@ public enum ProgramRunner {
     // mkstemp, then close-on-exec (Glibc's module lacks mkostemp): a program another thread
     // starts in between inherits a file, which keeps nothing waiting, unlike a pipe.
     let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-    guard descriptor >= 0, fcntl(descriptor, F_SETFD, FD_CLOEXEC) == 0 else {
-      throw .cannotStart(program: executable, step: step, reason: "no file for its output in \(folder): \(reason())")
+    let flagged = descriptor >= 0 && fcntl(descriptor, F_SETFD, FD_CLOEXEC) == 0
+    let problem = flagged ? "" : reason()
+    if descriptor >= 0 { template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) } }
+    guard flagged else {
+      if descriptor >= 0 { close(descriptor) }
+      throw .cannotStart(program: executable, step: step, reason: "no file for its output in \(folder): \(problem)")
     }
-    template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
     return descriptor
   }
 
@@ -117,7 +120,7 @@ public enum ProgramRunner {
   /// `posix_spawn_file_actions_addclosefrom_np`, found at run time as the Glibc module lacks
   /// it; on an older glibc, one close per descriptor open now (a close of one that another
   /// thread closes meanwhile is ignored by glibc).
-  private static func closeTheRest(_ actions: inout posix_spawn_file_actions_t) {
+  public static func closeTheRest(_ actions: inout posix_spawn_file_actions_t) {
     typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
     if let symbol = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np") {
       _ = unsafeBitCast(symbol, to: CloseFrom.self)(&actions, 3)

@@ -35,6 +35,18 @@ private let shellvars = Transform(lens: "Shellvars.lns", includes: ["/etc/ksmtun
     #expect(try tree.preview(file: "/etc/ksmtuned.conf") == root.text("/etc/ksmtuned.conf"))
   }
 
+  /// A tree its lens cannot write back (a child under a plain variable) is an error naming
+  /// the file; reading the problem once took the handle's lock a second time, which is fatal.
+  @Test func previewOfATreeTheLensCannotWriteIsAnErrorNamingTheFile() throws {
+    let root = try FixtureRoot(seed)
+    let tree = try AugeasTree(root: root.path, transforms: [shellvars])
+    try tree.set("/files/etc/ksmtuned.conf/KSM_MONITOR_INTERVAL/child", "x")
+    let error = #expect(throws: AugeasError.self) { try tree.preview(file: "/etc/ksmtuned.conf") }
+    #expect(error?.code == .saveFailed)
+    #expect(error?.file?.file == "/etc/ksmtuned.conf")
+    #expect(error?.file?.kind == "put_failed")
+  }
+
   @Test func savingAnUnchangedTreeWritesNothing() throws {
     let root = try FixtureRoot(seed)
     let before = try root.snapshot()

@@ -1,3 +1,4 @@
+import ArgumentParser
 import Editors
 import Engine
 import Foundation
@@ -128,6 +129,18 @@ import Testing
     #expect(checks.compactMap { $0["id"] as? String }.contains("dev-kvm-access"))
     let summary = try #require(document["summary"] as? [String: Any])
     #expect(summary["status"] as? String == "CRITICAL")
+  }
+
+  /// Unknown is an exit status thrown, never `exit(3)`: run inside this process, a root that
+  /// does not exist ended the whole test run.
+  @Test func unknownIsThrownAsTheExitStatusInsideTheProcess() throws {
+    let command = try VirthostCommand.parseAsRoot([
+      "check", Self.example("centos6-amd"), "--root", "/nonexistent-\(UUID().uuidString)", "--format", "line",
+    ])
+    #expect(command is CheckCommand)
+    var runnable = command
+    let error = #expect(throws: ExitCode.self) { try runnable.run() }
+    #expect(error?.rawValue == 3)
   }
 
   @Test func aSpecOrRootThatCannotBeReadIsUnknown() throws {

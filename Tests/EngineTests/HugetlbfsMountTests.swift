@@ -1,4 +1,5 @@
 import Foundation
+import HostConfig
 import RootFS
 import TestSupport
 import Testing
@@ -142,5 +143,15 @@ import Testing
     // each domain's own profile when it starts, whichever hugetlbfs mount backs it.
     #expect(!rules.contains { $0.contains("hugepages") || $0.contains("hugetlbfs") })
     #expect(abstraction.contains("#include <local/abstractions/libvirt-qemu>"))
+  }
+
+  /// A page size no Int holds in KiB (only a planted mount table has one) is no size: no trap.
+  @Test func aPageSizeTooLargeForAnIntIsNoSize() {
+    func size(_ option: String) -> Int? {
+      HugetlbfsMount.Entry(path: "/dev/hugepages", type: "hugetlbfs", options: ["rw", option]).pageSizeKiB
+    }
+    #expect(size("pagesize=1024M") == 1_048_576)
+    #expect(size("pagesize=9223372036854775807M") == nil)
+    #expect(size("pagesize=9007199254740993G") == nil)
   }
 }

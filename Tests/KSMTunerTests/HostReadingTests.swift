@@ -172,6 +172,9 @@ import Testing
     // counts for nothing; a later MemTotal replaces an earlier one.
     let odd = "MemTotal:\t100 kB\nMemTotal: 90 kB\nMemFree: x kB\nBuffers:\nCached:  +7 kB\nMemFreeX: 1 kB"
     #expect(MemInfo(Array(odd.utf8)) == MemInfo(total: 90, free: 7))
+    // A planted root's values that overflow when summed wrap as the shell's would: no trap.
+    let huge = "MemTotal: 1 kB\nMemFree: 9223372036854775807 kB\nCached: 1 kB\n"
+    #expect(MemInfo(Array(huge.utf8)) == MemInfo(total: 1, free: Int.min))
   }
 
   @Test func debugDatesAreInBinDatesDefaultForm() throws {

@@ -21,6 +21,12 @@ import Testing
     try FileManager.default.createDirectory(atPath: disk, withIntermediateDirectories: true)
     try TreeCopy.run("/bin/mount", ["-t", "tmpfs", "-o", "size=1m", "tmpfs", disk])
     mounts.append(disk)
+    // Unmounted before `seed` goes (its folder holds the mount point), not at the suite's end.
+    defer {
+      try? TreeCopy.run("/bin/umount", [disk])
+      mounts.removeAll { $0 == disk }
+      withExtendedLifetime(seed) {}
+    }
     var failures = 0
     var free = 0
     while true {

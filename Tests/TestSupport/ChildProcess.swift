@@ -1,4 +1,5 @@
 import Foundation
+import Spawn
 
 /// A process the test starts with `posix_spawn`, with full control of `argv[0]`
 /// (so a decoy can be named `qemu-system-x86_64`), of its session and of its
@@ -31,6 +32,9 @@ public final class ChildProcess {
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
     posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_APPEND, 0o644)
     posix_spawn_file_actions_adddup2(&actions, 1, 2)
+    // Nothing of the test process's: a decoy lives long and must not hold a file another
+    // test thread is writing (a program written so would fail to start with ETXTBSY).
+    ProgramRunner.closeTheRest(&actions)
     let env = (environment ?? ProcessInfo.processInfo.environment).map { "\($0.key)=\($0.value)" }
     var cArguments = arguments.map { strdup($0) } + [nil]
     var cEnvironment = env.map { strdup($0) } + [nil]

@@ -69,6 +69,9 @@ public struct ProxmoxESPMounter: ProxmoxESPReader {
         return .failure(ProxmoxESPReadFailure("\(command) failed (exit \(outcome.status)): \(outcome.printed)"))
       }
     } catch {
+      // Killed at its timeout, mount may still have finished its mount(2): take it away, or
+      // the folder stays mounted (and busy for the rmdir) with nothing left to unmount it.
+      _ = unmount(folder, with: umount)
       return .failure(ProxmoxESPReadFailure("\(command) could not run: \(error)"))
     }
     let snapshot = (try? HostRoot(folder)).flatMap {

@@ -63,10 +63,15 @@ public struct HugetlbfsMount: Sendable, Equatable {
     /// twice, so 1 GiB reads `1024M`), in KiB; `nil` when absent.
     public var pageSizeKiB: Int? {
       guard let text = value("pagesize"), let unit = text.last, let number = Int(text.dropLast()) else { return nil }
+      // A size too large for an Int (a mount table no kernel writes) is no size, never a trap.
+      func times(_ factor: Int) -> Int? {
+        let (product, overflow) = number.multipliedReportingOverflow(by: factor)
+        return overflow ? nil : product
+      }
       switch unit {
       case "K": return number
-      case "M": return number * 1024
-      case "G": return number * 1024 * 1024
+      case "M": return times(1024)
+      case "G": return times(1024 * 1024)
       default: return Int(text).map { $0 / 1024 }
       }
     }
