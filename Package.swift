@@ -77,7 +77,29 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
-    .executableTarget(name: "virthost", dependencies: ["Commands"]),
+    // The release binary's link, for its memory (BENCHMARKS.md): lld, with the code a plan runs
+    // placed together (virthost.order, written by scripts/hot-functions), relative relocations
+    // packed (DT_RELR: the dynamic loader reads 16 KB of them, not 2 MB of .rela.dyn; glibc
+    // 2.36, so scripts/package-rhel9 drops it for RHEL 9's 2.34), and no dynamic symbol table
+    // of the executable's own 9,500 functions, which nothing looks up (the toolchain's
+    // -export-dynamic; its static libraries are excluded already).
+    .executableTarget(
+      name: "virthost",
+      dependencies: ["Commands"],
+      exclude: ["virthost.order"],
+      linkerSettings: [
+        .unsafeFlags(
+          [
+            "-use-ld=lld",
+            "-Xlinker", "--symbol-ordering-file=\(Context.packageDirectory)/Sources/virthost/virthost.order",
+            "-Xlinker", "--no-warn-symbol-ordering",
+            "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs",
+            "-Xlinker", "--no-export-dynamic",
+          ],
+          .when(configuration: .release)
+        )
+      ]
+    ),
     .executableTarget(name: "virthost-ksmtuned", dependencies: ["KSMTuner"]),
 
     .target(name: "TestSupport", dependencies: ["RootFS", "CXattr", "Spawn"], path: "Tests/TestSupport"),
