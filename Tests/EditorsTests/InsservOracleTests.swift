@@ -17,9 +17,7 @@ import Testing
   /// The root of the case's `(initial state)`, with `/etc/insserv.conf` and an executable `/sbin/insserv`.
   func initialRoot(_ oracle: OracleCase) throws -> OracleRoot {
     let root = try OracleRoot(.debianSysV, Self.scripts, constructed: true)
-    try root.root.write("/etc/insserv.conf", "$local_fs +mountall\n")
-    try root.root.write("/sbin/insserv", "#!/bin/sh\n")
-    try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: root.path + "/sbin/insserv")
+    try root.root.configureInsserv()
     try set(root, to: try #require(oracle.steps.first))
     return root
   }

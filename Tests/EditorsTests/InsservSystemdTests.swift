@@ -19,9 +19,7 @@ import Testing
   static func root(_ name: String, insserv: Bool = true) throws -> OracleRoot {
     let root = try #require(SystemdOracleTests.setup(name)).build()
     guard insserv else { return root }
-    try root.root.write("/etc/insserv.conf", "$local_fs +mountall\n")
-    try root.root.write("/sbin/insserv", "#!/bin/sh\n")
-    try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: root.path + "/sbin/insserv")
+    try root.root.configureInsserv()
     return root
   }
 
@@ -59,8 +57,7 @@ import Testing
 
   @Test func withoutInsservConfiguredOnlyTheLinksArePlanned() throws {
     let root = try Self.root("sysv-sync-libvirtd-noinsserv", insserv: false)
-    try root.root.write("/sbin/insserv", "#!/bin/sh\n")  // installed, but no /etc/insserv.conf: not configured
-    try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: root.path + "/sbin/insserv")
+    try root.root.writeProgram("/sbin/insserv", "#!/bin/sh\n")  // installed, but no /etc/insserv.conf: not configured
     let editor = try ServiceEditor(root: root.root.host, initSystem: .systemd)
     let enable = try editor.enablement("libvirtd.service", enabled: true)
     #expect(enable.programs == [])
@@ -102,9 +99,7 @@ import Testing
   /// `/usr/sbin/insserv` alone, without that link, is not what update-rc.d runs.
   @Test func insservIsFoundThroughAMergedUsrSbin() throws {
     let root = try OracleRoot(.debian, [])
-    try root.root.write("/etc/insserv.conf", "$local_fs +mountall\n")
-    try root.root.write("/usr/sbin/insserv", "#!/bin/sh\n")
-    try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: root.path + "/usr/sbin/insserv")
+    try root.root.configureInsserv(at: "/usr/sbin/insserv")
     #expect(Insserv(root: root.root.host) == nil, "no /sbin/insserv: update-rc.d would not run /usr/sbin/insserv")
     try FileManager.default.createSymbolicLink(atPath: root.path + "/sbin", withDestinationPath: "usr/sbin")
     #expect(Insserv(root: root.root.host)?.program == "/sbin/insserv")
@@ -117,9 +112,7 @@ import Testing
   static func scriptOnlyRoot(insserv: Bool) throws -> OracleRoot {
     let root = try OracleRoot(.debian, ["libvirt-daemon-system-sysv/etc/init.d/libvirtd"])
     if insserv {
-      try root.root.write("/etc/insserv.conf", "$local_fs +mountall\n")
-      try root.root.write("/sbin/insserv", "#!/bin/sh\n")
-      try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: root.path + "/sbin/insserv")
+      try root.root.configureInsserv()
     }
     return root
   }

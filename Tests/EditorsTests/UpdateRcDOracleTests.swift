@@ -78,10 +78,8 @@ import Testing
 
   @Test func aScriptWithoutLinksOnAnInsservHostIsEnabledByInsservAloneAndDisablingItIsRefused() throws {
     let root = try OracleRoot(.debianSysV, ["procps/etc/init.d/procps"])
-    try root.root.write("/etc/insserv.conf", "$local_fs +mountall\n")
-    try root.root.write("/sbin/insserv", "")
-    // update-rc.d's test is `-x`: a program that cannot run is not insserv configured.
-    try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: root.path + "/sbin/insserv")
+    // update-rc.d's test is `-x`: an executable, even an empty one, is insserv configured.
+    try root.root.configureInsserv(script: "")
     let editor = try ServiceEditor(root: root.root.host)
     // `update-rc.d procps defaults` is `insserv procps` (-f: initscripts is not installed), which links it.
     let enabling = try editor.enablement("procps", enabled: true)

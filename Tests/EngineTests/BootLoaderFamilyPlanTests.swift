@@ -84,10 +84,7 @@ extension BootLoaderFamilyPlanTests {
   /// A stand-in for `program` under the root's /usr/sbin that writes its arguments, one a
   /// line, to `/usr/sbin/<program>.args` beside itself, and touches nothing else.
   static func standIn(_ program: String, in root: FixtureRoot) throws {
-    try FileManager.default.createDirectory(atPath: root.path + "/usr/sbin", withIntermediateDirectories: true)
-    let path = "/usr/sbin/" + program
-    try root.write(path, "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done > \"$0.args\"\n")
-    try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: root.path + path)
+    try root.writeRecordingProgram("/usr/sbin/" + program)
   }
 
   // Case 5 and What to build 3: tuned's argument is satisfied with a note; its profile's

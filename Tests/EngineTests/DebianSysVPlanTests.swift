@@ -14,9 +14,7 @@ import Testing
   /// insserv configured; `insserv` is `script` (a stand-in: the real one is the oracle's).
   func root(insserv script: String = "#!/bin/sh\n") throws -> OracleRoot {
     let root = try OracleRoot(.debianSysV, ["etc/init.d/ksm", "etc/init.d/ksmtuned"], constructed: true)
-    try root.root.write("/etc/insserv.conf", "$local_fs +mountall\n")
-    try root.root.write("/sbin/insserv", script)
-    try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: root.path + "/sbin/insserv")
+    try root.root.configureInsserv(script: script)
     let initial = try #require(try OracleCase("insserv", "ksm-ksmtuned-virthost").steps.first)
     for (path, text) in initial.links { try root.root.link(path, to: text) }
     for (file, lines) in initial.depend {
@@ -117,9 +115,7 @@ import Testing
   @Test func onASystemdRootTheUnitsOwnScriptGetsInsservAfterTheLinks() throws {
     let root = try OracleRoot(
       .debian, ["ifupdown/lib/systemd/system/networking.service", "ifupdown/etc/init.d/networking"])
-    try root.root.write("/etc/insserv.conf", "$local_fs +mountall\n")
-    try root.root.write("/sbin/insserv", "#!/bin/sh\n")
-    try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: root.path + "/sbin/insserv")
+    try root.root.configureInsserv()
     let plan = try engine(root).plan(specText: "services:\n  networking: enabled\n", specFile: "host.yaml")
     let change = try #require(plan.changes.first { $0.address == ResourceAddress(.service, "networking") })
     #expect(change.actions == [.enable])
@@ -139,9 +135,7 @@ import Testing
   /// plan enables it with `insserv -f libvirtd` alone (update-rc.d's `defaults` there), pending here.
   @Test func onASystemdRootAScriptWithoutAUnitIsEnabledByInsserv() throws {
     let root = try OracleRoot(.debian, ["libvirt-daemon-system-sysv/etc/init.d/libvirtd"])
-    try root.root.write("/etc/insserv.conf", "$local_fs +mountall\n")
-    try root.root.write("/sbin/insserv", "#!/bin/sh\n")
-    try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: root.path + "/sbin/insserv")
+    try root.root.configureInsserv()
     let plan = try engine(root).plan(specText: "services:\n  libvirtd: enabled\n", specFile: "host.yaml")
     #expect(!plan.hasErrors, "\(plan.diagnostics.map(\.summary))")
     #expect(

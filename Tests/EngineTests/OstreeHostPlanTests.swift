@@ -137,13 +137,10 @@ import Testing
       "Tests/BootLoaderTests/Fixtures/ostree-staged/by-bootc"
     ).path
     let deploy = "sysroot/ostree/deploy/fedora/deploy/0e7d614827da7d129bc54a8b98fae790d658ca0cf90c7eae3baf634c9a237ffb"
-    try FileManager.default.createDirectory(atPath: root.path + "/usr/bin", withIntermediateDirectories: true)
-    try root.write(
+    try root.writeRecordingProgram(
       tool,
-      "#!/bin/sh\nprintf '%s\\n' \"$@\" > \"$0.args\"\nroot=$(dirname \"$0\")/../..\n"
-        + "cp -a \"$root/\(deploy).0\" \"$root/\(deploy).1\"\n"
+      then: "cp -a \"$root/\(deploy).0\" \"$root/\(deploy).1\"\n"
         + "mkdir -p \"$root/run/ostree\" && cp '\(staged)' \"$root/run/ostree/staged-deployment\"\n")
-    try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: root.path + tool)
     let boot = try FixtureRoot.snapshot(of: root.path + "/boot")
     let report = try ImageModeTools.$probe.withValue(Self.newTools) {
       try BootLoaderFamilyPlanTests.engine(root, live: true).apply(plan)

@@ -155,8 +155,7 @@ import Testing
     let host = try host()
     let manager = FileManager.default
     try manager.removeItem(atPath: host.root.path + "/usr/sbin/update-initramfs")
-    try host.root.write("/usr/bin/dracut", "#!/bin/sh\n")
-    try manager.setAttributes([.posixPermissions: 0o755], ofItemAtPath: host.root.path + "/usr/bin/dracut")
+    try host.root.writeProgram("/usr/bin/dracut", "#!/bin/sh\n")
     try host.root.write("/etc/dracut.conf.d/10-local.conf", "force_drivers+=\" nvme \"\n")
     let plan = try host.plan()
     let dracut = try #require(plan.fileOperations.first { $0.path == "/etc/dracut.conf.d/virthost-vfio.conf" })

@@ -111,9 +111,8 @@ import Testing
 
   @Test func aLiveApplyWhoseRegenerationFailsSaysWhatIsWrittenAndWhatNot() throws {
     let root = try FixtureRoot(Self.debian12)
-    try root.write("/usr/sbin/grub-mkconfig", "#!/bin/sh\necho '/etc/grub.d/40_custom: syntax error' >&2\nexit 1\n")
-    try FileManager.default.setAttributes(
-      [.posixPermissions: 0o755], ofItemAtPath: root.path + "/usr/sbin/grub-mkconfig")
+    try root.writeProgram(
+      "/usr/sbin/grub-mkconfig", "#!/bin/sh\necho '/etc/grub.d/40_custom: syntax error' >&2\nexit 1\n")
     let error = #expect(throws: EngineError.self) {
       try engine(root, runsCommands: true).apply(try plan(root))
     }

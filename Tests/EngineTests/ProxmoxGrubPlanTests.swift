@@ -53,13 +53,10 @@ import Testing
     // A stand-in for the refresh: records its arguments and, as update-grub on each ESP
     // would, puts the new argument on the ESPs' Linux lines (the apply then checks them).
     let tool = "/usr/sbin/proxmox-boot-tool"
-    try FileManager.default.createDirectory(atPath: root.path + "/usr/sbin", withIntermediateDirectories: true)
-    try root.write(
+    try root.writeRecordingProgram(
       tool,
-      "#!/bin/sh\nprintf '%s\\n' \"$@\" > \"$0.args\"\nroot=$(dirname \"$0\")/../..\n"
-        + "for f in \"$root\"/var/tmp/espmounts/*/grub/grub.cfg; do\n"
+      then: "for f in \"$root\"/var/tmp/espmounts/*/grub/grub.cfg; do\n"
         + "  sed -i 's/^\\(\\s*linux\\s.*\\)$/\\1 amd_iommu=on/' \"$f\"\ndone\n")
-    try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: root.path + tool)
     let report = try BootLoaderFamilyPlanTests.engine(root, live: true).apply(plan)
     #expect(report.applied == ["write /etc/default/grub", "regenerate the boot loader (proxmox-boot-tool refresh)"])
     #expect(try root.text(tool + ".args") == "refresh\n")

@@ -16,9 +16,7 @@ import Testing
   func root(mkconfig body: String) throws -> FixtureRoot {
     let root = try FixtureRoot("Tests/BootLoaderTests/Fixtures/grub2-rhel7/root")
     try FileManager.default.createDirectory(atPath: root.path + "/usr/sbin", withIntermediateDirectories: true)
-    try root.write("/usr/sbin/grub2-mkconfig", "#!/bin/sh\n\(body)\n")
-    try FileManager.default.setAttributes(
-      [.posixPermissions: 0o755], ofItemAtPath: root.path + "/usr/sbin/grub2-mkconfig")
+    try root.writeProgram("/usr/sbin/grub2-mkconfig", "#!/bin/sh\n\(body)\n")
     return root
   }
 

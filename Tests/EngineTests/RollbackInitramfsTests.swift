@@ -35,7 +35,7 @@ import Testing
     _ = try host.engine.apply(try host.plan())
     // A stand-in for the tool: it records its arguments and whether the vfio file was back to absent.
     let record = host.root.path + "/../initramfs-runs.txt"
-    try host.root.write(
+    try host.root.writeProgram(
       "/usr/sbin/update-initramfs",
       """
       #!/bin/sh
@@ -43,8 +43,6 @@ import Testing
       echo "$* (vfio file $state)" >>'\(record)'
 
       """)
-    try FileManager.default.setAttributes(
-      [.posixPermissions: 0o755], ofItemAtPath: host.root.path + "/usr/sbin/update-initramfs")
     let rollback = try engine(host, runsCommands: true).rollback()
     #expect(rollback.pendingCommands.isEmpty)
     #expect(rollback.restored.last == "run update-initramfs -u -k all")
